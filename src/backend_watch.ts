@@ -1,0 +1,122 @@
+/**
+ * Watches the bytes a Hyper connection receives for the outcome of each COPY: postgres.js
+ * 3.4.9 drops a COPY's ErrorResponse (porsager/postgres#1173), so we read it off the wire.
+ */
+
+/** How a COPY ended on the server. */
+export type CopyOutcome =
+  | { ok: true; rows: number }
+  | { ok: false; sqlState: string; message: string };
+
+const COPY_IN_RESPONSE = 0x47; // G
+const COMMAND_COMPLETE = 0x43; // C
+const ERROR_RESPONSE = 0x45; // E
+
+/**
+ * Parses the backend message stream (type byte, int32 length, body) chunk by chunk. After each
+ * CopyInResponse, the next CommandComplete or ErrorResponse is that COPY's outcome.
+ */
+export class BackendWatch {
+  #header = new Uint8Array(5);
+  #headerFill = 0;
+  #type = 0;
+  #remaining = 0;
+  #body: number[] | null = null;
+  #inCopy = false;
+  #waiters: ((outcome: CopyOutcome) => void)[] = [];
+
+  /** Resolves with the outcome of the next COPY this connection runs. */
+  nextCopyOutcome(): Promise<CopyOutcome> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Fails every pending COPY: the connection is gone. */
+  connectionLost(message: string): void {
+    this.#inCopy = false;
+    this.#settle({ ok: false, sqlState: "08006", message });
+    this.#headerFill = 0;
+    this.#remaining = 0;
+    this.#body = null;
+  }
+
+  /** Feeds bytes as they arrive from the server. */
+  feed(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#remaining === 0 && this.#headerFill < 5) {
+        const take = Math.min(5 - this.#headerFill, chunk.length - i);
+        this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
+        this.#headerFill += take;
+        i += take;
+        if (this.#headerFill < 5) return;
+        this.#startMessage();
+        continue;
+      }
+      const take = Math.min(this.#remaining, chunk.length - i);
+      if (this.#body) {
+        for (let k = 0; k < take; k++) this.#body.push(chunk[i + k]);
+      }
+      this.#remaining -= take;
+      i += take;
+      if (this.#remaining === 0) this.#endMessage();
+    }
+  }
+
+  #startMessage(): void {
+    const h = this.#header;
+    this.#type = h[0];
+    this.#remaining = ((h[1] << 24) | (h[2] << 16) | (h[3] << 8) | h[4]) - 4;
+    const wanted = this.#inCopy &&
+      (this.#type === COMMAND_COMPLETE || this.#type === ERROR_RESPONSE);
+    this.#body = wanted ? [] : null;
+    if (this.#remaining <= 0) {
+      this.#remaining = 0;
+      this.#endMessage();
+    }
+  }
+
+  #endMessage(): void {
+    const body = this.#body;
+    this.#headerFill = 0;
+    this.#body = null;
+    if (this.#type === COPY_IN_RESPONSE) {
+      this.#inCopy = true;
+      return;
+    }
+    if (!body) return;
+    this.#inCopy = false;
+    if (this.#type === COMMAND_COMPLETE) {
+      const tag = new TextDecoder().decode(new Uint8Array(body)).replace(
+        /\0$/,
+        "",
+      );
+      this.#settle({ ok: true, rows: Number(/(\d+)$/.exec(tag)?.[1] ?? 0) });
+    } else {
+      this.#settle({ ok: false, ...parseErrorFields(body) });
+    }
+  }
+
+  #settle(outcome: CopyOutcome): void {
+    const waiter = this.#waiters.shift();
+    waiter?.(outcome);
+  }
+}
+
+/** Reads SQLSTATE (`C`) and message (`M`) from an ErrorResponse body. */
+function parseErrorFields(
+  body: number[],
+): { sqlState: string; message: string } {
+  const decoder = new TextDecoder();
+  let sqlState = "";
+  let message = "";
+  let i = 0;
+  while (i < body.length && body[i] !== 0) {
+    const field = body[i++];
+    const end = body.indexOf(0, i);
+    const value = decoder.decode(new Uint8Array(body.slice(i, end)));
+    if (field === 0x43) sqlState = value;
+    if (field === 0x4d) message = value;
+    i = end + 1;
+  }
+  return { sqlState, message };
+}

@@ -1,0 +1,61 @@
+/** Errors that end a run, each with a stable code and the process exit code it maps to. */
+
+/** Base class: `code` is stable for branching, `exitCode` is what the process returns. */
+export class HyperstressError extends Error {
+  /** Stable identifier of the failure, e.g. `CONFIG_INVALID`. */
+  readonly code: string;
+  /** Exit code the process ends with when this error reaches main. */
+  readonly exitCode: number;
+
+  constructor(
+    code: string,
+    exitCode: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad settings or usage: nothing was started. Exit code 2. */
+export class ConfigError extends HyperstressError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CONFIG_INVALID", 2, message, options);
+  }
+}
+
+/** A Deno permission the run needs was not granted. Exit code 2. */
+export class PermissionError extends HyperstressError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("PERMISSION_DENIED", 2, message, options);
+  }
+}
+
+/** hyperd could not be found, installed, started or stopped. Exit code 1. */
+export class HyperdError extends HyperstressError {
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(code, 1, message, options);
+  }
+}
+
+/** A database could not be created or reached outside of the measured workload. Exit code 1. */
+export class DatabaseError extends HyperstressError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("DATABASE_FAILED", 1, message, options);
+  }
+}
+
+/** The server rejected a COPY; carries the server's SQLSTATE and message. */
+export class CopyRejectedError extends Error {
+  /** SQLSTATE the server sent, e.g. `22P04`. */
+  readonly sqlState: string;
+
+  constructor(sqlState: string, message: string) {
+    super(message);
+    this.name = "CopyRejectedError";
+    this.sqlState = sqlState;
+  }
+}

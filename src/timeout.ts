@@ -1,0 +1,20 @@
+/** Waiting for a promise with a time limit. */
+
+/** Returned by `within` when the time ran out first. */
+export const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never outlives it. */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,46 @@
+/** Starts a real hyperd for a test and always stops it and removes its temp dir. */
+import { join } from "node:path";
+import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../../src/hyperd_locate.ts";
+import { Hyperd, type HyperdOptions } from "../../src/hyperd.ts";
+
+let binary: Promise<HyperdBinary> | undefined;
+
+/** The hyperd the tests use: HYPERD_PATH, else the cache, installing on first use. */
+export function testBinary(): Promise<HyperdBinary> {
+  binary ??= locateHyperd({
+    explicitPath: Deno.env.get("HYPERD_PATH") || undefined,
+    cacheDir: Deno.env.get("HYPERSTRESS_CACHE_DIR") ||
+      defaultCacheDir(Deno.env.toObject()),
+  });
+  return binary;
+}
+
+/** Runs `body` with a started hyperd and a temp dir; stops both whatever happens. */
+export async function withHyperd<T>(
+  body: (hyperd: Hyperd, dir: string) => Promise<T>,
+  options: Partial<HyperdOptions> = {},
+): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "hyperstress-test-" });
+  let hyperd: Hyperd | undefined;
+  try {
+    hyperd = await Hyperd.start({
+      binary: (await testBinary()).path,
+      logDir: join(dir, "log"),
+      ...options,
+    });
+    return await body(hyperd, dir);
+  } finally {
+    await hyperd?.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** True while a process with this pid exists. */
+export function processExists(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
