@@ -1,6 +1,6 @@
 /**
  * Every setting of hyperstress, in one zod schema with its flag, env variable, default and help,
- * and the one function that resolves them: flag, then env, then replay file, then default.
+ * and the one function that resolves them: replay file (for workload settings), flag, env, default.
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -355,24 +355,41 @@ function fromString(kind: Kind, raw: string): unknown {
 }
 
 /**
- * Resolves every setting: flag, then env, then `base` (a replay file's config), then default.
+ * Settings a replay file does not fix: where and how long to run, and how to operate the run.
+ * Every other setting comes from the replay file, whatever flags or env say.
+ */
+export const OPERATOR_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
+  "duration",
+  "outputDir",
+  "replayFile",
+  "planOps",
+  "workers",
+  "progressInterval",
+  "startTimeoutSec",
+  "hyperdPath",
+  "cacheDir",
+]);
+
+/**
+ * Resolves every setting: flag, then env, then default. With `replayed` (a replay file's
+ * config), every setting but the OPERATOR_SETTINGS comes from it.
  * Reports every bad setting in one ConfigError, naming the flag or env variable used.
  */
 export function resolveConfig(
   flags: Partial<Record<SettingKey, string>>,
   env: Record<string, string | undefined>,
-  base: Partial<Record<SettingKey, unknown>> = {},
+  replayed?: Record<string, unknown>,
 ): Config {
   const sources = new Map<SettingKey, Source>();
   for (const [key, s] of settingEntries()) {
     const flag = flags[key];
     const fromEnv = env[s.env];
-    if (flag !== undefined) {
+    if (replayed && !OPERATOR_SETTINGS.has(key) && replayed[key] !== undefined) {
+      sources.set(key, { value: replayed[key], origin: `replay file ${key}` });
+    } else if (flag !== undefined) {
       sources.set(key, { value: fromString(s.kind, flag), origin: `--${s.flag}`, raw: flag });
     } else if (fromEnv !== undefined && fromEnv !== "") {
       sources.set(key, { value: fromString(s.kind, fromEnv), origin: s.env, raw: fromEnv });
-    } else if (base[key] !== undefined) {
-      sources.set(key, { value: base[key], origin: `replay file ${key}` });
     } else if (s.default !== undefined) {
       const value = typeof s.default === "function" ? s.default() : s.default;
       sources.set(key, { value, origin: `default ${key}` });

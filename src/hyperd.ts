@@ -33,6 +33,9 @@ export interface HyperdExit {
 const STOP_STEP_MS = 5000;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
 
+/** Every hyperd this process started that has not exited yet. */
+const running = new Set<Deno.ChildProcess>();
+
 /** A hyperd process started by this tool. */
 export class Hyperd {
   /** Process id of hyperd. */
@@ -66,11 +69,17 @@ export class Hyperd {
     this.port = endpoint.port;
     this.grpcPort = endpoint.grpcPort;
     this.logDir = logDir;
+    running.add(child);
     this.exited = child.status.then((status) => ({
       code: status.code,
       signal: status.signal,
       unexpected: !this.#stopping,
-    }));
+    })).finally(() => running.delete(child));
+  }
+
+  /** Kills every running hyperd at once, for a forced exit (a second Ctrl-C). */
+  static killAll(): void {
+    for (const child of running) killQuietly(child, "SIGKILL");
   }
 
   /** Starts hyperd and waits for its callback; on failure nothing is left running. */

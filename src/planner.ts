@@ -48,7 +48,7 @@ export interface PlannedOp {
 }
 
 /** The largest id the generated rows use, so joins on id find matches. */
-const ID_SPACE = 100_000;
+const ID_SPACE = 1_000_000;
 const MAX_ALTERS = 3;
 
 /** Rolls a user's operations one after the other. */

@@ -1,0 +1,69 @@
+/** Latency histograms (HdrHistogram, 3 significant digits), mergeable across workers. */
+import * as hdr from "hdr-histogram-js";
+
+/** Latency percentiles in milliseconds. */
+export interface LatencySummary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+const HIGHEST_US = 3_600_000_000; // one hour
+
+/** A latency histogram recorded in microseconds. */
+export class Latency {
+  readonly #histogram: hdr.Histogram;
+
+  constructor(encoded?: string) {
+    this.#histogram = encoded
+      ? hdr.decodeFromCompressedBase64(encoded, 32, false)
+      : hdr.build({
+        bitBucketSize: 32,
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: HIGHEST_US,
+        numberOfSignificantValueDigits: 3,
+        useWebAssembly: false,
+      });
+  }
+
+  /** Records one latency in milliseconds. */
+  record(ms: number): void {
+    this.#histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
+  }
+
+  /** Number of recorded latencies. */
+  get count(): number {
+    return this.#histogram.totalCount;
+  }
+
+  /** Adds every value of `other`. */
+  add(other: Latency): void {
+    this.#histogram.add(other.#histogram);
+  }
+
+  /** Forgets every value. */
+  reset(): void {
+    this.#histogram.reset();
+  }
+
+  /** Compressed form for posting between workers. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.#histogram);
+  }
+
+  /** Percentiles in ms, rounded to µs; zeros when nothing was recorded. */
+  summary(): LatencySummary {
+    const h = this.#histogram;
+    const ms = (us: number) => Math.round(us) / 1000;
+    if (h.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+    return {
+      p50: ms(h.getValueAtPercentile(50)),
+      p95: ms(h.getValueAtPercentile(95)),
+      p99: ms(h.getValueAtPercentile(99)),
+      max: ms(h.maxValue),
+      mean: ms(h.mean),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+/** What every operation runs with: the user's connection, its database's tables, its readers. */
+import type { HyperConnection } from "../connection.ts";
+import type { TableSpec } from "../layout.ts";
+import type { HyperBinaryEncoder } from "../hyper_binary.ts";
+import type { RowBatch } from "../row_batch.ts";
+
+/** Runs a read-only query and resolves with the number of rows it returned. */
+export type QueryReader = (sql: string) => Promise<number>;
+
+/** The user's side of the server. */
+export interface OpContext {
+  conn: HyperConnection;
+  tables: readonly TableSpec[];
+  dataFormat: "hyperbinary" | "arrow";
+  encoder: HyperBinaryEncoder;
+  /** Encodes a batch as an Arrow IPC stream (only with `STRESS_DATA_FORMAT=arrow`). */
+  arrowEncoder: (batch: RowBatch) => Uint8Array[];
+  /** Where reads go: libpq, or gRPC with `STRESS_TRANSPORT=grpc`. */
+  read: QueryReader;
+  /** Which transport `read` uses, for the summary's counts. */
+  readTransport: "libpq" | "grpc";
+}
+
+/** What an operation did. */
+export interface OpOutcome {
+  /** Rows inserted or returned. */
+  rows: number;
+  /** Rows the server acknowledged inserting into a base table, else 0. */
+  insertedRows: number;
+}

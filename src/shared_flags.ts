@@ -1,0 +1,42 @@
+/** Run-wide flags shared between the main thread and the user workers (SharedArrayBuffer). */
+
+const STOP = 0;
+const BACKPRESSURE = 1;
+const DISK_FULL = 2;
+const SLOTS = 3;
+
+/** Stop, backpressure and disk-full flags, read with Atomics from any thread. */
+export class SharedFlags {
+  /** The shared memory; post it to a worker and wrap it there with `new SharedFlags(buffer)`. */
+  readonly buffer: SharedArrayBuffer;
+  readonly #cells: Int32Array;
+
+  constructor(buffer = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)) {
+    this.buffer = buffer;
+    this.#cells = new Int32Array(buffer);
+  }
+
+  /** Users finish their current operation and stop. */
+  get stopped(): boolean {
+    return Atomics.load(this.#cells, STOP) === 1;
+  }
+  set stopped(value: boolean) {
+    Atomics.store(this.#cells, STOP, value ? 1 : 0);
+  }
+
+  /** Users pause before their next operation while hyperd is under pressure. */
+  get backpressure(): boolean {
+    return Atomics.load(this.#cells, BACKPRESSURE) === 1;
+  }
+  set backpressure(value: boolean) {
+    Atomics.store(this.#cells, BACKPRESSURE, value ? 1 : 0);
+  }
+
+  /** The disk budget is spent: inserts turn into reads. */
+  get diskFull(): boolean {
+    return Atomics.load(this.#cells, DISK_FULL) === 1;
+  }
+  set diskFull(value: boolean) {
+    Atomics.store(this.#cells, DISK_FULL, value ? 1 : 0);
+  }
+}

@@ -1,0 +1,77 @@
+/** Starts the user workers, spreads the users over them, and gathers their reports. */
+import type { UserSpec } from "./layout.ts";
+import type { RunStats } from "./run_stats.ts";
+import { TIMED_OUT, within } from "./timeout.ts";
+import type { FromWorker, StartMessage } from "./worker_protocol.ts";
+
+/** Workers when `STRESS_WORKERS` is 0: one per user, at most this many. */
+export const AUTO_WORKER_LIMIT = 16;
+
+/** The workers of a run. */
+export class WorkerPool {
+  readonly #workers: Worker[] = [];
+  readonly #done: Promise<void>[] = [];
+  readonly #fatal: string[] = [];
+
+  /** Starts the workers; `base` is the start message without its users and worker id. */
+  constructor(
+    users: UserSpec[],
+    workerCount: number,
+    base: Omit<StartMessage, "users" | "workerId" | "type">,
+    stats: RunStats,
+  ) {
+    const count = Math.min(users.length, workerCount || AUTO_WORKER_LIMIT);
+    for (let workerId = 0; workerId < count; workerId++) {
+      const mine = users.filter((_, i) => i % count === workerId);
+      const worker = new Worker(new URL("./user_worker.ts", import.meta.url), { type: "module" });
+      this.#workers.push(worker);
+      this.#done.push(
+        new Promise((resolve) => {
+          worker.onmessage = (event: MessageEvent<FromWorker>) => {
+            const message = event.data;
+            const atSec = (performance.timeOrigin + performance.now() - base.runStartMs) / 1000;
+            if (message.type === "tick") stats.addTick(message, atSec);
+            else if (message.type === "done") {
+              stats.addDone(message);
+              resolve();
+            } else {
+              this.#fatal.push(`worker ${message.workerId}: ${message.message}`);
+              resolve();
+            }
+          };
+          worker.onerror = (event) => {
+            event.preventDefault();
+            this.#fatal.push(`worker ${workerId}: ${event.message}`);
+            resolve();
+          };
+        }),
+      );
+      worker.postMessage({ type: "start", workerId, users: mine, ...base } satisfies StartMessage);
+    }
+  }
+
+  /** Number of workers started. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Errors of workers that failed as a whole (not operations). */
+  get fatalErrors(): string[] {
+    return [...this.#fatal];
+  }
+
+  /**
+   * Waits up to `graceMs` for every worker's final report (the stop flag must be set first),
+   * then terminates them all. Returns false when some worker never reported.
+   */
+  async finish(graceMs: number): Promise<boolean> {
+    const complete = await within(Promise.all(this.#done), graceMs);
+    this.terminate();
+    return complete !== TIMED_OUT;
+  }
+
+  /** Ends every worker at once. */
+  terminate(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
+}

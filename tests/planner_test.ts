@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { databaseSpecs, databaseTables, userSpecs } from "../src/layout.ts";
+import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../src/op_table.ts";
+import { planOps, SequenceDigest, UserPlanner } from "../src/planner.ts";
+
+const settings = {
+  batchMin: 100,
+  batchMax: 10000,
+  thinkMinMs: 10,
+  thinkMaxMs: 200,
+  queryComplexityMax: 3,
+};
+const tables = databaseTables("planner-test");
+
+Deno.test("UserPlanner honours each class's probability table (chi-square, 20k rolls)", () => {
+  // Critical value of chi-square with 5 degrees of freedom at p = 0.001.
+  const critical = 20.52;
+  for (const userClass of USER_CLASSES) {
+    const rolls = 20_000;
+    const ops = planOps(
+      { id: 1, class: userClass, seed: `stat-${userClass}`, database: 0 },
+      tables,
+      settings,
+      rolls,
+    );
+    let chi = 0;
+    for (const kind of OP_KINDS) {
+      const expected = rolls * OP_PROBABILITIES[userClass][kind];
+      const observed = ops.filter((op) => op.kind === kind).length;
+      chi += (observed - expected) ** 2 / expected;
+    }
+    assert.ok(chi < critical, `${userClass}: chi-square ${chi.toFixed(2)} >= ${critical}`);
+  }
+});
+
+Deno.test("every class's probabilities sum to 1", () => {
+  for (const userClass of USER_CLASSES) {
+    const sum = OP_KINDS.reduce((s, k) => s + OP_PROBABILITIES[userClass][k], 0);
+    assert.ok(Math.abs(sum - 1) < 1e-9, `${userClass} sums to ${sum}`);
+  }
+});
+
+Deno.test("UserPlanner gives the same sequence for the same seed and another for another seed", () => {
+  const user = { id: 3, class: "mixed" as const, seed: "42:user:3", database: 0 };
+  const a = planOps(user, tables, settings, 200);
+  const b = planOps(user, tables, settings, 200);
+  const c = planOps({ ...user, seed: "43:user:3" }, tables, settings, 200);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});
+
+Deno.test("UserPlanner draws parameters within the settings", () => {
+  const narrow = { batchMin: 5, batchMax: 7, thinkMinMs: 1, thinkMaxMs: 2, queryComplexityMax: 2 };
+  const ops = planOps(
+    { id: 0, class: "inserter", seed: "bounds", database: 0 },
+    tables,
+    narrow,
+    2000,
+  );
+  for (const op of ops) {
+    if (op.kind === "BulkInsert") assert.ok(op.rows >= 5 && op.rows <= 7);
+    assert.ok(op.thinkMs >= 1 && op.thinkMs <= 2);
+    assert.ok(op.complexity >= 1 && op.complexity <= 2);
+    assert.ok(op.table >= 0 && op.table < tables.length);
+    assert.notEqual(op.joinTables[0], op.table, "a join reads a second table");
+  }
+  assert.ok(ops.some((op) => op.complexity === 2));
+});
+
+Deno.test("SchemaDdl plans create before alter and drop, on the user's own scratch table", () => {
+  const ops = planOps({ id: 7, class: "query", seed: "ddl", database: 0 }, tables, settings, 3000)
+    .filter((op) => op.kind === "SchemaDdl");
+  assert.ok(ops.length > 50);
+  let exists = false;
+  for (const op of ops) {
+    assert.match(op.ddl!.table, /^scratch_u7_\d+$/);
+    if (op.ddl!.action === "create") assert.equal(exists, false);
+    else assert.equal(exists, true, `${op.ddl!.action} needs an existing table`);
+    exists = op.ddl!.action !== "drop";
+  }
+});
+
+Deno.test("layout derives 2 to 5 tables per database and spreads users round-robin", () => {
+  for (const db of databaseSpecs(99, 20)) {
+    const count = databaseTables(db.schemaSeed).length;
+    assert.ok(count >= 2 && count <= 5);
+  }
+  const users = userSpecs(99, { inserter: 4, query: 3, mixed: 2 }, 3);
+  assert.deepEqual(users.map((u) => u.class), [
+    ...Array(4).fill("inserter"),
+    ...Array(3).fill("query"),
+    ...Array(2).fill("mixed"),
+  ]);
+  assert.deepEqual(users.map((u) => u.database), [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  assert.equal(new Set(users.map((u) => u.seed)).size, 9);
+});
+
+Deno.test("SequenceDigest of a prefix equals the digest of the same operations planned again", () => {
+  const user = { id: 1, class: "inserter" as const, seed: "digest", database: 0 };
+  const planner = new UserPlanner(user, tables, settings);
+  const digest = new SequenceDigest();
+  for (let i = 0; i < 37; i++) digest.add(planner.next());
+  const again = new SequenceDigest();
+  for (const op of planOps(user, tables, settings, 37)) again.add(op);
+  assert.equal(digest.hex(), again.hex());
+});
