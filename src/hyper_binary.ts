@@ -17,18 +17,18 @@ const UNIX_EPOCH_US = 2440588n * 86_400_000_000n;
 const EPOCH_HI = Number(UNIX_EPOCH_US / BigInt(TWO_32));
 const EPOCH_LO = Number(UNIX_EPOCH_US % BigInt(TWO_32));
 
-/** Fixed bytes of a value of each type; TEXT is its 4-byte length prefix only. */
-const FIXED_SIZE = {
-  INT: 4,
-  SMALLINT: 2,
-  BIGINT: 8,
-  "DOUBLE PRECISION": 8,
-  BOOL: 1,
-  TEXT: 4,
-  TIMESTAMP: 8,
+/** Type codes for the hot loop: an integer switch is cheaper than comparing type names. */
+const CODE = {
+  INT: 0,
+  SMALLINT: 1,
+  BIGINT: 2,
+  "DOUBLE PRECISION": 3,
+  BOOL: 4,
+  TEXT: 5,
+  TIMESTAMP: 6,
 } as const;
-
-const utf8 = new TextEncoder();
+/** Bytes a value takes, a null flag included; TEXT without its characters. */
+const MAX_FIXED = [5, 3, 9, 9, 2, 5, 9];
 
 /**
  * Encodes row batches into HyperBinary chunks of about `chunkBytes` each, so a large batch
@@ -36,9 +36,6 @@ const utf8 = new TextEncoder();
  */
 export class HyperBinaryEncoder {
   readonly #chunkBytes: number;
-  #bytes = new Uint8Array(0);
-  #view = new DataView(this.#bytes.buffer);
-  #pos = 0;
 
   constructor(chunkBytes = 1 << 20) {
     this.#chunkBytes = chunkBytes;
@@ -46,110 +43,142 @@ export class HyperBinaryEncoder {
 
   /** Encodes the whole batch, header first, as one or more chunks. */
   encode(batch: RowBatch): Uint8Array[] {
+    const columns = batch.shape.columns;
+    const codes: number[] = columns.map((c) => CODE[c.type]);
+    const fixedRowBytes = codes.reduce((sum, code) => sum + MAX_FIXED[code], 0);
+    const texts = codes.flatMap((
+      code,
+      c,
+    ) => (code === CODE.TEXT ? [batch.values[c] as string[]] : []));
     const chunks: Uint8Array[] = [];
-    this.#start();
-    this.#bytes.set(HYPER_BINARY_HEADER, 0);
-    this.#pos = HYPER_BINARY_HEADER.length;
-    for (let r = 0; r < batch.rowCount; r++) {
-      this.#writeRow(batch, r);
-      if (this.#pos >= this.#chunkBytes) {
-        chunks.push(this.#bytes.subarray(0, this.#pos));
-        this.#start();
+    let row = 0;
+    let withHeader = true;
+    while (row < batch.rowCount || withHeader) {
+      // Room for the rows of this chunk: every row's worst case, text at 3 bytes per unit.
+      let end = row;
+      let room = withHeader ? HYPER_BINARY_HEADER.length : 0;
+      while (end < batch.rowCount && room < this.#chunkBytes) {
+        let rowBytes = fixedRowBytes;
+        for (let t = 0; t < texts.length; t++) rowBytes += texts[t][end].length * 3;
+        room += rowBytes;
+        end++;
       }
-    }
-    if (this.#pos > 0 || chunks.length === 0) {
-      chunks.push(this.#bytes.subarray(0, this.#pos));
+      const bytes = new Uint8Array(room);
+      let pos = 0;
+      if (withHeader) {
+        bytes.set(HYPER_BINARY_HEADER);
+        pos = HYPER_BINARY_HEADER.length;
+        withHeader = false;
+      }
+      pos = encodeRows(batch, codes, row, end, bytes, pos);
+      chunks.push(bytes.subarray(0, pos));
+      row = end;
     }
     return chunks;
   }
+}
 
-  #start(): void {
-    this.#bytes = new Uint8Array(this.#chunkBytes + 4096);
-    this.#view = new DataView(this.#bytes.buffer);
-    this.#pos = 0;
-  }
-
-  #ensure(extra: number): void {
-    if (this.#pos + extra <= this.#bytes.length) return;
-    const grown = new Uint8Array(
-      Math.max(this.#bytes.length * 2, this.#pos + extra),
-    );
-    grown.set(this.#bytes.subarray(0, this.#pos));
-    this.#bytes = grown;
-    this.#view = new DataView(grown.buffer);
-  }
-
-  #writeRow(batch: RowBatch, r: number): void {
-    const columns = batch.shape.columns;
-    for (let c = 0; c < columns.length; c++) {
-      const column = columns[c];
-      const values = batch.values[c];
-      this.#ensure(FIXED_SIZE[column.type] + 1);
-      if (column.nullable) {
-        const isNull = batch.nulls[c]![r];
-        this.#bytes[this.#pos++] = isNull;
+/** Writes rows [from, to) at `pos`; `bytes` has room for them. Returns the end position. */
+function encodeRows(
+  batch: RowBatch,
+  codes: number[],
+  from: number,
+  to: number,
+  bytes: Uint8Array,
+  pos: number,
+): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const columnCount = codes.length;
+  const values = batch.values;
+  const nulls = batch.nulls;
+  for (let r = from; r < to; r++) {
+    for (let c = 0; c < columnCount; c++) {
+      const flags = nulls[c];
+      if (flags !== null) {
+        const isNull = flags[r];
+        bytes[pos++] = isNull;
         if (isNull) continue;
       }
-      const view = this.#view;
-      const pos = this.#pos;
-      switch (column.type) {
-        case "INT":
-          view.setInt32(pos, (values as Int32Array)[r], true);
-          this.#pos = pos + 4;
+      switch (codes[c]) {
+        case CODE.INT:
+          view.setInt32(pos, (values[c] as Int32Array)[r], true);
+          pos += 4;
           break;
-        case "SMALLINT":
-          view.setInt16(pos, (values as Int16Array)[r], true);
-          this.#pos = pos + 2;
+        case CODE.SMALLINT:
+          view.setInt16(pos, (values[c] as Int16Array)[r], true);
+          pos += 2;
           break;
-        case "DOUBLE PRECISION":
-          view.setFloat64(pos, (values as Float64Array)[r], true);
-          this.#pos = pos + 8;
+        case CODE["DOUBLE PRECISION"]:
+          view.setFloat64(pos, (values[c] as Float64Array)[r], true);
+          pos += 8;
           break;
-        case "BOOL":
-          this.#bytes[pos] = (values as Uint8Array)[r];
-          this.#pos = pos + 1;
+        case CODE.BOOL:
+          bytes[pos++] = (values[c] as Uint8Array)[r];
           break;
-        case "BIGINT":
-          this.#writeInt64((values as Float64Array)[r], 0, 0);
+        case CODE.BIGINT:
+          writeInt64(view, pos, (values[c] as Float64Array)[r], 0, 0);
+          pos += 8;
           break;
-        case "TIMESTAMP":
-          this.#writeInt64((values as Float64Array)[r], EPOCH_HI, EPOCH_LO);
+        case CODE.TIMESTAMP:
+          writeInt64(view, pos, (values[c] as Float64Array)[r], EPOCH_HI, EPOCH_LO);
+          pos += 8;
           break;
-        case "TEXT":
-          this.#writeText((values as string[])[r]);
-          break;
+        default:
+          pos = writeText(bytes, view, pos, (values[c] as string[])[r]);
       }
     }
   }
+  return pos;
+}
 
-  /** Writes `value + (addHi * 2^32 + addLo)` as a little-endian int64 without BigInt. */
-  #writeInt64(value: number, addHi: number, addLo: number): void {
-    const hi = Math.floor(value / TWO_32);
-    let lo = value - hi * TWO_32 + addLo;
-    const carry = lo >= TWO_32 ? 1 : 0;
-    lo -= carry * TWO_32;
-    this.#view.setUint32(this.#pos, lo, true);
-    this.#view.setInt32(this.#pos + 4, hi + addHi + carry, true);
-    this.#pos += 8;
-  }
+/** Writes `value + (addHi * 2^32 + addLo)` as a little-endian int64 without BigInt. */
+function writeInt64(
+  view: DataView,
+  pos: number,
+  value: number,
+  addHi: number,
+  addLo: number,
+): void {
+  const hi = Math.floor(value / TWO_32);
+  let lo = value - hi * TWO_32 + addLo;
+  const carry = lo >= TWO_32 ? 1 : 0;
+  lo -= carry * TWO_32;
+  view.setUint32(pos, lo, true);
+  view.setInt32(pos + 4, hi + addHi + carry, true);
+}
 
-  #writeText(text: string): void {
-    const length = text.length;
-    this.#ensure(4 + length * 3);
-    const bytes = this.#bytes;
-    const start = this.#pos + 4;
-    let i = 0;
-    // ASCII fast path: one byte per UTF-16 unit until the first non-ASCII one.
-    for (; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code > 0x7f) break;
-      bytes[start + i] = code;
+/** Writes a u32 byte length and the UTF-8 bytes; returns the end position. */
+function writeText(bytes: Uint8Array, view: DataView, pos: number, text: string): number {
+  const length = text.length;
+  const start = pos + 4;
+  let out = start;
+  // Encoded by hand: cheaper than TextEncoder for the short strings of a row.
+  for (let i = 0; i < length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      bytes[out++] = code;
+    } else if (code < 0x800) {
+      bytes[out++] = 0xc0 | (code >> 6);
+      bytes[out++] = 0x80 | (code & 0x3f);
+    } else {
+      if (code >= 0xd800 && code < 0xdc00 && i + 1 < length) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low < 0xe000) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+          bytes[out++] = 0xf0 | (code >> 18);
+          bytes[out++] = 0x80 | ((code >> 12) & 0x3f);
+          bytes[out++] = 0x80 | ((code >> 6) & 0x3f);
+          bytes[out++] = 0x80 | (code & 0x3f);
+          continue;
+        }
+      }
+      if (code >= 0xd800 && code < 0xe000) code = 0xfffd; // a lone surrogate, as TextEncoder does
+      bytes[out++] = 0xe0 | (code >> 12);
+      bytes[out++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[out++] = 0x80 | (code & 0x3f);
     }
-    let byteLength = i;
-    if (i < length) {
-      byteLength = utf8.encodeInto(text, bytes.subarray(start)).written;
-    }
-    this.#view.setUint32(this.#pos, byteLength, true);
-    this.#pos = start + byteLength;
   }
+  view.setUint32(pos, out - start, true);
+  return out;
 }
