@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
+import { thresholdProblems } from "./thresholds.ts";
 
 /** How a raw string from a flag or env variable becomes a value. */
 type Kind = "int" | "number" | "string" | "list";
@@ -263,6 +264,23 @@ export const SETTINGS = {
     expects: "a number above 0 and at most 600",
     help: "How long to wait for hyperd to call back after it starts.",
   }),
+  thresholds: setting({
+    schema: z.array(z.string()),
+    kind: "list",
+    env: "STRESS_THRESHOLDS",
+    flag: "threshold",
+    default: [],
+    expects: 'expressions like "p99_ms<500" (comma-separated in the env variable)',
+    help: "Pass/fail rule, e.g. p99_ms<500, failures==0, BulkInsert.p95_ms<200 (repeatable).",
+  }),
+  junit: setting({
+    schema: z.string().min(1).optional(),
+    kind: "string",
+    env: "STRESS_JUNIT",
+    flag: "junit",
+    expects: "a file path",
+    help: "Also write a JUnit XML result (thresholds, crash, integrity) to this file.",
+  }),
   hyperdPath: setting({
     schema: z.string().min(1).optional(),
     kind: "string",
@@ -317,7 +335,9 @@ export function parseCommandLine(args: string[]): ParsedArgs {
   const options: Record<string, { type: "string" | "boolean" }> = {
     ...COMMAND_FLAGS,
   };
-  for (const s of Object.values(SETTINGS)) options[s.flag] = { type: "string" };
+  for (const s of Object.values(SETTINGS)) {
+    options[s.flag] = { type: "string", ...(s.kind === "list" ? { multiple: true } : {}) };
+  }
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -333,6 +353,8 @@ export function parseCommandLine(args: string[]): ParsedArgs {
   for (const [key, s] of settingEntries()) {
     const value = parsed.values[s.flag];
     if (typeof value === "string") flags[key] = value;
+    // A repeatable flag: each use is one item, as a comma would separate them.
+    if (Array.isArray(value)) flags[key] = value.join(",");
   }
   return {
     positionals: parsed.positionals,
@@ -368,6 +390,8 @@ export const OPERATOR_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
   "startTimeoutSec",
   "hyperdPath",
   "cacheDir",
+  "thresholds",
+  "junit",
 ]);
 
 /**
@@ -436,6 +460,7 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
       );
     }
   }
+  if (config.thresholds) problems.push(...thresholdProblems(config.thresholds, origin("thresholds")));
   if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
@@ -451,8 +476,9 @@ export function changedSettings(config: Config): Partial<Config> {
   const changed: Record<string, unknown> = {};
   for (const [key, s] of settingEntries()) {
     if (typeof s.default === "function") continue;
-    if (config[key] !== s.default && config[key] !== undefined) {
-      changed[key] = config[key];
+    const value = config[key];
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(s.default)) {
+      changed[key] = value;
     }
   }
   return changed as Partial<Config>;

@@ -30,6 +30,9 @@ export function connect(
     database,
     ssl: false,
     max: 1,
+    // Hyper invalidates cached statements on DDL (40001) and a cached DROP can turn into a
+    // silent no-op: never prepare.
+    prepare: false,
     idle_timeout: 0,
     connect_timeout: 10,
     onnotice: () => {},

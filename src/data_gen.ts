@@ -1,11 +1,13 @@
 /** Generates rows for a table shape straight into a RowBatch, from a seeded Rng. */
-import { allocateBatch, type RowBatch } from "./row_batch.ts";
+import type { ColumnValues, RowBatch, TextColumn } from "./row_batch.ts";
 import type { Rng } from "./rng.ts";
-import type { Shape } from "./schemas.ts";
+import type { Column, Shape } from "./schemas.ts";
 
 /** Share of NULLs in nullable columns. */
 const NULL_RATE = 0.05;
-const CATEGORIES = [
+const utf8 = new TextEncoder();
+const encodeAll = (words: string[]) => words.map((w) => utf8.encode(w));
+const CATEGORIES = encodeAll([
   "alpha",
   "beta",
   "gamma",
@@ -14,8 +16,8 @@ const CATEGORIES = [
   "zeta",
   "eta",
   "theta",
-];
-const WORDS = [
+]);
+const WORDS = encodeAll([
   "stress",
   "hyper",
   "table",
@@ -28,64 +30,109 @@ const WORDS = [
   "größe",
   "データ",
   "naïve",
-];
+]);
+const NAME_PREFIX = utf8.encode("name_");
+const REF_PREFIX = utf8.encode("REF-");
+const SPACE = 0x20;
 // 2020-01-01 .. 2027-01-01 in µs since the Unix epoch.
 const TS_FROM_US = 1_577_836_800_000_000;
 const TS_SPAN_US = 220_838_400_000_000;
 
 /** Rows with ids `firstId`, `firstId + 1`, ... and every other value drawn from `rng`. */
-export function generateBatch(
-  shape: Shape,
-  rowCount: number,
-  rng: Rng,
-  firstId = 1,
-): RowBatch {
-  const batch = allocateBatch(shape, rowCount);
-  shape.columns.forEach((column, c) => {
-    const values = batch.values[c];
-    const nulls = batch.nulls[c];
-    for (let r = 0; r < rowCount; r++) {
-      if (nulls && rng.next() < NULL_RATE) {
-        nulls[r] = 1;
-        continue;
-      }
-      switch (column.type) {
-        case "INT":
-          (values as Int32Array)[r] = column.name === "id" ? firstId + r : rng.int(-1000, 100_000);
-          break;
-        case "SMALLINT":
-          (values as Int16Array)[r] = rng.int(1, 5);
-          break;
-        case "BIGINT":
-          (values as Float64Array)[r] = rng.int(-(2 ** 52), 2 ** 52);
-          break;
-        case "DOUBLE PRECISION":
-          (values as Float64Array)[r] = Math.round(rng.next() * 1e8) / 100;
-          break;
-        case "BOOL":
-          (values as Uint8Array)[r] = rng.next() < 0.5 ? 1 : 0;
-          break;
-        case "TIMESTAMP":
-          (values as Float64Array)[r] = TS_FROM_US +
-            Math.floor(rng.next() * TS_SPAN_US);
-          break;
-        case "TEXT":
-          (values as string[])[r] = text(column.name, rng, firstId + r);
-          break;
-      }
-    }
-  });
-  return batch;
+export function generateBatch(shape: Shape, rowCount: number, rng: Rng, firstId = 1): RowBatch {
+  const nulls = shape.columns.map((c) => (c.nullable ? new Uint8Array(rowCount) : null));
+  const values = shape.columns.map((column, c) =>
+    generateColumn(column, rowCount, rng, firstId, nulls[c])
+  );
+  return { shape, rowCount, values, nulls };
 }
 
-function text(column: string, rng: Rng, id: number): string {
-  if (column === "category") return rng.pick(CATEGORIES);
-  if (column === "name") return `name_${id}`;
-  if (column === "ref_code") {
-    return `REF-${rng.int(0, 999_999).toString(36).toUpperCase()}`;
+function generateColumn(
+  column: Column,
+  rowCount: number,
+  rng: Rng,
+  firstId: number,
+  nulls: Uint8Array | null,
+): ColumnValues {
+  // NULLs are drawn first, then one value per row, so both encoders see the same rows.
+  if (nulls) { for (let r = 0; r < rowCount; r++) nulls[r] = rng.next() < NULL_RATE ? 1 : 0; }
+  const isNull = (r: number) => nulls !== null && nulls[r] === 1;
+  switch (column.type) {
+    case "INT": {
+      const out = new Int32Array(rowCount);
+      for (let r = 0; r < rowCount; r++) {
+        if (!isNull(r)) out[r] = column.name === "id" ? firstId + r : rng.int(-1000, 100_000);
+      }
+      return out;
+    }
+    case "SMALLINT": {
+      const out = new Int16Array(rowCount);
+      for (let r = 0; r < rowCount; r++) if (!isNull(r)) out[r] = rng.int(1, 5);
+      return out;
+    }
+    case "BOOL": {
+      const out = new Uint8Array(rowCount);
+      for (let r = 0; r < rowCount; r++) if (!isNull(r)) out[r] = rng.next() < 0.5 ? 1 : 0;
+      return out;
+    }
+    case "TEXT":
+      return generateText(column.name, rowCount, rng, firstId, isNull);
+    default: {
+      const out = new Float64Array(rowCount);
+      for (let r = 0; r < rowCount; r++) {
+        if (isNull(r)) continue;
+        if (column.type === "BIGINT") out[r] = rng.int(-(2 ** 52), 2 ** 52);
+        else if (column.type === "TIMESTAMP") {
+          out[r] = TS_FROM_US + Math.floor(rng.next() * TS_SPAN_US);
+        } else out[r] = Math.round(rng.next() * 1e8) / 100;
+      }
+      return out;
+    }
   }
-  const words = rng.int(1, 6);
-  let out = rng.pick(WORDS);
-  for (let i = 1; i < words; i++) out += " " + rng.pick(WORDS);
-  return out;
+}
+
+/** Text built from pre-encoded words and ASCII digits: no strings, no UTF-8 encoding per row. */
+function generateText(
+  name: string,
+  rowCount: number,
+  rng: Rng,
+  firstId: number,
+  isNull: (r: number) => boolean,
+): TextColumn {
+  const offsets = new Int32Array(rowCount + 1);
+  let bytes = new Uint8Array(rowCount * 24 + 64);
+  let pos = 0;
+  const append = (part: Uint8Array) => {
+    for (let i = 0; i < part.length; i++) bytes[pos++] = part[i];
+  };
+  const appendNumber = (value: number, radix: number) => {
+    const digits = value.toString(radix).toUpperCase();
+    for (let i = 0; i < digits.length; i++) bytes[pos++] = digits.charCodeAt(i);
+  };
+  for (let r = 0; r < rowCount; r++) {
+    if (bytes.length - pos < 256) {
+      const grown = new Uint8Array(bytes.length * 2);
+      grown.set(bytes.subarray(0, pos));
+      bytes = grown;
+    }
+    if (!isNull(r)) {
+      if (name === "category") append(rng.pick(CATEGORIES));
+      else if (name === "name") {
+        append(NAME_PREFIX);
+        appendNumber(firstId + r, 10);
+      } else if (name === "ref_code") {
+        append(REF_PREFIX);
+        appendNumber(rng.int(0, 999_999), 36);
+      } else {
+        const words = rng.int(1, 6);
+        append(rng.pick(WORDS));
+        for (let i = 1; i < words; i++) {
+          bytes[pos++] = SPACE;
+          append(rng.pick(WORDS));
+        }
+      }
+    }
+    offsets[r + 1] = pos;
+  }
+  return { bytes: bytes.subarray(0, pos), offsets };
 }

@@ -44,7 +44,13 @@ export async function checkIntegrity(
           const [row] = await sql.unsafe(`SELECT count(*) AS n FROM ${quoteIdent(table.name)}`);
           actual = Number(row.n);
         } catch { /* counted as a mismatch below */ }
-        tables.push({ database: database.index, table: table.name, expected, actual, ok: actual === expected });
+        tables.push({
+          database: database.index,
+          table: table.name,
+          expected,
+          actual,
+          ok: actual === expected,
+        });
       }
     } finally {
       await sql.end({ timeout: 5 });

@@ -17,15 +17,13 @@ export class Latency {
   readonly #histogram: hdr.Histogram;
 
   constructor(encoded?: string) {
-    this.#histogram = encoded
-      ? hdr.decodeFromCompressedBase64(encoded, 32, false)
-      : hdr.build({
-        bitBucketSize: 32,
-        lowestDiscernibleValue: 1,
-        highestTrackableValue: HIGHEST_US,
-        numberOfSignificantValueDigits: 3,
-        useWebAssembly: false,
-      });
+    this.#histogram = encoded ? hdr.decodeFromCompressedBase64(encoded, 32, false) : hdr.build({
+      bitBucketSize: 32,
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: HIGHEST_US,
+      numberOfSignificantValueDigits: 3,
+      useWebAssembly: false,
+    });
   }
 
   /** Records one latency in milliseconds. */

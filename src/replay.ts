@@ -67,13 +67,17 @@ export async function readReplay(path: string, origin = "STRESS_REPLAY_FILE"): P
   }
   const result = ReplaySchema.safeParse(parsed);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    const problems = result.error.issues.map((i) =>
+      `${i.path.join(".") || "(root)"}: ${i.message}`
+    );
     throw new ConfigError(`${origin}: ${path} is not a replay file: ${problems.join("; ")}`);
   }
   const replay = result.data;
   for (const user of replay.users) {
     if (!replay.databases.some((d) => d.index === user.database)) {
-      throw new ConfigError(`${origin}: user ${user.id} names database ${user.database}, which ${path} does not list`);
+      throw new ConfigError(
+        `${origin}: user ${user.id} names database ${user.database}, which ${path} does not list`,
+      );
     }
   }
   return replay;

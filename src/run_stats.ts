@@ -84,6 +84,20 @@ export class RunStats {
     return { ...this.#live };
   }
 
+  /** Ops, failures, inserted rows and latency over the seconds after `fromSec`. */
+  since(fromSec: number): Omit<TimelinePoint, "atSec"> {
+    const latency = new Latency();
+    const sum = { ops: 0, failures: 0, insertedRows: 0 };
+    for (const point of this.#seconds.values()) {
+      if (point.atSec <= fromSec) continue;
+      sum.ops += point.ops;
+      sum.failures += point.failures;
+      sum.insertedRows += point.insertedRows;
+      latency.add(point.latency);
+    }
+    return { ...sum, latencyMs: latency.summary() };
+  }
+
   /** Ops, failures, inserted rows and latency per second, in time order. */
   timeline(): TimelinePoint[] {
     return [...this.#seconds.values()]
@@ -92,7 +106,12 @@ export class RunStats {
   }
 
   /** Per-kind totals and the overall latency, from the workers' final reports. */
-  byOp(): { byOp: Record<OpKind, OpTotals>; latencyMs: LatencySummary; ops: number; failures: number } {
+  byOp(): {
+    byOp: Record<OpKind, OpTotals>;
+    latencyMs: LatencySummary;
+    ops: number;
+    failures: number;
+  } {
     const overall = new Latency();
     let ops = 0;
     let failures = 0;
@@ -101,7 +120,12 @@ export class RunStats {
       overall.add(t.latency);
       ops += t.count;
       failures += t.failures;
-      return [kind, { count: t.count, failures: t.failures, rows: t.rows, latencyMs: t.latency.summary() }];
+      return [kind, {
+        count: t.count,
+        failures: t.failures,
+        rows: t.rows,
+        latencyMs: t.latency.summary(),
+      }];
     })) as Record<OpKind, OpTotals>;
     return { byOp, latencyMs: overall.summary(), ops, failures };
   }

@@ -50,9 +50,10 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   try {
     while (!flags.stopped) {
       const planned = planner.next();
-      const op = flags.diskFull && (planned.kind === "BulkInsert" || planned.kind === "SingleInsert")
-        ? redirectToRead(planned)
-        : planned;
+      const op =
+        flags.diskFull && (planned.kind === "BulkInsert" || planned.kind === "SingleInsert")
+          ? redirectToRead(planned)
+          : planned;
       while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
       if (flags.stopped) break;
       if (op !== planned) stats.writesRedirected++;

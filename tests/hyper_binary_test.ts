@@ -4,7 +4,7 @@ import { copyIn } from "../src/copy.ts";
 import { generateBatch } from "../src/data_gen.ts";
 import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../src/hyper_binary.ts";
 import { Rng } from "../src/rng.ts";
-import { rowAt, type RowBatch } from "../src/row_batch.ts";
+import { numberAt, rowAt, type RowBatch, textColumn } from "../src/row_batch.ts";
 import {
   columnList,
   createTableSql,
@@ -28,7 +28,7 @@ function expectedRow(batch: RowBatch, r: number): unknown[] {
     if (value === null) return null;
     const type = batch.shape.columns[c].type;
     if (type === "BIGINT") return String(value);
-    if (type === "TIMESTAMP") return timestampText(batch.values[c][r] as number);
+    if (type === "TIMESTAMP") return timestampText(numberAt(batch, c, r));
     return value;
   });
 }
@@ -77,7 +77,7 @@ Deno.test("HyperBinaryEncoder writes the 19-byte header and a null flag only for
   const batch = generateBatch(SMALL, 1, new Rng("layout"), 7);
   batch.nulls[1]![0] = 0;
   batch.nulls[2]![0] = 1;
-  (batch.values[1] as string[])[0] = "ab";
+  batch.values[1] = textColumn(["ab"]);
   const [bytes] = new HyperBinaryEncoder().encode(batch);
   assert.deepEqual(bytes.subarray(0, 19), HYPER_BINARY_HEADER);
   const expected = [7, 0, 0, 0, /* name */ 0, 2, 0, 0, 0, 0x61, 0x62, /* value NULL */ 1];

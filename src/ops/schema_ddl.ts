@@ -11,7 +11,9 @@ export function schemaDdlSql(op: PlannedOp): string {
   const ddl = op.ddl!;
   const table = quoteIdent(ddl.table);
   if (ddl.action === "create") return createTableSql(ddl.table, SMALL);
-  if (ddl.action === "alter") return `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(ddl.column)} INT`;
+  if (ddl.action === "alter") {
+    return `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(ddl.column)} INT`;
+  }
   return `DROP TABLE IF EXISTS ${table}`;
 }
 

@@ -2,7 +2,7 @@
 import { generateBatch } from "../data_gen.ts";
 import type { PlannedOp } from "../planner.ts";
 import { Rng } from "../rng.ts";
-import type { RowBatch } from "../row_batch.ts";
+import { numberAt, type RowBatch, textAt, type TextColumn } from "../row_batch.ts";
 import { columnList, quoteIdent, type Shape } from "../schemas.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
@@ -16,11 +16,12 @@ export function insertSql(table: string, shape: Shape): string {
 export function insertParams(batch: RowBatch, r: number): (string | number | boolean | null)[] {
   return batch.shape.columns.map((c, i) => {
     if (batch.nulls[i]?.[r]) return null;
-    const v = batch.values[i][r];
+    if (c.type === "TEXT") return textAt(batch.values[i] as TextColumn, r);
+    const v = numberAt(batch, i, r);
     if (c.type === "BIGINT") return String(v);
     if (c.type === "BOOL") return v === 1;
-    if (c.type === "TIMESTAMP") return timestampText(v as number);
-    return v as string | number;
+    if (c.type === "TIMESTAMP") return timestampText(v);
+    return v;
   });
 }
 

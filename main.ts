@@ -1,0 +1,33 @@
+/** hyperstress command line: parse, configure, run, and turn errors into exit codes. */
+import { ENV_NAMES, parseCommandLine, resolveConfig } from "./src/config.ts";
+import { HyperstressError } from "./src/errors.ts";
+import { helpText } from "./src/help.ts";
+import { readReplay } from "./src/replay.ts";
+import { run } from "./src/run.ts";
+
+/** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
+const READ_ENV = [...ENV_NAMES, "HOME", "XDG_CACHE_HOME", "LOCALAPPDATA"];
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parseCommandLine(args);
+  if (parsed.help) {
+    console.log(helpText());
+    return 0;
+  }
+  const env = Object.fromEntries(READ_ENV.map((name) => [name, Deno.env.get(name)]));
+  let config = resolveConfig(parsed.flags, env);
+  const replay = config.replayFile ? await readReplay(config.replayFile) : undefined;
+  if (replay) config = resolveConfig(parsed.flags, env, replay.config);
+  return await run(parsed.positionals, config, env, replay);
+}
+
+try {
+  Deno.exit(await main(Deno.args));
+} catch (error) {
+  if (error instanceof HyperstressError) {
+    console.error(`hyperstress: ${error.message}`);
+    Deno.exit(error.exitCode);
+  }
+  console.error("hyperstress: unexpected internal error:", error);
+  Deno.exit(1);
+}

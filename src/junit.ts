@@ -1,0 +1,122 @@
+/** JUnit XML of a run for CI test tabs: one testcase per threshold, crash and integrity check. */
+import type { Summary } from "./summary.ts";
+
+/** One testcase before it is written out. */
+interface TestCase {
+  classname: string;
+  name: string;
+  failure?: { type: string; message: string; body: string };
+  skipped?: string;
+}
+
+// XML 1.0 forbids most control characters even when escaped; server messages may carry them.
+// deno-lint-ignore no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** Text safe inside XML attributes and elements. */
+export function xmlEscape(text: string): string {
+  return text.replace(INVALID_XML, "\uFFFD")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&apos;");
+}
+
+/** The testcases a summary maps to, in a stable order. */
+function testCases(summary: Summary): TestCase[] {
+  const cases: TestCase[] = summary.thresholds.map((t) => ({
+    classname: "hyperstress.thresholds",
+    name: t.expr,
+    failure: t.ok ? undefined : {
+      type: "ThresholdFailed",
+      message: t.value === null
+        ? `${t.expr} failed: the run did not measure this metric`
+        : `${t.expr} failed: value was ${t.value}`,
+      body: "",
+    },
+  }));
+  const crash = summary.crash;
+  cases.push({
+    classname: "hyperstress.hyperd",
+    name: "hyperd did not crash",
+    failure: crash
+      ? {
+        type: "HyperdCrashed",
+        message: `hyperd exited with code ${crash.exitCode}` +
+          `${crash.signal ? ` (${crash.signal})` : ""} at ${crash.atSec} s`,
+        body: crash.logTail.join("\n"),
+      }
+      : undefined,
+  });
+  const integrity = summary.integrity;
+  const lost = integrity.tables.filter((t) => !t.ok);
+  cases.push({
+    classname: "hyperstress.integrity",
+    name: "integrity: no lost writes",
+    skipped: integrity.checked ? undefined : integrity.skipped ?? "integrity was not checked",
+    failure: integrity.checked && integrity.mismatches > 0
+      ? {
+        type: "IntegrityMismatch",
+        message: `${integrity.mismatches} table(s) do not hold every acknowledged row`,
+        body: lost.map((t) =>
+          `database ${t.database} table ${t.table}: expected ${t.expected} rows, ` +
+          `counted ${t.actual ?? "none (count failed)"}`
+        ).join("\n"),
+      }
+      : undefined,
+  });
+  return cases;
+}
+
+/** A JUnit XML document with one testsuite "hyperstress"; every check spans the whole run. */
+export function junitXml(summary: Summary): string {
+  const cases = testCases(summary);
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
+  const time = summary.durationSec.toFixed(3);
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+  const properties: [string, string | number][] = [
+    ["hyperd.version", summary.hyperd.version],
+    ["seed", summary.config.seed],
+    ["stopReason", summary.stopReason],
+    ["exitCode", summary.exitCode],
+    ["ops", summary.totals.ops],
+    ["failures", summary.totals.failures],
+  ];
+  const out = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="hyperstress" ${counts} time="${time}">`,
+    `  <testsuite name="hyperstress" ${counts} time="${time}" ` +
+    `timestamp="${xmlEscape(summary.startedAt)}">`,
+    `    <properties>`,
+    ...properties.map(([name, value]) =>
+      `      <property name="${xmlEscape(name)}" value="${xmlEscape(String(value))}"/>`
+    ),
+    `    </properties>`,
+  ];
+  for (const c of cases) {
+    const open = `    <testcase classname="${c.classname}" name="${
+      xmlEscape(c.name)
+    }" time="${time}"`;
+    if (!c.failure && c.skipped === undefined) {
+      out.push(`${open}/>`);
+      continue;
+    }
+    out.push(`${open}>`);
+    if (c.skipped !== undefined) out.push(`      <skipped message="${xmlEscape(c.skipped)}"/>`);
+    if (c.failure) {
+      const { type, message, body } = c.failure;
+      out.push(
+        `      <failure type="${type}" message="${xmlEscape(message)}">` +
+          `${xmlEscape(body || message)}</failure>`,
+      );
+    }
+    out.push(`    </testcase>`);
+  }
+  if (summary.stopDetail) {
+    out.push(`    <system-out>${xmlEscape(`stopped: ${summary.stopDetail}`)}</system-out>`);
+  }
+  out.push(`  </testsuite>`, `</testsuites>`, "");
+  return out.join("\n");
+}

@@ -1,0 +1,158 @@
+/** A complete, realistic Summary for report tests: no server needed, same numbers every time. */
+import { resolveConfig } from "../../src/config.ts";
+import type { LatencySummary } from "../../src/latency.ts";
+import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/op_table.ts";
+import type { OpTotals } from "../../src/run_stats.ts";
+import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/summary.ts";
+
+const SECONDS = 60;
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+function latency(p50: number): LatencySummary {
+  return {
+    p50: round(p50),
+    p95: round(p50 * 3.2),
+    p99: round(p50 * 6.5),
+    max: round(p50 * 11),
+    mean: round(p50 * 1.4),
+  };
+}
+
+/** A 60-second run with 9 users, a backpressure period from 30 s to 40 s and escaped-worthy errors. */
+export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
+  const config = resolveConfig({ seed: "424242", duration: String(SECONDS) }, {});
+  const backpressured = (sec: number) => sec >= 30 && sec < 40;
+  // Smooth but uneven curves so the charts have something to show.
+  const timeline = Array.from({ length: SECONDS }, (_, i) => {
+    const sec = i + 1;
+    const slow = backpressured(sec) ? 0.25 : 1;
+    const ops = Math.round((40 + 15 * Math.sin(sec / 5)) * slow);
+    return {
+      atSec: sec,
+      ops,
+      failures: sec % 17 === 0 ? 2 : 0,
+      insertedRows: Math.round(ops * (900 + 300 * Math.cos(sec / 7))),
+      latencyMs: latency(4 + 2 * Math.sin(sec / 9) + (backpressured(sec) ? 9 : 0)),
+    };
+  });
+  const resources = Array.from({ length: SECONDS / 2 + 1 }, (_, i) => {
+    const sec = i * 2;
+    return {
+      atSec: sec,
+      memoryMb: round(400 + sec * 18 - (sec > 40 ? (sec - 40) * 25 : 0)),
+      overallLoad: round(0.35 + 0.3 * Math.sin(sec / 6) ** 2),
+      schedulerLoad: round(0.2 + 0.25 * Math.cos(sec / 8) ** 2),
+      processCpuPercent: round(45 + 40 * Math.sin(sec / 10) ** 2),
+      backpressure: backpressured(sec),
+    };
+  });
+  const counts: Record<OpKind, number> = {
+    BulkInsert: 820,
+    SingleInsert: 260,
+    SimpleSelect: 540,
+    Aggregate: 330,
+    ComplexJoin: 240,
+    SchemaDdl: 110,
+  };
+  const byOp = Object.fromEntries(OP_KINDS.map((kind, i): [OpKind, OpTotals] => [kind, {
+    count: counts[kind],
+    failures: kind === "ComplexJoin" ? 5 : kind === "BulkInsert" ? 3 : 0,
+    rows: kind === "BulkInsert" ? 2_150_000 : kind === "SingleInsert" ? 260 : counts[kind] * 40,
+    latencyMs: latency(1.5 + i * 2.5),
+  }])) as Record<OpKind, OpTotals>;
+  const ops = timeline.reduce((sum, p) => sum + p.ops, 0);
+  const failures = timeline.reduce((sum, p) => sum + p.failures, 0);
+  const insertedRows = timeline.reduce((sum, p) => sum + p.insertedRows, 0);
+  const users = Array.from({ length: 9 }, (_, id) => ({
+    id,
+    class: id < 4 ? USER_CLASSES[0] : id < 7 ? USER_CLASSES[1] : USER_CLASSES[2],
+    ops: 200 + id * 17,
+    failures: id % 3 === 0 ? 1 : 0,
+    sequenceDigest: `sha256:${id.toString(16).padStart(8, "0")}`,
+  }));
+  const summary: Summary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    hyperd: { path: "/opt/hyper/hyperd", version: "0.0.21200 <test & build>" },
+    outputDir: "/tmp/hyperstress-run",
+    config,
+    startedAt: "2025-01-02T03:04:05.000Z",
+    durationSec: 60.042,
+    stopReason: "DurationElapsed",
+    stopDetail: null,
+    exitCode: 3,
+    totals: {
+      ops,
+      failures,
+      insertedRows,
+      opsPerSec: round(ops / SECONDS),
+      insertRowsPerSec: round(insertedRows / SECONDS),
+    },
+    latencyMs: latency(4.2),
+    byOp,
+    peak: { memoryMb: 1120, overallLoad: 0.65, schedulerLoad: 0.45, processCpuPercent: 85 },
+    disk: { usedMb: 312.4, budgetMb: 2048, writesRedirected: 0 },
+    backpressure: { events: 1, seconds: 10 },
+    errors: [
+      { atSec: 12.5, user: 3, op: "ComplexJoin", message: "query canceled: timeout" },
+      {
+        atSec: 17.25,
+        user: 5,
+        op: "BulkInsert",
+        message: `COPY rejected: <script>alert("x")</script> & 'quotes'`,
+      },
+      {
+        atSec: 34,
+        user: 8,
+        op: "ComplexJoin",
+        message: "out of memory; see https://tableau.github.io/hyper-db for the memory limit",
+      },
+    ],
+    errorCount: 8,
+    serverErrors: { user: 6, system: 2 },
+    crash: null,
+    integrity: {
+      checked: true,
+      skipped: null,
+      tables: [{ database: 0, table: "orders", expected: 1000, actual: 1000, ok: true }],
+      mismatches: 0,
+    },
+    transport: { grpcReads: 0, libpqReads: 1110 },
+    users,
+    workers: 9,
+    timeline,
+    resources,
+    thresholds: [
+      { expr: "p95_ms<200", value: 13.44, ok: true },
+      { expr: "failure_rate<0.001", value: 0.0034, ok: false },
+      { expr: "peak_cpu_percent<=95", value: 85, ok: true },
+    ],
+  };
+  return { ...summary, ...overrides };
+}
+
+/** A run that did nothing: empty series, null peaks, integrity not checked. */
+export function emptySummaryFixture(): Summary {
+  const full = summaryFixture();
+  const zero = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  return summaryFixture({
+    durationSec: 0,
+    stopReason: "CrashDetected",
+    stopDetail: "hyperd exited during start-up",
+    exitCode: 4,
+    totals: { ops: 0, failures: 0, insertedRows: 0, opsPerSec: 0, insertRowsPerSec: 0 },
+    latencyMs: zero,
+    byOp: Object.fromEntries(
+      Object.keys(full.byOp).map((k) => [k, { count: 0, failures: 0, rows: 0, latencyMs: zero }]),
+    ) as Summary["byOp"],
+    peak: { memoryMb: null, overallLoad: null, schedulerLoad: null, processCpuPercent: null },
+    backpressure: { events: 0, seconds: 0 },
+    errors: [],
+    errorCount: 0,
+    crash: { exitCode: 139, signal: "SIGSEGV", atSec: 0.4, logTail: ["fatal: <boom>"] },
+    integrity: { checked: false, skipped: "hyperd crashed", tables: [], mismatches: 0 },
+    users: [],
+    timeline: [],
+    resources: [],
+    thresholds: [],
+  });
+}

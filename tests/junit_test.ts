@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { junitXml } from "../src/junit.ts";
+import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
+
+/** An element of a parsed XML document: name, decoded attributes and children. */
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
+
+const ENTITIES: Record<string, string> = {
+  "&lt;": "<",
+  "&gt;": ">",
+  "&amp;": "&",
+  "&quot;": '"',
+  "&apos;": "'",
+};
+
+/** Decodes entities; a bare `&` or `<` means the writer forgot to escape. */
+function decode(text: string): string {
+  assert.doesNotMatch(text, /<|&(?!(lt|gt|amp|quot|apos);)/, `unescaped text: ${text}`);
+  return text.replace(/&(lt|gt|amp|quot|apos);/g, (entity) => ENTITIES[entity]);
+}
+
+/** A strict little XML reader: enough to prove the document is well formed and walk it. */
+function parseXml(xml: string): XmlElement {
+  const body = xml.replace(/^<\?xml [^?]*\?>\s*/, "");
+  const root: XmlElement = { name: "#root", attributes: {}, children: [], text: "" };
+  const stack = [root];
+  const tag = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w.-]+="[^"]*")*)\s*(\/?)>/g;
+  let last = 0;
+  for (const match of body.matchAll(tag)) {
+    const top = stack[stack.length - 1];
+    top.text += decode(body.slice(last, match.index));
+    last = match.index + match[0].length;
+    const [, closing, name, attrs, selfClosing] = match;
+    if (closing) {
+      assert.equal(stack.pop()?.name, name, `mismatched </${name}>`);
+      continue;
+    }
+    const attributes: Record<string, string> = {};
+    for (const [, key, value] of attrs.matchAll(/([\w.-]+)="([^"]*)"/g)) {
+      attributes[key] = decode(value);
+    }
+    const element = { name, attributes, children: [], text: "" };
+    top.children.push(element);
+    if (!selfClosing) stack.push(element);
+  }
+  assert.equal(body.slice(last).trim(), "", "text after the root element");
+  assert.equal(stack.length, 1, `unclosed <${stack[stack.length - 1].name}>`);
+  assert.equal(root.children.length, 1, "exactly one root element");
+  return root.children[0];
+}
+
+function testcases(xml: string): XmlElement[] {
+  const suites = parseXml(xml);
+  assert.equal(suites.name, "testsuites");
+  const [suite] = suites.children;
+  assert.equal(suite.name, "testsuite");
+  assert.equal(suite.attributes.name, "hyperstress");
+  return suite.children.filter((c) => c.name === "testcase");
+}
+
+Deno.test("junitXml() writes one testcase per threshold plus crash and integrity", () => {
+  const summary = summaryFixture();
+  const xml = junitXml(summary);
+  const cases = testcases(xml);
+  assert.deepEqual(cases.map((c) => c.attributes.name), [
+    "p95_ms<200",
+    "failure_rate<0.001",
+    "peak_cpu_percent<=95",
+    "hyperd did not crash",
+    "integrity: no lost writes",
+  ]);
+  const suites = parseXml(xml);
+  for (const element of [suites, suites.children[0]]) {
+    assert.equal(element.attributes.tests, "5");
+    assert.equal(element.attributes.failures, "1");
+    assert.equal(element.attributes.skipped, "0");
+    assert.equal(element.attributes.time, "60.042");
+  }
+  assert.ok(cases.every((c) => c.attributes.time === "60.042"));
+});
+
+Deno.test("junitXml() gives only failing thresholds a <failure> with the measured value", () => {
+  const cases = testcases(junitXml(summaryFixture()));
+  const withFailure = cases.filter((c) => c.children.some((child) => child.name === "failure"));
+  assert.deepEqual(withFailure.map((c) => c.attributes.name), ["failure_rate<0.001"]);
+  const [failure] = withFailure[0].children;
+  assert.equal(failure.attributes.type, "ThresholdFailed");
+  assert.equal(failure.attributes.message, "failure_rate<0.001 failed: value was 0.0034");
+});
+
+Deno.test("junitXml() fails an unmeasured threshold instead of passing it", () => {
+  const summary = summaryFixture({
+    thresholds: [{ expr: "peak_cpu_percent<90", value: null, ok: false }],
+  });
+  const [threshold] = testcases(junitXml(summary));
+  assert.equal(
+    threshold.children[0].attributes.message,
+    "peak_cpu_percent<90 failed: the run did not measure this metric",
+  );
+});
+
+Deno.test("junitXml() reports a crash with its log tail and skips an unchecked integrity", () => {
+  const cases = testcases(junitXml(emptySummaryFixture()));
+  const [crash, integrity] = cases;
+  assert.equal(crash.attributes.name, "hyperd did not crash");
+  assert.equal(crash.children[0].name, "failure");
+  assert.equal(
+    crash.children[0].attributes.message,
+    "hyperd exited with code 139 (SIGSEGV) at 0.4 s",
+  );
+  assert.equal(crash.children[0].text, "fatal: <boom>");
+  assert.equal(integrity.children[0].name, "skipped");
+  assert.equal(integrity.children[0].attributes.message, "hyperd crashed");
+});
+
+Deno.test("junitXml() lists the tables that lost writes", () => {
+  const summary = summaryFixture({
+    integrity: {
+      checked: true,
+      skipped: null,
+      mismatches: 1,
+      tables: [
+        { database: 0, table: "orders", expected: 10, actual: 10, ok: true },
+        { database: 1, table: "events", expected: 20, actual: 19, ok: false },
+      ],
+    },
+  });
+  const integrity = testcases(junitXml(summary)).at(-1)!;
+  assert.equal(integrity.children[0].name, "failure");
+  assert.equal(integrity.children[0].text, "database 1 table events: expected 20 rows, counted 19");
+});
+
+Deno.test("junitXml() escapes markup, quotes and control characters", () => {
+  const summary = summaryFixture({
+    hyperd: { path: "/x", version: `1.0 "beta" <rc> & 'more'` },
+    stopDetail: "stopped <early> & \u0007 rang",
+    thresholds: [{ expr: `p95_ms<200&"x"`, value: 300, ok: false }],
+  });
+  const xml = junitXml(summary);
+  assert.doesNotMatch(xml, /<rc>|<early>/);
+  assert.ok(!xml.includes("\u0007"), "a raw BEL character is not XML");
+  const suites = parseXml(xml);
+  const suite = suites.children[0];
+  const version = suite.children[0].children.find((p) => p.attributes.name === "hyperd.version");
+  assert.equal(version?.attributes.value, `1.0 "beta" <rc> & 'more'`);
+  assert.equal(suite.children[1].attributes.name, `p95_ms<200&"x"`);
+  assert.equal(suite.children.at(-1)?.text, "stopped: stopped <early> & \uFFFD rang");
+});
