@@ -42,7 +42,9 @@ export async function run(
   console.error(`hyperstress: hyperd ${binary.version} at ${binary.path} (${binary.source})`);
   if (command === "hyperd") return 0;
   console.error(`hyperstress: output dir ${outputDir}`);
-  console.error(`hyperstress: seed ${layout.globalSeed} (replay with --replay-file ${outputDir}/replay.json)`);
+  console.error(
+    `hyperstress: seed ${layout.globalSeed} (replay with --replay-file ${outputDir}/replay.json)`,
+  );
   const changed = changedSettings(config);
   if (Object.keys(changed).length > 0) {
     console.error(`hyperstress: settings ${JSON.stringify(changed)}`);
@@ -63,17 +65,14 @@ export async function run(
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
-    const { summary, summaryPath } = await stress(
-      config,
-      layout,
-      binary,
-      outputDir,
-      interrupt.signal,
-    );
-    console.log(
-      JSON.stringify({ stopReason: summary.stopReason, totals: summary.totals }, null, 2),
-    );
-    console.error(`hyperstress: wrote ${summaryPath}`);
+    const progress = new Progress(config);
+    const { summary, paths } = await stress(config, layout, binary, outputDir, interrupt.signal, {
+      onSecond: (view) => progress.update(view),
+    });
+    progress.finish();
+    console.log(summaryText(summary));
+    const written = [paths.summary, paths.replay, paths.report, paths.junit].filter(Boolean);
+    console.error(`hyperstress: wrote ${written.join(", ")}`);
     return summary.exitCode;
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
@@ -91,7 +90,9 @@ async function rebuildReport(summaryPath: string | undefined): Promise<number> {
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) throw error;
     throw new ConfigError(
-      `report: expected a readable summary.json, got ${JSON.stringify(summaryPath)} (${(error as Error).message})`,
+      `report: expected a readable summary.json, got ${JSON.stringify(summaryPath)} (${
+        (error as Error).message
+      })`,
     );
   }
   if (summary.schemaVersion !== SUMMARY_SCHEMA_VERSION) {

@@ -208,7 +208,10 @@ export async function stress(
       resources: resources.timeline,
       thresholds: [],
     };
-    summary.thresholds = evaluateThresholds(parseThresholds(config.thresholds, "threshold"), summary);
+    summary.thresholds = evaluateThresholds(
+      parseThresholds(config.thresholds, "threshold"),
+      summary,
+    );
     summary.exitCode = exitCodeOf(summary);
     const replay = buildReplay(config, layout.users, layout.databases, stopReason);
     return { summary, paths: await writeArtifacts(outputDir, summary, replay) };

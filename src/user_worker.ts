@@ -2,10 +2,11 @@
 /// <reference lib="deno.worker" />
 import { ArrowEncoder } from "./arrow_stream.ts";
 import type { HyperConnection } from "./connection.ts";
-import { openGrpcReader } from "./grpc_reader.ts";
+import { type GrpcReader, openGrpcReader } from "./grpc_reader.ts";
 import { HyperBinaryEncoder } from "./hyper_binary.ts";
 import type { OpContext } from "./ops/context.ts";
 import { OpStats } from "./op_stats.ts";
+import type { RowBatch } from "./row_batch.ts";
 import { SharedFlags } from "./shared_flags.ts";
 import { runUser } from "./user.ts";
 import type { FromWorker, StartMessage, WorkerDatabase } from "./worker_protocol.ts";
@@ -23,25 +24,33 @@ async function start(message: StartMessage): Promise<void> {
   const encoder = new HyperBinaryEncoder();
   const arrow = new ArrowEncoder();
 
-  const contextFor = (database: WorkerDatabase) => async (conn: HyperConnection) => {
-    const base = {
-      conn,
-      tables: database.tables,
-      dataFormat: message.settings.dataFormat,
-      encoder,
-      arrowEncoder: (batch: Parameters<ArrowEncoder["encode"]>[0]) => arrow.encode(batch),
-    };
-    if (message.settings.transport === "grpc" && message.grpcPort !== null) {
-      const reader = await openGrpcReader(message.endpoint.host, message.grpcPort, database.path);
-      return {
-        ...base,
-        read: (sql: string) => reader.read(sql),
-        readTransport: "grpc",
-      } as OpContext;
+  // One gRPC channel per database serves every user of this worker on it.
+  const grpcReaders = new Map<number, Promise<GrpcReader>>();
+  const grpcReader = (database: WorkerDatabase): Promise<GrpcReader> => {
+    let reader = grpcReaders.get(database.index);
+    if (!reader) {
+      reader = openGrpcReader(message.endpoint.host, message.grpcPort!, database.path);
+      grpcReaders.set(database.index, reader);
     }
-    const read = async (sql: string) => (await conn.sql.unsafe(sql)).length;
-    return { ...base, read, readTransport: "libpq" } as OpContext;
+    return reader;
   };
+
+  const contextFor =
+    (database: WorkerDatabase) => async (conn: HyperConnection): Promise<OpContext> => {
+      const base = {
+        conn,
+        tables: database.tables,
+        dataFormat: message.settings.dataFormat,
+        encoder,
+        arrowEncoder: (batch: RowBatch) => arrow.encode(batch),
+      };
+      if (message.settings.transport === "grpc") {
+        const reader = await grpcReader(database);
+        return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
+      }
+      const read = async (sql: string) => (await conn.sql.unsafe(sql)).length;
+      return { ...base, read, readTransport: "libpq" };
+    };
 
   try {
     const users = await Promise.all(message.users.map((spec) => {
@@ -62,6 +71,8 @@ async function start(message: StartMessage): Promise<void> {
   } catch (error) {
     clearInterval(ticker);
     post({ type: "fatal", workerId: message.workerId, message: String(error) });
+  } finally {
+    for (const reader of grpcReaders.values()) reader.then((r) => r.close(), () => {});
   }
 }
 

@@ -1,7 +1,7 @@
 /** Runs the hyperstress command line as a user would, in a subprocess. */
-import { fromFileUrl } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const MAIN = fromFileUrl(new URL("../../main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
 /** The outcome of one command-line run. */
 export interface CliResult {
