@@ -6,7 +6,7 @@ import { readReplay } from "./src/replay.ts";
 import { run } from "./src/run.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
-const READ_ENV = [...ENV_NAMES, "HOME", "XDG_CACHE_HOME", "LOCALAPPDATA"];
+const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];
 
 async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args);
@@ -24,6 +24,11 @@ async function main(args: string[]): Promise<number> {
 try {
   Deno.exit(await main(Deno.args));
 } catch (error) {
+  if (error instanceof Deno.errors.NotCapable) {
+    // Deno's own words name the permission flag to add; the README lists them all.
+    console.error(`hyperstress: missing permission: ${error.message}`);
+    Deno.exit(2);
+  }
   if (error instanceof HyperstressError) {
     console.error(`hyperstress: ${error.message}`);
     Deno.exit(error.exitCode);

@@ -460,7 +460,9 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
       );
     }
   }
-  if (config.thresholds) problems.push(...thresholdProblems(config.thresholds, origin("thresholds")));
+  if (config.thresholds) {
+    problems.push(...thresholdProblems(config.thresholds, origin("thresholds")));
+  }
   if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);

@@ -98,6 +98,8 @@ export async function openGrpcReader(
   const client = new grpc.Client(`${host}:${port}`, grpc.credentials.createInsecure(), {
     // Result parts can exceed grpc-js's 4 MB default (hyperd aims at 4 MB per message).
     "grpc.max_receive_message_length": -1,
+    // hyperd is always on loopback: never route it through an http_proxy from the env.
+    "grpc.enable_http_proxy": 0,
   });
   try {
     await new Promise<void>((resolve, reject) =>

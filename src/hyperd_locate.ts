@@ -42,55 +42,47 @@ export function npmPackageName(
   return null;
 }
 
-/** The default cache folder: `$XDG_CACHE_HOME/hyperstress`, `~/.cache/hyperstress` or LOCALAPPDATA. */
-export function defaultCacheDir(
-  env: Record<string, string | undefined>,
-): string {
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "hyperstress");
-  if (Deno.build.os === "windows" && env.LOCALAPPDATA) {
-    return join(env.LOCALAPPDATA, "hyperstress");
-  }
+/**
+ * The default cache folder: `~/.cache/hyperstress` (`%LOCALAPPDATA%/hyperstress` on Windows),
+ * the path the deno tasks grant read, write and run permissions for.
+ */
+export function defaultCacheDir(env: Record<string, string | undefined>): string {
+  if (Deno.build.os === "windows" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "hyperstress");
   if (env.HOME) return join(env.HOME, ".cache", "hyperstress");
-  return join(Deno.cwd(), ".hyperstress-cache");
+  return ".hyperstress-cache";
+}
+
+/** The folder in the cache that holds the installed package's files. */
+export function cachedPackageDir(cacheDir: string): string {
+  return join(cacheDir, `hyperd-${HYPERD_PACKAGE_VERSION}`);
 }
 
 /** Resolves hyperd in the documented order; the error lists everything tried. */
-export async function locateHyperd(
-  options: LocateOptions,
-): Promise<HyperdBinary> {
+export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary> {
   const tried: string[] = [];
   if (options.explicitPath) {
-    const path = await binaryIn(options.explicitPath);
-    const found = await probe(path, "--hyperd", tried);
+    const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
     if (found) return found;
     throw notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
   }
 
   const packageName = npmPackageName();
-  const cached = packageName
-    ? join(options.cacheDir, `${packageName}-${HYPERD_PACKAGE_VERSION}`, exe)
-    : null;
-  const candidates: [string | null, string][] = [
-    [cached, "cache"],
-    [
-      packageName ? join(Deno.cwd(), "node_modules", packageName, exe) : null,
-      "node_modules",
-    ],
-    [await tableauHyperApiBinary(tried), "tableauhyperapi"],
+  const cached = join(cachedPackageDir(options.cacheDir), exe);
+  const candidates: [() => Promise<string | null>, string][] = [
+    [() => Promise.resolve(cached), "cache"],
+    [() => Promise.resolve(packageName && join("node_modules", packageName, exe)), "node_modules"],
+    [() => tableauHyperApiBinary(tried), "tableauhyperapi"],
   ];
-  for (const [path, source] of candidates) {
-    if (!path) continue;
-    const found = await probe(path, source, tried);
+  for (const [candidate, source] of candidates) {
+    const path = await candidate();
+    const found = path ? await probe(path, source, tried) : null;
     if (found) return found;
   }
 
   if (!packageName) {
-    tried.push(
-      `npm package: none published for ${Deno.build.os}-${Deno.build.arch}`,
-    );
-  } else if (options.install !== false && cached) {
-    const installed = await installFromNpm(packageName, dirname(cached), tried);
-    if (installed) {
+    tried.push(`npm package: none published for ${Deno.build.os}-${Deno.build.arch}`);
+  } else if (options.install !== false) {
+    if (await installFromNpm(packageName, dirname(cached), tried)) {
       const found = await probe(cached, "npm install", tried);
       if (found) return found;
     }
@@ -111,16 +103,17 @@ async function binaryIn(path: string): Promise<string> {
   }
 }
 
-/** Runs `hyperd --version`; records why a candidate failed. */
-async function probe(
-  path: string,
-  source: string,
-  tried: string[],
-): Promise<HyperdBinary | null> {
+/** Runs `hyperd --version`; records why a candidate failed. Missing permissions are rethrown. */
+async function probe(path: string, source: string, tried: string[]): Promise<HyperdBinary | null> {
   try {
     await Deno.stat(path);
-  } catch {
-    tried.push(`${source}: ${path} does not exist`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable && source === "--hyperd") throw error;
+    tried.push(
+      error instanceof Deno.errors.NotCapable
+        ? `${source}: ${path} (no read permission to look)`
+        : `${source}: ${path} does not exist`,
+    );
     return null;
   }
   try {

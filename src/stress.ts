@@ -3,7 +3,9 @@
  * monitor's eye until a stop reason comes, then integrity, summary.json and replay.json.
  */
 import { join } from "node:path";
+import { type ArtifactPaths, writeArtifacts, writeJson } from "./artifacts.ts";
 import type { Config } from "./config.ts";
+import { setUpDatabases } from "./database_setup.ts";
 import { databaseBytes } from "./disk_usage.ts";
 import { Hyperd, logTail } from "./hyperd.ts";
 import type { HyperdBinary } from "./hyperd_locate.ts";
@@ -13,22 +15,16 @@ import { buildReplay } from "./replay.ts";
 import type { RunLayout } from "./run_layout.ts";
 import { RunStats } from "./run_stats.ts";
 import { SharedFlags } from "./shared_flags.ts";
-import { setUpDatabases } from "./database_setup.ts";
-import {
-  type CrashInfo,
-  megabytes,
-  perSecond,
-  type StopReason,
-  type Summary,
-  SUMMARY_SCHEMA_VERSION,
-} from "./summary.ts";
+import { StopControl } from "./stop_control.ts";
+import { buildSummary, type CrashInfo, type Summary } from "./summary.ts";
+import { parseThresholds } from "./thresholds.ts";
 import { WorkerPool } from "./worker_pool.ts";
-import { type ArtifactPaths, writeArtifacts, writeJson } from "./artifacts.ts";
-import { evaluateThresholds, parseThresholds } from "./thresholds.ts";
 
 /** How long users get to finish their last operation after the stop. */
 const STOP_GRACE_MS = 30_000;
-const DISK_POLL_MS = 1000;
+/** How long to wait for workers once hyperd is gone: their connections fail at once. */
+const CRASH_GRACE_MS = 2_000;
+const WATCH_MS = 1000;
 
 /** What the caller learns about a finished run. */
 export interface StressResult {
@@ -51,7 +47,7 @@ export interface LiveView {
   flags: SharedFlags;
 }
 
-/** Runs the stress test; always writes summary.json and replay.json once hyperd has started. */
+/** Runs the stress test; writes every artifact once hyperd has started, however it ends. */
 export async function stress(
   config: Config,
   layout: RunLayout,
@@ -60,6 +56,7 @@ export async function stress(
   signal: AbortSignal,
   hooks: StressHooks = {},
 ): Promise<StressResult> {
+  const thresholds = parseThresholds(config.thresholds, "threshold");
   const hyperd = await Hyperd.start({
     binary: binary.path,
     logDir: join(outputDir, "log"),
@@ -72,10 +69,13 @@ export async function stress(
       memory_limit: config.memoryLimit,
     },
   });
+  console.error(`hyperstress: hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`);
   const flags = new SharedFlags();
+  const control = new StopControl(flags);
   const stats = new RunStats();
-  const startedAt = new Date();
-  const runStartMs = performance.timeOrigin + performance.now();
+  // The clock starts once the databases are ready, so set-up time is not run time.
+  let startedAt = new Date();
+  let runStartMs = performance.timeOrigin + performance.now();
   const elapsedSec = () => (performance.timeOrigin + performance.now() - runStartMs) / 1000;
   const monitor = new Monitor({
     logDir: hyperd.logDir,
@@ -87,147 +87,110 @@ export async function stress(
   let pool: WorkerPool | undefined;
   let crash: CrashInfo | null = null;
   let diskBytes = 0;
-  let stopReason: StopReason = "DurationElapsed";
-  let stopDetail: string | null = null;
-  const timers: ReturnType<typeof setInterval>[] = [];
-  const replayPath = join(outputDir, "replay.json");
+  let watcher: ReturnType<typeof setInterval> | undefined;
+  let duration: ReturnType<typeof setTimeout> | undefined;
   try {
     // Written first and again at the end, so even a killed run can be replayed.
-    await writeJson(replayPath, buildReplay(config, layout.users, layout.databases, null));
+    await writeJson(
+      join(outputDir, "replay.json"),
+      buildReplay(config, layout.users, layout.databases, null),
+    );
     const databases = await setUpDatabases(hyperd, outputDir, layout.databases);
+    startedAt = new Date();
+    runStartMs = performance.timeOrigin + performance.now();
     monitor.start();
 
-    const stopped = new Promise<void>((resolve) => {
-      const stop = (reason: StopReason, detail: string | null) => {
-        if (flags.stopped) return;
-        stopReason = reason;
-        stopDetail = detail;
-        flags.stopped = true;
-        resolve();
-      };
-      timers.push(setTimeout(() => stop("DurationElapsed", null), config.duration * 1000));
-      hyperd.onUnexpectedExit(async (exit) => {
-        crash = {
-          exitCode: exit.code,
-          signal: exit.signal,
-          atSec: Math.round(elapsedSec() * 1000) / 1000,
-          logTail: (await logTail(hyperd.logDir, 30)).split("\n"),
-        };
-        stop(
-          "CrashDetected",
-          `hyperd exited with code ${exit.code}${exit.signal ? ` (${exit.signal})` : ""}`,
-        );
-      });
-      signal.addEventListener(
-        "abort",
-        () => stop("Interrupted", String(signal.reason ?? "signal")),
-        {
-          once: true,
-        },
-      );
-      let readOnlySince: number | null = null;
-      timers.push(setInterval(async () => {
-        diskBytes = await databaseBytes(outputDir).catch(() => diskBytes);
-        flags.diskFull = diskBytes > config.maxDiskMb * 1024 * 1024;
-        readOnlySince = flags.diskFull ? readOnlySince ?? elapsedSec() : null;
-        const held = monitor.backpressureHeldSec();
-        if (held > config.maxBackpressureSec) {
-          stop("ResourceLimit", `backpressure held for ${Math.round(held)} s`);
-        } else if (
-          readOnlySince !== null && elapsedSec() - readOnlySince > config.maxBackpressureSec
-        ) {
-          stop(
-            "ResourceLimit",
-            `disk budget of ${config.maxDiskMb} MB spent for over ${config.maxBackpressureSec} s`,
-          );
-        }
-        hooks.onSecond?.({ elapsedSec: elapsedSec(), stats, monitor, diskBytes, flags });
-      }, DISK_POLL_MS));
+    duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
+    signal.addEventListener("abort", () => control.stop("Interrupted", "signal"), { once: true });
+    hyperd.onUnexpectedExit((exit) => {
+      const how = `hyperd exited with code ${exit.code}${exit.signal ? ` (${exit.signal})` : ""}`;
+      crash = { exitCode: exit.code, signal: exit.signal, atSec: round(elapsedSec()), logTail: [] };
+      control.stop("CrashDetected", how);
     });
+    let readOnlySince: number | null = null;
+    watcher = setInterval(async () => {
+      diskBytes = await databaseBytes(outputDir).catch(() => diskBytes);
+      flags.diskFull = diskBytes > config.maxDiskMb * 1024 * 1024;
+      readOnlySince = flags.diskFull ? readOnlySince ?? elapsedSec() : null;
+      const held = monitor.backpressureHeldSec();
+      if (held > config.maxBackpressureSec) {
+        control.stop("ResourceLimit", `backpressure held for ${Math.round(held)} s`);
+      } else if (
+        readOnlySince !== null && elapsedSec() - readOnlySince > config.maxBackpressureSec
+      ) {
+        const spent = `disk budget of ${config.maxDiskMb} MB spent`;
+        control.stop("ResourceLimit", `${spent} for over ${config.maxBackpressureSec} s`);
+      }
+      hooks.onSecond?.({ elapsedSec: elapsedSec(), stats, monitor, diskBytes, flags });
+    }, WATCH_MS);
 
-    pool = new WorkerPool(layout.users, config.workers, {
-      databases,
-      endpoint: { host: hyperd.host, port: hyperd.port },
-      grpcPort: hyperd.grpcPort,
-      settings: config,
-      flags: flags.buffer,
-      runStartMs,
-    }, stats);
+    pool = new WorkerPool(
+      layout.users,
+      config.workers,
+      {
+        databases,
+        endpoint: { host: hyperd.host, port: hyperd.port },
+        grpcPort: hyperd.grpcPort,
+        settings: config,
+        flags: flags.buffer,
+        runStartMs,
+      },
+      stats,
+      (failure) => control.stop("WorkerFailed", failure.message),
+    );
 
-    await stopped;
+    await control.stopped;
     const durationSec = elapsedSec();
-    const allReported = await pool.finish(crash ? 2000 : STOP_GRACE_MS);
-    for (const timer of timers) clearInterval(timer);
+    const allReported = await pool.finish(crash ? CRASH_GRACE_MS : STOP_GRACE_MS);
+    clearInterval(watcher);
     await monitor.close();
     diskBytes = await databaseBytes(outputDir).catch(() => diskBytes);
 
+    if (crash) (crash as CrashInfo).logTail = (await logTail(hyperd.logDir, 30)).split("\n");
     let integrity: Integrity;
     if (crash) integrity = integritySkipped("hyperd crashed");
     else if (!allReported) {
       integrity = integritySkipped("some users did not finish their last operation");
     } else integrity = await checkIntegrity(hyperd, databases, stats.acknowledged);
 
+    const failures = pool.failures;
     const totals = stats.byOp();
-    const inserted = totals.byOp.BulkInsert.rows + totals.byOp.SingleInsert.rows;
-    const resources = monitor.report();
-    const summary: Summary = {
-      schemaVersion: SUMMARY_SCHEMA_VERSION,
+    const summary = buildSummary({
       hyperd: { path: binary.path, version: binary.version },
       outputDir,
       config,
-      startedAt: startedAt.toISOString(),
-      durationSec: Math.round(durationSec * 1000) / 1000,
-      stopReason,
-      stopDetail: [stopDetail, ...pool.fatalErrors].filter(Boolean).join("; ") || null,
-      exitCode: 0,
-      totals: {
-        ops: totals.ops,
-        failures: totals.failures,
-        insertedRows: inserted,
-        opsPerSec: perSecond(totals.ops, durationSec),
-        insertRowsPerSec: perSecond(inserted, durationSec),
-      },
-      latencyMs: totals.latencyMs,
+      startedAt,
+      durationSec,
+      stopReason: control.reason,
+      stopDetail: [control.detail, ...failures.map((f) => f.message)].filter(Boolean).join("; ") ||
+        null,
       byOp: totals.byOp,
-      peak: resources.peak,
-      disk: {
-        usedMb: megabytes(diskBytes),
-        budgetMb: config.maxDiskMb,
-        writesRedirected: stats.writesRedirected,
-      },
-      backpressure: resources.backpressure,
+      latencyMs: totals.latencyMs,
+      resources: monitor.report(),
+      diskBytes,
+      writesRedirected: stats.writesRedirected,
       errors: stats.errors,
       errorCount: stats.errorCount,
-      serverErrors: resources.serverErrors,
       crash,
       integrity,
       transport: stats.transport,
-      users: [...stats.users].sort((a, b) => a.id - b.id),
+      users: stats.users,
       workers: pool.size,
       timeline: stats.timeline(),
-      resources: resources.timeline,
-      thresholds: [],
-    };
-    summary.thresholds = evaluateThresholds(
-      parseThresholds(config.thresholds, "threshold"),
-      summary,
-    );
-    summary.exitCode = exitCodeOf(summary);
-    const replay = buildReplay(config, layout.users, layout.databases, stopReason);
+      thresholds,
+      internalExitCode: failures.length === 0 ? null : failures.some((f) => f.permission) ? 2 : 1,
+    });
+    const replay = buildReplay(config, layout.users, layout.databases, control.reason);
     return { summary, paths: await writeArtifacts(outputDir, summary, replay) };
   } finally {
-    for (const timer of timers) clearInterval(timer);
+    clearTimeout(duration);
+    clearInterval(watcher);
     pool?.terminate();
     await monitor.close();
     await hyperd.stop();
   }
 }
 
-/** The exit code a summary maps to (thresholds aside). */
-export function exitCodeOf(summary: Summary): number {
-  if (summary.stopReason === "CrashDetected") return 4;
-  if (summary.stopReason === "Interrupted") return 130;
-  if (summary.integrity.mismatches > 0) return 5;
-  if (summary.thresholds.some((t) => !t.ok)) return 3;
-  return 0;
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
 }

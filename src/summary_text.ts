@@ -11,11 +11,19 @@ export function summaryText(summary: Summary): string {
     `Stop reason:  ${summary.stopReason}${summary.stopDetail ? ` (${summary.stopDetail})` : ""}`,
     `Duration:     ${num(summary.durationSec, 1)} s`,
     `Operations:   ${totals.ops} (${totals.failures} failed)`,
-    `Throughput:   ${num(totals.opsPerSec, 1)} ops/s, ${num(totals.insertRowsPerSec, 0)} rows/s inserted (${totals.insertedRows} rows)`,
-    `Latency:      p50 ${num(l.p50, 2)} ms, p95 ${num(l.p95, 2)} ms, p99 ${num(l.p99, 2)} ms, max ${num(l.max, 2)} ms`,
+    `Throughput:   ${num(totals.opsPerSec, 1)} ops/s, ${
+      num(totals.insertRowsPerSec, 0)
+    } rows/s inserted (${totals.insertedRows} rows)`,
+    `Latency:      p50 ${num(l.p50, 2)} ms, p95 ${num(l.p95, 2)} ms, p99 ${num(l.p99, 2)} ms, max ${
+      num(l.max, 2)
+    } ms`,
     `Peak memory:  ${num(peak.memoryMb)} MB`,
-    `Peak load:    ${num(peak.overallLoad, 2)} (scheduler ${num(peak.schedulerLoad, 2)}, CPU ${num(peak.processCpuPercent, 1)}%)`,
-    `Disk used:    ${num(disk.usedMb, 1)} of ${disk.budgetMb} MB (${disk.writesRedirected} writes turned into reads)`,
+    `Peak load:    ${num(peak.overallLoad, 2)} (scheduler ${num(peak.schedulerLoad, 2)}, CPU ${
+      num(peak.processCpuPercent, 1)
+    }%)`,
+    `Disk used:    ${
+      num(disk.usedMb, 1)
+    } of ${disk.budgetMb} MB (${disk.writesRedirected} writes turned into reads)`,
     `Backpressure: ${summary.backpressure.events} times, ${num(summary.backpressure.seconds, 1)} s`,
     `Integrity:    ${integrityLine(summary)}`,
     "",
@@ -35,7 +43,12 @@ export function summaryText(summary: Summary): string {
     }
   }
   if (summary.crash) {
-    lines.push("", `hyperd crashed at ${summary.crash.atSec} s: exit ${summary.crash.exitCode} ${summary.crash.signal ?? ""}`);
+    lines.push(
+      "",
+      `hyperd crashed at ${summary.crash.atSec} s: exit ${summary.crash.exitCode} ${
+        summary.crash.signal ?? ""
+      }`,
+    );
   }
   return lines.join("\n");
 }
@@ -51,6 +64,8 @@ function integrityLine(summary: Summary): string {
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(
+      "  ",
+    );
   return [line(header), ...rows.map(line)].join("\n");
 }

@@ -1,8 +1,8 @@
 /** Web Worker that hosts one or more simulated users and reports their numbers. */
 /// <reference lib="deno.worker" />
-import { ArrowEncoder } from "./arrow_stream.ts";
+import type { ArrowEncoder } from "./arrow_stream.ts";
 import type { HyperConnection } from "./connection.ts";
-import { type GrpcReader, openGrpcReader } from "./grpc_reader.ts";
+import type { GrpcReader } from "./grpc_reader.ts";
 import { HyperBinaryEncoder } from "./hyper_binary.ts";
 import type { OpContext } from "./ops/context.ts";
 import { OpStats } from "./op_stats.ts";
@@ -17,19 +17,37 @@ function post(message: FromWorker): void {
   self.postMessage(message);
 }
 
+function postFatal(workerId: number, error: unknown): void {
+  const permission = error instanceof Deno.errors.NotCapable;
+  post({ type: "fatal", workerId, message: String(error), permission });
+}
+
 async function start(message: StartMessage): Promise<void> {
   const stats = new OpStats();
   const flags = new SharedFlags(message.flags);
-  const ticker = setInterval(() => post(stats.tick(message.workerId)), TICK_MS);
   const encoder = new HyperBinaryEncoder();
-  const arrow = new ArrowEncoder();
+  let arrow: ArrowEncoder | null = null;
+  let openGrpcReader: typeof import("./grpc_reader.ts").openGrpcReader | null = null;
+  try {
+    // Loaded only when used: each costs memory in every worker, and grpc-js reads its own env.
+    if (message.settings.dataFormat === "arrow") {
+      arrow = new (await import("./arrow_stream.ts")).ArrowEncoder();
+    }
+    if (message.settings.transport === "grpc") {
+      openGrpcReader = (await import("./grpc_reader.ts")).openGrpcReader;
+    }
+  } catch (error) {
+    postFatal(message.workerId, error);
+    return;
+  }
+  const ticker = setInterval(() => post(stats.tick(message.workerId)), TICK_MS);
 
   // One gRPC channel per database serves every user of this worker on it.
   const grpcReaders = new Map<number, Promise<GrpcReader>>();
   const grpcReader = (database: WorkerDatabase): Promise<GrpcReader> => {
     let reader = grpcReaders.get(database.index);
     if (!reader) {
-      reader = openGrpcReader(message.endpoint.host, message.grpcPort!, database.path);
+      reader = openGrpcReader!(message.endpoint.host, message.grpcPort!, database.path);
       grpcReaders.set(database.index, reader);
     }
     return reader;
@@ -42,7 +60,7 @@ async function start(message: StartMessage): Promise<void> {
         tables: database.tables,
         dataFormat: message.settings.dataFormat,
         encoder,
-        arrowEncoder: (batch: RowBatch) => arrow.encode(batch),
+        arrowEncoder: (batch: RowBatch) => arrow!.encode(batch),
       };
       if (message.settings.transport === "grpc") {
         const reader = await grpcReader(database);
@@ -70,7 +88,7 @@ async function start(message: StartMessage): Promise<void> {
     post({ type: "done", workerId: message.workerId, users, ...stats.totals() });
   } catch (error) {
     clearInterval(ticker);
-    post({ type: "fatal", workerId: message.workerId, message: String(error) });
+    postFatal(message.workerId, error);
   } finally {
     for (const reader of grpcReaders.values()) reader.then((r) => r.close(), () => {});
   }

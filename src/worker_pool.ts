@@ -7,11 +7,18 @@ import type { FromWorker, StartMessage } from "./worker_protocol.ts";
 /** Workers when `STRESS_WORKERS` is 0: one per user, at most this many. */
 export const AUTO_WORKER_LIMIT = 16;
 
+/** A worker that failed as a whole, so its users never ran or stopped early. */
+export interface WorkerFailure {
+  message: string;
+  /** True when a Deno permission was missing. */
+  permission: boolean;
+}
+
 /** The workers of a run. */
 export class WorkerPool {
   readonly #workers: Worker[] = [];
   readonly #done: Promise<void>[] = [];
-  readonly #fatal: string[] = [];
+  readonly #fatal: WorkerFailure[] = [];
 
   /** Starts the workers; `base` is the start message without its users and worker id. */
   constructor(
@@ -19,7 +26,12 @@ export class WorkerPool {
     workerCount: number,
     base: Omit<StartMessage, "users" | "workerId" | "type">,
     stats: RunStats,
+    onFatal: (failure: WorkerFailure) => void,
   ) {
+    const fail = (failure: WorkerFailure) => {
+      this.#fatal.push(failure);
+      onFatal(failure);
+    };
     const count = Math.min(users.length, workerCount || AUTO_WORKER_LIMIT);
     for (let workerId = 0; workerId < count; workerId++) {
       const mine = users.filter((_, i) => i % count === workerId);
@@ -35,13 +47,16 @@ export class WorkerPool {
               stats.addDone(message);
               resolve();
             } else {
-              this.#fatal.push(`worker ${message.workerId}: ${message.message}`);
+              fail({
+                message: `worker ${workerId}: ${message.message}`,
+                permission: message.permission,
+              });
               resolve();
             }
           };
           worker.onerror = (event) => {
             event.preventDefault();
-            this.#fatal.push(`worker ${workerId}: ${event.message}`);
+            fail({ message: `worker ${workerId}: ${event.message}`, permission: false });
             resolve();
           };
         }),
@@ -55,8 +70,8 @@ export class WorkerPool {
     return this.#workers.length;
   }
 
-  /** Errors of workers that failed as a whole (not operations). */
-  get fatalErrors(): string[] {
+  /** Workers that failed as a whole (not operations). */
+  get failures(): WorkerFailure[] {
     return [...this.#fatal];
   }
 

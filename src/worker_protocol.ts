@@ -77,6 +77,8 @@ export interface FatalMessage {
   type: "fatal";
   workerId: number;
   message: string;
+  /** True when a Deno permission was missing. */
+  permission: boolean;
 }
 
 /** Every message a worker sends. */

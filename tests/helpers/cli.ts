@@ -10,14 +10,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Permissions the `stress` task grants; tests run the CLI with the same ones. */
-export const TASK_PERMISSIONS = [
-  "--allow-net=127.0.0.1,localhost",
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-  "--allow-env",
-];
+/** The permission flags of a deno.json task, with `$HOME` expanded as `deno task` does. */
+export function taskPermissions(task: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  return (config.tasks[task] as string)
+    .split(" ")
+    .filter((word) => word.startsWith("--allow-"))
+    .map((flag) => flag.replaceAll("$HOME", Deno.env.get("HOME") ?? ""));
+}
+
+/** Permissions the `stress` task grants; tests run the CLI with exactly these. */
+export const TASK_PERMISSIONS: string[] = taskPermissions("stress");
 
 /** Starts `deno run main.ts ...args` with `env` added to a clean environment. */
 export function spawnCli(
@@ -50,7 +53,6 @@ export async function runCli(
 export function hyperdEnv(): Record<string, string> {
   const keep = [
     "HOME",
-    "XDG_CACHE_HOME",
     "HYPERD_PATH",
     "HYPERSTRESS_CACHE_DIR",
     "PATH",
