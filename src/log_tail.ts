@@ -8,7 +8,7 @@ import { type LogEntry, parseLogLine } from "./hyperd_log.ts";
 
 /** Options for LogTail. */
 export interface LogTailOptions {
-  /** Stops following when aborted, like close() without its final read. */
+  /** Aborting closes the tail, as close() does. */
   signal?: AbortSignal;
   /** Period of the fallback poll, for file systems whose watch events never arrive. */
   pollMs?: number;
@@ -58,6 +58,7 @@ export class LogTail {
   #reading: Promise<void> | null = null;
   #again = false;
   #failure: unknown = null;
+  #closing: Promise<void> | null = null;
 
   constructor(path: string, onEntry: (entry: LogEntry) => void, options: LogTailOptions = {}) {
     this.#path = path;
@@ -71,16 +72,28 @@ export class LogTail {
 
   /** Starts following: reads what is there, then on every change in the directory and poll. */
   start(): void {
-    if (this.#running || this.#options.signal?.aborted) return;
+    if (this.#running || this.#closing || this.#options.signal?.aborted) return;
     this.#running = true;
-    this.#options.signal?.addEventListener("abort", this.#stop, { once: true });
+    this.#options.signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.#timer = setInterval(() => this.#kick(), this.#options.pollMs ?? DEFAULT_POLL_MS);
     this.#kick();
   }
 
-  /** Stops following after a last read; throws the first I/O error the tail met, if any. */
-  async close(): Promise<void> {
-    this.#stop();
+  /**
+   * Stops following after a last read and releases the files; rejects with the first I/O error
+   * the tail met, if any. Later calls return the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#running = false;
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    clearInterval(this.#timer);
+    this.#watcher?.close();
+    this.#watcher = null;
     await this.#kick();
     for (const cursor of this.#cursors) this.#finish(cursor);
     this.#cursors = [];
@@ -88,12 +101,9 @@ export class LogTail {
     if (this.#failure) throw this.#failure;
   }
 
-  readonly #stop = (): void => {
-    this.#running = false;
-    this.#options.signal?.removeEventListener("abort", this.#stop);
-    clearInterval(this.#timer);
-    this.#watcher?.close();
-    this.#watcher = null;
+  readonly #onAbort = (): void => {
+    // Handled here so an abort never becomes an unhandled rejection; close() still rejects.
+    this.close().catch(() => {});
   };
 
   /** Runs one read, or asks the read in progress to go round once more; reads never overlap. */
