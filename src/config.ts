@@ -167,6 +167,14 @@ export const SETTINGS = {
     expects: "an integer from 1 to 3",
     help: "Highest join complexity: 1 two tables, 2 plus grouping, 3 three tables and a window.",
   }),
+  preset: setting({
+    schema: z.enum(["tcp-hyperbinary", "tcp-arrow", "grpc", "replay"]).optional(),
+    kind: "string",
+    env: "STRESS_PRESET",
+    flag: "preset",
+    expects: '"tcp-hyperbinary", "tcp-arrow", "grpc" or "replay"',
+    help: "One of the seed tool's test modes; explicit transport and format settings win.",
+  }),
   transport: setting({
     schema: z.enum(["tcp", "grpc"]),
     kind: "string",
@@ -303,6 +311,14 @@ type Settings = typeof SETTINGS;
 /** A setting's key, e.g. `batchMin`. */
 export type SettingKey = keyof Settings;
 
+/** What each preset sets; a setting given as a flag or env variable still wins. */
+export const PRESETS: Record<string, Partial<Record<SettingKey, unknown>>> = {
+  "tcp-hyperbinary": { transport: "tcp", dataFormat: "hyperbinary" },
+  "tcp-arrow": { transport: "tcp", dataFormat: "arrow" },
+  "grpc": { transport: "grpc", dataFormat: "hyperbinary" },
+  "replay": {},
+};
+
 /** The typed configuration; every field validated, defaults filled in. */
 export const ConfigSchema = z.object(
   Object.fromEntries(
@@ -392,6 +408,7 @@ export const OPERATOR_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>([
   "cacheDir",
   "thresholds",
   "junit",
+  "preset",
 ]);
 
 /**
@@ -405,6 +422,8 @@ export function resolveConfig(
   replayed?: Record<string, unknown>,
 ): Config {
   const sources = new Map<SettingKey, Source>();
+  const presetName = flags.preset ?? env[SETTINGS.preset.env];
+  const preset = (presetName && Object.hasOwn(PRESETS, presetName)) ? PRESETS[presetName] : {};
   for (const [key, s] of settingEntries()) {
     const flag = flags[key];
     const fromEnv = env[s.env];
@@ -414,6 +433,8 @@ export function resolveConfig(
       sources.set(key, { value: fromString(s.kind, flag), origin: `--${s.flag}`, raw: flag });
     } else if (fromEnv !== undefined && fromEnv !== "") {
       sources.set(key, { value: fromString(s.kind, fromEnv), origin: s.env, raw: fromEnv });
+    } else if (preset[key] !== undefined) {
+      sources.set(key, { value: preset[key], origin: `preset ${presetName}` });
     } else if (s.default !== undefined) {
       const value = typeof s.default === "function" ? s.default() : s.default;
       sources.set(key, { value, origin: `default ${key}` });
@@ -459,6 +480,13 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
         `${origin(low)}: expected at most ${origin(high)} (${highValue}), got ${lowValue}`,
       );
     }
+  }
+  if (config.preset === "replay" && !config.replayFile) {
+    problems.push(
+      `${
+        origin("preset")
+      }: expected STRESS_REPLAY_FILE or --replay-file with the replay preset, got none`,
+    );
   }
   if (config.thresholds) {
     problems.push(...thresholdProblems(config.thresholds, origin("thresholds")));
