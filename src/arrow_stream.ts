@@ -21,6 +21,7 @@ import {
   Type,
   Utf8,
 } from "apache-arrow";
+import { type CopyEncoder, encodeStream } from "./copy_encoder.ts";
 import type { RowBatch, TextColumn } from "./row_batch.ts";
 import type { ColumnType, Shape } from "./schemas.ts";
 
@@ -68,27 +69,44 @@ export function arrowSchema(shape: Shape): Schema {
  * rows, end-of-stream marker) in chunks of about `chunkBytes`. The Arrow buffers are built
  * straight from the batch's typed arrays; numeric columns are not copied before the final join.
  */
-export class ArrowEncoder {
+export class ArrowEncoder implements CopyEncoder {
+  readonly sqlFormat = "ARROWSTREAM";
   readonly #rowsPerBatch: number;
   readonly #chunkBytes: number;
-  readonly #schemas = new Map<Shape, Schema>();
+  readonly #schemas = new Map<Shape, { schema: Schema; message: Uint8Array }>();
 
   constructor(options: ArrowEncoderOptions = {}) {
     this.#rowsPerBatch = options.rowsPerBatch ?? 65_536;
     this.#chunkBytes = options.chunkBytes ?? 1 << 20;
   }
 
+  /** The schema message that opens a stream of rows of `shape`. */
+  header(shape: Shape): Uint8Array {
+    return this.#schema(shape).message;
+  }
+
+  /** The end-of-stream marker. */
+  trailer(): Uint8Array {
+    return END_OF_STREAM;
+  }
+
   /** Encodes the whole batch as one Arrow IPC stream, split into one or more chunks. */
   encode(batch: RowBatch): Uint8Array[] {
-    const schema = this.#schema(batch.shape);
+    return encodeStream(this, batch);
+  }
+
+  /** The batch as record batch messages of at most `rowsPerBatch` rows, in chunks. */
+  rows(batch: RowBatch): Uint8Array[] {
+    const { schema, message } = this.#schema(batch.shape);
     const batches: RecordBatch[] = [];
-    // An empty batch still sends one empty record batch: a stream with no batch at all would
-    // make the writer emit no bytes, not even the schema.
-    for (let start = 0; start === 0 || start < batch.rowCount; start += this.#rowsPerBatch) {
+    for (let start = 0; start < batch.rowCount; start += this.#rowsPerBatch) {
       const end = Math.min(start + this.#rowsPerBatch, batch.rowCount);
       batches.push(recordBatch(schema, batch, start, end));
     }
-    const bytes = RecordBatchStreamWriter.writeAll(batches).toUint8Array(true);
+    if (batches.length === 0) return [];
+    // The writer frames a whole stream; keep only the record batch messages.
+    const stream = RecordBatchStreamWriter.writeAll(batches).toUint8Array(true);
+    const bytes = stream.subarray(message.length, stream.length - END_OF_STREAM.length);
     const chunks: Uint8Array[] = [];
     for (let at = 0; at < bytes.length; at += this.#chunkBytes) {
       chunks.push(bytes.subarray(at, Math.min(at + this.#chunkBytes, bytes.length)));
@@ -96,15 +114,27 @@ export class ArrowEncoder {
     return chunks;
   }
 
-  #schema(shape: Shape): Schema {
-    let schema = this.#schemas.get(shape);
-    if (!schema) {
-      schema = arrowSchema(shape);
-      this.#schemas.set(shape, schema);
+  #schema(shape: Shape): { schema: Schema; message: Uint8Array } {
+    let cached = this.#schemas.get(shape);
+    if (!cached) {
+      const schema = arrowSchema(shape);
+      const children = schema.fields.map((f) =>
+        makeData({ type: f.type, length: 0, nullCount: 0 })
+      );
+      const data = makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children });
+      const empty = new RecordBatch(schema, data);
+      const stream = RecordBatchStreamWriter.writeAll([empty]).toUint8Array(true);
+      // A message is a 0xFFFFFFFF marker, its metadata length, the metadata; a schema has no body.
+      const metadataLength = new DataView(stream.buffer, stream.byteOffset).getInt32(4, true);
+      cached = { schema, message: stream.slice(0, 8 + metadataLength) };
+      this.#schemas.set(shape, cached);
     }
-    return schema;
+    return cached;
   }
 }
+
+/** The end-of-stream marker: a continuation marker and a zero metadata length. */
+const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 function recordBatch(schema: Schema, batch: RowBatch, start: number, end: number): RecordBatch {
   const length = end - start;

@@ -38,13 +38,32 @@ const SPACE = 0x20;
 const TS_FROM_US = 1_577_836_800_000_000;
 const TS_SPAN_US = 220_838_400_000_000;
 
-/** Rows with ids `firstId`, `firstId + 1`, ... and every other value drawn from `rng`. */
-export function generateBatch(shape: Shape, rowCount: number, rng: Rng, firstId = 1): RowBatch {
-  const nulls = shape.columns.map((c) => (c.nullable ? new Uint8Array(rowCount) : null));
+/**
+ * Rows with ids `firstId`, `firstId + 1`, ... and every other value drawn from `rng`. With
+ * `reuse` (an earlier batch of the same shape with room for `rowCount` rows) the rows are
+ * written into its arrays instead of new ones, so a stream of batches makes no garbage.
+ */
+export function generateBatch(
+  shape: Shape,
+  rowCount: number,
+  rng: Rng,
+  firstId = 1,
+  reuse?: RowBatch,
+): RowBatch {
+  const fits = reuse?.shape === shape && capacity(reuse) >= rowCount;
+  const nulls = fits
+    ? reuse!.nulls
+    : shape.columns.map((c) => (c.nullable ? new Uint8Array(rowCount) : null));
   const values = shape.columns.map((column, c) =>
-    generateColumn(column, rowCount, rng, firstId, nulls[c])
+    generateColumn(column, rowCount, rng, firstId, nulls[c], fits ? reuse!.values[c] : undefined)
   );
   return { shape, rowCount, values, nulls };
+}
+
+/** How many rows a batch's arrays can hold. */
+function capacity(batch: RowBatch): number {
+  const first = batch.values[0];
+  return "offsets" in first ? first.offsets.length - 1 : first.length;
 }
 
 function generateColumn(
@@ -53,32 +72,33 @@ function generateColumn(
   rng: Rng,
   firstId: number,
   nulls: Uint8Array | null,
+  reuse: ColumnValues | undefined,
 ): ColumnValues {
   // NULLs are drawn first, then one value per row, so both encoders see the same rows.
   if (nulls) { for (let r = 0; r < rowCount; r++) nulls[r] = rng.next() < NULL_RATE ? 1 : 0; }
   const isNull = (r: number) => nulls !== null && nulls[r] === 1;
   switch (column.type) {
     case "INT": {
-      const out = new Int32Array(rowCount);
+      const out = (reuse as Int32Array) ?? new Int32Array(rowCount);
       for (let r = 0; r < rowCount; r++) {
         if (!isNull(r)) out[r] = column.name === "id" ? firstId + r : rng.int(-1000, 100_000);
       }
       return out;
     }
     case "SMALLINT": {
-      const out = new Int16Array(rowCount);
+      const out = (reuse as Int16Array) ?? new Int16Array(rowCount);
       for (let r = 0; r < rowCount; r++) if (!isNull(r)) out[r] = rng.int(1, 5);
       return out;
     }
     case "BOOL": {
-      const out = new Uint8Array(rowCount);
+      const out = (reuse as Uint8Array) ?? new Uint8Array(rowCount);
       for (let r = 0; r < rowCount; r++) if (!isNull(r)) out[r] = rng.next() < 0.5 ? 1 : 0;
       return out;
     }
     case "TEXT":
-      return generateText(column.name, rowCount, rng, firstId, isNull);
+      return generateText(column.name, rowCount, rng, firstId, isNull, reuse as TextColumn);
     default: {
-      const out = new Float64Array(rowCount);
+      const out = (reuse as Float64Array) ?? new Float64Array(rowCount);
       for (let r = 0; r < rowCount; r++) {
         if (isNull(r)) continue;
         if (column.type === "BIGINT") out[r] = rng.int(-(2 ** 52), 2 ** 52);
@@ -98,9 +118,10 @@ function generateText(
   rng: Rng,
   firstId: number,
   isNull: (r: number) => boolean,
+  reuse: TextColumn | undefined,
 ): TextColumn {
-  const offsets = new Int32Array(rowCount + 1);
-  let bytes = new Uint8Array(rowCount * 24 + 64);
+  const offsets = reuse?.offsets ?? new Int32Array(rowCount + 1);
+  let bytes = reuse ? new Uint8Array(reuse.bytes.buffer) : new Uint8Array(rowCount * 24 + 64);
   let pos = 0;
   const append = (part: Uint8Array) => {
     for (let i = 0; i < part.length; i++) bytes[pos++] = part[i];

@@ -2,6 +2,7 @@
  * HyperBinary COPY encoding: a 19-byte header, then rows back to back, little-endian, with a
  * null flag byte before each value of a nullable column (see shared/HYPER.md).
  */
+import { type CopyEncoder, encodeStream } from "./copy_encoder.ts";
 import type { RowBatch, TextColumn } from "./row_batch.ts";
 
 /** `HPRCPY` followed by 13 zero bytes; starts every HyperBinary COPY stream. */
@@ -31,54 +32,61 @@ const CODE = {
 const MAX_FIXED = [5, 3, 9, 9, 2, 5, 9];
 
 /**
- * Encodes row batches into HyperBinary chunks of about `chunkBytes` each, so a large batch
- * streams in bounded pieces. Each returned chunk is a fresh buffer the caller may keep.
+ * Encodes rows as HyperBinary in chunks of about `chunkBytes` each. Each returned chunk is a
+ * fresh buffer the caller may keep.
  */
-export class HyperBinaryEncoder {
+export class HyperBinaryEncoder implements CopyEncoder {
+  readonly sqlFormat = "HYPERBINARY";
   readonly #chunkBytes: number;
 
-  constructor(chunkBytes = 1 << 20) {
+  constructor(chunkBytes = 1 << 16) {
     this.#chunkBytes = chunkBytes;
   }
 
-  /** Encodes the whole batch, header first, as one or more chunks. */
+  /** The 19-byte signature that opens every stream. */
+  header(): Uint8Array {
+    return HYPER_BINARY_HEADER;
+  }
+
+  /** HyperBinary has no trailer. */
+  trailer(): Uint8Array {
+    return EMPTY;
+  }
+
+  /** A whole stream for one batch, header included. */
   encode(batch: RowBatch): Uint8Array[] {
-    const columns = batch.shape.columns;
-    const codes: number[] = columns.map((c) => CODE[c.type]);
+    return encodeStream(this, batch);
+  }
+
+  /** The rows of `batch`, back to back, in chunks. */
+  rows(batch: RowBatch): Uint8Array[] {
+    const codes: number[] = batch.shape.columns.map((c) => CODE[c.type]);
     const fixedRowBytes = codes.reduce((sum, code) => sum + MAX_FIXED[code], 0);
     const texts = codes.flatMap((
       code,
       c,
     ) => (code === CODE.TEXT ? [batch.values[c] as TextColumn] : []));
     const chunks: Uint8Array[] = [];
-    let row = 0;
-    let withHeader = true;
-    while (row < batch.rowCount || withHeader) {
+    for (let row = 0; row < batch.rowCount;) {
       // Room for the rows of this chunk: every row's worst case.
       let end = row;
-      let room = withHeader ? HYPER_BINARY_HEADER.length : 0;
+      let room = 0;
       while (end < batch.rowCount && room < this.#chunkBytes) {
-        let rowBytes = fixedRowBytes;
+        room += fixedRowBytes;
         for (let t = 0; t < texts.length; t++) {
-          rowBytes += texts[t].offsets[end + 1] - texts[t].offsets[end];
+          room += texts[t].offsets[end + 1] - texts[t].offsets[end];
         }
-        room += rowBytes;
         end++;
       }
       const bytes = new Uint8Array(room);
-      let pos = 0;
-      if (withHeader) {
-        bytes.set(HYPER_BINARY_HEADER);
-        pos = HYPER_BINARY_HEADER.length;
-        withHeader = false;
-      }
-      pos = encodeRows(batch, codes, row, end, bytes, pos);
-      chunks.push(bytes.subarray(0, pos));
+      chunks.push(bytes.subarray(0, encodeRows(batch, codes, row, end, bytes, 0)));
       row = end;
     }
     return chunks;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Writes rows [from, to) at `pos`; `bytes` has room for them. Returns the end position. */
 function encodeRows(

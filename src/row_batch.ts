@@ -30,6 +30,26 @@ export interface RowBatch {
   nulls: (Uint8Array | null)[];
 }
 
+/** An empty batch with room for `capacity` rows of `shape`, to generate rows into. */
+export function allocateBatch(shape: Shape, capacity: number): RowBatch {
+  const values = shape.columns.map((c): ColumnValues => {
+    switch (c.type) {
+      case "INT":
+        return new Int32Array(capacity);
+      case "SMALLINT":
+        return new Int16Array(capacity);
+      case "BOOL":
+        return new Uint8Array(capacity);
+      case "TEXT":
+        return { bytes: new Uint8Array(capacity * 32), offsets: new Int32Array(capacity + 1) };
+      default:
+        return new Float64Array(capacity);
+    }
+  });
+  const nulls = shape.columns.map((c) => (c.nullable ? new Uint8Array(capacity) : null));
+  return { shape, rowCount: 0, values, nulls };
+}
+
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 

@@ -45,6 +45,7 @@ export interface LiveView {
   monitor: Monitor;
   diskBytes: number;
   flags: SharedFlags;
+  hyperdPid: number;
 }
 
 /** Runs the stress test; writes every artifact once hyperd has started, however it ends. */
@@ -121,7 +122,14 @@ export async function stress(
         const spent = `disk budget of ${config.maxDiskMb} MB spent`;
         control.stop("ResourceLimit", `${spent} for over ${config.maxBackpressureSec} s`);
       }
-      hooks.onSecond?.({ elapsedSec: elapsedSec(), stats, monitor, diskBytes, flags });
+      hooks.onSecond?.({
+        elapsedSec: elapsedSec(),
+        stats,
+        monitor,
+        diskBytes,
+        flags,
+        hyperdPid: hyperd.pid,
+      });
     }, WATCH_MS);
 
     pool = new WorkerPool(

@@ -1,12 +1,13 @@
 /** Web Worker that hosts one or more simulated users and reports their numbers. */
 /// <reference lib="deno.worker" />
-import type { ArrowEncoder } from "./arrow_stream.ts";
+import type { CopyEncoder } from "./copy_encoder.ts";
 import type { HyperConnection } from "./connection.ts";
 import type { GrpcReader } from "./grpc_reader.ts";
 import { HyperBinaryEncoder } from "./hyper_binary.ts";
 import type { OpContext } from "./ops/context.ts";
 import { OpStats } from "./op_stats.ts";
 import type { RowBatch } from "./row_batch.ts";
+import type { Shape } from "./schemas.ts";
 import { SharedFlags } from "./shared_flags.ts";
 import { runUser } from "./user.ts";
 import type { FromWorker, StartMessage, WorkerDatabase } from "./worker_protocol.ts";
@@ -25,13 +26,13 @@ function postFatal(workerId: number, error: unknown): void {
 async function start(message: StartMessage): Promise<void> {
   const stats = new OpStats();
   const flags = new SharedFlags(message.flags);
-  const encoder = new HyperBinaryEncoder();
-  let arrow: ArrowEncoder | null = null;
+  let copyEncoder: CopyEncoder = new HyperBinaryEncoder();
+  const batches = new Map<Shape, RowBatch>();
   let openGrpcReader: typeof import("./grpc_reader.ts").openGrpcReader | null = null;
   try {
     // Loaded only when used: each costs memory in every worker, and grpc-js reads its own env.
     if (message.settings.dataFormat === "arrow") {
-      arrow = new (await import("./arrow_stream.ts")).ArrowEncoder();
+      copyEncoder = new (await import("./arrow_stream.ts")).ArrowEncoder();
     }
     if (message.settings.transport === "grpc") {
       openGrpcReader = (await import("./grpc_reader.ts")).openGrpcReader;
@@ -58,15 +59,19 @@ async function start(message: StartMessage): Promise<void> {
       const base = {
         conn,
         tables: database.tables,
-        dataFormat: message.settings.dataFormat,
-        encoder,
-        arrowEncoder: (batch: RowBatch) => arrow!.encode(batch),
+        copyEncoder,
+        batches,
       };
       if (message.settings.transport === "grpc") {
         const reader = await grpcReader(database);
         return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
       }
-      const read = async (sql: string) => (await conn.sql.unsafe(sql)).length;
+      // Rows are counted as they stream in: no result array, no parsed values.
+      const read = async (sql: string) => {
+        let rows = 0;
+        await conn.sql.unsafe(sql).raw().forEach(() => void rows++);
+        return rows;
+      };
       return { ...base, read, readTransport: "libpq" };
     };
 

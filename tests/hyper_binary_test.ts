@@ -78,7 +78,9 @@ Deno.test("HyperBinaryEncoder writes the 19-byte header and a null flag only for
   batch.nulls[1]![0] = 0;
   batch.nulls[2]![0] = 1;
   batch.values[1] = textColumn(["ab"]);
-  const [bytes] = new HyperBinaryEncoder().encode(batch);
+  const bytes = new Uint8Array(
+    new HyperBinaryEncoder().encode(batch).flatMap((chunk) => [...chunk]),
+  );
   assert.deepEqual(bytes.subarray(0, 19), HYPER_BINARY_HEADER);
   const expected = [7, 0, 0, 0, /* name */ 0, 2, 0, 0, 0, 0x61, 0x62, /* value NULL */ 1];
   assert.deepEqual([...bytes.subarray(19)], expected);

@@ -28,11 +28,8 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
     const ctx: OpContext = {
       conn,
       tables: database.tables,
-      dataFormat: "hyperbinary",
-      encoder: new HyperBinaryEncoder(),
-      arrowEncoder: () => {
-        throw new Error("not used");
-      },
+      copyEncoder: new HyperBinaryEncoder(),
+      batches: new Map(),
       read: async (sql) => (await conn.sql.unsafe(sql)).length,
       readTransport: "libpq",
     };

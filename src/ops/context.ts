@@ -1,8 +1,9 @@
 /** What every operation runs with: the user's connection, its database's tables, its readers. */
 import type { HyperConnection } from "../connection.ts";
 import type { TableSpec } from "../layout.ts";
-import type { HyperBinaryEncoder } from "../hyper_binary.ts";
+import type { CopyEncoder } from "../copy_encoder.ts";
 import type { RowBatch } from "../row_batch.ts";
+import type { Shape } from "../schemas.ts";
 
 /** Runs a read-only query and resolves with the number of rows it returned. */
 export type QueryReader = (sql: string) => Promise<number>;
@@ -11,10 +12,10 @@ export type QueryReader = (sql: string) => Promise<number>;
 export interface OpContext {
   conn: HyperConnection;
   tables: readonly TableSpec[];
-  dataFormat: "hyperbinary" | "arrow";
-  encoder: HyperBinaryEncoder;
-  /** Encodes a batch as an Arrow IPC stream (only with `STRESS_DATA_FORMAT=arrow`). */
-  arrowEncoder: (batch: RowBatch) => Uint8Array[];
+  /** The COPY format of bulk inserts: HyperBinary or Arrow. */
+  copyEncoder: CopyEncoder;
+  /** Reusable batches per shape that bulk inserts generate rows into. */
+  batches: Map<Shape, RowBatch>;
   /** Where reads go: libpq, or gRPC with `STRESS_TRANSPORT=grpc`. */
   read: QueryReader;
   /** Which transport `read` uses, for the summary's counts. */

@@ -1,0 +1,39 @@
+/** Runs a real stress run in this process for a benchmark, with the tool's own code path. */
+import { parseCommandLine, resolveConfig } from "../src/config.ts";
+import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd_locate.ts";
+import { runLayout } from "../src/run_layout.ts";
+import { type LiveView, stress } from "../src/stress.ts";
+import type { Summary } from "../src/summary.ts";
+
+/** The hyperd the benchmarks use: HYPERD_PATH, else the cached or installed one. */
+export function benchHyperd(): Promise<HyperdBinary> {
+  return locateHyperd({
+    explicitPath: Deno.env.get("HYPERD_PATH") || undefined,
+    cacheDir: Deno.env.get("HYPERSTRESS_CACHE_DIR") ||
+      defaultCacheDir({ HOME: Deno.env.get("HOME") }),
+  });
+}
+
+/** Runs `stress` with these flags in a new temp dir, calling `onSecond` while users run. */
+export async function benchRun(
+  flags: string[],
+  onSecond: (view: LiveView) => void = () => {},
+): Promise<Summary> {
+  const config = resolveConfig(parseCommandLine(flags).flags, {});
+  const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
+  try {
+    const { summary } = await stress(
+      config,
+      runLayout(config),
+      await benchHyperd(),
+      dir,
+      new AbortController().signal,
+      {
+        onSecond,
+      },
+    );
+    return summary;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

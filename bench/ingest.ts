@@ -1,0 +1,74 @@
+/**
+ * One-connection ingest: COPY rows encoded right before sending against the same rows sent as
+ * bytes encoded beforehand. The ratio shows whether encoding slows ingest down.
+ */
+import { ArrowEncoder } from "../src/arrow_stream.ts";
+import { connect, createDatabase, type Endpoint } from "../src/connection.ts";
+import { copyIn } from "../src/copy.ts";
+import { generateBatch } from "../src/data_gen.ts";
+import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
+import { Rng } from "../src/rng.ts";
+import { columnList, createTableSql, MEDIUM } from "../src/schemas.ts";
+import { median, round } from "./measure.ts";
+
+const BATCHES = 10;
+const ROWS_PER_BATCH = 50_000;
+const REPETITIONS = 5;
+
+/** Rows per second live and pre-encoded, and their ratio, for one format. */
+export interface IngestFigures {
+  liveRowsPerSec: number;
+  preencodedRowsPerSec: number;
+  ratio: number;
+}
+
+/** Measures both formats side by side, alternating live and pre-encoded runs. */
+export async function ingest(
+  endpoint: Endpoint,
+  dir: string,
+): Promise<Record<"hyperbinary" | "arrow", IngestFigures>> {
+  const path = `${dir}/ingest.hyper`;
+  await createDatabase(endpoint, path);
+  const conn = connect(endpoint, path);
+  const batches = Array.from(
+    { length: BATCHES },
+    (_, i) => generateBatch(MEDIUM, ROWS_PER_BATCH, new Rng(`ingest-${i}`), i * ROWS_PER_BATCH),
+  );
+  const totalRows = BATCHES * ROWS_PER_BATCH;
+  const formats = {
+    hyperbinary: { encoder: new HyperBinaryEncoder(), sqlFormat: "HYPERBINARY" },
+    arrow: { encoder: new ArrowEncoder(), sqlFormat: "ARROWSTREAM" },
+  } as const;
+  const result = {} as Record<"hyperbinary" | "arrow", IngestFigures>;
+  try {
+    for (const [name, { encoder, sqlFormat }] of Object.entries(formats)) {
+      const copySql = `COPY "ingest" (${columnList(MEDIUM)}) FROM STDIN WITH (FORMAT ${sqlFormat})`;
+      const live: number[] = [];
+      const preencoded: number[] = [];
+      for (let rep = 0; rep < REPETITIONS; rep++) {
+        // A fresh table each time, so both paths insert into a table of the same size.
+        for (const mode of ["live", "preencoded"] as const) {
+          await conn.sql.unsafe(`DROP TABLE IF EXISTS "ingest"`);
+          await conn.sql.unsafe(createTableSql("ingest", MEDIUM));
+          const encoded = mode === "preencoded" ? batches.map((b) => encoder.encode(b)) : null;
+          const started = performance.now();
+          for (let i = 0; i < BATCHES; i++) {
+            await copyIn(conn, copySql, encoded ? encoded[i] : encoder.encode(batches[i]));
+          }
+          const seconds = (performance.now() - started) / 1000;
+          (mode === "live" ? live : preencoded).push(totalRows / seconds);
+        }
+      }
+      const liveRate = median(live);
+      const preRate = median(preencoded);
+      result[name as "hyperbinary" | "arrow"] = {
+        liveRowsPerSec: Math.round(liveRate),
+        preencodedRowsPerSec: Math.round(preRate),
+        ratio: round(liveRate / preRate, 3),
+      };
+    }
+  } finally {
+    await conn.sql.end();
+  }
+  return result;
+}

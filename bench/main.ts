@@ -1,0 +1,70 @@
+/**
+ * `deno task bench`: every performance figure of hyperstress in one run, written as JSON to
+ * BENCH_OUT (default bench/results.json). Speeds are measured here, never asserted by tests.
+ */
+import { join } from "node:path";
+import { Hyperd } from "../src/hyperd.ts";
+import { benchHyperd } from "./bench_run.ts";
+import { encodeNsPerRow } from "./encode.ts";
+import { ingest } from "./ingest.ts";
+import { moderate } from "./moderate.ts";
+
+const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
+const step = (what: string) => console.error(`bench: ${what}`);
+
+async function rssPerUser(users: number): Promise<number> {
+  const probe = new URL("./memory_probe.ts", import.meta.url).pathname;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", probe, String(users)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`memory probe with ${users} users failed`);
+  const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]).perUserMb;
+}
+
+const binary = await benchHyperd();
+step("encoding");
+const encode = encodeNsPerRow();
+
+step("ingest on one connection");
+const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
+const hyperd = await Hyperd.start({ binary: binary.path, logDir: join(dir, "log") });
+let ingestFigures;
+try {
+  ingestFigures = await ingest(hyperd, dir);
+} finally {
+  await hyperd.stop();
+  await Deno.remove(dir, { recursive: true });
+}
+
+const rss: Record<string, number> = {};
+for (const users of [1, 18, 64]) {
+  step(`memory with ${users} users`);
+  rss[String(users)] = await rssPerUser(users);
+}
+
+step("moderate preset");
+const moderateFigures = await moderate();
+
+const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(
+  /model name\s*:\s*(.*)/,
+);
+const results = {
+  machine: {
+    os: `${Deno.build.os}-${Deno.build.arch}`,
+    cpu: cpu?.[1] ?? "unknown",
+    cores: navigator.hardwareConcurrency,
+    memoryGb: Math.round(Deno.systemMemoryInfo().total / 1024 ** 3),
+  },
+  denoVersion: Deno.version.deno,
+  hyperdVersion: binary.version,
+  encodeNsPerRow: encode,
+  ingest: ingestFigures,
+  rssMbPerUser: rss,
+  moderate: moderateFigures,
+};
+await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
+console.log(JSON.stringify(results, null, 2));
+step(`wrote ${out}`);
