@@ -15,7 +15,8 @@ const step = (what: string) => console.error(`bench: ${what}`);
 async function rssPerUser(users: number): Promise<number> {
   const probe = new URL("./memory_probe.ts", import.meta.url).pathname;
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", probe, String(users)],
+    // The same V8 flag as the stress task: a small young generation per worker isolate.
+    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", probe, String(users)],
     stdout: "piped",
     stderr: "inherit",
   }).output();

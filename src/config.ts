@@ -252,7 +252,7 @@ export const SETTINGS = {
     flag: "workers",
     default: 0,
     expects: "an integer from 0 to 1024 (0 = automatic)",
-    help: "Web Workers hosting the users (0: one per user, at most 16).",
+    help: "Web Workers hosting the users (0: one per user, at most two per CPU core).",
   }),
   progressInterval: setting({
     schema: int(0, 3600),

@@ -14,9 +14,22 @@ export interface CopyEncoder {
   trailer(): Uint8Array;
 }
 
+/**
+ * A COPY stream of rows of `shape`, encoded one batch at a time as the consumer pulls, so
+ * encoding overlaps with sending. Each batch is encoded whole before its chunks are yielded.
+ */
+export function* streamBatches(
+  encoder: CopyEncoder,
+  shape: Shape,
+  batches: Iterable<RowBatch>,
+): Generator<Uint8Array> {
+  yield encoder.header(shape);
+  for (const batch of batches) yield* encoder.rows(batch);
+  const trailer = encoder.trailer();
+  if (trailer.length > 0) yield trailer;
+}
+
 /** A whole stream for one batch: header, rows and trailer. */
 export function encodeStream(encoder: CopyEncoder, batch: RowBatch): Uint8Array[] {
-  return [encoder.header(batch.shape), ...encoder.rows(batch), encoder.trailer()].filter((c) =>
-    c.length > 0
-  );
+  return [...streamBatches(encoder, batch.shape, [batch])];
 }

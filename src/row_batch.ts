@@ -50,6 +50,16 @@ export function allocateBatch(shape: Shape, capacity: number): RowBatch {
   return { shape, rowCount: 0, values, nulls };
 }
 
+/** Rows [start, end) of a batch as a batch of views (no copy). */
+export function sliceBatch(batch: RowBatch, start: number, end: number): RowBatch {
+  const values = batch.values.map((v): ColumnValues =>
+    // Text offsets stay absolute into the same bytes; encoders read offsets[r]..offsets[r+1].
+    "offsets" in v ? { bytes: v.bytes, offsets: v.offsets.subarray(start) } : v.subarray(start, end)
+  );
+  const nulls = batch.nulls.map((n) => n && n.subarray(start, end));
+  return { shape: batch.shape, rowCount: end - start, values, nulls };
+}
+
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 

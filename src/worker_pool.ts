@@ -4,8 +4,13 @@ import type { RunStats } from "./run_stats.ts";
 import { TIMED_OUT, within } from "./timeout.ts";
 import type { FromWorker, StartMessage } from "./worker_protocol.ts";
 
-/** Workers when `STRESS_WORKERS` is 0: one per user, at most this many. */
-export const AUTO_WORKER_LIMIT = 16;
+/**
+ * Workers when `STRESS_WORKERS` is 0: one per user, at most two per CPU core. More would
+ * only add memory (each worker is a V8 isolate) without adding CPU to drive hyperd.
+ */
+export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
+  return Math.min(users, Math.max(2, 2 * cores));
+}
 
 /** A worker that failed as a whole, so its users never ran or stopped early. */
 export interface WorkerFailure {
@@ -32,7 +37,7 @@ export class WorkerPool {
       this.#fatal.push(failure);
       onFatal(failure);
     };
-    const count = Math.min(users.length, workerCount || AUTO_WORKER_LIMIT);
+    const count = Math.min(users.length, workerCount || autoWorkerCount(users.length));
     for (let workerId = 0; workerId < count; workerId++) {
       const mine = users.filter((_, i) => i % count === workerId);
       const worker = new Worker(new URL("./user_worker.ts", import.meta.url), { type: "module" });

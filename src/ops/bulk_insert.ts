@@ -1,9 +1,10 @@
 /** BulkInsert: a COPY of generated rows, streamed in bounded sub-batches. */
 import { copyIn } from "../copy.ts";
+import { streamBatches } from "../copy_encoder.ts";
 import { generateBatch } from "../data_gen.ts";
 import type { PlannedOp } from "../planner.ts";
 import { Rng } from "../rng.ts";
-import { allocateBatch } from "../row_batch.ts";
+import { allocateBatch, type RowBatch } from "../row_batch.ts";
 import { columnList, quoteIdent, type Shape } from "../schemas.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
@@ -16,27 +17,24 @@ export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutco
   const sql = `COPY ${quoteIdent(name)} (${
     columnList(shape)
   }) FROM STDIN WITH (FORMAT ${ctx.copyEncoder.sqlFormat})`;
-  const inserted = await copyIn(ctx.conn, sql, copyStream(ctx, shape, op));
+  const stream = streamBatches(ctx.copyEncoder, shape, subBatches(ctx, shape, op));
+  const inserted = await copyIn(ctx.conn, sql, stream);
   return { rows: inserted, insertedRows: inserted };
 }
 
 /**
- * The COPY stream, produced as it is sent. Each sub-batch is generated and encoded without a
- * pause, so users of one worker can share its reusable batch.
+ * The planned rows in sub-batches, generated into the worker's reusable batch of the shape.
+ * Users of one worker can share it: each sub-batch is encoded before the next is generated.
  */
-function* copyStream(ctx: OpContext, shape: Shape, op: PlannedOp): Generator<Uint8Array> {
-  const encoder = ctx.copyEncoder;
+function* subBatches(ctx: OpContext, shape: Shape, op: PlannedOp): Generator<RowBatch> {
   const rng = new Rng(String(op.dataSeed));
   let reusable = ctx.batches.get(shape);
   if (!reusable) {
     reusable = allocateBatch(shape, SUB_BATCH_ROWS);
     ctx.batches.set(shape, reusable);
   }
-  yield encoder.header(shape);
   for (let done = 0; done < op.rows; done += SUB_BATCH_ROWS) {
     const rows = Math.min(SUB_BATCH_ROWS, op.rows - done);
-    yield* encoder.rows(generateBatch(shape, rows, rng, op.firstId + done, reusable));
+    yield generateBatch(shape, rows, rng, op.firstId + done, reusable);
   }
-  const trailer = encoder.trailer();
-  if (trailer.length > 0) yield trailer;
 }

@@ -10,12 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The permission flags of a deno.json task, with `$HOME` expanded as `deno task` does. */
+/** The permission and V8 flags of a deno.json task, with `$HOME` expanded as `deno task` does. */
 export function taskPermissions(task: string): string[] {
   const config = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
   return (config.tasks[task] as string)
     .split(" ")
-    .filter((word) => word.startsWith("--allow-"))
+    .filter((word) => word.startsWith("--allow-") || word.startsWith("--v8-flags="))
     .map((flag) => flag.replaceAll("$HOME", Deno.env.get("HOME") ?? ""));
 }
 
