@@ -7,6 +7,9 @@ import type { HyperConnection } from "./connection.ts";
 import { CopyRejectedError } from "./errors.ts";
 import { TIMED_OUT, within } from "./timeout.ts";
 
+/** Bytes a COPY may have queued for the socket before the writer waits for it to drain. */
+const MAX_IN_FLIGHT = 1 << 20;
+
 /** How long to wait for the server's verdict after the last byte, in ms. */
 const OUTCOME_TIMEOUT_MS = 60_000;
 
@@ -26,7 +29,9 @@ export async function copyIn(
   writable.on("error", () => {}); // the outcome above reports failures
   for (const chunk of chunks) {
     if (settled) break; // rejected mid-stream: stop sending, end the COPY
-    if (!writable.write(chunk)) {
+    // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
+    // still has bytes to read; waiting for every drain would leave it idle meanwhile.
+    if (!writable.write(chunk) && writable.writableLength > MAX_IN_FLIGHT) {
       await Promise.race([
         new Promise((resolve) => writable.once("drain", resolve)),
         outcome,

@@ -122,6 +122,6 @@ function sleep(ms: number): Promise<void> {
 async function sleepUnlessStopped(ms: number, flags: SharedFlags): Promise<void> {
   const until = performance.now() + ms;
   while (!flags.stopped && performance.now() < until) {
-    await sleep(Math.min(FLAG_POLL_MS, until - performance.now()));
+    await sleep(Math.max(0, Math.min(FLAG_POLL_MS, until - performance.now())));
   }
 }
