@@ -102,6 +102,8 @@ export async function stress(
     monitor.start();
 
     duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
+    // A Ctrl-C during set-up counts too: the run then stops before its users start.
+    if (signal.aborted) control.stop("Interrupted", "signal");
     signal.addEventListener("abort", () => control.stop("Interrupted", "signal"), { once: true });
     hyperd.onUnexpectedExit((exit) => {
       const how = `hyperd exited with code ${exit.code}${exit.signal ? ` (${exit.signal})` : ""}`;

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { HyperdError } from "../src/errors.ts";
-import { Hyperd } from "../src/hyperd.ts";
+import { Hyperd, type HyperdOptions } from "../src/hyperd.ts";
 import { connect } from "../src/connection.ts";
 import { processExists, testBinary, withHyperd } from "./helpers/hyperd.ts";
+import { withTempDir } from "./helpers/temp_dir.ts";
 
 Deno.test("Hyperd.start() learns the port from the callback and stop() ends the process", async () => {
   let pid = 0;
@@ -25,49 +26,39 @@ Deno.test("Hyperd.start() learns the port from the callback and stop() ends the 
   assert.equal(processExists(pid), false);
 });
 
-Deno.test("Hyperd.start() fails with hyperd's output when the callback does not come in time", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+/** Starts hyperd with `options`, expecting a HyperdError whose message matches `patterns`. */
+async function assertStartFails(
+  options: Partial<HyperdOptions>,
+  ...patterns: RegExp[]
+): Promise<void> {
+  await withTempDir(async (dir) => {
     const { path } = await testBinary();
     await assert.rejects(
-      Hyperd.start({
-        binary: path,
-        logDir: join(dir, "log"),
-        startTimeoutMs: 1,
-      }),
+      Hyperd.start({ binary: path, logDir: join(dir, "log"), ...options }),
       (error: unknown) => {
         assert.ok(error instanceof HyperdError);
         assert.equal(error.code, "HYPERD_START_FAILED");
-        assert.match(error.message, /did not call back within 1 ms/);
-        assert.match(error.message, /last lines of .*hyperd\.log/);
+        for (const pattern of patterns) assert.match(error.message, pattern);
         return true;
       },
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
+}
+
+Deno.test("Hyperd.start() fails with hyperd's output when the callback does not come in time", async () => {
+  await assertStartFails(
+    { startTimeoutMs: 1 },
+    /did not call back within 1 ms/,
+    /last lines of .*hyperd\.log/,
+  );
 });
 
 Deno.test("Hyperd.start() reports hyperd's stderr when a setting is unknown", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const { path } = await testBinary();
-    await assert.rejects(
-      Hyperd.start({
-        binary: path,
-        logDir: join(dir, "log"),
-        settings: { no_such_setting: 1 },
-      }),
-      (error: unknown) => {
-        assert.ok(error instanceof HyperdError);
-        assert.match(error.message, /exited with code 1 before calling back/);
-        assert.match(error.message, /no_such_setting/);
-        return true;
-      },
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await assertStartFails(
+    { settings: { no_such_setting: 1 } },
+    /exited with code 1 before calling back/,
+    /no_such_setting/,
+  );
 });
 
 Deno.test("Hyperd notices within a second when hyperd is killed with SIGKILL", async () => {

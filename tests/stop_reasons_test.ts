@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Summary } from "../src/summary.ts";
 import { hyperdEnv, spawnCli } from "./helpers/cli.ts";
 import { processExists } from "./helpers/hyperd.ts";
+import { withTempDir } from "./helpers/temp_dir.ts";
 
 const QUICK = [
   "--seed=11",
@@ -53,15 +54,6 @@ class LiveRun {
   }
 }
 
-async function withOutputDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "hyperstress-stop-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 async function readSummary(dir: string): Promise<Summary> {
   return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
 }
@@ -73,7 +65,7 @@ async function assertArtifacts(dir: string): Promise<void> {
 }
 
 Deno.test("kill -9 of hyperd mid-run gives CrashDetected, exit 4 and complete artifacts", async () => {
-  await withOutputDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const run = new LiveRun(["stress", "--duration=60", `--output-dir=${dir}`, ...QUICK]);
     const pid = Number((await run.waitFor(/hyperd pid (\d+)/))[1]);
     await run.waitFor(/ops\/s/);
@@ -96,7 +88,7 @@ Deno.test("kill -9 of hyperd mid-run gives CrashDetected, exit 4 and complete ar
 });
 
 Deno.test("SIGINT gives Interrupted, exit 130, complete artifacts and no hyperd left", async () => {
-  await withOutputDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const run = new LiveRun(["stress", "--duration=60", `--output-dir=${dir}`, ...QUICK]);
     const pid = Number((await run.waitFor(/hyperd pid (\d+)/))[1]);
     await run.waitFor(/ops\/s/);
@@ -112,7 +104,7 @@ Deno.test("SIGINT gives Interrupted, exit 130, complete artifacts and no hyperd 
 });
 
 Deno.test("a tiny memory limit engages backpressure until ResourceLimit stops the run", async () => {
-  await withOutputDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const run = new LiveRun([
       "stress",
       "--duration=60",
@@ -135,7 +127,7 @@ Deno.test("a tiny memory limit engages backpressure until ResourceLimit stops th
 });
 
 Deno.test("a tiny disk budget turns inserts into reads without failures", async () => {
-  await withOutputDir(async (dir) => {
+  await withTempDir(async (dir) => {
     const run = new LiveRun([
       "stress",
       "--duration=12",

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../../src/hyperd_locate.ts";
 import { Hyperd, type HyperdOptions } from "../../src/hyperd.ts";
+import { withTempDir } from "./temp_dir.ts";
 
 let binary: Promise<HyperdBinary> | undefined;
 
@@ -20,19 +21,19 @@ export async function withHyperd<T>(
   body: (hyperd: Hyperd, dir: string) => Promise<T>,
   options: Partial<HyperdOptions> = {},
 ): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "hyperstress-test-" });
-  let hyperd: Hyperd | undefined;
-  try {
-    hyperd = await Hyperd.start({
-      binary: (await testBinary()).path,
-      logDir: join(dir, "log"),
-      ...options,
-    });
-    return await body(hyperd, dir);
-  } finally {
-    await hyperd?.stop();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
+  return await withTempDir(async (dir) => {
+    let hyperd: Hyperd | undefined;
+    try {
+      hyperd = await Hyperd.start({
+        binary: (await testBinary()).path,
+        logDir: join(dir, "log"),
+        ...options,
+      });
+      return await body(hyperd, dir);
+    } finally {
+      await hyperd?.stop();
+    }
+  });
 }
 
 /** True while a process with this pid exists. */
