@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { reportHtml } from "../src/report_html.ts";
 import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
+import { runCli, taskPermissions } from "./helpers/cli.ts";
+import { withTempDir } from "./helpers/temp_dir.ts";
 
 const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "chart-opmix"];
 
@@ -159,4 +161,17 @@ Deno.test("report.html renders in headless Chromium with its four charts drawn",
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("`report <summary.json>` rebuilds report.html beside a saved summary", async () => {
+  await withTempDir(async (dir) => {
+    const summaryPath = join(dir, "summary.json");
+    const saved = JSON.stringify(summaryFixture());
+    await Deno.writeTextFile(summaryPath, saved);
+    const run = await runCli(["report", summaryPath], {}, taskPermissions("report"));
+    assert.equal(run.code, 0, run.stderr);
+    const html = await Deno.readTextFile(join(dir, "report.html"));
+    assert.equal(html, reportHtml(JSON.parse(saved)));
+    assert.match(html, /id="chart-throughput"/);
+  });
 });
