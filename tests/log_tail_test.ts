@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { LogEntry } from "../src/hyperd_log.ts";
 import { LogTail } from "../src/log_tail.ts";
+import { withTempDir } from "./helpers/temp_dir.ts";
 
 const POLL_MS = 20;
 
@@ -36,15 +37,6 @@ async function until(done: () => boolean, what: string): Promise<void> {
 /** Lets several polls go by, to show something did not happen. */
 function fewPolls(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, POLL_MS * 5));
-}
-
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "log_tail_test_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 function append(path: string, text: string): Promise<void> {
