@@ -30,6 +30,8 @@ interface Cursor extends Located {
 }
 
 const DEFAULT_POLL_MS = 250;
+/** Reads after file events wait this long, so a burst of writes costs one read. */
+const WATCH_COALESCE_MS = 50;
 const CHUNK_BYTES = 64 * 1024;
 /**
  * Timestamped files still read. Two rotations within one second make hyperd alternate between
@@ -53,6 +55,7 @@ export class LogTail {
   #cursors: Cursor[] = [];
   #running = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #soon: ReturnType<typeof setTimeout> | undefined;
   #watcher: Deno.FsWatcher | null = null;
   #watching: Promise<void> = Promise.resolve();
   #reading: Promise<void> | null = null;
@@ -92,6 +95,7 @@ export class LogTail {
     this.#running = false;
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     clearInterval(this.#timer);
+    clearTimeout(this.#soon);
     this.#watcher?.close();
     this.#watcher = null;
     await this.#kick();
@@ -105,6 +109,18 @@ export class LogTail {
     // Handled here so an abort never becomes an unhandled rejection; close() still rejects.
     this.close().catch(() => {});
   };
+
+  /**
+   * A read shortly after a change: hyperd writes hundreds of lines a second, and one read per
+   * file event would cost more CPU than everything else the tool does.
+   */
+  #kickSoon(): void {
+    if (this.#soon !== undefined) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      if (this.#running) this.#kick();
+    }, WATCH_COALESCE_MS);
+  }
 
   /** Runs one read, or asks the read in progress to go round once more; reads never overlap. */
   #kick(): Promise<void> {
@@ -234,7 +250,7 @@ export class LogTail {
     this.#watcher = watcher;
     this.#watching = (async () => {
       try {
-        for await (const _event of watcher) if (this.#running) this.#kick();
+        for await (const _event of watcher) if (this.#running) this.#kickSoon();
       } catch {
         // The directory went away; the poll carries on and the next read watches again.
       } finally {
