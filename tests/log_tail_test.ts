@@ -43,151 +43,123 @@ function append(path: string, text: string): Promise<void> {
   return Deno.writeTextFile(path, text, { append: true });
 }
 
-Deno.test("LogTail picks up a log file created after it started", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "hyperd.log");
+/** What a tail saw while `body` wrote its log, after the tail was closed. */
+interface Followed {
+  seen: number[];
+  tail: LogTail;
+}
+
+/**
+ * Starts a tail on `logPath(dir)` in a temp dir, runs `body` with the dir and the entries seen
+ * so far, then closes the tail (always) and hands back what it saw.
+ */
+async function follow(
+  body: (dir: string, seen: number[]) => Promise<void>,
+  logPath: (dir: string) => string = (dir) => join(dir, "hyperd.log"),
+): Promise<Followed> {
+  return await withTempDir(async (dir) => {
     const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS });
+    const tail = new LogTail(logPath(dir), onEntry, { pollMs: POLL_MS });
     tail.start();
     try {
-      await fewPolls();
-      await append(path, line(1) + line(2));
-      await until(() => seen.length === 2, "two entries");
-      await append(path, line(3));
-      await until(() => seen.length === 3, "a third entry");
+      await body(dir, seen);
     } finally {
       await tail.close();
     }
-    assert.deepEqual(seen, [1, 2, 3]);
+    return { seen, tail };
   });
+}
+
+Deno.test("LogTail picks up a log file created after it started", async () => {
+  const { seen } = await follow(async (dir, seen) => {
+    await fewPolls();
+    await append(join(dir, "hyperd.log"), line(1) + line(2));
+    await until(() => seen.length === 2, "two entries");
+    await append(join(dir, "hyperd.log"), line(3));
+    await until(() => seen.length === 3, "a third entry");
+  });
+  assert.deepEqual(seen, [1, 2, 3]);
 });
 
 Deno.test("LogTail waits for a log directory that does not exist yet", async () => {
-  await withTempDir(async (parent) => {
-    const dir = join(parent, "logs");
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(join(dir, "hyperd.log"), onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      await fewPolls();
-      await Deno.mkdir(dir);
-      await append(join(dir, "hyperd.log"), line(1));
-      await until(() => seen.length === 1, "the entry");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen, [1]);
-  });
+  const { seen } = await follow(async (dir, seen) => {
+    await fewPolls();
+    await Deno.mkdir(join(dir, "logs"));
+    await append(join(dir, "logs", "hyperd.log"), line(1));
+    await until(() => seen.length === 1, "the entry");
+  }, (dir) => join(dir, "logs", "hyperd.log"));
+  assert.deepEqual(seen, [1]);
 });
 
 Deno.test("LogTail delivers a line written in two halves once, when its newline arrives", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "hyperd.log");
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      const whole = line(7);
-      await append(path, line(6) + whole.slice(0, 40));
-      await until(() => seen.length === 1, "the first entry");
-      await fewPolls();
-      assert.deepEqual(seen, [6]);
-      await append(path, whole.slice(40));
-      await until(() => seen.length === 2, "the completed entry");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen, [6, 7]);
-    assert.equal(tail.malformedLines, 0);
+  const { seen, tail } = await follow(async (dir, seen) => {
+    const whole = line(7);
+    await append(join(dir, "hyperd.log"), line(6) + whole.slice(0, 40));
+    await until(() => seen.length === 1, "the first entry");
+    await fewPolls();
+    assert.deepEqual(seen, [6]);
+    await append(join(dir, "hyperd.log"), whole.slice(40));
+    await until(() => seen.length === 2, "the completed entry");
   });
+  assert.deepEqual(seen, [6, 7]);
+  assert.equal(tail.malformedLines, 0);
 });
 
 Deno.test("LogTail counts and skips a malformed line", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "hyperd.log");
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      await append(
-        path,
-        line(1) + '{"ts":"2026-11-23T22:32:26.8", "k": cut off\n' + "\n" + line(2),
-      );
-      await until(() => seen.length === 2, "both good entries");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen, [1, 2]);
-    assert.equal(tail.malformedLines, 1);
-    assert.equal(tail.entries, 2);
+  const { seen, tail } = await follow(async (dir, seen) => {
+    const cutOff = '{"ts":"2026-11-23T22:32:26.8", "k": cut off\n';
+    await append(join(dir, "hyperd.log"), line(1) + cutOff + "\n" + line(2));
+    await until(() => seen.length === 2, "both good entries");
   });
+  assert.deepEqual(seen, [1, 2]);
+  assert.equal(tail.malformedLines, 1);
+  assert.equal(tail.entries, 2);
 });
 
 Deno.test("LogTail finishes a renamed-away log, then follows the new file from its start", async () => {
-  await withTempDir(async (dir) => {
+  const { seen } = await follow(async (dir, seen) => {
     const path = join(dir, "hyperd.log");
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      await append(path, line(1));
-      await until(() => seen.length === 1, "the first entry");
-      await Deno.rename(path, join(dir, "hyperd.log.1"));
-      // A writer that still holds the old file finishes its last line there.
-      await append(join(dir, "hyperd.log.1"), line(2));
-      await append(path, line(3) + line(4));
-      await until(() => seen.length === 4, "all four entries");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen, [1, 2, 3, 4]);
+    await append(path, line(1));
+    await until(() => seen.length === 1, "the first entry");
+    await Deno.rename(path, join(dir, "hyperd.log.1"));
+    // A writer that still holds the old file finishes its last line there.
+    await append(join(dir, "hyperd.log.1"), line(2));
+    await append(path, line(3) + line(4));
+    await until(() => seen.length === 4, "all four entries");
   });
+  assert.deepEqual(seen, [1, 2, 3, 4]);
 });
 
 Deno.test("LogTail starts over when the log is truncated in place", async () => {
-  await withTempDir(async (dir) => {
+  const { seen } = await follow(async (dir, seen) => {
     const path = join(dir, "hyperd.log");
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      await append(path, line(1) + line(2));
-      await until(() => seen.length === 2, "the first two entries");
-      await Deno.writeTextFile(path, line(3));
-      await until(() => seen.length === 3, "the entry after truncation");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen, [1, 2, 3]);
+    await append(path, line(1) + line(2));
+    await until(() => seen.length === 2, "the first two entries");
+    await Deno.writeTextFile(path, line(3));
+    await until(() => seen.length === 3, "the entry after truncation");
   });
+  assert.deepEqual(seen, [1, 2, 3]);
 });
 
 Deno.test("LogTail follows hyperd's size-based rotation through timestamped files", async () => {
-  await withTempDir(async (dir) => {
+  const { seen } = await follow(async (dir, seen) => {
     // What hyperd writes with --log_file_size_limit: no hyperd.log, one file per rotation, and
     // two rotations in one second make it alternate between <second>.log and <second>_1.log.
     // hyperd_bk.log is log_file_backup_size_limit's copy of an older log, not part of this one.
     await Deno.writeTextFile(join(dir, "hyperd_bk.log"), line(99));
     const file = (name: string) => join(dir, `hyperd_2026_11_23_22_28_${name}.log`);
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(join(dir, "hyperd.log"), onEntry, { pollMs: POLL_MS });
-    tail.start();
-    try {
-      await append(file("40"), line(1));
-      await until(() => seen.length === 1, "the first file");
-      await append(file("40"), line(2));
-      await append(file("40_1"), line(3));
-      await until(() => seen.length === 3, "the _1 file");
-      await append(file("40"), line(4));
-      await append(file("40_1"), line(5));
-      await until(() => seen.length === 5, "the same second's files again");
-      await append(file("42"), line(6));
-      await until(() => seen.length === 6, "the next second's file");
-    } finally {
-      await tail.close();
-    }
-    assert.deepEqual(seen.toSorted(), [1, 2, 3, 4, 5, 6]);
+    await append(file("40"), line(1));
+    await until(() => seen.length === 1, "the first file");
+    await append(file("40"), line(2));
+    await append(file("40_1"), line(3));
+    await until(() => seen.length === 3, "the _1 file");
+    await append(file("40"), line(4));
+    await append(file("40_1"), line(5));
+    await until(() => seen.length === 5, "the same second's files again");
+    await append(file("42"), line(6));
+    await until(() => seen.length === 6, "the next second's file");
   });
+  assert.deepEqual(seen.toSorted(), [1, 2, 3, 4, 5, 6]);
 });
 
 Deno.test("LogTail.close() reads what is left, including a last line without its newline", async () => {
