@@ -27,13 +27,6 @@ export class ConfigError extends HyperstressError {
   }
 }
 
-/** A Deno permission the run needs was not granted. Exit code 2. */
-export class PermissionError extends HyperstressError {
-  constructor(message: string, options?: ErrorOptions) {
-    super("PERMISSION_DENIED", 2, message, options);
-  }
-}
-
 /** hyperd could not be found, installed, started or stopped. Exit code 1. */
 export class HyperdError extends HyperstressError {
   constructor(code: string, message: string, options?: ErrorOptions) {

@@ -45,9 +45,14 @@ export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
   },
 };
 
-/** True for operations that write to the database's tables. */
-export function isWrite(kind: OpKind): boolean {
-  return kind === "BulkInsert" || kind === "SingleInsert" || kind === "SchemaDdl";
+/** True for operations that insert rows (turned into reads once the disk budget is spent). */
+export function isInsert(kind: OpKind): boolean {
+  return kind === "BulkInsert" || kind === "SingleInsert";
+}
+
+/** True for read-only queries (the ones that go over gRPC with that transport). */
+export function isRead(kind: OpKind): boolean {
+  return kind === "SimpleSelect" || kind === "Aggregate" || kind === "ComplexJoin";
 }
 
 /** Picks the operation that a uniform draw `u` in [0, 1) lands on for `userClass`. */

@@ -3,7 +3,7 @@
  * gives the same operations with the same parameters, whatever happens while they run.
  */
 import { createHash } from "node:crypto";
-import { isWrite, type OpKind, rollOp } from "./op_table.ts";
+import { type OpKind, rollOp } from "./op_table.ts";
 import type { TableSpec, UserSpec } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
@@ -152,9 +152,4 @@ export class SequenceDigest {
   hex(): string {
     return this.#hash.digest("hex");
   }
-}
-
-/** True when the operation writes to a base table (and so is redirected when the disk is full). */
-export function writesBaseTable(op: PlannedOp): boolean {
-  return isWrite(op.kind) && op.kind !== "SchemaDdl";
 }

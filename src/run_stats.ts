@@ -26,7 +26,6 @@ export interface OpTotals {
 /** Tally of ticks and final reports from every worker. */
 export class RunStats {
   readonly errors: OpFailure[] = [];
-  errorCount = 0;
   readonly users: UserResult[] = [];
   readonly acknowledged: Record<string, number> = {};
   writesRedirected = 0;
@@ -57,7 +56,6 @@ export class RunStats {
     for (const failure of tick.failures) {
       if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
     }
-    this.errorCount += tick.failures.length;
   }
 
   /** Adds a worker's final report. */

@@ -180,7 +180,6 @@ export async function stress(
       diskBytes,
       writesRedirected: stats.writesRedirected,
       errors: stats.errors,
-      errorCount: stats.errorCount,
       crash,
       integrity,
       transport: stats.transport,

@@ -118,7 +118,6 @@ export interface SummaryParts {
   diskBytes: number;
   writesRedirected: number;
   errors: OpFailure[];
-  errorCount: number;
   crash: CrashInfo | null;
   integrity: Integrity;
   transport: Summary["transport"];
@@ -163,7 +162,8 @@ export function buildSummary(parts: SummaryParts): Summary {
     },
     backpressure: parts.resources.backpressure,
     errors: parts.errors,
-    errorCount: parts.errorCount,
+    // Every failure, though `errors` keeps only the first MAX_ERRORS.
+    errorCount: failures,
     serverErrors: parts.resources.serverErrors,
     crash: parts.crash,
     integrity: parts.integrity,

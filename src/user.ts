@@ -4,6 +4,7 @@ import { CopyRejectedError } from "./errors.ts";
 import type { OpContext } from "./ops/context.ts";
 import { executeOp, redirectToRead } from "./ops/execute.ts";
 import type { OpStats } from "./op_stats.ts";
+import { isInsert, isRead } from "./op_table.ts";
 import type { UserSpec } from "./layout.ts";
 import { type PlanSettings, SequenceDigest, UserPlanner } from "./planner.ts";
 import type { SharedFlags } from "./shared_flags.ts";
@@ -50,10 +51,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   try {
     while (!flags.stopped) {
       const planned = planner.next();
-      const op =
-        flags.diskFull && (planned.kind === "BulkInsert" || planned.kind === "SingleInsert")
-          ? redirectToRead(planned)
-          : planned;
+      const op = flags.diskFull && isInsert(planned.kind) ? redirectToRead(planned) : planned;
       while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
       if (flags.stopped) break;
       if (op !== planned) stats.writesRedirected++;
@@ -95,10 +93,6 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
     failures,
     sequenceDigest: digest.hex(),
   };
-}
-
-function isRead(kind: string): boolean {
-  return kind === "SimpleSelect" || kind === "Aggregate" || kind === "ComplexJoin";
 }
 
 /** The server's words: SQLSTATE and message where there is one. */
