@@ -1,9 +1,9 @@
 /** hyperstress command line: parse, configure, run, and turn errors into exit codes. */
-import { ENV_NAMES, parseCommandLine, resolveConfig } from "./src/config.ts";
+import { ENV_NAMES, parseCommandLine, resolveConfig } from "./src/config/settings.ts";
 import { HyperstressError } from "./src/errors.ts";
-import { helpText } from "./src/help.ts";
-import { readReplay } from "./src/replay.ts";
-import { run } from "./src/run.ts";
+import { helpText } from "./src/cli/help.ts";
+import { readReplay } from "./src/config/replay.ts";
+import { run } from "./src/cli/commands.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
 const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];

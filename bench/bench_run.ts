@@ -1,9 +1,9 @@
 /** Runs a real stress run in this process for a benchmark, with the tool's own code path. */
-import { parseCommandLine, resolveConfig } from "../src/config.ts";
-import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd_locate.ts";
-import { runLayout } from "../src/run_layout.ts";
-import { type LiveView, stress } from "../src/stress.ts";
-import type { Summary } from "../src/summary.ts";
+import { parseCommandLine, resolveConfig } from "../src/config/settings.ts";
+import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd/locate.ts";
+import { runLayout } from "../src/config/run_layout.ts";
+import { type LiveView, stress } from "../src/run/stress.ts";
+import type { Summary } from "../src/results/summary.ts";
 
 /** The hyperd the benchmarks use: HYPERD_PATH, else the cached or installed one. */
 export function benchHyperd(): Promise<HyperdBinary> {

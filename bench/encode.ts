@@ -1,9 +1,9 @@
 /** Encoding cost per row, HyperBinary and Arrow, for each table shape. */
-import { ArrowEncoder } from "../src/arrow_stream.ts";
-import { generateBatch } from "../src/data_gen.ts";
-import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { Rng } from "../src/rng.ts";
-import { SHAPES } from "../src/schemas.ts";
+import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
+import { generateBatch } from "../src/workload/data_gen.ts";
+import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { Rng } from "../src/workload/rng.ts";
+import { SHAPES } from "../src/workload/table_shapes.ts";
 import { median, round } from "./measure.ts";
 
 const ROWS = 20_000;

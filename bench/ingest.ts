@@ -2,16 +2,16 @@
  * One-connection ingest: COPY rows encoded right before sending against the same rows sent as
  * bytes encoded beforehand. The ratio shows whether encoding slows ingest down.
  */
-import { ArrowEncoder } from "../src/arrow_stream.ts";
-import { connect, createDatabase, type Endpoint } from "../src/connection.ts";
-import { copyIn } from "../src/copy.ts";
-import { generateBatch } from "../src/data_gen.ts";
-import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { type CopyEncoder, streamBatches } from "../src/copy_encoder.ts";
-import { SUB_BATCH_ROWS } from "../src/ops/bulk_insert.ts";
-import { Rng } from "../src/rng.ts";
-import { type RowBatch, sliceBatch } from "../src/row_batch.ts";
-import { columnList, createTableSql, MEDIUM } from "../src/schemas.ts";
+import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
+import { connect, createDatabase, type Endpoint } from "../src/wire/connection.ts";
+import { copyIn } from "../src/wire/copy.ts";
+import { generateBatch } from "../src/workload/data_gen.ts";
+import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
+import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
+import { Rng } from "../src/workload/rng.ts";
+import { type RowBatch, sliceBatch } from "../src/workload/row_batch.ts";
+import { columnList, createTableSql, MEDIUM } from "../src/workload/table_shapes.ts";
 import { median, round } from "./measure.ts";
 
 const BATCHES = 10;

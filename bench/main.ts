@@ -3,7 +3,7 @@
  * BENCH_OUT (default bench/results.json). Speeds are measured here, never asserted by tests.
  */
 import { join } from "node:path";
-import { Hyperd } from "../src/hyperd.ts";
+import { Hyperd } from "../src/hyperd/process.ts";
 import { benchHyperd } from "./bench_run.ts";
 import { encodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCommandLine, resolveConfig } from "../src/config.ts";
+import { parseCommandLine, resolveConfig } from "../src/config/settings.ts";
 import { ConfigError } from "../src/errors.ts";
 
 const resolve = (args: string[], env: Record<string, string> = {}) =>

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { connect } from "../src/connection.ts";
-import { setUpDatabases } from "../src/database_setup.ts";
-import { SETTINGS } from "../src/config.ts";
-import { EXIT_CODES } from "../src/help.ts";
-import { checkIntegrity } from "../src/integrity.ts";
-import { exitCodeOf, type Summary } from "../src/summary.ts";
+import { connect } from "../src/wire/connection.ts";
+import { setUpDatabases } from "../src/run/database_setup.ts";
+import { SETTINGS } from "../src/config/settings.ts";
+import { EXIT_CODES } from "../src/cli/help.ts";
+import { checkIntegrity } from "../src/run/integrity.ts";
+import { exitCodeOf, type Summary } from "../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS, taskPermissions } from "./helpers/cli.ts";
 import { withHyperd } from "./helpers/hyperd.ts";
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { connect, createDatabase, type HyperConnection } from "../src/connection.ts";
-import { copyIn } from "../src/copy.ts";
-import { generateBatch } from "../src/data_gen.ts";
-import { GrpcQueryError, openGrpcReader } from "../src/grpc_reader.ts";
-import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { Rng } from "../src/rng.ts";
-import { numberAt, type RowBatch } from "../src/row_batch.ts";
-import { columnList, createTableSql, MEDIUM, SMALL } from "../src/schemas.ts";
-import type { Hyperd } from "../src/hyperd.ts";
+import { connect, createDatabase, type HyperConnection } from "../src/wire/connection.ts";
+import { copyIn } from "../src/wire/copy.ts";
+import { generateBatch } from "../src/workload/data_gen.ts";
+import { GrpcQueryError, openGrpcReader } from "../src/wire/grpc_reader.ts";
+import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { Rng } from "../src/workload/rng.ts";
+import { numberAt, type RowBatch } from "../src/workload/row_batch.ts";
+import { columnList, createTableSql, MEDIUM, SMALL } from "../src/workload/table_shapes.ts";
+import type { Hyperd } from "../src/hyperd/process.ts";
 import { withHyperd } from "./helpers/hyperd.ts";
 
 const ROWS = 3000;

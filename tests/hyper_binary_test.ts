@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { connect, createDatabase } from "../src/connection.ts";
-import { copyIn } from "../src/copy.ts";
-import { generateBatch } from "../src/data_gen.ts";
-import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { Rng } from "../src/rng.ts";
-import { numberAt, rowAt, type RowBatch, textColumn } from "../src/row_batch.ts";
+import { connect, createDatabase } from "../src/wire/connection.ts";
+import { copyIn } from "../src/wire/copy.ts";
+import { generateBatch } from "../src/workload/data_gen.ts";
+import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { Rng } from "../src/workload/rng.ts";
+import { numberAt, rowAt, type RowBatch, textColumn } from "../src/workload/row_batch.ts";
 import {
   columnList,
   createTableSql,
@@ -12,7 +12,7 @@ import {
   type Shape,
   SHAPES,
   SMALL,
-} from "../src/schemas.ts";
+} from "../src/workload/table_shapes.ts";
 import { withHyperd } from "./helpers/hyperd.ts";
 
 /** Formats µs since the Unix epoch the way Hyper prints a TIMESTAMP as text. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { HyperdError } from "../src/errors.ts";
-import { HYPERD_PACKAGE_VERSION, locateHyperd, npmPackageName } from "../src/hyperd_locate.ts";
+import { HYPERD_PACKAGE_VERSION, locateHyperd, npmPackageName } from "../src/hyperd/locate.ts";
 import { testBinary } from "./helpers/hyperd.ts";
 
 Deno.test("locateHyperd() takes --hyperd as the binary or as the folder holding it", async () => {

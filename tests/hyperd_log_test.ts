@@ -5,7 +5,7 @@ import {
   parseLogTime,
   readResourceSample,
   readServerError,
-} from "../src/hyperd_log.ts";
+} from "../src/hyperd/log_entries.ts";
 
 // Lines captured from a real hyperd (main.0.0.26359, Linux, 2 cores, --memory_limit=300m).
 const FIXTURE = new URL("./fixtures/hyperd_log_sample.jsonl", import.meta.url);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { HyperdError } from "../src/errors.ts";
-import { Hyperd, type HyperdOptions } from "../src/hyperd.ts";
-import { connect } from "../src/connection.ts";
+import { Hyperd, type HyperdOptions } from "../src/hyperd/process.ts";
+import { connect } from "../src/wire/connection.ts";
 import { processExists, testBinary, withHyperd } from "./helpers/hyperd.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { LogEntry } from "../src/hyperd_log.ts";
-import { LogTail } from "../src/log_tail.ts";
+import type { LogEntry } from "../src/hyperd/log_entries.ts";
+import { LogTail } from "../src/hyperd/log_tail.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";
 
 const POLL_MS = 20;

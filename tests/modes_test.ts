@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCommandLine, resolveConfig } from "../src/config.ts";
-import type { Summary } from "../src/summary.ts";
+import { parseCommandLine, resolveConfig } from "../src/config/settings.ts";
+import type { Summary } from "../src/results/summary.ts";
 import { hyperdEnv, runCli } from "./helpers/cli.ts";
 
 const SEEDED = [

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { connect } from "../src/connection.ts";
-import { setUpDatabases } from "../src/database_setup.ts";
-import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { SEED_ROWS } from "../src/layout.ts";
-import type { OpContext } from "../src/ops/context.ts";
-import { executeOp, redirectToRead } from "../src/ops/execute.ts";
-import { type PlannedOp, planOps } from "../src/planner.ts";
+import { connect } from "../src/wire/connection.ts";
+import { setUpDatabases } from "../src/run/database_setup.ts";
+import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { SEED_ROWS } from "../src/workload/layout.ts";
+import type { OpContext } from "../src/users/ops/context.ts";
+import { executeOp, redirectToRead } from "../src/users/ops/execute.ts";
+import { type PlannedOp, planOps } from "../src/workload/planner.ts";
 import { withHyperd } from "./helpers/hyperd.ts";
 
 const settings = {

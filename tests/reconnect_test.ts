@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { HyperConnection } from "../src/connection.ts";
-import { setUpDatabases } from "../src/database_setup.ts";
-import { HyperBinaryEncoder } from "../src/hyper_binary.ts";
-import { OpStats } from "../src/op_stats.ts";
-import { SharedFlags } from "../src/shared_flags.ts";
-import { runUser } from "../src/user.ts";
+import type { HyperConnection } from "../src/wire/connection.ts";
+import { setUpDatabases } from "../src/run/database_setup.ts";
+import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
+import { OpStats } from "../src/stats/op_stats.ts";
+import { SharedFlags } from "../src/users/shared_flags.ts";
+import { runUser } from "../src/users/user_loop.ts";
 import { withHyperd } from "./helpers/hyperd.ts";
 
 /** A loopback TCP relay whose connections the test can cut, as a failing network would. */

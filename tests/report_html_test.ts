@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { reportHtml } from "../src/report_html.ts";
+import { reportHtml } from "../src/results/report/page.ts";
 import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
 import { runCli, taskPermissions } from "./helpers/cli.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";

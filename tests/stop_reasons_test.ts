@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Summary } from "../src/summary.ts";
+import type { Summary } from "../src/results/summary.ts";
 import { hyperdEnv, spawnCli } from "./helpers/cli.ts";
 import { processExists } from "./helpers/hyperd.ts";
 import { withTempDir } from "./helpers/temp_dir.ts";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { databaseTables } from "../src/layout.ts";
-import { OP_KINDS } from "../src/op_table.ts";
-import { planOps, SequenceDigest } from "../src/planner.ts";
-import { readReplay } from "../src/replay.ts";
-import type { Summary } from "../src/summary.ts";
+import { databaseTables } from "../src/workload/layout.ts";
+import { OP_KINDS } from "../src/workload/op_table.ts";
+import { planOps, SequenceDigest } from "../src/workload/planner.ts";
+import { readReplay } from "../src/config/replay.ts";
+import type { Summary } from "../src/results/summary.ts";
 import { hyperdEnv, runCli } from "./helpers/cli.ts";
 
 const SHORT_RUN = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../src/errors.ts";
-import { OP_KINDS } from "../src/op_table.ts";
+import { OP_KINDS } from "../src/workload/op_table.ts";
 import {
   evaluateThresholds,
   type Metric,
@@ -8,7 +8,7 @@ import {
   OP_METRICS,
   parseThresholds,
   RUN_METRICS,
-} from "../src/thresholds.ts";
+} from "../src/results/thresholds.ts";
 import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
 
 /** The ConfigError `parseThresholds` throws for `exprs`. */

@@ -1,7 +1,7 @@
 /** Starts a real hyperd for a test and always stops it and removes its temp dir. */
 import { join } from "node:path";
-import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../../src/hyperd_locate.ts";
-import { Hyperd, type HyperdOptions } from "../../src/hyperd.ts";
+import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../../src/hyperd/locate.ts";
+import { Hyperd, type HyperdOptions } from "../../src/hyperd/process.ts";
 import { withTempDir } from "./temp_dir.ts";
 
 let binary: Promise<HyperdBinary> | undefined;

@@ -1,9 +1,9 @@
 /** A complete, realistic Summary for report tests: no server needed, same numbers every time. */
-import { resolveConfig } from "../../src/config.ts";
-import type { LatencySummary } from "../../src/latency.ts";
-import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/op_table.ts";
-import type { OpTotals } from "../../src/run_stats.ts";
-import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/summary.ts";
+import { resolveConfig } from "../../src/config/settings.ts";
+import type { LatencySummary } from "../../src/stats/latency.ts";
+import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/workload/op_table.ts";
+import type { OpTotals } from "../../src/stats/run_stats.ts";
+import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/results/summary.ts";
 
 const SECONDS = 60;
 const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -1,0 +1,55 @@
+/** Progress lines on stderr while a run goes on: one line per interval, `ops/s` in each. */
+import type { Config } from "../config/settings.ts";
+import type { LiveView } from "../run/stress.ts";
+
+/** Prints progress every `config.progressInterval` seconds; redraws one line on a terminal. */
+export class Progress {
+  readonly #config: Config;
+  readonly #terminal: boolean;
+  #lastSec = 0;
+
+  constructor(config: Config, terminal = Deno.stderr.isTerminal()) {
+    this.#config = config;
+    this.#terminal = terminal;
+  }
+
+  /** Called about once a second; prints when an interval has passed. */
+  update(view: LiveView): void {
+    const every = this.#config.progressInterval;
+    if (every === 0 || view.elapsedSec - this.#lastSec < every) return;
+    const line = progressLine(view, this.#config, this.#lastSec);
+    this.#lastSec = view.elapsedSec;
+    const text = this.#terminal ? `\r\x1b[2K${line}` : `${line}\n`;
+    Deno.stderr.writeSync(new TextEncoder().encode(text));
+  }
+
+  /** Ends a redrawn line so later output starts on a fresh one. */
+  finish(): void {
+    if (this.#terminal && this.#lastSec > 0) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+  }
+}
+
+/** One progress line for the interval since `fromSec`. */
+export function progressLine(view: LiveView, config: Config, fromSec: number): string {
+  const seconds = Math.max(0.001, view.elapsedSec - fromSec);
+  const interval = view.stats.since(Math.floor(fromSec));
+  const total = view.stats.live();
+  const resources = view.monitor.latest();
+  const memory = resources?.memoryMb != null ? `${Math.round(resources.memoryMb)} MB` : "n/a";
+  const load = resources?.overallLoad != null ? resources.overallLoad.toFixed(2) : "n/a";
+  const diskMb = view.diskBytes / (1024 * 1024);
+  return [
+    `[${fmt(view.elapsedSec, 0)}/${config.duration}s]`,
+    `${fmt(interval.ops / seconds, 1)} ops/s`,
+    `${fmt(interval.insertedRows / seconds, 0)} rows/s`,
+    `p95 ${fmt(interval.latencyMs.p95, 1)} ms`,
+    `failures ${total.failures}`,
+    `hyperd ${memory} load ${load}`,
+    view.flags.backpressure ? "BACKPRESSURE" : "flowing",
+    `disk ${fmt(diskMb, 0)}/${config.maxDiskMb} MB${view.flags.diskFull ? " (read-only)" : ""}`,
+  ].join("  ");
+}
+
+function fmt(value: number, digits: number): string {
+  return value.toFixed(digits);
+}

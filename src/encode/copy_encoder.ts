@@ -1,0 +1,35 @@
+/** What a COPY wire format must do: encode one stream as header, row batches, then trailer. */
+import type { RowBatch } from "../workload/row_batch.ts";
+import type { Shape } from "../workload/table_shapes.ts";
+
+/** Encodes a COPY stream piece by piece, so a large insert streams in bounded memory. */
+export interface CopyEncoder {
+  /** The `FORMAT` name in `COPY ... FROM STDIN WITH (FORMAT ...)`. */
+  readonly sqlFormat: "HYPERBINARY" | "ARROWSTREAM";
+  /** Bytes that open a stream of rows of `shape`. */
+  header(shape: Shape): Uint8Array;
+  /** The batch's rows; each chunk is a fresh buffer the caller may keep. */
+  rows(batch: RowBatch): Uint8Array[];
+  /** Bytes that close the stream (empty when the format has none). */
+  trailer(): Uint8Array;
+}
+
+/**
+ * A COPY stream of rows of `shape`, encoded one batch at a time as the consumer pulls, so
+ * encoding overlaps with sending. Each batch is encoded whole before its chunks are yielded.
+ */
+export function* streamBatches(
+  encoder: CopyEncoder,
+  shape: Shape,
+  batches: Iterable<RowBatch>,
+): Generator<Uint8Array> {
+  yield encoder.header(shape);
+  for (const batch of batches) yield* encoder.rows(batch);
+  const trailer = encoder.trailer();
+  if (trailer.length > 0) yield trailer;
+}
+
+/** A whole stream for one batch: header, rows and trailer. */
+export function encodeStream(encoder: CopyEncoder, batch: RowBatch): Uint8Array[] {
+  return [...streamBatches(encoder, batch.shape, [batch])];
+}

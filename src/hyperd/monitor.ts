@@ -1,0 +1,101 @@
+/**
+ * Watches hyperd from the inside: tails its log, reads each resource sample, sets the shared
+ * backpressure flag through the hysteresis gate, and counts errors the server logged.
+ */
+import { join } from "node:path";
+import { BackpressureGate } from "./backpressure.ts";
+import { readResourceSample, readServerError, type ResourceSample } from "./log_entries.ts";
+import { LogTail } from "./log_tail.ts";
+import type { SharedFlags } from "../users/shared_flags.ts";
+import type { ResourcePoint, ResourceReport } from "../results/summary.ts";
+
+/** What the monitor watches and the limits it enforces. */
+export interface MonitorOptions {
+  logDir: string;
+  flags: SharedFlags;
+  maxMemoryMb: number;
+  maxCpuPercent: number;
+  /** Seconds since the run started. */
+  elapsedSec: () => number;
+}
+
+/** The run's view of hyperd's resource log. */
+export class Monitor {
+  readonly #options: MonitorOptions;
+  readonly #gate: BackpressureGate;
+  readonly #tail: LogTail;
+  readonly #timeline: ResourcePoint[] = [];
+  readonly #serverErrors = { user: 0, system: 0 };
+  #latest: ResourceSample | null = null;
+  #engagedSinceSec: number | null = null;
+  #started = false;
+
+  constructor(options: MonitorOptions) {
+    this.#options = options;
+    this.#gate = new BackpressureGate({
+      maxMemoryMb: options.maxMemoryMb,
+      maxCpuPercent: options.maxCpuPercent,
+    });
+    this.#tail = new LogTail(join(options.logDir, "hyperd.log"), (entry) => {
+      const sample = readResourceSample(entry);
+      if (sample) this.#onSample(sample);
+      const error = readServerError(entry);
+      if (error) this.#serverErrors[error.kind]++;
+    });
+  }
+
+  /** Starts following the log. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#tail.start();
+  }
+
+  /** The newest resource sample, or null before the first. */
+  latest(): ResourceSample | null {
+    return this.#latest;
+  }
+
+  /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */
+  backpressureHeldSec(): number {
+    return this.#engagedSinceSec === null ? 0 : this.#options.elapsedSec() - this.#engagedSinceSec;
+  }
+
+  /** Peaks, backpressure totals, server errors and the sample timeline. */
+  report(): ResourceReport {
+    const stats = this.#gate.stats();
+    return {
+      peak: stats.peak,
+      backpressure: { events: stats.events, seconds: Math.round(stats.engagedSeconds * 10) / 10 },
+      serverErrors: { ...this.#serverErrors },
+      samples: this.#timeline.length,
+      malformedLogLines: this.#tail.malformedLines,
+      timeline: [...this.#timeline],
+    };
+  }
+
+  /** Reads what is left of the log and stops following it. */
+  async close(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#tail.close();
+    this.#options.flags.backpressure = false;
+  }
+
+  #onSample(sample: ResourceSample): void {
+    this.#latest = sample;
+    const engaged = this.#gate.update(sample);
+    const atSec = Math.round(this.#options.elapsedSec() * 1000) / 1000;
+    if (engaged && this.#engagedSinceSec === null) this.#engagedSinceSec = atSec;
+    if (!engaged) this.#engagedSinceSec = null;
+    this.#options.flags.backpressure = engaged;
+    this.#timeline.push({
+      atSec,
+      memoryMb: sample.memoryMb,
+      overallLoad: sample.overallLoad,
+      schedulerLoad: sample.schedulerLoad,
+      processCpuPercent: sample.processCpuPercent,
+      backpressure: engaged,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+/** The one place a run's stop is decided: the first reason wins, later ones are ignored. */
+import type { SharedFlags } from "../users/shared_flags.ts";
+import type { StopReason } from "../results/summary.ts";
+
+/** Records why the run stopped and tells the users through the shared stop flag. */
+export class StopControl {
+  /** Resolves once a stop reason has been given. */
+  readonly stopped: Promise<void>;
+  #reason: StopReason = "DurationElapsed";
+  #detail: string | null = null;
+  #resolve!: () => void;
+  readonly #flags: SharedFlags;
+
+  constructor(flags: SharedFlags) {
+    this.#flags = flags;
+    this.stopped = new Promise((resolve) => (this.#resolve = resolve));
+  }
+
+  /** Stops the run for `reason` unless it has already stopped. */
+  stop(reason: StopReason, detail: string | null = null): void {
+    if (this.#flags.stopped) return;
+    this.#reason = reason;
+    this.#detail = detail;
+    this.#flags.stopped = true;
+    this.#resolve();
+  }
+
+  /** Why the run stopped. */
+  get reason(): StopReason {
+    return this.#reason;
+  }
+
+  /** The stop reason in words, or null for a normal end. */
+  get detail(): string | null {
+    return this.#detail;
+  }
+}

@@ -1,0 +1,40 @@
+/** BulkInsert: a COPY of generated rows, streamed in bounded sub-batches. */
+import { copyIn } from "../../wire/copy.ts";
+import { streamBatches } from "../../encode/copy_encoder.ts";
+import { generateBatch } from "../../workload/data_gen.ts";
+import type { PlannedOp } from "../../workload/planner.ts";
+import { Rng } from "../../workload/rng.ts";
+import { allocateBatch, type RowBatch } from "../../workload/row_batch.ts";
+import { columnList, quoteIdent, type Shape } from "../../workload/table_shapes.ts";
+import type { OpContext, OpOutcome } from "./context.ts";
+
+/** Rows generated and encoded at a time: bounds a user's memory whatever the batch size. */
+export const SUB_BATCH_ROWS = 4096;
+
+/** Generates the planned rows, COPYs them in, and returns the rows the server reported. */
+export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
+  const { name, shape } = ctx.tables[op.table];
+  const sql = `COPY ${quoteIdent(name)} (${
+    columnList(shape)
+  }) FROM STDIN WITH (FORMAT ${ctx.copyEncoder.sqlFormat})`;
+  const stream = streamBatches(ctx.copyEncoder, shape, subBatches(ctx, shape, op));
+  const inserted = await copyIn(ctx.conn, sql, stream);
+  return { rows: inserted, insertedRows: inserted };
+}
+
+/**
+ * The planned rows in sub-batches, generated into the worker's reusable batch of the shape.
+ * Users of one worker can share it: each sub-batch is encoded before the next is generated.
+ */
+function* subBatches(ctx: OpContext, shape: Shape, op: PlannedOp): Generator<RowBatch> {
+  const rng = new Rng(String(op.dataSeed));
+  let reusable = ctx.batches.get(shape);
+  if (!reusable) {
+    reusable = allocateBatch(shape, SUB_BATCH_ROWS);
+    ctx.batches.set(shape, reusable);
+  }
+  for (let done = 0; done < op.rows; done += SUB_BATCH_ROWS) {
+    const rows = Math.min(SUB_BATCH_ROWS, op.rows - done);
+    yield generateBatch(shape, rows, rng, op.firstId + done, reusable);
+  }
+}

@@ -1,0 +1,32 @@
+/** Runs one planned operation of any kind. */
+import type { PlannedOp } from "../../workload/planner.ts";
+import { aggregateSql } from "./aggregate.ts";
+import { bulkInsert } from "./bulk_insert.ts";
+import { complexJoinSql } from "./complex_join.ts";
+import type { OpContext, OpOutcome } from "./context.ts";
+import { schemaDdl } from "./schema_ddl.ts";
+import { simpleSelectSql } from "./simple_select.ts";
+import { singleInsert } from "./single_insert.ts";
+
+/** Executes `op` and reports what it did; failures throw the server's error. */
+export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
+  switch (op.kind) {
+    case "BulkInsert":
+      return await bulkInsert(ctx, op);
+    case "SingleInsert":
+      return await singleInsert(ctx, op);
+    case "SchemaDdl":
+      return await schemaDdl(ctx, op);
+    case "SimpleSelect":
+      return { rows: await ctx.read(simpleSelectSql(op, ctx.tables)), insertedRows: 0 };
+    case "Aggregate":
+      return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
+    case "ComplexJoin":
+      return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+  }
+}
+
+/** The read that stands in for an insert once the disk budget is spent: a SimpleSelect. */
+export function redirectToRead(op: PlannedOp): PlannedOp {
+  return { ...op, kind: "SimpleSelect", rows: 0 };
+}

@@ -1,0 +1,121 @@
+/** One simulated user: rolls operations from its plan and runs them until the run stops. */
+import { connect, type HyperConnection } from "../wire/connection.ts";
+import { CopyRejectedError } from "../errors.ts";
+import type { OpContext } from "./ops/context.ts";
+import { executeOp, redirectToRead } from "./ops/execute.ts";
+import type { OpStats } from "../stats/op_stats.ts";
+import { isInsert, isRead } from "../workload/op_table.ts";
+import type { UserSpec } from "../workload/layout.ts";
+import { type PlanSettings, SequenceDigest, UserPlanner } from "../workload/planner.ts";
+import type { SharedFlags } from "./shared_flags.ts";
+import type { Endpoint } from "../wire/connection.ts";
+import type { UserResult, WorkerDatabase } from "./worker_protocol.ts";
+
+/** What a user runs with. */
+export interface UserEnvironment {
+  endpoint: Endpoint;
+  database: WorkerDatabase;
+  settings: PlanSettings;
+  flags: SharedFlags;
+  stats: OpStats;
+  runStartMs: number;
+  /** Builds the operation context for a (new) connection. */
+  contextFor: (conn: HyperConnection) => Promise<OpContext>;
+}
+
+/** How often a paused or thinking user looks at the flags, in ms. */
+const FLAG_POLL_MS = 50;
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 5000;
+const CONNECTION_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "08006",
+  "57014",
+]);
+
+/** Runs the user's loop until the stop flag is set; failures are recorded, never thrown. */
+export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<UserResult> {
+  const { flags, stats, database } = env;
+  const planner = new UserPlanner(spec, database.tables, env.settings);
+  const digest = new SequenceDigest();
+  let failures = 0;
+  let backoffMs = BACKOFF_FIRST_MS;
+  let conn = connect(env.endpoint, database.path);
+  let ctx = await env.contextFor(conn);
+  try {
+    while (!flags.stopped) {
+      const planned = planner.next();
+      const op = flags.diskFull && isInsert(planned.kind) ? redirectToRead(planned) : planned;
+      while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
+      if (flags.stopped) break;
+      if (op !== planned) stats.writesRedirected++;
+      digest.add(planned);
+      const started = performance.now();
+      try {
+        const outcome = await executeOp(ctx, op);
+        stats.recordSuccess(op.kind, performance.now() - started, outcome.rows);
+        if (outcome.insertedRows > 0) {
+          stats.recordInsert(database.index, database.tables[op.table].name, outcome.insertedRows);
+        }
+        if (isRead(op.kind)) ctx.readTransport === "grpc" ? stats.grpcReads++ : stats.libpqReads++;
+        backoffMs = BACKOFF_FIRST_MS;
+      } catch (error) {
+        failures++;
+        stats.recordFailure(op.kind, performance.now() - started, {
+          atSec: (performance.timeOrigin + performance.now() - env.runStartMs) / 1000,
+          user: spec.id,
+          op: op.kind,
+          message: describe(error),
+        });
+        if (isConnectionLost(error)) {
+          await conn.sql.end({ timeout: 0 }).catch(() => {});
+          await sleepUnlessStopped(backoffMs, flags);
+          backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+          conn = connect(env.endpoint, database.path);
+          ctx = await env.contextFor(conn);
+        }
+      }
+      await sleepUnlessStopped(planned.thinkMs, flags);
+    }
+  } finally {
+    await conn.sql.end({ timeout: 5 }).catch(() => {});
+  }
+  return {
+    id: spec.id,
+    class: spec.class,
+    ops: digest.count,
+    failures,
+    sequenceDigest: digest.hex(),
+  };
+}
+
+/** The server's words: SQLSTATE and message where there is one. */
+function describe(error: unknown): string {
+  if (error instanceof CopyRejectedError) return `${error.sqlState}: ${error.message}`;
+  const e = error as { code?: string; message?: string };
+  return e.code ? `${e.code}: ${e.message}` : String(e.message ?? error);
+}
+
+function isConnectionLost(error: unknown): boolean {
+  if (error instanceof CopyRejectedError) return CONNECTION_CODES.has(error.sqlState);
+  const code = (error as { code?: string }).code;
+  return code !== undefined && CONNECTION_CODES.has(code);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sleeps `ms`, waking early when the run stops. */
+async function sleepUnlessStopped(ms: number, flags: SharedFlags): Promise<void> {
+  const until = performance.now() + ms;
+  while (!flags.stopped && performance.now() < until) {
+    await sleep(Math.max(0, Math.min(FLAG_POLL_MS, until - performance.now())));
+  }
+}

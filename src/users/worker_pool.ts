@@ -1,0 +1,97 @@
+/** Starts the user workers, spreads the users over them, and gathers their reports. */
+import type { UserSpec } from "../workload/layout.ts";
+import type { RunStats } from "../stats/run_stats.ts";
+import { TIMED_OUT, within } from "../timeout.ts";
+import type { FromWorker, StartMessage } from "./worker_protocol.ts";
+
+/**
+ * Workers when `STRESS_WORKERS` is 0: one per user, at most two per CPU core. More would
+ * only add memory (each worker is a V8 isolate) without adding CPU to drive hyperd.
+ */
+export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
+  return Math.min(users, Math.max(2, 2 * cores));
+}
+
+/** A worker that failed as a whole, so its users never ran or stopped early. */
+export interface WorkerFailure {
+  message: string;
+  /** True when a Deno permission was missing. */
+  permission: boolean;
+}
+
+/** The workers of a run. */
+export class WorkerPool {
+  readonly #workers: Worker[] = [];
+  readonly #done: Promise<void>[] = [];
+  readonly #fatal: WorkerFailure[] = [];
+
+  /** Starts the workers; `base` is the start message without its users and worker id. */
+  constructor(
+    users: UserSpec[],
+    workerCount: number,
+    base: Omit<StartMessage, "users" | "workerId" | "type">,
+    stats: RunStats,
+    onFatal: (failure: WorkerFailure) => void,
+  ) {
+    const fail = (failure: WorkerFailure) => {
+      this.#fatal.push(failure);
+      onFatal(failure);
+    };
+    const count = Math.min(users.length, workerCount || autoWorkerCount(users.length));
+    for (let workerId = 0; workerId < count; workerId++) {
+      const mine = users.filter((_, i) => i % count === workerId);
+      const worker = new Worker(new URL("./user_worker.ts", import.meta.url), { type: "module" });
+      this.#workers.push(worker);
+      this.#done.push(
+        new Promise((resolve) => {
+          worker.onmessage = (event: MessageEvent<FromWorker>) => {
+            const message = event.data;
+            const atSec = (performance.timeOrigin + performance.now() - base.runStartMs) / 1000;
+            if (message.type === "tick") stats.addTick(message, atSec);
+            else if (message.type === "done") {
+              stats.addDone(message);
+              resolve();
+            } else {
+              fail({
+                message: `worker ${workerId}: ${message.message}`,
+                permission: message.permission,
+              });
+              resolve();
+            }
+          };
+          worker.onerror = (event) => {
+            event.preventDefault();
+            fail({ message: `worker ${workerId}: ${event.message}`, permission: false });
+            resolve();
+          };
+        }),
+      );
+      worker.postMessage({ type: "start", workerId, users: mine, ...base } satisfies StartMessage);
+    }
+  }
+
+  /** Number of workers started. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Workers that failed as a whole (not operations). */
+  get failures(): WorkerFailure[] {
+    return [...this.#fatal];
+  }
+
+  /**
+   * Waits up to `graceMs` for every worker's final report (the stop flag must be set first),
+   * then terminates them all. Returns false when some worker never reported.
+   */
+  async finish(graceMs: number): Promise<boolean> {
+    const complete = await within(Promise.all(this.#done), graceMs);
+    this.terminate();
+    return complete !== TIMED_OUT;
+  }
+
+  /** Ends every worker at once. */
+  terminate(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
+}

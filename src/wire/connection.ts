@@ -1,0 +1,77 @@
+/** postgres.js connections to hyperd, each with a BackendWatch on its socket. */
+import net from "node:net";
+import postgres from "postgres";
+import { BackendWatch } from "./copy_outcome_watch.ts";
+import { DatabaseError } from "../errors.ts";
+import { quoteIdent } from "../workload/table_shapes.ts";
+
+/** Where hyperd listens. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** A postgres.js client on one connection, with the watch that reports COPY outcomes. */
+export interface HyperConnection {
+  sql: postgres.Sql;
+  watch: BackendWatch;
+}
+
+/** Connects to `database` (a .hyper path), or to no database when it is omitted. */
+export function connect(
+  endpoint: Endpoint,
+  database?: string,
+): HyperConnection {
+  const watch = new BackendWatch();
+  const sql = postgres({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: "tableau_internal_user",
+    database,
+    ssl: false,
+    max: 1,
+    // Hyper invalidates cached statements on DDL (40001) and a cached DROP can turn into a
+    // silent no-op: never prepare.
+    prepare: false,
+    idle_timeout: 0,
+    connect_timeout: 10,
+    onnotice: () => {},
+    // The typings of 3.4.9 lack `socket`, which the runtime supports.
+    ...{
+      // A socket of our own so the watch sees every byte before postgres.js does.
+      socket: () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(endpoint.port, endpoint.host);
+          socket.setNoDelay(true);
+          socket.once("error", reject);
+          socket.once("connect", () => {
+            socket.off("error", reject);
+            socket.on("data", (chunk: Uint8Array) => watch.feed(chunk));
+            socket.on("close", () => watch.connectionLost("connection to hyperd closed"));
+            resolve(socket);
+          });
+        }),
+    } as postgres.Options<Record<string, never>>,
+  });
+  return { sql, watch };
+}
+
+/** Creates the .hyper file at `path` if it does not exist yet. */
+export async function createDatabase(
+  endpoint: Endpoint,
+  path: string,
+): Promise<void> {
+  const { sql } = connect(endpoint);
+  try {
+    await sql.unsafe(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(path)}`);
+  } catch (error) {
+    throw new DatabaseError(
+      `could not create database ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

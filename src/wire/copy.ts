@@ -1,0 +1,51 @@
+/**
+ * COPY FROM STDIN over postgres.js that always settles: with the row count the server
+ * reported, or with a CopyRejectedError carrying the server's message.
+ */
+import type { CopyOutcome } from "./copy_outcome_watch.ts";
+import type { HyperConnection } from "./connection.ts";
+import { CopyRejectedError } from "../errors.ts";
+import { TIMED_OUT, within } from "../timeout.ts";
+
+/** Bytes a COPY may have queued for the socket before the writer waits for it to drain. */
+const MAX_IN_FLIGHT = 1 << 20;
+
+/** How long to wait for the server's verdict after the last byte, in ms. */
+const OUTCOME_TIMEOUT_MS = 60_000;
+
+/**
+ * Streams `chunks` into `COPY ... FROM STDIN` (`copySql`) and resolves with the rows the
+ * server inserted. A rejected COPY throws CopyRejectedError; the connection stays usable.
+ */
+export async function copyIn(
+  conn: HyperConnection,
+  copySql: string,
+  chunks: Iterable<Uint8Array>,
+  timeoutMs = OUTCOME_TIMEOUT_MS,
+): Promise<number> {
+  let settled: CopyOutcome | null = null;
+  const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
+  const writable = await conn.sql.unsafe(copySql).writable();
+  writable.on("error", () => {}); // the outcome above reports failures
+  for (const chunk of chunks) {
+    if (settled) break; // rejected mid-stream: stop sending, end the COPY
+    // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
+    // still has bytes to read; waiting for every drain would leave it idle meanwhile.
+    if (!writable.write(chunk) && writable.writableLength > MAX_IN_FLIGHT) {
+      await Promise.race([
+        new Promise((resolve) => writable.once("drain", resolve)),
+        outcome,
+      ]);
+    }
+  }
+  writable.end();
+  const result = await within(outcome, timeoutMs);
+  if (result === TIMED_OUT) {
+    throw new CopyRejectedError(
+      "57014",
+      `no answer from the server ${timeoutMs} ms after the COPY`,
+    );
+  }
+  if (!result.ok) throw new CopyRejectedError(result.sqlState, result.message);
+  return result.rows;
+}

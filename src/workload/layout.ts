@@ -1,0 +1,66 @@
+/** The run's databases, their tables and its users, all derived from the global seed. */
+import { type UserClass } from "./op_table.ts";
+import { deriveSeed, Rng } from "./rng.ts";
+import { type Shape, SHAPES } from "./table_shapes.ts";
+
+/** A database of the run; `file` is relative to the output dir. */
+export interface DatabaseSpec {
+  index: number;
+  schemaSeed: string;
+  file: string;
+}
+
+/** A simulated user: its class, its own seed and the database it works on. */
+export interface UserSpec {
+  id: number;
+  class: UserClass;
+  seed: string;
+  database: number;
+}
+
+/** A base table of a database. */
+export interface TableSpec {
+  name: string;
+  shape: Shape;
+}
+
+/** Rows each base table starts with, so queries have data from the first operation. */
+export const SEED_ROWS = 100;
+
+/** The run's databases: `db_0.hyper`, `db_1.hyper`, ... with seeds derived from the global one. */
+export function databaseSpecs(globalSeed: number, count: number): DatabaseSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    schemaSeed: deriveSeed(globalSeed, "schema", index),
+    file: `db_${index}.hyper`,
+  }));
+}
+
+/** The 2 to 5 base tables of a database, their number and shapes drawn from its schema seed. */
+export function databaseTables(schemaSeed: string): TableSpec[] {
+  const rng = new Rng(schemaSeed);
+  const count = rng.int(2, 5);
+  return Array.from({ length: count }, (_, i) => {
+    const shape = rng.pick(SHAPES);
+    return { name: `t${i}_${shape.name}`, shape };
+  });
+}
+
+/** Users in class order (inserters, query, mixed), spread over the databases round-robin. */
+export function userSpecs(
+  globalSeed: number,
+  counts: Record<UserClass, number>,
+  databases: number,
+): UserSpec[] {
+  const classes: UserClass[] = [
+    ...Array<UserClass>(counts.inserter).fill("inserter"),
+    ...Array<UserClass>(counts.query).fill("query"),
+    ...Array<UserClass>(counts.mixed).fill("mixed"),
+  ];
+  return classes.map((userClass, id) => ({
+    id,
+    class: userClass,
+    seed: deriveSeed(globalSeed, "user", id),
+    database: id % databases,
+  }));
+}
