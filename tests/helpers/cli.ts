@@ -20,7 +20,7 @@ export function taskPermissions(task: string): string[] {
 }
 
 /** Permissions the `stress` task grants; tests run the CLI with exactly these. */
-export const TASK_PERMISSIONS: string[] = taskPermissions("stress");
+export const TASK_PERMISSIONS: string[] = taskPermissions("hyperstress");
 
 /** Starts `deno run main.ts ...args` with `env` added to a clean environment. */
 export function spawnCli(

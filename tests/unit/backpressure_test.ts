@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BackpressureGate } from "../src/hyperd/backpressure.ts";
-import type { ResourceSample } from "../src/hyperd/log_entries.ts";
+import { BackpressureGate } from "../../src/hyperd/backpressure.ts";
+import type { ResourceSample } from "../../src/hyperd/log_entries.ts";
 
 /** A quiet sample at second `sec`, with the figures a test cares about overridden. */
 function sample(sec: number, figures: Partial<ResourceSample> = {}): ResourceSample {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../src/errors.ts";
-import { OP_KINDS } from "../src/workload/op_table.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { OP_KINDS } from "../../src/workload/op_table.ts";
 import {
   evaluateThresholds,
   type Metric,
@@ -8,8 +8,8 @@ import {
   OP_METRICS,
   parseThresholds,
   RUN_METRICS,
-} from "../src/results/thresholds.ts";
-import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
+} from "../../src/results/thresholds.ts";
+import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
 
 /** The ConfigError `parseThresholds` throws for `exprs`. */
 function parseError(exprs: string[], origin = "--threshold"): ConfigError {

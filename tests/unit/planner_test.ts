@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { databaseSpecs, databaseTables, userSpecs } from "../src/workload/layout.ts";
-import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../src/workload/op_table.ts";
-import { planOps, SequenceDigest, UserPlanner } from "../src/workload/planner.ts";
+import { databaseSpecs, databaseTables, userSpecs } from "../../src/workload/layout.ts";
+import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
+import { planOps, SequenceDigest, UserPlanner } from "../../src/workload/planner.ts";
 
 const settings = {
   batchMin: 100,

@@ -5,11 +5,11 @@ import {
   parseLogTime,
   readResourceSample,
   readServerError,
-} from "../src/hyperd/log_entries.ts";
+} from "../../src/hyperd/log_entries.ts";
 
 // Lines captured from a real hyperd (main.0.0.26359, Linux, 2 cores, --memory_limit=300m).
-const FIXTURE = new URL("./fixtures/hyperd_log_sample.jsonl", import.meta.url);
-const ROTATED_FIXTURE = new URL("./fixtures/hyperd_log_rotated_sample.jsonl", import.meta.url);
+const FIXTURE = new URL("../fixtures/hyperd_log_sample.jsonl", import.meta.url);
+const ROTATED_FIXTURE = new URL("../fixtures/hyperd_log_rotated_sample.jsonl", import.meta.url);
 
 async function fixtureLines(url = FIXTURE): Promise<string[]> {
   return (await Deno.readTextFile(url)).split("\n").filter((line) => line !== "");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { LogEntry } from "../src/hyperd/log_entries.ts";
-import { LogTail } from "../src/hyperd/log_tail.ts";
-import { withTempDir } from "./helpers/temp_dir.ts";
+import type { LogEntry } from "../../src/hyperd/log_entries.ts";
+import { LogTail } from "../../src/hyperd/log_tail.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
 
 const POLL_MS = 20;
 

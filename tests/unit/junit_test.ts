@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { junitXml } from "../src/results/junit.ts";
-import { emptySummaryFixture, summaryFixture } from "./helpers/summary_fixture.ts";
+import { junitXml } from "../../src/results/junit.ts";
+import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
 
 /** An element of a parsed XML document: name, decoded attributes and children. */
 interface XmlElement {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseCommandLine, resolveConfig } from "../src/config/settings.ts";
-import { ConfigError } from "../src/errors.ts";
+import { parseCommandLine, resolveConfig } from "../../src/config/settings.ts";
+import { ConfigError } from "../../src/errors.ts";
 
 const resolve = (args: string[], env: Record<string, string> = {}) =>
   resolveConfig(parseCommandLine(args).flags, env);
@@ -81,4 +81,14 @@ Deno.test("resolveConfig() rejects a run without users and a bad memory limit", 
 
 Deno.test("parseCommandLine() turns an unknown flag into a ConfigError", () => {
   assertConfigError(() => parseCommandLine(["--durration", "5"]), /durration/, /--help/);
+});
+
+Deno.test("a preset sets transport and format, and explicit settings still win", () => {
+  const resolve = (args: string[], env: Record<string, string> = {}) =>
+    resolveConfig(parseCommandLine(args).flags, env);
+  assert.equal(resolve(["--preset=tcp-arrow"]).dataFormat, "arrow");
+  assert.equal(resolve([], { STRESS_PRESET: "grpc" }).transport, "grpc");
+  assert.equal(resolve(["--preset=grpc", "--transport=tcp"]).transport, "tcp");
+  assert.throws(() => resolve(["--preset=replay"]), /expected STRESS_REPLAY_FILE or --replay-file/);
+  assert.throws(() => resolve(["--preset=udp"]), /--preset: expected "tcp-hyperbinary"/);
 });

@@ -1,0 +1,19 @@
+import assert from "node:assert/strict";
+import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
+import { generateBatch } from "../../src/workload/data_gen.ts";
+import { Rng } from "../../src/workload/rng.ts";
+import { textColumn } from "../../src/workload/row_batch.ts";
+import { SMALL } from "../../src/workload/table_shapes.ts";
+
+Deno.test("HyperBinaryEncoder writes the 19-byte header and a null flag only for nullable columns", () => {
+  const batch = generateBatch(SMALL, 1, new Rng("layout"), 7);
+  batch.nulls[1]![0] = 0;
+  batch.nulls[2]![0] = 1;
+  batch.values[1] = textColumn(["ab"]);
+  const bytes = new Uint8Array(
+    new HyperBinaryEncoder().encode(batch).flatMap((chunk) => [...chunk]),
+  );
+  assert.deepEqual(bytes.subarray(0, 19), HYPER_BINARY_HEADER);
+  const expected = [7, 0, 0, 0, /* name */ 0, 2, 0, 0, 0, 0x61, 0x62, /* value NULL */ 1];
+  assert.deepEqual([...bytes.subarray(19)], expected);
+});

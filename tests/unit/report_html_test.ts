@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { reportHtml } from "../../src/results/report/page.ts";
+import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
+
+const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "chart-opmix"];
+
+/** The `<svg>` element with `id`, or undefined. */
+function svgById(html: string, id: string): string | undefined {
+  return new RegExp(`<svg id="${id}"[^>]*>[\\s\\S]*?</svg>`).exec(html)?.[0];
+}
+
+Deno.test("reportHtml() draws the four charts, each an <svg> with a <title>", () => {
+  const html = reportHtml(summaryFixture());
+  for (const id of CHART_IDS) {
+    const svg = svgById(html, id);
+    assert.ok(svg, `missing <svg id="${id}">`);
+    assert.match(svg, /^<svg[^>]*><title>[^<]+<\/title>/);
+  }
+  assert.equal(svgById(html, "chart-throughput")!.match(/<path class="series"/g)?.length, 3);
+  assert.equal(svgById(html, "chart-latency")!.match(/<path class="series"/g)?.length, 3);
+  assert.equal(svgById(html, "chart-resources")!.match(/<path class="series"/g)?.length, 4);
+  // The fixture's backpressure from 30 s to 40 s is one band in each of the three panels.
+  assert.equal(svgById(html, "chart-resources")!.match(/<rect class="band"/g)?.length, 3);
+  // 3 classes + expected + measured, one segment per operation kind.
+  assert.equal(svgById(html, "chart-opmix")!.match(/<rect class="bar"/g)?.length, 5 * 6);
+});
+
+Deno.test("reportHtml() refers to nothing outside the file", () => {
+  const html = reportHtml(summaryFixture());
+  const tags = html.match(/<[^>]*>/g) ?? [];
+  for (const tag of tags) assert.doesNotMatch(tag, /https?:|\/\/|src=|href=/i, tag);
+  assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|url\(/i);
+  // A URL in an error message is text, shown as such.
+  assert.match(html, /see https:\/\/tableau\.github\.io\/hyper-db for the memory limit/);
+});
+
+Deno.test("reportHtml() escapes error messages and the hyperd version", () => {
+  const html = reportHtml(summaryFixture());
+  assert.ok(!html.includes(`<script>alert`));
+  assert.ok(html.includes("COPY rejected: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+  assert.ok(html.includes("0.0.21200 &lt;test &amp; build&gt;"));
+});
+
+Deno.test("reportHtml() shows thresholds, the operations table and the header facts", () => {
+  const html = reportHtml(summaryFixture());
+  assert.match(html, /<code>failure_rate&lt;0\.001<\/code>/);
+  assert.match(html, /<dt>seed<\/dt><dd>424242<\/dd>/);
+  assert.match(html, /DurationElapsed/);
+  assert.match(html, /a threshold failed/);
+  assert.match(html, /BulkInsert<\/td><td class="num">820<\/td>/);
+});
+
+Deno.test("reportHtml() copes with an empty run: 'no data' charts, dashes, no NaN", () => {
+  const html = reportHtml(emptySummaryFixture());
+  for (const id of ["chart-throughput", "chart-latency", "chart-resources"]) {
+    assert.match(svgById(html, id)!, />no data<\/text>/, id);
+  }
+  assert.match(svgById(html, "chart-opmix")!, />no data<\/text>/);
+  assert.doesNotMatch(html, /NaN|Infinity|undefined|null/);
+  assert.match(html, /hyperd crashed/);
+  assert.match(html, /fatal: &lt;boom&gt;/);
+  assert.match(html, /No thresholds were set/);
+});
