@@ -1,16 +1,7 @@
 /** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
 import { SETTINGS } from "../config/settings.ts";
+import { EXIT_MEANINGS } from "../exit_codes.ts";
 
-/** Exit codes, as the README and `--help` document them. */
-export const EXIT_CODES: [number, string][] = [
-  [0, "the run completed and every threshold held"],
-  [1, "unexpected internal error"],
-  [2, "bad configuration, usage or a missing permission"],
-  [3, "a threshold failed"],
-  [4, "hyperd crashed"],
-  [5, "integrity mismatch (lost writes)"],
-  [130, "interrupted (SIGINT or SIGTERM)"],
-];
 
 /** Builds the help text. */
 export function helpText(): string {
@@ -37,6 +28,6 @@ export function helpText(): string {
     ...table.map((line) => "  " + line),
     "",
     "Exit codes:",
-    ...EXIT_CODES.map(([code, meaning]) => `  ${String(code).padEnd(3)}  ${meaning}`),
+    ...EXIT_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)}  ${meaning}`),
   ].join("\n");
 }

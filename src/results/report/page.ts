@@ -1,5 +1,5 @@
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) of a run. */
-import { EXIT_CODES } from "../../cli/help.ts";
+import { exitMeaning } from "../../exit_codes.ts";
 import { OP_KINDS, OP_PROBABILITIES, type OpKind, USER_CLASSES } from "../../workload/op_table.ts";
 import type { Summary } from "../summary.ts";
 
@@ -433,7 +433,7 @@ function pill(ok: boolean, text: string): string {
 }
 
 function header(summary: Summary): string {
-  const meaning = EXIT_CODES.find(([code]) => code === summary.exitCode)?.[1] ?? "unknown";
+  const meaning = exitMeaning(summary.exitCode);
   const ok = summary.exitCode === 0;
   const c = summary.config;
   const meta: [string, string][] = [
