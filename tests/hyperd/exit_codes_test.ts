@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { connect } from "../../src/wire/connection.ts";
+import { setUpDatabases } from "../../src/run/database_setup.ts";
+import { SETTINGS } from "../../src/config/settings.ts";
+import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { checkIntegrity } from "../../src/run/integrity.ts";
+import { exitCodeOf, type Summary } from "../../src/results/summary.ts";
+import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
+import { withHyperd } from "../helpers/hyperd.ts";
+
+const QUICK = [
+  "--seed=3",
+  "--databases=1",
+  "--inserter-users=1",
+  "--query-users=1",
+  "--mixed-users=0",
+  "--think-max-ms=20",
+  "--batch-max=500",
+  "--progress-interval=0",
+];
+
+function assertNoStackTrace(stderr: string): void {
+  assert.doesNotMatch(stderr, /^\s+at /m, `stack trace printed:\n${stderr}`);
+}
+
+Deno.test("bad settings exit 2 naming each one, with no stack trace and nothing started", async () => {
+  const dir = join(await Deno.makeTempDir(), "never-created");
+  const run = await runCli(
+    ["stress", `--output-dir=${dir}`, "--duration=abc", "--threshold=p99_mss<5"],
+    { STRESS_BATCH_MIN: "500", STRESS_BATCH_MAX: "100", STRESS_TRANSPORT: "udp" },
+  );
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--duration: expected an integer >= 1, got "abc"/);
+  assert.match(run.stderr, /STRESS_TRANSPORT: expected "tcp" or "grpc", got "udp"/);
+  assert.match(run.stderr, /STRESS_BATCH_MIN: expected at most STRESS_BATCH_MAX \(100\), got 500/);
+  assert.match(run.stderr, /--threshold "p99_mss<5": unknown metric "p99_mss"/);
+  assertNoStackTrace(run.stderr);
+  await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
+  assert.doesNotMatch(run.stderr, /hyperd pid/);
+});
+
+Deno.test("a missing replay file and an unwritable output dir exit 2", async () => {
+  const missing = await runCli(
+    ["stress", "--replay-file=/tmp/hyperstress-nonexistent/replay.json"],
+    hyperdEnv(),
+  );
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /STRESS_REPLAY_FILE: expected the path of a replay.json/);
+  // A file where the folder should go: not writable as a directory, even for root.
+  const file = await Deno.makeTempFile({ prefix: "hyperstress-not-a-dir-" });
+  try {
+    const unwritable = await runCli(["stress", `--output-dir=${file}/out`], hyperdEnv());
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, /expected a writable directory, got ".*\/out"/);
+    assertNoStackTrace(missing.stderr + unwritable.stderr);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("a missing permission exits 2 and names the flag to add", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const withoutRun = TASK_PERMISSIONS.filter((flag) => !flag.startsWith("--allow-run"));
+    const run = await runCli(["stress", `--output-dir=${dir}`, ...QUICK], hyperdEnv(), withoutRun);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /missing permission: .*--allow-run/);
+    assertNoStackTrace(run.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a failed threshold exits 3 and is reported in the summary, on stdout and in JUnit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const junit = join(dir, "result.xml");
+    const run = await runCli([
+      "stress",
+      "--duration=3",
+      `--output-dir=${dir}`,
+      `--junit=${junit}`,
+      "--threshold=ops_per_sec>=1000000",
+      "--threshold=failures==0",
+      ...QUICK,
+    ], hyperdEnv());
+    assert.equal(run.code, 3, run.stderr);
+    const summary: Summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+    assert.deepEqual(summary.thresholds.map((t) => [t.expr, t.ok]), [
+      ["ops_per_sec>=1000000", false],
+      ["failures==0", true],
+    ]);
+    assert.match(run.stdout, /FAIL {2}ops_per_sec>=1000000/);
+    assert.match(run.stdout, /PASS {2}failures==0/);
+    const xml = await Deno.readTextFile(junit);
+    assert.equal(xml.match(/<testcase /g)?.length, 4);
+    assert.equal(xml.match(/<failure /g)?.length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rows lost behind the run's back are an integrity mismatch: exit code 5", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const [database] = await setUpDatabases(hyperd, dir, [{
+      index: 0,
+      schemaSeed: "lost",
+      file: "db_0.hyper",
+    }]);
+    const table = database.tables[0].name;
+    const acknowledged = { [`0/${table}`]: 0 };
+    const intact = await checkIntegrity(hyperd, [database], acknowledged);
+    assert.equal(intact.mismatches, 0);
+    const { sql } = connect(hyperd, database.path);
+    try {
+      await sql.unsafe(`DELETE FROM "${table}" WHERE "id" <= 3`);
+    } finally {
+      await sql.end();
+    }
+    const integrity = await checkIntegrity(hyperd, [database], acknowledged);
+    assert.equal(integrity.mismatches, 1);
+    const lost = integrity.tables.find((t) => !t.ok)!;
+    assert.deepEqual([lost.table, lost.expected, lost.actual], [table, 100, 97]);
+    assert.equal(exitCodeOf({ stopReason: "DurationElapsed", integrity, thresholds: [] }), 5);
+  });
+});
+
+Deno.test("an unexpected internal error exits 1 with one readable line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const summaryPath = join(dir, "summary.json");
+    await Deno.writeTextFile(summaryPath, JSON.stringify({ schemaVersion: 1 }));
+    const run = await runCli(["report", summaryPath], {}, TASK_PERMISSIONS);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^hyperstress: unexpected internal error/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--help lists every setting with its env variable and flag, and the exit codes", async () => {
+  const run = await runCli(["--help"], {}, []);
+  assert.equal(run.code, 0);
+  for (const s of Object.values(SETTINGS)) {
+    assert.match(run.stdout, new RegExp(`--${s.flag}\\s+${s.env}\\s`), s.env);
+  }
+  for (const [code] of EXIT_MEANINGS) assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+});

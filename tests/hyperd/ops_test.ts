@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { connect } from "../../src/wire/connection.ts";
+import { setUpDatabases } from "../../src/run/database_setup.ts";
+import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
+import { SEED_ROWS } from "../../src/workload/layout.ts";
+import type { OpContext } from "../../src/users/ops/context.ts";
+import { executeOp, redirectToRead } from "../../src/users/ops/execute.ts";
+import { type PlannedOp, planOps } from "../../src/workload/planner.ts";
+import { withHyperd } from "../helpers/hyperd.ts";
+
+const settings = {
+  batchMin: 50,
+  batchMax: 300,
+  thinkMinMs: 0,
+  thinkMaxMs: 0,
+  queryComplexityMax: 3,
+};
+
+Deno.test("every operation kind and variant runs without error on a seeded database", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    // A schema seed with five tables, so three-way joins have distinct tables too.
+    const [database] = await setUpDatabases(hyperd, dir, [{
+      index: 0,
+      schemaSeed: "ops-5",
+      file: "db_0.hyper",
+    }]);
+    const conn = connect(hyperd, database.path);
+    const ctx: OpContext = {
+      conn,
+      tables: database.tables,
+      copyEncoder: new HyperBinaryEncoder(),
+      batches: new Map(),
+      read: async (sql) => (await conn.sql.unsafe(sql)).length,
+      readTransport: "libpq",
+    };
+    try {
+      const ops = planOps(
+        { id: 0, class: "mixed", seed: "ops", database: 0 },
+        database.tables,
+        settings,
+        400,
+      );
+      const seen = new Set<string>();
+      let inserted = 0;
+      for (const op of ops) {
+        const outcome = await executeOp(ctx, op);
+        inserted += outcome.insertedRows;
+        seen.add(`${op.kind}/${op.complexity}/${op.ddl?.action ?? ""}`);
+        if (op.kind === "BulkInsert") assert.equal(outcome.insertedRows, op.rows);
+        if (op.kind === "SingleInsert") assert.equal(outcome.insertedRows, 1);
+      }
+      for (const expected of ["ComplexJoin/1/", "ComplexJoin/2/", "ComplexJoin/3/"]) {
+        assert.ok(seen.has(expected), expected);
+      }
+      for (const action of ["create", "alter", "drop"]) {
+        assert.ok([...seen].some((s) => s.endsWith(`/${action}`)), action);
+      }
+      const counts = await Promise.all(
+        database.tables.map(async (t) =>
+          Number((await conn.sql.unsafe(`SELECT count(*) AS n FROM "${t.name}"`))[0].n)
+        ),
+      );
+      assert.equal(counts.reduce((a, b) => a + b), SEED_ROWS * database.tables.length + inserted);
+      const insert = ops.find((op) => op.kind === "BulkInsert") as PlannedOp;
+      assert.equal((await executeOp(ctx, redirectToRead(insert))).insertedRows, 0);
+    } finally {
+      await conn.sql.end();
+    }
+  });
+});

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Summary } from "../../src/results/summary.ts";
+import { hyperdEnv, spawnCli } from "../helpers/cli.ts";
+import { processExists } from "../helpers/hyperd.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
+
+const QUICK = [
+  "--seed=11",
+  "--databases=1",
+  "--inserter-users=1",
+  "--query-users=1",
+  "--mixed-users=1",
+  "--think-min-ms=0",
+  "--think-max-ms=10",
+  "--batch-min=10",
+  "--batch-max=2000",
+  "--log-interval=1",
+  "--progress-interval=1",
+];
+
+/** A CLI run whose stderr is read as it arrives, so a test can act mid-run. */
+class LiveRun {
+  readonly child: Deno.ChildProcess;
+  stderr = "";
+  readonly #done: Promise<void>;
+
+  constructor(args: string[]) {
+    const child = spawnCli(args, hyperdEnv());
+    this.child = child;
+    this.#done = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of child.stderr) this.stderr += decoder.decode(chunk);
+    })();
+  }
+
+  /** Waits until stderr matches `pattern` (or fails after `ms`). */
+  async waitFor(pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      const match = this.stderr.match(pattern);
+      if (match) return match;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`stderr never matched ${pattern}:\n${this.stderr}`);
+  }
+
+  /** Exit code, once the run has ended and its output is read. */
+  async code(): Promise<number> {
+    const status = await this.child.status;
+    await this.child.stdout.cancel();
+    await this.#done;
+    return status.code;
+  }
+}
+
+async function readSummary(dir: string): Promise<Summary> {
+  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
+}
+
+async function assertArtifacts(dir: string): Promise<void> {
+  for (const file of ["summary.json", "replay.json", "report.html"]) {
+    assert.ok((await Deno.stat(join(dir, file))).size > 0, `${file} is missing`);
+  }
+}
+
+Deno.test("kill -9 of hyperd mid-run gives CrashDetected, exit 4 and complete artifacts", async () => {
+  await withTempDir(async (dir) => {
+    const run = new LiveRun(["stress", "--duration=60", `--output-dir=${dir}`, ...QUICK]);
+    const pid = Number((await run.waitFor(/hyperd pid (\d+)/))[1]);
+    await run.waitFor(/ops\/s/);
+    const killedAt = performance.now();
+    Deno.kill(pid, "SIGKILL");
+    assert.equal(await run.code(), 4, run.stderr);
+    assert.ok(performance.now() - killedAt < 15_000, "the run should end soon after the crash");
+    const summary = await readSummary(dir);
+    assert.equal(summary.stopReason, "CrashDetected");
+    assert.equal(summary.exitCode, 4);
+    assert.equal(summary.crash?.signal, "SIGKILL");
+    assert.ok(summary.crash!.atSec > 0);
+    assert.ok(summary.crash!.logTail.length > 0);
+    assert.equal(summary.integrity.checked, false);
+    assert.ok(summary.totals.ops > 0);
+    await assertArtifacts(dir);
+    const replay = JSON.parse(await Deno.readTextFile(join(dir, "replay.json")));
+    assert.equal(replay.stopReason, "CrashDetected");
+  });
+});
+
+Deno.test("SIGINT gives Interrupted, exit 130, complete artifacts and no hyperd left", async () => {
+  await withTempDir(async (dir) => {
+    const run = new LiveRun(["stress", "--duration=60", `--output-dir=${dir}`, ...QUICK]);
+    const pid = Number((await run.waitFor(/hyperd pid (\d+)/))[1]);
+    await run.waitFor(/ops\/s/);
+    run.child.kill("SIGINT");
+    assert.equal(await run.code(), 130, run.stderr);
+    assert.equal(processExists(pid), false, "hyperd is still running");
+    const summary = await readSummary(dir);
+    assert.equal(summary.stopReason, "Interrupted");
+    assert.equal(summary.integrity.checked, true);
+    assert.equal(summary.integrity.mismatches, 0);
+    await assertArtifacts(dir);
+  });
+});
+
+Deno.test("a tiny memory limit engages backpressure until ResourceLimit stops the run", async () => {
+  await withTempDir(async (dir) => {
+    const run = new LiveRun([
+      "stress",
+      "--duration=60",
+      "--max-memory-mb=1",
+      "--max-backpressure-sec=3",
+      `--output-dir=${dir}`,
+      ...QUICK,
+    ]);
+    assert.equal(await run.code(), 0, run.stderr);
+    assert.match(run.stderr, /BACKPRESSURE/);
+    const summary = await readSummary(dir);
+    assert.equal(summary.stopReason, "ResourceLimit");
+    assert.match(summary.stopDetail!, /backpressure held/);
+    assert.ok(summary.backpressure.events >= 1);
+    assert.ok(summary.backpressure.seconds >= 3, `backpressure ${summary.backpressure.seconds} s`);
+    assert.ok(summary.durationSec < 30);
+    assert.ok(summary.resources.some((r) => r.backpressure));
+    assert.ok(summary.peak.memoryMb! > 1);
+  });
+});
+
+Deno.test("a tiny disk budget turns inserts into reads without failures", async () => {
+  await withTempDir(async (dir) => {
+    const run = new LiveRun([
+      "stress",
+      "--duration=12",
+      "--max-disk-mb=1",
+      `--output-dir=${dir}`,
+      ...QUICK,
+    ]);
+    assert.equal(await run.code(), 0, run.stderr);
+    const summary = await readSummary(dir);
+    assert.ok(summary.disk.writesRedirected > 0, "no write was redirected");
+    assert.ok(summary.disk.usedMb > 1);
+    assert.equal(summary.totals.failures, 0);
+    assert.equal(summary.integrity.mismatches, 0);
+    assert.match(run.stderr, /read-only/);
+  });
+});
