@@ -1,9 +1,12 @@
 /** hyperstress command line: parse, configure, run, and turn errors into exit codes. */
-import { ENV_NAMES, parseCommandLine, resolveConfig } from "./src/config/settings.ts";
-import { HyperstressError } from "./src/errors.ts";
+import { parseCommandLine } from "./src/cli/args.ts";
+import { runCommand } from "./src/cli/commands.ts";
 import { helpText } from "./src/cli/help.ts";
 import { readReplay } from "./src/config/replay.ts";
-import { run } from "./src/cli/commands.ts";
+import { resolveConfig } from "./src/config/resolve.ts";
+import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
+import { EXIT } from "./src/exit_codes.ts";
+import { HyperstressError } from "./src/errors.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
 const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];
@@ -12,13 +15,17 @@ async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args);
   if (parsed.help) {
     console.log(helpText());
-    return 0;
+    return EXIT.ok;
   }
   const env = Object.fromEntries(READ_ENV.map((name) => [name, Deno.env.get(name)]));
-  let config = resolveConfig(parsed.flags, env);
-  const replay = config.replayFile ? await readReplay(config.replayFile) : undefined;
-  if (replay) config = resolveConfig(parsed.flags, env, replay.config);
-  return await run(parsed.positionals, config, env, replay);
+  // The replay file is read first, so the config is resolved once, with it.
+  const replayPath = parsed.flags.replayFile ?? (env[SETTINGS.replayFile.env] || undefined);
+  const replayOrigin = parsed.flags.replayFile !== undefined
+    ? "--replay-file"
+    : SETTINGS.replayFile.env;
+  const replay = replayPath ? await readReplay(replayPath, replayOrigin) : undefined;
+  const config = resolveConfig(parsed.flags, env, replay);
+  return await runCommand(parsed.positionals, config, env, replay);
 }
 
 try {
@@ -27,12 +34,12 @@ try {
   if (error instanceof Deno.errors.NotCapable) {
     // Deno's own words name the permission flag to add; the README lists them all.
     console.error(`hyperstress: missing permission: ${error.message}`);
-    Deno.exit(2);
+    Deno.exit(EXIT.usage);
   }
   if (error instanceof HyperstressError) {
     console.error(`hyperstress: ${error.message}`);
     Deno.exit(error.exitCode);
   }
   console.error("hyperstress: unexpected internal error:", error);
-  Deno.exit(1);
+  Deno.exit(EXIT.internal);
 }

@@ -1,5 +1,6 @@
 /** Runs a real stress run in this process for a benchmark, with the tool's own code path. */
-import { parseCommandLine, resolveConfig } from "../src/config/settings.ts";
+import { parseCommandLine } from "../src/cli/args.ts";
+import { resolveConfig } from "../src/config/resolve.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd/locate.ts";
 import { runLayout } from "../src/config/run_layout.ts";
 import { type LiveView, stress } from "../src/run/stress.ts";

@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { writeText } from "../results/artifacts.ts";
 import { reportHtml } from "../results/report/page.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
-import { changedSettings, type Config } from "../config/settings.ts";
+import { changedSettings } from "../config/resolve.ts";
+import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import { defaultCacheDir, locateHyperd } from "../hyperd/locate.ts";
@@ -16,7 +17,7 @@ import { stress } from "../run/stress.ts";
 import { summaryText } from "../results/summary_text.ts";
 
 /** Runs the command named by the first positional word and returns the exit code. */
-export async function run(
+export async function runCommand(
   positionals: string[],
   config: Config,
   env: Record<string, string | undefined>,

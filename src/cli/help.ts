@@ -2,7 +2,6 @@
 import { SETTINGS } from "../config/settings.ts";
 import { EXIT_MEANINGS } from "../exit_codes.ts";
 
-
 /** Builds the help text. */
 export function helpText(): string {
   const rows = Object.values(SETTINGS).map((s) => {

@@ -4,7 +4,8 @@ import type { Integrity } from "../run/integrity.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import type { OpTotals, TimelinePoint } from "../stats/run_stats.ts";
-import { evaluateThresholds, type Threshold } from "./thresholds.ts";
+import type { Threshold } from "../config/thresholds.ts";
+import { evaluateThresholds, metricValues, type ThresholdResult } from "./thresholds.ts";
 import type { OpFailure, UserResult } from "../users/worker_protocol.ts";
 
 /** Version of the summary layout. */
@@ -88,7 +89,7 @@ export interface Summary {
   workers: number;
   timeline: TimelinePoint[];
   resources: ResourcePoint[];
-  thresholds: { expr: string; value: number | null; ok: boolean }[];
+  thresholds: ThresholdResult[];
 }
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -174,7 +175,7 @@ export function buildSummary(parts: SummaryParts): Summary {
     resources: parts.resources.timeline,
     thresholds: [],
   };
-  summary.thresholds = evaluateThresholds(parts.thresholds, summary);
+  summary.thresholds = evaluateThresholds(parts.thresholds, metricValues(summary));
   summary.exitCode = parts.internalExitCode ?? exitCodeOf(summary);
   return summary;
 }

@@ -17,7 +17,6 @@ import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import { StopControl } from "./stop_control.ts";
 import { buildSummary, type CrashInfo, type Summary } from "../results/summary.ts";
-import { parseThresholds } from "../results/thresholds.ts";
 import { WorkerPool } from "../users/worker_pool.ts";
 
 /** How long users get to finish their last operation after the stop. */
@@ -57,7 +56,6 @@ export async function stress(
   signal: AbortSignal,
   hooks: StressHooks = {},
 ): Promise<StressResult> {
-  const thresholds = parseThresholds(config.thresholds, "threshold");
   const hyperd = await Hyperd.start({
     binary: binary.path,
     logDir: join(outputDir, "log"),
@@ -186,7 +184,7 @@ export async function stress(
       users: stats.users,
       workers: pool.size,
       timeline: stats.timeline(),
-      thresholds,
+      thresholds: config.thresholds,
       internalExitCode: failures.length === 0 ? null : failures.some((f) => f.permission) ? 2 : 1,
     });
     const replay = buildReplay(config, layout.users, layout.databases, control.reason);

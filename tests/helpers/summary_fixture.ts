@@ -1,5 +1,5 @@
 /** A complete, realistic Summary for report tests: no server needed, same numbers every time. */
-import { resolveConfig } from "../../src/config/settings.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 import type { LatencySummary } from "../../src/stats/latency.ts";
 import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/workload/op_table.ts";
 import type { OpTotals } from "../../src/stats/run_stats.ts";

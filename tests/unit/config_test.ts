@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseCommandLine, resolveConfig } from "../../src/config/settings.ts";
+import { parseCommandLine } from "../../src/cli/args.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 
 const resolve = (args: string[], env: Record<string, string> = {}) =>

@@ -1,17 +1,26 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/errors.ts";
-import { OP_KINDS } from "../../src/workload/op_table.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 import {
-  evaluateThresholds,
   type Metric,
-  metricValue,
   OP_METRICS,
-  parseThresholds,
   RUN_METRICS,
-} from "../../src/results/thresholds.ts";
+  type Threshold,
+} from "../../src/config/thresholds.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { evaluateThresholds, metricValues } from "../../src/results/thresholds.ts";
+import { OP_KINDS } from "../../src/workload/op_table.ts";
 import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
 
-/** The ConfigError `parseThresholds` throws for `exprs`. */
+/** Thresholds as the config resolves them from `--threshold` flags (or STRESS_THRESHOLDS). */
+function parseThresholds(exprs: string[], origin = "--threshold"): Threshold[] {
+  const joined = exprs.join(",");
+  const config = origin === "--threshold"
+    ? resolveConfig({ thresholds: joined }, {})
+    : resolveConfig({}, { [origin]: joined });
+  return config.thresholds;
+}
+
+/** The ConfigError the config resolution throws for `exprs`. */
 function parseError(exprs: string[], origin = "--threshold"): ConfigError {
   try {
     parseThresholds(exprs, origin);
@@ -22,10 +31,9 @@ function parseError(exprs: string[], origin = "--threshold"): ConfigError {
   assert.fail(`expected ${JSON.stringify(exprs)} to be rejected`);
 }
 
-Deno.test("parseThresholds() reads metric, operator and number, with or without spaces", () => {
+Deno.test("resolveConfig() parses thresholds: metric, operator and number, with or without spaces", () => {
   const parsed = parseThresholds(
     ["p95_ms<200", " failure_rate <= 0.01 ", "ops>=1e3", "BulkInsert.p99_ms < 50.5", "failures==0"],
-    "--threshold",
   );
   assert.deepEqual(parsed.map(({ metric, op, target }) => [metric, op, target]), [
     ["p95_ms", "<", 200],
@@ -37,15 +45,15 @@ Deno.test("parseThresholds() reads metric, operator and number, with or without 
   assert.equal(parsed[1].expr, "failure_rate <= 0.01");
 });
 
-Deno.test("parseThresholds() accepts every run metric and every per-kind metric", () => {
+Deno.test("resolveConfig() accepts every run metric and every per-kind metric", () => {
   const exprs = [
     ...RUN_METRICS.map((m) => `${m}>=0`),
     ...OP_KINDS.flatMap((k) => OP_METRICS.map((m) => `${k}.${m}>=0`)),
   ];
-  assert.equal(parseThresholds(exprs, "--threshold").length, exprs.length);
+  assert.equal(parseThresholds(exprs).length, exprs.length);
 });
 
-Deno.test("parseThresholds() names the expression and lists the metrics for an unknown metric", () => {
+Deno.test("resolveConfig() names the expression and lists the metrics for an unknown metric", () => {
   const error = parseError(["p99_mss<5"]);
   assert.equal(error.exitCode, 2);
   assert.equal(error.code, "CONFIG_INVALID");
@@ -57,7 +65,7 @@ Deno.test("parseThresholds() names the expression and lists the metrics for an u
   assert.match(error.message, /<OpKind>\.<p50_ms\|/);
 });
 
-Deno.test("parseThresholds() reports every bad expression in one ConfigError", () => {
+Deno.test("resolveConfig() reports every bad expression in one ConfigError", () => {
   const error = parseError(
     ["p95_ms<200", "nope<1", "p95_ms=5", "ops<ten", "Bogus.count<1", "BulkInsert.p95<1", "p95_ms"],
     "STRESS_THRESHOLDS",
@@ -80,7 +88,7 @@ Deno.test("evaluateThresholds() applies each comparison operator exactly at the 
   const summary = summaryFixture({ thresholds: [] });
   const ops = summary.totals.ops;
   const verdicts = (exprs: string[]) =>
-    evaluateThresholds(parseThresholds(exprs, "--threshold"), summary).map((r) => r.ok);
+    evaluateThresholds(parseThresholds(exprs), metricValues(summary)).map((r) => r.ok);
   assert.deepEqual(verdicts([`ops<${ops}`, `ops<${ops + 1}`]), [false, true]);
   assert.deepEqual(verdicts([`ops<=${ops}`, `ops<=${ops - 1}`]), [true, false]);
   assert.deepEqual(verdicts([`ops>${ops}`, `ops>${ops - 1}`]), [false, true]);
@@ -94,9 +102,8 @@ Deno.test("evaluateThresholds() reads per-kind metrics from byOp", () => {
   const results = evaluateThresholds(
     parseThresholds(
       ["BulkInsert.p95_ms<200", "BulkInsert.rows>=2150000", "ComplexJoin.failures==0"],
-      "--threshold",
     ),
-    summary,
+    metricValues(summary),
   );
   assert.deepEqual(results, [
     { expr: "BulkInsert.p95_ms<200", value: summary.byOp.BulkInsert.latencyMs.p95, ok: true },
@@ -115,11 +122,11 @@ Deno.test("evaluateThresholds() fails a metric the run did not measure, with val
     "BulkInsert.p95_ms<1000",
     "integrity_mismatches==0",
   ];
-  const results = evaluateThresholds(parseThresholds(exprs, "--threshold"), empty);
+  const results = evaluateThresholds(parseThresholds(exprs), metricValues(empty));
   assert.deepEqual(results, exprs.map((expr) => ({ expr, value: null, ok: false })));
 });
 
-Deno.test("metricValue() maps every run metric to the summary's numbers", () => {
+Deno.test("metricValues() maps every run metric to the summary's numbers", () => {
   const s = summaryFixture();
   const expected: Record<(typeof RUN_METRICS)[number], number | null> = {
     p50_ms: s.latencyMs.p50,
@@ -141,7 +148,7 @@ Deno.test("metricValue() maps every run metric to the summary's numbers", () => 
     integrity_mismatches: 0,
   };
   for (const metric of RUN_METRICS) {
-    assert.equal(metricValue(s, metric), expected[metric], metric);
+    assert.equal(metricValues(s)[metric], expected[metric], metric);
   }
-  assert.equal(metricValue(s, "SchemaDdl.count" as Metric), 110);
+  assert.equal(metricValues(s)["SchemaDdl.count" as Metric], 110);
 });

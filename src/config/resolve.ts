@@ -1,0 +1,134 @@
+/**
+ * The one function that turns flags, env variables, a replay file, a preset and the defaults
+ * into a validated Config, reporting every bad setting at once.
+ */
+import { ConfigError } from "../errors.ts";
+import { PRESETS } from "./presets.ts";
+import type { Replay } from "./replay.ts";
+import { type Config, type Kind, settingEntries, type SettingKey, SETTINGS } from "./settings.ts";
+
+/** A setting's value, where it came from as the user wrote it, and the raw text if any. */
+type Source = { value: unknown; origin: string; raw?: string };
+
+/** Raw setting values from the command line, by setting key. */
+export type SettingFlags = Partial<Record<SettingKey, string>>;
+
+/**
+ * Resolves every setting. With a replay file, every setting not marked `operator` comes from it;
+ * the rest, and everything without a replay, come from the flag, then the env variable, then the
+ * preset, then the default. Throws one ConfigError naming every bad setting by the flag or
+ * variable that gave it.
+ */
+export function resolveConfig(
+  flags: SettingFlags,
+  env: Record<string, string | undefined>,
+  replay?: Replay,
+): Config {
+  const sources = new Map<SettingKey, Source>();
+  const presetName = flags.preset ?? env[SETTINGS.preset.env];
+  const preset: Record<string, unknown> = presetName && Object.hasOwn(PRESETS, presetName)
+    ? PRESETS[presetName as keyof typeof PRESETS]
+    : {};
+  const replayed = replay?.config;
+  for (const [key, s] of settingEntries()) {
+    const flag = flags[key];
+    const fromEnv = env[s.env];
+    if (replayed && !s.operator && replayed[key] !== undefined) {
+      sources.set(key, { value: replayed[key], origin: `replay file config.${key}` });
+    } else if (flag !== undefined) {
+      sources.set(key, { value: fromString(s.kind, flag), origin: `--${s.flag}`, raw: flag });
+    } else if (fromEnv !== undefined && fromEnv !== "") {
+      sources.set(key, { value: fromString(s.kind, fromEnv), origin: s.env, raw: fromEnv });
+    } else if (preset[key] !== undefined) {
+      sources.set(key, { value: preset[key], origin: `preset ${presetName}` });
+    } else if (s.default !== undefined) {
+      const value = typeof s.default === "function" ? s.default() : s.default;
+      sources.set(key, { value, origin: `default ${key}` });
+    }
+  }
+
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, s] of settingEntries()) {
+    const source = sources.get(key);
+    const result = s.schema.safeParse(source?.value);
+    if (result.success) {
+      values[key] = result.data;
+      continue;
+    }
+    const custom = result.error.issues.filter((issue) => issue.code === "custom");
+    if (custom.length === 0) {
+      problems.push(`${source?.origin}: expected ${s.expects}, got ${show(source)}`);
+    }
+    // A list item with its own reason (a threshold): name the item and say why.
+    for (const issue of custom) {
+      const item = (source?.value as unknown[])[issue.path[0] as number];
+      problems.push(`${source?.origin} ${JSON.stringify(item)}: ${issue.message}`);
+    }
+  }
+  problems.push(...crossChecks(values as Partial<Config>, sources));
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return values as Config;
+}
+
+function fromString(kind: Kind, raw: string): unknown {
+  const text = raw.trim();
+  if (kind === "int") return /^[-+]?\d+$/.test(text) ? Number(text) : raw;
+  if (kind === "number") {
+    return text !== "" && Number.isFinite(Number(text)) ? Number(text) : raw;
+  }
+  if (kind === "list") {
+    return text === "" ? [] : text.split(",").map((part) => part.trim());
+  }
+  return raw;
+}
+
+function show(source: Source | undefined): string {
+  if (source?.raw !== undefined) return JSON.stringify(source.raw);
+  return typeof source?.value === "string" ? JSON.stringify(source.value) : String(source?.value);
+}
+
+/** Checks between settings, over the ones that are valid on their own. */
+function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>): string[] {
+  const problems: string[] = [];
+  const origin = (key: SettingKey) => sources.get(key)?.origin ?? key;
+  const pairs: [SettingKey, SettingKey][] = [["thinkMinMs", "thinkMaxMs"], [
+    "batchMin",
+    "batchMax",
+  ]];
+  for (const [low, high] of pairs) {
+    const [lowValue, highValue] = [config[low], config[high]];
+    if (typeof lowValue === "number" && typeof highValue === "number" && lowValue > highValue) {
+      problems.push(
+        `${origin(low)}: expected at most ${origin(high)} (${highValue}), got ${lowValue}`,
+      );
+    }
+  }
+  if (config.preset === "replay" && !config.replayFile) {
+    problems.push(
+      `${
+        origin("preset")
+      }: expected STRESS_REPLAY_FILE or --replay-file with the replay preset, got none`,
+    );
+  }
+  if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
+    const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
+    problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
+  }
+  return problems;
+}
+
+/** Settings whose value differs from the default, for the start-up lines. */
+export function changedSettings(config: Config): Record<string, unknown> {
+  const changed: Record<string, unknown> = {};
+  for (const [key, s] of settingEntries()) {
+    if (typeof s.default === "function") continue;
+    const value = key === "thresholds" ? config.thresholds.map((t) => t.expr) : config[key];
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(s.default)) {
+      changed[key] = value;
+    }
+  }
+  return changed;
+}
