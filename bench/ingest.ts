@@ -11,7 +11,8 @@ import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
 import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
 import { Rng } from "../src/workload/rng.ts";
 import { type RowBatch, sliceBatch } from "../src/workload/row_batch.ts";
-import { columnList, createTableSql, MEDIUM } from "../src/workload/table_shapes.ts";
+import { copyInSql, createTableSql } from "../src/wire/sql.ts";
+import { MEDIUM } from "../src/workload/table_shapes.ts";
 import { median, round } from "./measure.ts";
 
 const BATCHES = 10;
@@ -48,14 +49,14 @@ export async function ingest(
     (_, i) => generateBatch(MEDIUM, ROWS_PER_BATCH, new Rng(`ingest-${i}`), i * ROWS_PER_BATCH),
   );
   const totalRows = BATCHES * ROWS_PER_BATCH;
-  const formats = {
-    hyperbinary: { encoder: new HyperBinaryEncoder(), sqlFormat: "HYPERBINARY" },
-    arrow: { encoder: new ArrowEncoder(), sqlFormat: "ARROWSTREAM" },
-  } as const;
+  const formats: Record<"hyperbinary" | "arrow", CopyEncoder> = {
+    hyperbinary: new HyperBinaryEncoder(),
+    arrow: new ArrowEncoder(),
+  };
   const result = {} as Record<"hyperbinary" | "arrow", IngestFigures>;
   try {
-    for (const [name, { encoder, sqlFormat }] of Object.entries(formats)) {
-      const copySql = `COPY "ingest" (${columnList(MEDIUM)}) FROM STDIN WITH (FORMAT ${sqlFormat})`;
+    for (const [name, encoder] of Object.entries(formats)) {
+      const copySql = copyInSql("ingest", MEDIUM, encoder.sqlFormat);
       const live: number[] = [];
       const preencoded: number[] = [];
       for (let rep = 0; rep < REPETITIONS; rep++) {

@@ -2,11 +2,11 @@
 import { join } from "node:path";
 import { connect, createDatabase, type Endpoint } from "../wire/connection.ts";
 import { copyIn } from "../wire/copy.ts";
+import { copyInSql, createTableSql, quoteIdent } from "../wire/sql.ts";
 import { generateBatch } from "../workload/data_gen.ts";
 import { HyperBinaryEncoder } from "../encode/hyper_binary.ts";
 import { type DatabaseSpec, databaseTables, SEED_ROWS } from "../workload/layout.ts";
 import { deriveSeed, Rng } from "../workload/rng.ts";
-import { columnList, createTableSql, quoteIdent } from "../workload/table_shapes.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 
 /** Drops and recreates each database, creates its tables and seeds them. */
@@ -33,9 +33,7 @@ export async function setUpDatabases(
         await conn.sql.unsafe(createTableSql(table.name, table.shape));
         const rng = new Rng(deriveSeed(spec.schemaSeed, "seed-rows", i));
         const batch = generateBatch(table.shape, SEED_ROWS, rng, 1);
-        const sql = `COPY ${quoteIdent(table.name)} (${
-          columnList(table.shape)
-        }) FROM STDIN WITH (FORMAT HYPERBINARY)`;
+        const sql = copyInSql(table.name, table.shape, encoder.sqlFormat);
         await copyIn(conn, sql, encoder.encode(batch));
       }
     } finally {

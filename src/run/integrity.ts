@@ -1,7 +1,7 @@
 /** No lost writes: each base table holds its seed rows plus every row the server acknowledged. */
 import { connect, type Endpoint } from "../wire/connection.ts";
 import { SEED_ROWS } from "../workload/layout.ts";
-import { quoteIdent } from "../workload/table_shapes.ts";
+import { quoteIdent } from "../wire/sql.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 
 /** One table's expected and counted rows. */

@@ -3,7 +3,7 @@ import net from "node:net";
 import postgres from "postgres";
 import { BackendWatch } from "./copy_outcome_watch.ts";
 import { DatabaseError } from "../errors.ts";
-import { quoteIdent } from "../workload/table_shapes.ts";
+import { quoteIdent } from "./sql.ts";
 
 /** Where hyperd listens. */
 export interface Endpoint {

@@ -68,21 +68,3 @@ export const MEDIUM: Shape = { name: "medium", columns: MEDIUM_COLUMNS };
 export const WIDE: Shape = { name: "wide", columns: WIDE_COLUMNS };
 /** All shapes, smallest first. */
 export const SHAPES: readonly Shape[] = [SMALL, MEDIUM, WIDE];
-
-/** Quotes an identifier for Hyper's SQL (`"` doubled). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `CREATE TABLE IF NOT EXISTS` statement for a shape. */
-export function createTableSql(table: string, shape: Shape): string {
-  const columns = shape.columns.map((c) =>
-    `${quoteIdent(c.name)} ${c.type}${c.nullable ? "" : " NOT NULL"}`
-  );
-  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table)} (${columns.join(", ")})`;
-}
-
-/** The quoted column list of a shape, as a COPY or INSERT names it. */
-export function columnList(shape: Shape): string {
-  return shape.columns.map((c) => quoteIdent(c.name)).join(", ");
-}

@@ -1,6 +1,6 @@
 /** Aggregate: GROUP BY with count, sum, avg, min and max. */
 import type { PlannedOp } from "../../workload/planner.ts";
-import { quoteIdent } from "../../workload/table_shapes.ts";
+import { quoteIdent } from "../../wire/sql.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 
 /** The SQL of an Aggregate: by category where the shape has one, else by id bucket. */

@@ -1,11 +1,12 @@
 /** BulkInsert: a COPY of generated rows, streamed in bounded sub-batches. */
 import { copyIn } from "../../wire/copy.ts";
+import { copyInSql } from "../../wire/sql.ts";
 import { streamBatches } from "../../encode/copy_encoder.ts";
 import { generateBatch } from "../../workload/data_gen.ts";
 import type { PlannedOp } from "../../workload/planner.ts";
 import { Rng } from "../../workload/rng.ts";
 import { allocateBatch, type RowBatch } from "../../workload/row_batch.ts";
-import { columnList, quoteIdent, type Shape } from "../../workload/table_shapes.ts";
+import type { Shape } from "../../workload/table_shapes.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
 /** Rows generated and encoded at a time: bounds a user's memory whatever the batch size. */
@@ -14,9 +15,7 @@ export const SUB_BATCH_ROWS = 4096;
 /** Generates the planned rows, COPYs them in, and returns the rows the server reported. */
 export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
   const { name, shape } = ctx.tables[op.table];
-  const sql = `COPY ${quoteIdent(name)} (${
-    columnList(shape)
-  }) FROM STDIN WITH (FORMAT ${ctx.copyEncoder.sqlFormat})`;
+  const sql = copyInSql(name, shape, ctx.copyEncoder.sqlFormat);
   const stream = streamBatches(ctx.copyEncoder, shape, subBatches(ctx, shape, op));
   const inserted = await copyIn(ctx.conn, sql, stream);
   return { rows: inserted, insertedRows: inserted };

@@ -4,7 +4,7 @@
  * cost stays bounded as the tables grow.
  */
 import type { PlannedOp } from "../../workload/planner.ts";
-import { quoteIdent } from "../../workload/table_shapes.ts";
+import { quoteIdent } from "../../wire/sql.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 
 const ID_WINDOW = 50;

@@ -3,7 +3,8 @@
  * them, so schema changes never make another user's operation fail.
  */
 import type { PlannedOp } from "../../workload/planner.ts";
-import { createTableSql, quoteIdent, SMALL } from "../../workload/table_shapes.ts";
+import { createTableSql, quoteIdent } from "../../wire/sql.ts";
+import { SMALL } from "../../workload/table_shapes.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
 /** The statement of a planned schema change. */

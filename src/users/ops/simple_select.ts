@@ -1,6 +1,6 @@
 /** SimpleSelect: a filtered select with a LIMIT, in one of three variants. */
 import type { PlannedOp } from "../../workload/planner.ts";
-import { quoteIdent } from "../../workload/table_shapes.ts";
+import { quoteIdent } from "../../wire/sql.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 
 /** The SQL of a SimpleSelect; reads stay literal-only so gRPC can run them too. */

@@ -3,7 +3,8 @@ import { generateBatch } from "../../workload/data_gen.ts";
 import type { PlannedOp } from "../../workload/planner.ts";
 import { Rng } from "../../workload/rng.ts";
 import { numberAt, type RowBatch, textAt, type TextColumn } from "../../workload/row_batch.ts";
-import { columnList, quoteIdent, type Shape } from "../../workload/table_shapes.ts";
+import { columnList, quoteIdent } from "../../wire/sql.ts";
+import type { Shape } from "../../workload/table_shapes.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
 /** `INSERT INTO t (...) VALUES (CAST($1 AS INT), ...)`: casts make the parameter types exact. */
