@@ -1,5 +1,6 @@
 /** Progress lines on stderr while a run goes on: one line per interval, `ops/s` in each. */
 import type { Config } from "../config/settings.ts";
+import { formatFixed, formatNumber, withUnit } from "../results/format.ts";
 import type { LiveView } from "../run/stress.ts";
 
 /** Prints progress every `config.progressInterval` seconds; redraws one line on a terminal. */
@@ -29,27 +30,34 @@ export class Progress {
   }
 }
 
+/** What a progress line reads of the run; of the monitor, only its latest sample. */
+export type ProgressView = Pick<LiveView, "elapsedSec" | "stats" | "diskBytes" | "flags"> & {
+  monitor: Pick<LiveView["monitor"], "latest">;
+};
+
 /** One progress line for the interval since `fromSec`. */
-export function progressLine(view: LiveView, config: Config, fromSec: number): string {
+export function progressLine(
+  view: ProgressView,
+  config: Pick<Config, "duration" | "maxDiskMb">,
+  fromSec: number,
+): string {
   const seconds = Math.max(0.001, view.elapsedSec - fromSec);
   const interval = view.stats.since(Math.floor(fromSec));
   const total = view.stats.live();
-  const resources = view.monitor.latest();
-  const memory = resources?.memoryMb != null ? `${Math.round(resources.memoryMb)} MB` : "n/a";
-  const load = resources?.overallLoad != null ? resources.overallLoad.toFixed(2) : "n/a";
+  // Until hyperd logs its first resource sample there is nothing to show.
+  const sample = view.monitor.latest();
+  const memory = sample ? withUnit(formatNumber(sample.memoryMb), " MB") : "n/a";
+  const load = sample ? formatFixed(sample.overallLoad, 2) : "n/a";
   const diskMb = view.diskBytes / (1024 * 1024);
   return [
-    `[${fmt(view.elapsedSec, 0)}/${config.duration}s]`,
-    `${fmt(interval.ops / seconds, 1)} ops/s`,
-    `${fmt(interval.insertedRows / seconds, 0)} rows/s`,
-    `p95 ${fmt(interval.latencyMs.p95, 1)} ms`,
-    `failures ${total.failures}`,
+    `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,
+    `${formatFixed(interval.ops / seconds, 1)} ops/s`,
+    `${formatNumber(interval.insertedRows / seconds)} rows/s`,
+    `p95 ${formatFixed(interval.latencyMs.p95, 1)} ms`,
+    `failures ${formatNumber(total.failures)}`,
     `hyperd ${memory} load ${load}`,
     view.flags.backpressure ? "BACKPRESSURE" : "flowing",
-    `disk ${fmt(diskMb, 0)}/${config.maxDiskMb} MB${view.flags.diskFull ? " (read-only)" : ""}`,
+    `disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB` +
+    (view.flags.diskFull ? " (read-only)" : ""),
   ].join("  ");
-}
-
-function fmt(value: number, digits: number): string {
-  return value.toFixed(digits);
 }

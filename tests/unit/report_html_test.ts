@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { reportHtml } from "../../src/results/report/page.ts";
+import { ticks } from "../../src/results/report/svg_chart.ts";
 import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
 
 const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "chart-opmix"];
@@ -60,4 +61,32 @@ Deno.test("reportHtml() copes with an empty run: 'no data' charts, dashes, no Na
   assert.match(html, /hyperd crashed/);
   assert.match(html, /fatal: &lt;boom&gt;/);
   assert.match(html, /No thresholds were set/);
+});
+
+/** The value of the key figure labelled `label`. */
+function figureValue(html: string, label: string): string | undefined {
+  return new RegExp(`<div class="label">${label}</div><div class="value">([^<]*)<`).exec(html)?.[1];
+}
+
+Deno.test("reportHtml() writes numbers with thousands separators, units and dashes", () => {
+  const html = reportHtml(summaryFixture());
+  assert.equal(figureValue(html, "operations"), "2,055");
+  assert.equal(figureValue(html, "peak memory"), "1,120 MB");
+  assert.match(html, /<td class="num">2,150,000<\/td>/);
+  const empty = reportHtml(emptySummaryFixture());
+  assert.equal(figureValue(empty, "peak memory"), "–");
+  assert.equal(figureValue(empty, "latency p50 / p95 / p99"), "– / – / –");
+  // A kind that never ran has no latency: dashes, not 0 ms.
+  assert.match(
+    empty,
+    /BulkInsert<\/td>(<td class="num">[^<]*<\/td>){4}(<td class="num">–<\/td>){5}<\/tr>/,
+  );
+});
+
+Deno.test("ticks() steps by 1, 2 or 5 times a power of ten, ending at or within the maximum", () => {
+  assert.deepEqual(ticks(400, 4), [0, 100, 200, 300, 400]);
+  assert.deepEqual(ticks(95, 4), [0, 50, 100]);
+  assert.deepEqual(ticks(95, 8, true), [0, 20, 40, 60, 80]);
+  assert.deepEqual(ticks(0.3, 3), [0, 0.1, 0.2, 0.3]);
+  assert.deepEqual(ticks(0, 4), [0, 0.5, 1]);
 });

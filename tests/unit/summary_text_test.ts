@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { summaryText } from "../../src/results/summary_text.ts";
+import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
+
+/** The text of the line that starts with `label`, after the label; fails when there is none. */
+function line(text: string, label: string): string {
+  const found = text.split("\n").find((l) => l.startsWith(label));
+  assert.ok(found !== undefined, `no line starts with "${label}" in:\n${text}`);
+  return found.slice(label.length).trim();
+}
+
+/** The cells of the operations table row for `kind`. */
+function opRow(text: string, kind: string): string[] {
+  return line(text, `${kind} `).split(/\s{2,}/);
+}
+
+Deno.test("summaryText() gives the headline figures with thousands separators", () => {
+  const summary = summaryFixture();
+  const text = summaryText(summary);
+  assert.equal(line(text, "Stop reason:"), "DurationElapsed");
+  assert.equal(line(text, "Duration:"), "60.0 s");
+  assert.equal(summary.totals.ops, 2055);
+  assert.equal(line(text, "Operations:"), "2,055 (6 failed)");
+  assert.equal(
+    line(text, "Throughput:"),
+    "34.3 ops/s, 32,693 rows/s inserted (1,961,575 rows)",
+  );
+  assert.equal(line(text, "Latency:"), "p50 4.20 ms, p95 13.44 ms, p99 27.30 ms, max 46.20 ms");
+  assert.equal(line(text, "Peak memory:"), "1,120 MB");
+  assert.equal(line(text, "Peak load:"), "0.65 (scheduler 0.45, CPU 85.0%)");
+  assert.equal(line(text, "Disk used:"), "312.4 of 2,048 MB (0 writes turned into reads)");
+  assert.equal(line(text, "Backpressure:"), "1 time, 10.0 s");
+  assert.equal(line(text, "Integrity:"), "ok, 1 table");
+});
+
+Deno.test("summaryText() tabulates every operation kind with right-aligned numbers", () => {
+  const text = summaryText(summaryFixture());
+  const header = line(text, "operation").split(/\s{2,}/);
+  assert.deepEqual(header, ["count", "failures", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms"]);
+  assert.deepEqual(opRow(text, "BulkInsert"), [
+    "820",
+    "3",
+    "2,150,000",
+    "1.50",
+    "4.80",
+    "9.75",
+    "16.50",
+  ]);
+  assert.deepEqual(opRow(text, "ComplexJoin").slice(0, 3), ["240", "5", "9,600"]);
+  // Right-aligned: the rows column ends at the same place on every line.
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("operation"));
+  const table = lines.slice(start, start + 7);
+  const rowsEnd = table[0].indexOf("rows") + "rows".length;
+  for (const l of table.slice(1)) {
+    assert.match(l.slice(0, rowsEnd), /\d$/, l);
+    assert.equal(l[rowsEnd], " ", l);
+  }
+});
+
+Deno.test("summaryText() lists each threshold with PASS or FAIL and its value", () => {
+  const text = summaryText(summaryFixture());
+  assert.ok(text.includes("\nThresholds:\n"));
+  assert.ok(text.includes("  PASS  p95_ms<200  (value 13.44)"));
+  assert.ok(text.includes("  FAIL  failure_rate<0.001  (value 0.0034)"));
+  assert.ok(text.includes("  PASS  peak_cpu_percent<=95  (value 85)"));
+});
+
+Deno.test("summaryText() says when a threshold could not be measured, and omits none set", () => {
+  const failed = summaryText(summaryFixture({
+    thresholds: [{ expr: "Aggregate.p99_ms<50", value: null, ok: false }],
+  }));
+  assert.ok(failed.includes("  FAIL  Aggregate.p99_ms<50  (value not measured)"), failed);
+  const none = summaryText(summaryFixture({ thresholds: [] }));
+  assert.ok(!none.includes("Thresholds:"));
+});
+
+Deno.test("summaryText() reports a hyperd crash with its time, exit code and signal", () => {
+  const crash = { exitCode: 139, signal: "SIGSEGV", atSec: 42.25, logTail: ["boom"] };
+  const text = summaryText(summaryFixture({ stopReason: "CrashDetected", crash }));
+  assert.equal(line(text, "Stop reason:"), "CrashDetected");
+  assert.equal(text.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139 SIGSEGV");
+  const noSignal = summaryText(summaryFixture({ crash: { ...crash, signal: null } }));
+  assert.equal(noSignal.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139");
+  assert.ok(!summaryText(summaryFixture()).includes("crashed"));
+});
+
+Deno.test("summaryText() says why integrity was not checked, and counts lost tables", () => {
+  const skipped = summaryText(summaryFixture({
+    integrity: { checked: false, skipped: "run interrupted", tables: [], mismatches: 0 },
+  }));
+  assert.equal(line(skipped, "Integrity:"), "not checked (run interrupted)");
+  const lost = summaryText(summaryFixture({
+    integrity: {
+      checked: true,
+      skipped: null,
+      tables: [
+        { database: 0, table: "orders", expected: 1000, actual: 990, ok: false },
+        { database: 1, table: "items", expected: 50, actual: 50, ok: true },
+      ],
+      mismatches: 1,
+    },
+  }));
+  assert.equal(line(lost, "Integrity:"), "1 of 2 tables lost or gained rows");
+});
+
+Deno.test("summaryText() shows a stop detail beside the reason", () => {
+  const text = summaryText(summaryFixture({
+    stopReason: "ResourceLimit",
+    stopDetail: "backpressure lasted 60 s",
+  }));
+  assert.equal(line(text, "Stop reason:"), "ResourceLimit (backpressure lasted 60 s)");
+});
+
+Deno.test("summaryText() prints dashes, not zeros or NaN, for what an empty run never measured", () => {
+  const text = summaryText(emptySummaryFixture());
+  assert.equal(line(text, "Latency:"), "p50 –, p95 –, p99 –, max –");
+  assert.equal(line(text, "Peak memory:"), "–");
+  assert.equal(line(text, "Peak load:"), "– (scheduler –, CPU –)");
+  assert.deepEqual(opRow(text, "BulkInsert"), ["0", "0", "0", "–", "–", "–", "–"]);
+  assert.equal(line(text, "Backpressure:"), "0 times, 0.0 s");
+  assert.doesNotMatch(text, /NaN|undefined|null|Infinity/);
+});
