@@ -4,7 +4,7 @@ import { resolveConfig } from "../src/config/resolve.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd/locate.ts";
 import { runLayout } from "../src/config/run_layout.ts";
 import { type LiveView, stress } from "../src/run/stress.ts";
-import type { Summary } from "../src/results/summary.ts";
+import { buildSummary, type Summary } from "../src/results/summary.ts";
 
 /** The hyperd the benchmarks use: HYPERD_PATH, else the cached or installed one. */
 export function benchHyperd(): Promise<HyperdBinary> {
@@ -23,17 +23,15 @@ export async function benchRun(
   const config = resolveConfig(parseCommandLine(flags).flags, {});
   const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
   try {
-    const { summary } = await stress(
+    const outcome = await stress({
       config,
-      runLayout(config),
-      await benchHyperd(),
-      dir,
-      new AbortController().signal,
-      {
-        onSecond,
-      },
-    );
-    return summary;
+      layout: runLayout(config),
+      binary: await benchHyperd(),
+      outputDir: dir,
+      signal: new AbortController().signal,
+      onSecond,
+    });
+    return buildSummary(outcome);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

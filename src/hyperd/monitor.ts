@@ -6,13 +6,40 @@ import { join } from "node:path";
 import { BackpressureGate } from "./backpressure.ts";
 import { readResourceSample, readServerError, type ResourceSample } from "./log_entries.ts";
 import { LogTail } from "./log_tail.ts";
-import type { SharedFlags } from "../users/shared_flags.ts";
-import type { ResourcePoint, ResourceReport } from "../results/summary.ts";
+
+/** hyperd's own view of the run, from its resource log. */
+export interface ResourceReport {
+  peak: {
+    memoryMb: number | null;
+    overallLoad: number | null;
+    schedulerLoad: number | null;
+    processCpuPercent: number | null;
+  };
+  backpressure: { events: number; seconds: number };
+  /** Errors hyperd logged for queries (`query-end-user-error` / `-system-error`). */
+  serverErrors: { user: number; system: number };
+  /** Resource samples read and log lines that did not parse. */
+  samples: number;
+  malformedLogLines: number;
+  /** One point per resource sample. */
+  timeline: ResourcePoint[];
+}
+
+/** One resource sample of hyperd. */
+export interface ResourcePoint {
+  atSec: number;
+  memoryMb: number | null;
+  overallLoad: number | null;
+  schedulerLoad: number | null;
+  processCpuPercent: number | null;
+  backpressure: boolean;
+}
 
 /** What the monitor watches and the limits it enforces. */
 export interface MonitorOptions {
   logDir: string;
-  flags: SharedFlags;
+  /** Told whether users should pause, after every sample and once more (false) at close. */
+  onBackpressure: (engaged: boolean) => void;
   maxMemoryMb: number;
   maxCpuPercent: number;
   /** Seconds since the run started. */
@@ -79,7 +106,7 @@ export class Monitor {
     if (!this.#started) return;
     this.#started = false;
     await this.#tail.close();
-    this.#options.flags.backpressure = false;
+    this.#options.onBackpressure(false);
   }
 
   #onSample(sample: ResourceSample): void {
@@ -88,7 +115,7 @@ export class Monitor {
     const atSec = Math.round(this.#options.elapsedSec() * 1000) / 1000;
     if (engaged && this.#engagedSinceSec === null) this.#engagedSinceSec = atSec;
     if (!engaged) this.#engagedSinceSec = null;
-    this.#options.flags.backpressure = engaged;
+    this.#options.onBackpressure(engaged);
     this.#timeline.push({
       atSec,
       memoryMb: sample.memoryMb,

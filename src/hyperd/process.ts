@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { HyperdError } from "../errors.ts";
-import { TIMED_OUT, within } from "../timeout.ts";
+import { TIMED_OUT, within } from "../time.ts";
 
 /** Options for starting hyperd. */
 export interface HyperdOptions {

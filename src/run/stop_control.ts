@@ -1,6 +1,13 @@
 /** The one place a run's stop is decided: the first reason wins, later ones are ignored. */
 import type { SharedFlags } from "../users/shared_flags.ts";
-import type { StopReason } from "../results/summary.ts";
+
+/** Why a run ended; WorkerFailed is a fault of hyperstress itself, not of Hyper. */
+export type StopReason =
+  | "DurationElapsed"
+  | "CrashDetected"
+  | "ResourceLimit"
+  | "Interrupted"
+  | "WorkerFailed";
 
 /** Records why the run stopped and tells the users through the shared stop flag. */
 export class StopControl {
@@ -23,6 +30,11 @@ export class StopControl {
     this.#detail = detail;
     this.#flags.stopped = true;
     this.#resolve();
+  }
+
+  /** True once a stop reason has been given. */
+  get isStopped(): boolean {
+    return this.#flags.stopped;
   }
 
   /** Why the run stopped. */

@@ -1,88 +1,96 @@
-/** A worker's running tally: per operation kind, per interval, and acknowledged inserts. */
-import { Latency } from "./latency.ts";
+/**
+ * A worker's running tally of one interval: per operation kind, acknowledged inserts, failures.
+ * Each tick hands the interval to the main thread and starts a new one, so nothing a worker
+ * measured is lost if it never reports again.
+ */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import type { DoneMessage, OpCounts, OpFailure, TickMessage } from "../users/worker_protocol.ts";
+import { Latency } from "./latency.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
 
-const zeroCounts = (): Record<OpKind, OpCounts> =>
-  Object.fromEntries(OP_KINDS.map((k) => [k, { ops: 0, failures: 0, rows: 0 }])) as Record<
-    OpKind,
-    OpCounts
-  >;
+/** Counts of one operation kind. */
+export interface OpCounts {
+  ops: number;
+  failures: number;
+  rows: number;
+}
 
-/** Everything the users of one worker record. */
+/** A failed operation: data, not an exception. */
+export interface OpFailure {
+  atSec: number;
+  user: number;
+  op: OpKind;
+  message: string;
+}
+
+/** What a worker's users did in one interval; latencies are encoded HDR histograms. */
+export interface IntervalTally {
+  byOp: Record<OpKind, OpCounts & { latency: string }>;
+  /** Rows the server acknowledged, per `database/table`. */
+  acknowledged: Record<string, number>;
+  writesRedirected: number;
+  transport: { grpcReads: number; libpqReads: number };
+  failures: OpFailure[];
+}
+
+type KindTally = OpCounts & { latency: Latency };
+
+/** Everything the users of one worker record, until the next tick. */
 export class OpStats {
-  readonly #total = zeroCounts();
-  readonly #latency = Object.fromEntries(OP_KINDS.map((k) => [k, new Latency()])) as Record<
-    OpKind,
-    Latency
-  >;
-  #interval = zeroCounts();
-  readonly #intervalLatency = new Latency();
-  #intervalInserted = 0;
-  #intervalFailures: OpFailure[] = [];
-  readonly acknowledged: Record<string, number> = {};
+  readonly #byOp = Object.fromEntries(
+    OP_KINDS.map((k) => [k, { ops: 0, failures: 0, rows: 0, latency: new Latency() }]),
+  ) as Record<OpKind, KindTally>;
+  #acknowledged: Record<string, number> = {};
+  #failures: OpFailure[] = [];
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
 
   /** Records a finished operation. */
   recordSuccess(kind: OpKind, ms: number, rows: number): void {
-    for (const counts of [this.#total[kind], this.#interval[kind]]) {
-      counts.ops++;
-      counts.rows += rows;
-    }
-    this.#latency[kind].record(ms);
-    this.#intervalLatency.record(ms);
+    const tally = this.#byOp[kind];
+    tally.ops++;
+    tally.rows += rows;
+    tally.latency.record(ms);
   }
 
   /** Records a failed operation with the server's message. */
   recordFailure(kind: OpKind, ms: number, failure: OpFailure): void {
-    for (const counts of [this.#total[kind], this.#interval[kind]]) {
-      counts.ops++;
-      counts.failures++;
-    }
-    this.#latency[kind].record(ms);
-    this.#intervalLatency.record(ms);
-    if (this.#intervalFailures.length < FAILURES_PER_TICK) this.#intervalFailures.push(failure);
+    const tally = this.#byOp[kind];
+    tally.ops++;
+    tally.failures++;
+    tally.latency.record(ms);
+    if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
   }
 
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
   recordInsert(database: number, table: string, rows: number): void {
     const key = `${database}/${table}`;
-    this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
-    this.#intervalInserted += rows;
+    this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
   }
 
   /** The interval since the last tick; starts a new interval. */
-  tick(workerId: number): TickMessage {
-    const message: TickMessage = {
-      type: "tick",
-      workerId,
-      byOp: this.#interval,
-      insertedRows: this.#intervalInserted,
-      latency: this.#intervalLatency.encode(),
-      failures: this.#intervalFailures,
-    };
-    this.#interval = zeroCounts();
-    this.#intervalLatency.reset();
-    this.#intervalInserted = 0;
-    this.#intervalFailures = [];
-    return message;
-  }
-
-  /** The whole run's numbers, for the done message. */
-  totals(): Pick<DoneMessage, "byOp" | "acknowledged" | "writesRedirected" | "transport"> {
-    const byOp = Object.fromEntries(
-      OP_KINDS.map((k) => [k, { ...this.#total[k], latency: this.#latency[k].encode() }]),
-    ) as DoneMessage["byOp"];
-    return {
+  tick(): IntervalTally {
+    const byOp = Object.fromEntries(OP_KINDS.map((k) => {
+      const { latency, ...counts } = this.#byOp[k];
+      const encoded = latency.encode();
+      this.#byOp[k] = { ops: 0, failures: 0, rows: 0, latency };
+      latency.reset();
+      return [k, { ...counts, latency: encoded }];
+    })) as IntervalTally["byOp"];
+    const tally: IntervalTally = {
       byOp,
-      acknowledged: this.acknowledged,
+      acknowledged: this.#acknowledged,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
+      failures: this.#failures,
     };
+    this.#acknowledged = {};
+    this.#failures = [];
+    this.writesRedirected = 0;
+    this.grpcReads = 0;
+    this.libpqReads = 0;
+    return tally;
   }
 }

@@ -1,7 +1,10 @@
-/** The main thread's tally of a run: merged from the workers' ticks and final reports. */
-import { Latency, type LatencySummary } from "./latency.ts";
+/**
+ * The main thread's tally of a run, built from the workers' per-second ticks alone: whatever a
+ * worker reported is kept, even when it never sends a final report.
+ */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import type { DoneMessage, OpFailure, TickMessage, UserResult } from "../users/worker_protocol.ts";
+import { Latency, type LatencySummary } from "./latency.ts";
+import type { IntervalTally, OpFailure } from "./op_stats.ts";
 
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
@@ -23,61 +26,59 @@ export interface OpTotals {
   latencyMs: LatencySummary;
 }
 
-/** Tally of ticks and final reports from every worker. */
+type Second = Omit<TimelinePoint, "latencyMs"> & { latency: Latency };
+
+/** Tally of every tick from every worker. */
 export class RunStats {
   readonly errors: OpFailure[] = [];
-  readonly users: UserResult[] = [];
   readonly acknowledged: Record<string, number> = {};
   writesRedirected = 0;
-  transport = { grpcReads: 0, libpqReads: 0 };
+  readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
   readonly #byOp = Object.fromEntries(
     OP_KINDS.map((k) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency() }]),
   ) as Record<OpKind, { count: number; failures: number; rows: number; latency: Latency }>;
-  readonly #seconds = new Map<number, Omit<TimelinePoint, "latencyMs"> & { latency: Latency }>();
+  readonly #seconds = new Map<number, Second>();
 
   /** Adds a worker's interval to the second it arrived in (seconds count from 1). */
-  addTick(tick: TickMessage, atSec: number): void {
+  addTick(tally: IntervalTally, atSec: number): void {
     const second = Math.max(1, Math.ceil(atSec));
     let point = this.#seconds.get(second);
     if (!point) {
       point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency: new Latency() };
       this.#seconds.set(second, point);
     }
-    for (const counts of Object.values(tick.byOp)) {
+    let inserted = 0;
+    for (const rows of Object.values(tally.acknowledged)) inserted += rows;
+    for (const [key, rows] of Object.entries(tally.acknowledged)) {
+      this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
+    }
+    for (const kind of OP_KINDS) {
+      const counts = tally.byOp[kind];
+      if (counts.ops === 0) continue;
+      const latency = new Latency(counts.latency);
+      const total = this.#byOp[kind];
+      total.count += counts.ops;
+      total.failures += counts.failures;
+      total.rows += counts.rows;
+      total.latency.add(latency);
       point.ops += counts.ops;
       point.failures += counts.failures;
+      point.latency.add(latency);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
-    point.insertedRows += tick.insertedRows;
-    this.#live.insertedRows += tick.insertedRows;
-    point.latency.add(new Latency(tick.latency));
-    for (const failure of tick.failures) {
+    point.insertedRows += inserted;
+    this.#live.insertedRows += inserted;
+    this.writesRedirected += tally.writesRedirected;
+    this.transport.grpcReads += tally.transport.grpcReads;
+    this.transport.libpqReads += tally.transport.libpqReads;
+    for (const failure of tally.failures) {
       if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
     }
   }
 
-  /** Adds a worker's final report. */
-  addDone(done: DoneMessage): void {
-    this.users.push(...done.users);
-    for (const kind of OP_KINDS) {
-      const mine = this.#byOp[kind];
-      const theirs = done.byOp[kind];
-      mine.count += theirs.ops;
-      mine.failures += theirs.failures;
-      mine.rows += theirs.rows;
-      mine.latency.add(new Latency(theirs.latency));
-    }
-    for (const [key, rows] of Object.entries(done.acknowledged)) {
-      this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
-    }
-    this.writesRedirected += done.writesRedirected;
-    this.transport.grpcReads += done.transport.grpcReads;
-    this.transport.libpqReads += done.transport.libpqReads;
-  }
-
-  /** Counters so far, from ticks: for progress lines while the run goes on. */
+  /** Counters so far: for progress lines while the run goes on. */
   live(): { ops: number; failures: number; insertedRows: number } {
     return { ...this.#live };
   }
@@ -103,21 +104,12 @@ export class RunStats {
       .map(({ latency, ...point }) => ({ ...point, latencyMs: latency.summary() }));
   }
 
-  /** Per-kind totals and the overall latency, from the workers' final reports. */
-  byOp(): {
-    byOp: Record<OpKind, OpTotals>;
-    latencyMs: LatencySummary;
-    ops: number;
-    failures: number;
-  } {
+  /** Per-kind totals and the overall latency. */
+  byOp(): { byOp: Record<OpKind, OpTotals>; latencyMs: LatencySummary } {
     const overall = new Latency();
-    let ops = 0;
-    let failures = 0;
     const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
       const t = this.#byOp[kind];
       overall.add(t.latency);
-      ops += t.count;
-      failures += t.failures;
       return [kind, {
         count: t.count,
         failures: t.failures,
@@ -125,6 +117,6 @@ export class RunStats {
         latencyMs: t.latency.summary(),
       }];
     })) as Record<OpKind, OpTotals>;
-    return { byOp, latencyMs: overall.summary(), ops, failures };
+    return { byOp, latencyMs: overall.summary() };
   }
 }

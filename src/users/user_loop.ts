@@ -1,6 +1,7 @@
 /** One simulated user: rolls operations from its plan and runs them until the run stops. */
-import { connect, type HyperConnection } from "../wire/connection.ts";
+import { connect, type Endpoint, type HyperConnection } from "../wire/connection.ts";
 import { CopyRejectedError } from "../errors.ts";
+import { nowMs } from "../time.ts";
 import type { OpContext } from "./ops/context.ts";
 import { executeOp, redirectToRead } from "./ops/execute.ts";
 import type { OpStats } from "../stats/op_stats.ts";
@@ -8,7 +9,6 @@ import { isInsert, isRead } from "../workload/op_table.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type PlanSettings, SequenceDigest, UserPlanner } from "../workload/planner.ts";
 import type { SharedFlags } from "./shared_flags.ts";
-import type { Endpoint } from "../wire/connection.ts";
 import type { UserResult, WorkerDatabase } from "./worker_protocol.ts";
 
 /** What a user runs with. */
@@ -68,7 +68,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       } catch (error) {
         failures++;
         stats.recordFailure(op.kind, performance.now() - started, {
-          atSec: (performance.timeOrigin + performance.now() - env.runStartMs) / 1000,
+          atSec: (nowMs() - env.runStartMs) / 1000,
           user: spec.id,
           op: op.kind,
           message: describe(error),

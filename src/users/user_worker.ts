@@ -41,7 +41,8 @@ async function start(message: StartMessage): Promise<void> {
     postFatal(message.workerId, error);
     return;
   }
-  const ticker = setInterval(() => post(stats.tick(message.workerId)), TICK_MS);
+  const tick = () => post({ type: "tick", workerId: message.workerId, tally: stats.tick() });
+  const ticker = setInterval(tick, TICK_MS);
 
   // One gRPC channel per database serves every user of this worker on it.
   const grpcReaders = new Map<number, Promise<GrpcReader>>();
@@ -89,10 +90,11 @@ async function start(message: StartMessage): Promise<void> {
       });
     }));
     clearInterval(ticker);
-    post(stats.tick(message.workerId));
-    post({ type: "done", workerId: message.workerId, users, ...stats.totals() });
+    tick();
+    post({ type: "done", workerId: message.workerId, users });
   } catch (error) {
     clearInterval(ticker);
+    tick();
     postFatal(message.workerId, error);
   } finally {
     for (const reader of grpcReaders.values()) reader.then((r) => r.close(), () => {});

@@ -1,8 +1,8 @@
 /** Starts the user workers, spreads the users over them, and gathers their reports. */
 import type { UserSpec } from "../workload/layout.ts";
 import type { RunStats } from "../stats/run_stats.ts";
-import { TIMED_OUT, within } from "../timeout.ts";
-import type { FromWorker, StartMessage } from "./worker_protocol.ts";
+import { nowMs, TIMED_OUT, within } from "../time.ts";
+import type { FromWorker, StartMessage, UserResult } from "./worker_protocol.ts";
 
 /**
  * Workers when `STRESS_WORKERS` is 0: one per user, at most two per CPU core. More would
@@ -24,6 +24,7 @@ export class WorkerPool {
   readonly #workers: Worker[] = [];
   readonly #done: Promise<void>[] = [];
   readonly #fatal: WorkerFailure[] = [];
+  readonly #users: UserResult[] = [];
 
   /** Starts the workers; `base` is the start message without its users and worker id. */
   constructor(
@@ -46,10 +47,10 @@ export class WorkerPool {
         new Promise((resolve) => {
           worker.onmessage = (event: MessageEvent<FromWorker>) => {
             const message = event.data;
-            const atSec = (performance.timeOrigin + performance.now() - base.runStartMs) / 1000;
-            if (message.type === "tick") stats.addTick(message, atSec);
+            const atSec = (nowMs() - base.runStartMs) / 1000;
+            if (message.type === "tick") stats.addTick(message.tally, atSec);
             else if (message.type === "done") {
-              stats.addDone(message);
+              this.#users.push(...message.users);
               resolve();
             } else {
               fail({
@@ -73,6 +74,11 @@ export class WorkerPool {
   /** Number of workers started. */
   get size(): number {
     return this.#workers.length;
+  }
+
+  /** The final report of every user whose worker sent one. */
+  get users(): UserResult[] {
+    return [...this.#users];
   }
 
   /** Workers that failed as a whole (not operations). */

@@ -1,8 +1,8 @@
 /** Messages between the main thread and user workers, keyed on `type`; both sides import this. */
-import type { Endpoint } from "../wire/connection.ts";
+import type { IntervalTally } from "../stats/op_stats.ts";
 import type { TableSpec, UserSpec } from "../workload/layout.ts";
-import type { OpKind } from "../workload/op_table.ts";
 import type { PlanSettings } from "../workload/planner.ts";
+import type { Endpoint } from "../wire/connection.ts";
 
 /** A database as a worker needs it: its absolute path and its base tables. */
 export interface WorkerDatabase {
@@ -25,32 +25,6 @@ export interface StartMessage {
   runStartMs: number;
 }
 
-/** Counts of one operation kind. */
-export interface OpCounts {
-  ops: number;
-  failures: number;
-  rows: number;
-}
-
-/** A failed operation: data, not an exception. */
-export interface OpFailure {
-  atSec: number;
-  user: number;
-  op: OpKind;
-  message: string;
-}
-
-/** Worker → main, every second: what happened since the last tick. */
-export interface TickMessage {
-  type: "tick";
-  workerId: number;
-  byOp: Record<OpKind, OpCounts>;
-  insertedRows: number;
-  /** Encoded latency histogram of the interval. */
-  latency: string;
-  failures: OpFailure[];
-}
-
 /** What one user did over the whole run. */
 export interface UserResult {
   id: number;
@@ -60,16 +34,18 @@ export interface UserResult {
   sequenceDigest: string;
 }
 
-/** Worker → main, once its users have stopped: the whole run's numbers. */
+/** Worker → main, every second: what its users did since the last tick. */
+export interface TickMessage {
+  type: "tick";
+  workerId: number;
+  tally: IntervalTally;
+}
+
+/** Worker → main, once its users have stopped: each user's sequence (after a last tick). */
 export interface DoneMessage {
   type: "done";
   workerId: number;
   users: UserResult[];
-  byOp: Record<OpKind, OpCounts & { latency: string }>;
-  /** Rows the server acknowledged, per `database/table`. */
-  acknowledged: Record<string, number>;
-  writesRedirected: number;
-  transport: { grpcReads: number; libpqReads: number };
 }
 
 /** Worker → main: the worker itself failed (not an operation). */

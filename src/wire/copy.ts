@@ -5,7 +5,7 @@
 import type { CopyOutcome } from "./copy_outcome_watch.ts";
 import type { HyperConnection } from "./connection.ts";
 import { CopyRejectedError } from "../errors.ts";
-import { TIMED_OUT, within } from "../timeout.ts";
+import { TIMED_OUT, within } from "../time.ts";
 
 /** Bytes a COPY may have queued for the socket before the writer waits for it to drain. */
 const MAX_IN_FLIGHT = 1 << 20;

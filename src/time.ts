@@ -1,4 +1,9 @@
-/** Waiting for a promise with a time limit. */
+/** Time shared by every thread of a run, and waiting for a promise with a time limit. */
+
+/** Milliseconds on the timeline the main thread and the workers share. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** Returned by `within` when the time ran out first. */
 export const TIMED_OUT: unique symbol = Symbol("timed out");

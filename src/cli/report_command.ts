@@ -1,0 +1,33 @@
+/** `report <summary.json>`: rebuilds report.html beside a saved summary. */
+import { dirname, join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { writeText } from "../results/artifacts.ts";
+import { reportHtml } from "../results/report/page.ts";
+import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
+
+/** Writes report.html beside `summaryPath`; returns the exit code. */
+export async function reportCommand(summaryPath: string | undefined): Promise<number> {
+  if (!summaryPath) {
+    throw new ConfigError("report: expected the path of a summary.json, got nothing");
+  }
+  let summary: Summary;
+  try {
+    summary = JSON.parse(await Deno.readTextFile(summaryPath));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(
+      `report: expected a readable summary.json, got ${JSON.stringify(summaryPath)} (${
+        (error as Error).message
+      })`,
+    );
+  }
+  if (summary.schemaVersion !== SUMMARY_SCHEMA_VERSION) {
+    throw new ConfigError(
+      `report: expected a summary with schemaVersion ${SUMMARY_SCHEMA_VERSION}, got ${summary.schemaVersion}`,
+    );
+  }
+  const out = join(dirname(summaryPath), "report.html");
+  await writeText(out, reportHtml(summary));
+  console.error(`hyperstress: wrote ${out}`);
+  return 0;
+}

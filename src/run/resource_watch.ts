@@ -1,0 +1,91 @@
+/**
+ * Once a second while users run: measures the databases on disk, turns writes into reads when
+ * the disk budget is spent, stops the run when backpressure or read-only mode is held too long,
+ * and shows the run to whoever watches (the progress line).
+ */
+import type { Monitor } from "../hyperd/monitor.ts";
+import type { RunStats } from "../stats/run_stats.ts";
+import type { SharedFlags } from "../users/shared_flags.ts";
+import { databaseBytes } from "./disk_usage.ts";
+import type { RunClock } from "./run_clock.ts";
+import type { StopControl } from "./stop_control.ts";
+
+const WATCH_MS = 1000;
+
+/** What the run looks like right now, for progress output. */
+export interface LiveView {
+  elapsedSec: number;
+  stats: RunStats;
+  monitor: Monitor;
+  diskBytes: number;
+  flags: SharedFlags;
+  hyperdPid: number;
+}
+
+/** What the watch looks at and the limits it enforces. */
+export interface ResourceWatchOptions {
+  outputDir: string;
+  maxDiskMb: number;
+  maxBackpressureSec: number;
+  clock: RunClock;
+  control: StopControl;
+  flags: SharedFlags;
+  monitor: Monitor;
+  stats: RunStats;
+  hyperdPid: number;
+  /** Called about once a second with the run's live view. */
+  onSecond?: (view: LiveView) => void;
+}
+
+/** The once-a-second watch over disk use and held backpressure. */
+export class ResourceWatch {
+  readonly #options: ResourceWatchOptions;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #diskBytes = 0;
+  #readOnlySince: number | null = null;
+
+  constructor(options: ResourceWatchOptions) {
+    this.#options = options;
+  }
+
+  /** Bytes the run's databases used at the last look. */
+  get diskBytes(): number {
+    return this.#diskBytes;
+  }
+
+  /** Starts looking once a second. */
+  start(): void {
+    this.#timer ??= setInterval(() => this.#look(), WATCH_MS);
+  }
+
+  /** Stops looking and measures the disk a last time. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#diskBytes = await databaseBytes(this.#options.outputDir).catch(() => this.#diskBytes);
+  }
+
+  async #look(): Promise<void> {
+    const o = this.#options;
+    this.#diskBytes = await databaseBytes(o.outputDir).catch(() => this.#diskBytes);
+    const elapsedSec = o.clock.elapsedSec();
+    o.flags.diskFull = this.#diskBytes > o.maxDiskMb * 1024 * 1024;
+    this.#readOnlySince = o.flags.diskFull ? this.#readOnlySince ?? elapsedSec : null;
+    const held = o.monitor.backpressureHeldSec();
+    if (held > o.maxBackpressureSec) {
+      o.control.stop("ResourceLimit", `backpressure held for ${Math.round(held)} s`);
+    } else if (
+      this.#readOnlySince !== null && elapsedSec - this.#readOnlySince > o.maxBackpressureSec
+    ) {
+      const spent = `disk budget of ${o.maxDiskMb} MB spent`;
+      o.control.stop("ResourceLimit", `${spent} for over ${o.maxBackpressureSec} s`);
+    }
+    o.onSecond?.({
+      elapsedSec,
+      stats: o.stats,
+      monitor: o.monitor,
+      diskBytes: this.#diskBytes,
+      flags: o.flags,
+      hyperdPid: o.hyperdPid,
+    });
+  }
+}
