@@ -1,60 +1,21 @@
-/** summary.json: the typed result of a run, built from its parts, written by report code. */
+/** summary.json: the typed result of a run, built from its outcome, with its verdict. */
 import type { Config } from "../config/settings.ts";
+import { EXIT } from "../exit_codes.ts";
+import type { CrashInfo } from "../hyperd/crash.ts";
+import type { ResourcePoint, ResourceReport } from "../hyperd/monitor.ts";
 import type { Integrity } from "../run/integrity.ts";
+import type { StopReason } from "../run/stop_control.ts";
+import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { OpKind } from "../workload/op_table.ts";
+import type { OpFailure } from "../stats/op_stats.ts";
 import type { OpTotals, TimelinePoint } from "../stats/run_stats.ts";
-import type { Threshold } from "../config/thresholds.ts";
+import type { UserResult } from "../users/worker_protocol.ts";
+import type { OpKind } from "../workload/op_table.ts";
 import { evaluateThresholds, metricValues, type ThresholdResult } from "./thresholds.ts";
 import { round } from "./format.ts";
-import type { OpFailure, UserResult } from "../users/worker_protocol.ts";
 
 /** Version of the summary layout. */
 export const SUMMARY_SCHEMA_VERSION = 1;
-
-/** Why a run ended; WorkerFailed is a fault of hyperstress itself, not of Hyper. */
-export type StopReason =
-  | "DurationElapsed"
-  | "CrashDetected"
-  | "ResourceLimit"
-  | "Interrupted"
-  | "WorkerFailed";
-
-/** hyperd's own view of the run, from its resource log. */
-export interface ResourceReport {
-  peak: {
-    memoryMb: number | null;
-    overallLoad: number | null;
-    schedulerLoad: number | null;
-    processCpuPercent: number | null;
-  };
-  backpressure: { events: number; seconds: number };
-  /** Errors hyperd logged for queries (`query-end-user-error` / `-system-error`). */
-  serverErrors: { user: number; system: number };
-  /** Resource samples read and log lines that did not parse. */
-  samples: number;
-  malformedLogLines: number;
-  /** One point per resource sample. */
-  timeline: ResourcePoint[];
-}
-
-/** One resource sample of hyperd. */
-export interface ResourcePoint {
-  atSec: number;
-  memoryMb: number | null;
-  overallLoad: number | null;
-  schedulerLoad: number | null;
-  processCpuPercent: number | null;
-  backpressure: boolean;
-}
-
-/** How hyperd died, when it did. */
-export interface CrashInfo {
-  exitCode: number;
-  signal: string | null;
-  atSec: number;
-  logTail: string[];
-}
 
 /** The whole summary.json. */
 export interface Summary {
@@ -103,35 +64,8 @@ export function megabytes(bytes: number): number {
   return round(bytes / (1024 * 1024), 1);
 }
 
-/** Everything a summary is built from. */
-export interface SummaryParts {
-  hyperd: Summary["hyperd"];
-  outputDir: string;
-  config: Config;
-  startedAt: Date;
-  durationSec: number;
-  stopReason: StopReason;
-  stopDetail: string | null;
-  byOp: Record<OpKind, OpTotals>;
-  latencyMs: LatencySummary;
-  resources: ResourceReport;
-  diskBytes: number;
-  writesRedirected: number;
-  errors: OpFailure[];
-  crash: CrashInfo | null;
-  integrity: Integrity;
-  transport: Summary["transport"];
-  users: UserResult[];
-  workers: number;
-  timeline: TimelinePoint[];
-  /** The parsed rules, evaluated against the finished summary. */
-  thresholds: Threshold[];
-  /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
-  internalExitCode: number | null;
-}
-
 /** Assembles summary.json from a run's parts and derives its exit code. */
-export function buildSummary(parts: SummaryParts): Summary {
+export function buildSummary(parts: RunOutcome): Summary {
   const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
   const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
   const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
@@ -174,7 +108,7 @@ export function buildSummary(parts: SummaryParts): Summary {
     resources: parts.resources.timeline,
     thresholds: [],
   };
-  summary.thresholds = evaluateThresholds(parts.thresholds, metricValues(summary));
+  summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));
   summary.exitCode = parts.internalExitCode ?? exitCodeOf(summary);
   return summary;
 }
@@ -183,9 +117,9 @@ export function buildSummary(parts: SummaryParts): Summary {
 export function exitCodeOf(
   summary: Pick<Summary, "stopReason" | "integrity" | "thresholds">,
 ): number {
-  if (summary.stopReason === "CrashDetected") return 4;
-  if (summary.stopReason === "Interrupted") return 130;
-  if (summary.integrity.mismatches > 0) return 5;
-  if (summary.thresholds.some((t) => !t.ok)) return 3;
-  return 0;
+  if (summary.stopReason === "CrashDetected") return EXIT.crashed;
+  if (summary.stopReason === "Interrupted") return EXIT.interrupted;
+  if (summary.integrity.mismatches > 0) return EXIT.lostWrites;
+  if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;
+  return EXIT.ok;
 }
