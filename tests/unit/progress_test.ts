@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { progressLine, type ProgressView } from "../../src/cli/progress.ts";
+import type { ResourceSample } from "../../src/hyperd/log_entries.ts";
+import { type IntervalTally, OpStats } from "../../src/stats/op_stats.ts";
+import { RunStats } from "../../src/stats/run_stats.ts";
+import { SharedFlags } from "../../src/users/shared_flags.ts";
+
+const CONFIG = { duration: 60, maxDiskMb: 2048 };
+const MB = 1024 * 1024;
+
+/** A worker's interval: `ops` simple selects of `ms` each, `failures` of them failed. */
+function tick(ops: number, ms: number, insertedRows = 0, failures = 0): IntervalTally {
+  const stats = new OpStats();
+  for (let i = 0; i < ops; i++) {
+    if (i < failures) {
+      stats.recordFailure("SimpleSelect", ms, {
+        atSec: 0,
+        user: 0,
+        op: "SimpleSelect",
+        message: "",
+      });
+    } else {
+      stats.recordSuccess("SimpleSelect", ms, 0);
+    }
+  }
+  if (insertedRows > 0) stats.recordInsert(0, "orders", insertedRows);
+  return stats.tick();
+}
+
+function sample(memoryMb: number, overallLoad: number): ResourceSample {
+  return {
+    atMs: 0,
+    memoryMb,
+    overallLoad,
+    schedulerLoad: 0.1,
+    memoryLoad: 0.1,
+    activeThreads: 4,
+    inactiveThreads: 0,
+    waitingJobs: 0,
+    processCpuPercent: 20,
+    systemCpuPercent: 30,
+  };
+}
+
+/** A view of a run at `elapsedSec`; the monitor is the only stand-in, for its latest sample. */
+function view(
+  stats: RunStats,
+  options: {
+    elapsedSec?: number;
+    latest?: ResourceSample | null;
+    diskMb?: number;
+    flags?: SharedFlags;
+  } = {},
+): ProgressView {
+  return {
+    elapsedSec: options.elapsedSec ?? 10,
+    stats,
+    monitor: { latest: () => options.latest ?? null },
+    diskBytes: (options.diskMb ?? 0) * MB,
+    flags: options.flags ?? new SharedFlags(),
+  };
+}
+
+/** The line's fields, split on the two spaces between them. */
+function fields(line: string): string[] {
+  return line.split("  ");
+}
+
+Deno.test("progressLine() reports ops/s, rows/s and p95 over the interval, not the whole run", () => {
+  const stats = new RunStats();
+  // Seconds 1 to 5, before the interval: many slow ops that must not count.
+  for (let sec = 1; sec <= 5; sec++) stats.addTick(tick(400, 500, 90_000, 1), sec);
+  // Seconds 6 to 10: 30 ops and 5,000 rows a second, 10 ms each.
+  for (let sec = 6; sec <= 10; sec++) stats.addTick(tick(30, 10, 5_000), sec);
+
+  const line = fields(progressLine(view(stats, { elapsedSec: 10 }), CONFIG, 5));
+  assert.equal(line[0], "[10/60s]");
+  assert.equal(line[1], "30.0 ops/s");
+  assert.equal(line[2], "5,000 rows/s");
+  assert.equal(line[3], "p95 10.0 ms");
+  // Failures count the whole run so far.
+  assert.equal(line[4], "failures 5");
+});
+
+Deno.test("progressLine() divides by the seconds since the last line, fractions included", () => {
+  const stats = new RunStats();
+  for (let sec = 1; sec <= 3; sec++) stats.addTick(tick(25, 2), sec);
+  // 75 ops over 2.5 seconds.
+  const line = fields(progressLine(view(stats, { elapsedSec: 2.5 }), CONFIG, 0));
+  assert.equal(line[0], "[3/60s]");
+  assert.equal(line[1], "30.0 ops/s");
+  assert.equal(line[2], "0 rows/s");
+});
+
+Deno.test("progressLine() flags BACKPRESSURE while users are paused, else says flowing", () => {
+  const stats = new RunStats();
+  const flags = new SharedFlags();
+  assert.ok(progressLine(view(stats, { flags }), CONFIG, 0).includes("  flowing  "));
+  assert.ok(!progressLine(view(stats, { flags }), CONFIG, 0).includes("BACKPRESSURE"));
+  flags.backpressure = true;
+  const line = progressLine(view(stats, { flags }), CONFIG, 0);
+  assert.ok(fields(line).includes("BACKPRESSURE"), line);
+  assert.ok(!line.includes("flowing"), line);
+});
+
+Deno.test("progressLine() notes read-only mode once the disk budget is spent", () => {
+  const stats = new RunStats();
+  const flags = new SharedFlags();
+  const under = fields(progressLine(view(stats, { flags, diskMb: 1500.4 }), CONFIG, 0));
+  assert.equal(under.at(-1), "disk 1,500/2,048 MB");
+  flags.diskFull = true;
+  const full = fields(progressLine(view(stats, { flags, diskMb: 2049.6 }), CONFIG, 0));
+  assert.equal(full.at(-1), "disk 2,050/2,048 MB (read-only)");
+});
+
+Deno.test("progressLine() says n/a for hyperd until its first resource sample", () => {
+  const stats = new RunStats();
+  const before = fields(progressLine(view(stats, { latest: null }), CONFIG, 0));
+  assert.equal(before[5], "hyperd n/a load n/a");
+  const after = fields(progressLine(view(stats, { latest: sample(1234.4, 0.456) }), CONFIG, 0));
+  assert.equal(after[5], "hyperd 1,234 MB load 0.46");
+});
+
+Deno.test("progressLine() shows zero rates and a zero p95 for an interval without ticks", () => {
+  const stats = new RunStats();
+  stats.addTick(tick(10, 3), 1);
+  const line = fields(progressLine(view(stats, { elapsedSec: 7 }), CONFIG, 2));
+  assert.deepEqual(line.slice(1, 5), ["0.0 ops/s", "0 rows/s", "p95 0.0 ms", "failures 0"]);
+});
