@@ -8,8 +8,6 @@ import { type LogEntry, parseLogLine } from "./log_entries.ts";
 
 /** Options for LogTail. */
 export interface LogTailOptions {
-  /** Aborting closes the tail, as close() does. */
-  signal?: AbortSignal;
   /** Period of the fallback poll, for file systems whose watch events never arrive. */
   pollMs?: number;
 }
@@ -75,9 +73,8 @@ export class LogTail {
 
   /** Starts following: reads what is there, then on every change in the directory and poll. */
   start(): void {
-    if (this.#running || this.#closing || this.#options.signal?.aborted) return;
+    if (this.#running || this.#closing) return;
     this.#running = true;
-    this.#options.signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.#timer = setInterval(() => this.#kick(), this.#options.pollMs ?? DEFAULT_POLL_MS);
     this.#kick();
   }
@@ -93,7 +90,6 @@ export class LogTail {
 
   async #shutdown(): Promise<void> {
     this.#running = false;
-    this.#options.signal?.removeEventListener("abort", this.#onAbort);
     clearInterval(this.#timer);
     clearTimeout(this.#soon);
     this.#watcher?.close();
@@ -104,11 +100,6 @@ export class LogTail {
     await this.#watching;
     if (this.#failure) throw this.#failure;
   }
-
-  readonly #onAbort = (): void => {
-    // Handled here so an abort never becomes an unhandled rejection; close() still rejects.
-    this.close().catch(() => {});
-  };
 
   /**
    * A read shortly after a change: hyperd writes hundreds of lines a second, and one read per

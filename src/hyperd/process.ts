@@ -18,8 +18,6 @@ export interface HyperdOptions {
   grpc?: boolean;
   /** How long to wait for the callback, in ms. */
   startTimeoutMs?: number;
-  /** Aborting stops hyperd. */
-  signal?: AbortSignal;
 }
 
 /** How hyperd ended. */
@@ -136,9 +134,6 @@ export class Hyperd {
         ...endpoint,
         grpcPort,
       }, options.logDir);
-      options.signal?.addEventListener("abort", () => hyperd.stop(), {
-        once: true,
-      });
       return hyperd;
     } catch (error) {
       killQuietly(child, "SIGKILL");
@@ -152,11 +147,6 @@ export class Hyperd {
   /** Calls `onExit` once if hyperd exits without `stop()` having been called. */
   onUnexpectedExit(onExit: (exit: HyperdExit) => void): void {
     this.exited.then((exit) => exit.unexpected && onExit(exit));
-  }
-
-  /** The last lines hyperd printed on stdout and stderr. */
-  outputTail(): string {
-    return this.#output.text();
   }
 
   /**

@@ -19,11 +19,6 @@ export class Rng {
     return min + Math.floor(this.#next() * (max - min + 1));
   }
 
-  /** True with probability p. */
-  chance(p: number): boolean {
-    return this.#next() < p;
-  }
-
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.#next() * items.length)];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { reportHtml } from "../../src/results/report/page.ts";
-import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
+import { summaryFixture } from "../helpers/summary_fixture.ts";
 import { runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
@@ -11,7 +11,6 @@ const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "char
 function svgById(html: string, id: string): string | undefined {
   return new RegExp(`<svg id="${id}"[^>]*>[\\s\\S]*?</svg>`).exec(html)?.[0];
 }
-
 
 /** Debian's Chromium, or a failure that says how to get it. */
 async function chromium(): Promise<string> {

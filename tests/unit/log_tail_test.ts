@@ -175,21 +175,3 @@ Deno.test("LogTail.close() reads what is left, including a last line without its
     assert.deepEqual(seen, [1, 2]);
   });
 });
-
-Deno.test("LogTail closes when its signal aborts", async () => {
-  await withTempDir(async (dir) => {
-    const path = join(dir, "hyperd.log");
-    const abort = new AbortController();
-    const { seen, onEntry } = collector();
-    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS, signal: abort.signal });
-    tail.start();
-    await append(path, line(1));
-    await until(() => seen.length === 1, "the first entry");
-    abort.abort();
-    // The abort started the close; awaiting close() joins it.
-    await tail.close();
-    await append(path, line(2));
-    await fewPolls();
-    assert.deepEqual(seen, [1]);
-  });
-});
