@@ -24,8 +24,9 @@ export async function copyIn(
   timeoutMs = OUTCOME_TIMEOUT_MS,
 ): Promise<number> {
   let settled: CopyOutcome | null = null;
-  const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
+  // A COPY the server rejects before it starts throws here, before it waits for an outcome.
   const writable = await conn.sql.unsafe(copySql).writable();
+  const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
   writable.on("error", () => {}); // the outcome above reports failures
   for (const chunk of chunks) {
     if (settled) break; // rejected mid-stream: stop sending, end the COPY

@@ -24,16 +24,25 @@ export class BackendWatch {
   #body: number[] | null = null;
   #inCopy = false;
   #waiters: ((outcome: CopyOutcome) => void)[] = [];
+  /** Outcomes that arrived before their COPY asked for them. */
+  #unclaimed: CopyOutcome[] = [];
 
-  /** Resolves with the outcome of the next COPY this connection runs. */
+  /**
+   * Resolves with the outcome of the COPY that is running: call it once the server has accepted
+   * the COPY (its CopyInResponse came), so a COPY rejected before it started leaves no waiter
+   * behind to take the next COPY's outcome.
+   */
   nextCopyOutcome(): Promise<CopyOutcome> {
+    const ready = this.#unclaimed.shift();
+    if (ready) return Promise.resolve(ready);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Fails every pending COPY: the connection is gone. */
+  /** Fails the running COPY: the connection is gone. */
   connectionLost(message: string): void {
+    const lost: CopyOutcome = { ok: false, sqlState: "08006", message };
+    if (this.#inCopy || this.#waiters.length > 0) this.#settle(lost);
     this.#inCopy = false;
-    this.#settle({ ok: false, sqlState: "08006", message });
     this.#headerFill = 0;
     this.#remaining = 0;
     this.#body = null;
@@ -98,7 +107,8 @@ export class BackendWatch {
 
   #settle(outcome: CopyOutcome): void {
     const waiter = this.#waiters.shift();
-    waiter?.(outcome);
+    if (waiter) waiter(outcome);
+    else this.#unclaimed.push(outcome);
   }
 }
 

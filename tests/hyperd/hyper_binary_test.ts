@@ -96,3 +96,23 @@ Deno.test("copyIn() fails promptly with the server's message and the connection 
     }
   });
 });
+
+Deno.test("copyIn() into a missing table fails, and the next COPYs on that connection get their own outcomes", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const database = `${dir}/missing.hyper`;
+    await createDatabase(hyperd, database);
+    const conn = connect(hyperd, database);
+    try {
+      await conn.sql.unsafe(createTableSql("t", SMALL));
+      const rows = () => new HyperBinaryEncoder().encode(generateBatch(SMALL, 10, new Rng("next")));
+      await assert.rejects(copyIn(conn, copyInSql("missing", SMALL, "HYPERBINARY"), rows(), 5000));
+      // Before the fix, the rejected COPY's waiter took the next outcome and these timed out.
+      const started = performance.now();
+      assert.equal(await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), 5000), 10);
+      assert.equal(await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), 5000), 10);
+      assert.ok(performance.now() - started < 4000, "the COPYs after the rejected one were slow");
+    } finally {
+      await conn.sql.end();
+    }
+  });
+});
