@@ -1,6 +1,7 @@
 /** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
 import { SETTINGS } from "../config/settings.ts";
 import { EXIT_MEANINGS } from "../exit_codes.ts";
+import { textTable } from "../results/format.ts";
 
 /** Builds the help text. */
 export function helpText(): string {
@@ -10,9 +11,10 @@ export function helpText(): string {
       : "-";
     return [`--${s.flag}`, s.env, fallback, s.help];
   });
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) =>
-    r.map((cell, i) => i < 3 ? cell.padEnd(widths[i]) : cell).join("  ")
+  const table = textTable(
+    ["flag", "env variable", "default", "meaning"],
+    rows,
+    Array(4).fill("left"),
   );
   return [
     "hyperstress: a Monte Carlo stress tester for Tableau's Hyper database",
@@ -23,8 +25,8 @@ export function helpText(): string {
     "  report  rebuild report.html from a saved summary.json",
     "  hyperd  find or install hyperd and print which one a run would use",
     "",
-    "Settings (flag, env variable, default, meaning); flags beat env variables:",
-    ...table.map((line) => "  " + line),
+    "Settings; flags beat env variables, which beat a preset, which beats the defaults:",
+    ...table.split("\n").map((line) => "  " + line),
     "",
     "Exit codes:",
     ...EXIT_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)}  ${meaning}`),
