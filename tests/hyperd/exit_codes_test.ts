@@ -46,7 +46,14 @@ Deno.test("a missing replay file and an unwritable output dir exit 2", async () 
     hyperdEnv(),
   );
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /STRESS_REPLAY_FILE: expected the path of a replay.json/);
+  // The error names the flag the user gave, not the env variable.
+  assert.match(missing.stderr, /--replay-file: expected the path of a replay.json/);
+  const fromEnv = await runCli(["stress"], {
+    ...hyperdEnv(),
+    STRESS_REPLAY_FILE: "/tmp/hyperstress-nonexistent/replay.json",
+  });
+  assert.equal(fromEnv.code, 2);
+  assert.match(fromEnv.stderr, /STRESS_REPLAY_FILE: expected the path of a replay.json/);
   // A file where the folder should go: not writable as a directory, even for root.
   const file = await Deno.makeTempFile({ prefix: "hyperstress-not-a-dir-" });
   try {
