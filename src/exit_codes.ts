@@ -8,6 +8,7 @@ export const EXIT = {
   thresholdFailed: 3,
   crashed: 4,
   lostWrites: 5,
+  stalled: 6,
   interrupted: 130,
 } as const;
 
@@ -22,6 +23,7 @@ export const EXIT_MEANINGS: readonly (readonly [ExitCode, string])[] = [
   [EXIT.thresholdFailed, "a threshold failed"],
   [EXIT.crashed, "hyperd crashed"],
   [EXIT.lostWrites, "integrity mismatch (lost writes)"],
+  [EXIT.stalled, "hyperd stalled: no operation completed for --stall-sec seconds"],
   [EXIT.interrupted, "interrupted (SIGINT or SIGTERM)"],
 ];
 

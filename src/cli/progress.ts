@@ -31,9 +31,13 @@ export class Progress {
 }
 
 /** What a progress line reads of the run; of the monitor, only its latest sample. */
-export type ProgressView = Pick<LiveView, "elapsedSec" | "stats" | "diskBytes" | "flags"> & {
-  monitor: Pick<LiveView["monitor"], "latest">;
-};
+export type ProgressView =
+  & Pick<LiveView, "elapsedSec" | "stats" | "diskBytes" | "flags">
+  & Partial<Pick<LiveView, "quietSec" | "clientCpuPercent" | "clientSaturated">>
+  & { monitor: Pick<LiveView["monitor"], "latest"> };
+
+/** Seconds without a completed operation before the line says so. */
+const QUIET_SHOWN_SEC = 5;
 
 /** One progress line for the interval since `fromSec`. */
 export function progressLine(
@@ -49,6 +53,14 @@ export function progressLine(
   const memory = sample ? withUnit(formatNumber(sample.memoryMb), " MB") : "n/a";
   const load = sample ? formatFixed(sample.overallLoad, 2) : "n/a";
   const diskMb = view.diskBytes / (1024 * 1024);
+  const warnings = [
+    (view.quietSec ?? 0) >= QUIET_SHOWN_SEC
+      ? `no operation completed for ${formatNumber(view.quietSec)} s`
+      : "",
+    view.clientSaturated
+      ? `CLIENT SATURATED (${formatNumber(view.clientCpuPercent)}% of cores)`
+      : "",
+  ];
   return [
     `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,
     `${formatFixed(interval.ops / seconds, 1)} ops/s`,
@@ -59,5 +71,6 @@ export function progressLine(
     view.flags.backpressure ? "BACKPRESSURE" : "flowing",
     `disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB` +
     (view.flags.diskFull ? " (read-only)" : ""),
-  ].join("  ");
+    ...warnings,
+  ].filter(Boolean).join("  ");
 }

@@ -152,6 +152,14 @@ export const SETTINGS = {
     default: 60,
     help: "Stop with ResourceLimit when backpressure or read-only mode lasts this long.",
   }),
+  stallSec: setting({
+    operator: true,
+    ...integer(1, 86400),
+    env: "STRESS_STALL_SEC",
+    flag: "stall-sec",
+    default: 60,
+    help: "Stop with Stalled (exit 6) when users run but no operation completes for this long.",
+  }),
   thinkMinMs: setting({
     ...integer(0),
     env: "STRESS_THINK_MIN_MS",

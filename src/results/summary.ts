@@ -4,6 +4,7 @@ import { EXIT } from "../exit_codes.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourcePoint, ResourceReport } from "../hyperd/monitor.ts";
 import type { Integrity } from "../run/integrity.ts";
+import type { ClientCpuReport } from "../run/client_cpu.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
@@ -49,6 +50,8 @@ export interface Summary {
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
   workers: number;
+  /** hyperstress's own CPU: whether the figures describe hyperd or the load generator. */
+  client: ClientCpuReport;
   timeline: TimelinePoint[];
   resources: ResourcePoint[];
   thresholds: ThresholdResult[];
@@ -104,6 +107,7 @@ export function buildSummary(parts: RunOutcome): Summary {
     transport: parts.transport,
     users: [...parts.users].sort((a, b) => a.id - b.id),
     workers: parts.workers,
+    client: parts.client,
     timeline: parts.timeline,
     resources: parts.resources.timeline,
     thresholds: [],
@@ -118,6 +122,7 @@ export function exitCodeOf(
   summary: Pick<Summary, "stopReason" | "integrity" | "thresholds">,
 ): number {
   if (summary.stopReason === "CrashDetected") return EXIT.crashed;
+  if (summary.stopReason === "Stalled") return EXIT.stalled;
   if (summary.stopReason === "Interrupted") return EXIT.interrupted;
   if (summary.integrity.mismatches > 0) return EXIT.lostWrites;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;

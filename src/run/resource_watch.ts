@@ -6,7 +6,9 @@
 import type { Monitor } from "../hyperd/monitor.ts";
 import type { RunStats } from "../stats/run_stats.ts";
 import type { SharedFlags } from "../users/shared_flags.ts";
+import { type ClientCpu, processCpuSec } from "./client_cpu.ts";
 import { databaseBytes } from "./disk_usage.ts";
+import { StallWatchdog } from "./stall_watchdog.ts";
 import type { RunClock } from "./run_clock.ts";
 import type { StopControl } from "./stop_control.ts";
 
@@ -20,6 +22,12 @@ export interface LiveView {
   diskBytes: number;
   flags: SharedFlags;
   hyperdPid: number;
+  /** Seconds users have run without an operation completing. */
+  quietSec: number;
+  /** hyperstress's own CPU over the last second, in percent of all cores. */
+  clientCpuPercent: number;
+  /** True while the client has been above 85% of the cores for 5 s or more. */
+  clientSaturated: boolean;
 }
 
 /** What the watch looks at and the limits it enforces. */
@@ -27,7 +35,10 @@ export interface ResourceWatchOptions {
   outputDir: string;
   maxDiskMb: number;
   maxBackpressureSec: number;
+  stallSec: number;
   clock: RunClock;
+  /** Readings of hyperstress's own CPU, started with the clock. */
+  clientCpu: ClientCpu;
   control: StopControl;
   flags: SharedFlags;
   monitor: Monitor;
@@ -43,9 +54,12 @@ export class ResourceWatch {
   #timer: ReturnType<typeof setInterval> | undefined;
   #diskBytes = 0;
   #readOnlySince: number | null = null;
+  readonly #watchdog: StallWatchdog;
+  #quietSec = 0;
 
   constructor(options: ResourceWatchOptions) {
     this.#options = options;
+    this.#watchdog = new StallWatchdog(options.stallSec);
   }
 
   /** Bytes the run's databases used at the last look. */
@@ -53,14 +67,15 @@ export class ResourceWatch {
     return this.#diskBytes;
   }
 
-  /** Starts looking once a second. */
+  /** Starts looking once a second; the clock must have started. */
   start(): void {
     this.#timer ??= setInterval(() => this.#look(), WATCH_MS);
   }
 
-  /** Stops looking and measures the disk a last time. */
+  /** Stops looking and measures the disk and the client's CPU a last time. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#options.clientCpu.sample(this.#options.clock.elapsedSec(), processCpuSec());
     this.#diskBytes = await databaseBytes(this.#options.outputDir).catch(() => this.#diskBytes);
   }
 
@@ -70,8 +85,13 @@ export class ResourceWatch {
     const elapsedSec = o.clock.elapsedSec();
     o.flags.diskFull = this.#diskBytes > o.maxDiskMb * 1024 * 1024;
     this.#readOnlySince = o.flags.diskFull ? this.#readOnlySince ?? elapsedSec : null;
+    const clientCpuPercent = o.clientCpu.sample(elapsedSec, processCpuSec());
+    const paused = o.flags.backpressure;
+    this.#quietSec = this.#watchdog.update(elapsedSec, o.stats.lastCompletionSec, paused);
     const held = o.monitor.backpressureHeldSec();
-    if (held > o.maxBackpressureSec) {
+    if (this.#watchdog.stalled(this.#quietSec)) {
+      o.control.stop("Stalled", `no operation completed for ${Math.round(this.#quietSec)} s`);
+    } else if (held > o.maxBackpressureSec) {
       o.control.stop("ResourceLimit", `backpressure held for ${Math.round(held)} s`);
     } else if (
       this.#readOnlySince !== null && elapsedSec - this.#readOnlySince > o.maxBackpressureSec
@@ -86,6 +106,9 @@ export class ResourceWatch {
       diskBytes: this.#diskBytes,
       flags: o.flags,
       hyperdPid: o.hyperdPid,
+      quietSec: this.#quietSec,
+      clientCpuPercent,
+      clientSaturated: o.clientCpu.saturatedNow,
     });
   }
 }

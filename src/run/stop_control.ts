@@ -7,6 +7,7 @@ export type StopReason =
   | "CrashDetected"
   | "ResourceLimit"
   | "Interrupted"
+  | "Stalled"
   | "WorkerFailed";
 
 /** Records why the run stopped and tells the users through the shared stop flag. */

@@ -19,6 +19,7 @@ import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { setUpDatabases } from "./database_setup.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
+import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
 import { type LiveView, ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
 import { StopControl, type StopReason } from "./stop_control.ts";
@@ -29,6 +30,10 @@ export type { LiveView } from "./resource_watch.ts";
 const STOP_GRACE_MS = 30_000;
 /** How long to wait for workers once hyperd is gone: their connections fail at once. */
 const CRASH_GRACE_MS = 2_000;
+/** hyperd's log folder inside the output dir. */
+const LOG_DIR = "log";
+/** Steps of stopping a hyperd that stalled: callback close, SIGTERM, then SIGKILL. */
+const STALLED_STOP_STEP_MS = 2_000;
 
 /** What a stress run needs. */
 export interface StressOptions {
@@ -63,6 +68,8 @@ export interface RunOutcome {
   users: UserResult[];
   workers: number;
   timeline: TimelinePoint[];
+  /** hyperstress's own CPU over the run. */
+  client: ClientCpuReport;
   /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
   internalExitCode: number | null;
 }
@@ -70,76 +77,108 @@ export interface RunOutcome {
 /** An unexpected exit of hyperd and when it happened. */
 type Crash = { exit: HyperdExit; atSec: number };
 
+/** The parts of a run every step shares. */
+interface Run {
+  options: StressOptions;
+  flags: SharedFlags;
+  control: StopControl;
+  clock: RunClock;
+  stats: RunStats;
+  monitor: Monitor;
+  clientCpu: ClientCpu;
+  crash: Crash | null;
+}
+
 /** Runs the stress test and returns what it measured; hyperd is stopped however it ends. */
 export async function stress(options: StressOptions): Promise<RunOutcome> {
-  const { config, outputDir } = options;
-  const hyperd = await startHyperd(config, options.binary.path, outputDir);
   const flags = new SharedFlags();
-  const control = new StopControl(flags);
   const clock = new RunClock();
-  const stats = new RunStats();
-  const monitor = new Monitor({
-    logDir: hyperd.logDir,
-    onBackpressure: (engaged) => (flags.backpressure = engaged),
-    maxMemoryMb: config.maxMemoryMb,
-    maxCpuPercent: config.maxCpuPercent,
-    elapsedSec: () => clock.elapsedSec(),
-  });
-  const watch = new ResourceWatch({
-    ...config,
-    outputDir,
-    clock,
-    control,
+  const run: Run = {
+    options,
     flags,
-    monitor,
-    stats,
-    hyperdPid: hyperd.pid,
-    onSecond: options.onSecond,
-  });
-  const crash: { value: Crash | null } = { value: null };
-  let pool: WorkerPool | undefined;
-  let stopWatching = () => {};
+    control: new StopControl(flags),
+    clock,
+    stats: new RunStats(),
+    monitor: new Monitor({
+      logDir: join(options.outputDir, LOG_DIR),
+      onBackpressure: (engaged) => (flags.backpressure = engaged),
+      maxMemoryMb: options.config.maxMemoryMb,
+      maxCpuPercent: options.config.maxCpuPercent,
+      elapsedSec: () => clock.elapsedSec(),
+    }),
+    clientCpu: new ClientCpu(processCpuSec()),
+    crash: null,
+  };
+  const stopWatching = watchForStops(run);
   try {
-    const databases = await setUpDatabases(hyperd, outputDir, options.layout.databases);
-    clock.start();
-    monitor.start();
-    watch.start();
-    stopWatching = watchForStops(options, hyperd, control, clock, crash);
-    pool = startUsers(options, hyperd, databases, flags, stats, clock, control);
-
-    await control.stopped;
-    const durationSec = clock.elapsedSec();
-    const allReported = await pool.finish(crash.value ? CRASH_GRACE_MS : STOP_GRACE_MS);
-    await watch.stop();
-    await monitor.close();
-    return await gatherOutcome({
-      options,
-      hyperd,
-      databases,
-      control,
-      clock,
-      durationSec,
-      stats,
-      monitor,
-      diskBytes: watch.diskBytes,
-      pool,
-      allReported,
-      crash: crash.value,
-    });
+    const started = await setUp(run);
+    if (!started) return await gatherOutcome(run, { durationSec: 0 });
+    return await runUsers(run, started.hyperd, started.databases);
   } finally {
     stopWatching();
-    await watch.stop();
-    pool?.terminate();
-    await monitor.close();
-    await hyperd.stop();
   }
 }
 
-/** Step 1: hyperd with the run's log settings, its log in `<outputDir>/log`. */
+/** Stop reasons from outside the run: the signal, and the set-up deadline until users start. */
+function watchForStops(run: Run): () => void {
+  const { options, control } = run;
+  const interrupt = () => control.stop("Interrupted", "signal");
+  if (options.signal.aborted) interrupt();
+  options.signal.addEventListener("abort", interrupt, { once: true });
+  return () => options.signal.removeEventListener("abort", interrupt);
+}
+
+/** What set-up hands the users. */
+interface Started {
+  hyperd: Hyperd;
+  databases: WorkerDatabase[];
+}
+
+/**
+ * Step 1: hyperd started and the databases created, within STRESS_START_TIMEOUT_SEC together.
+ * Returns null when the run stopped first (a signal, or the deadline: Stalled); whatever was
+ * started is stopped then.
+ */
+async function setUp(run: Run): Promise<Started | null> {
+  const { options, control } = run;
+  const timeoutSec = options.config.startTimeoutSec;
+  const deadline = setTimeout(
+    () => control.stop("Stalled", `set-up did not finish within ${timeoutSec} s`),
+    timeoutSec * 1000,
+  );
+  const starting = startHyperd(options.config, options.binary.path, options.outputDir);
+  try {
+    const hyperd = await untilStopped(starting, control);
+    if (!hyperd) {
+      starting.then((h) => h.stop(STALLED_STOP_STEP_MS), () => {});
+      return null;
+    }
+    const setting = setUpDatabases(hyperd, options.outputDir, options.layout.databases);
+    const databases = await untilStopped(setting, control).catch(async (error) => {
+      await hyperd.stop();
+      throw error;
+    });
+    if (!databases) {
+      setting.catch(() => {}); // it fails once hyperd is gone
+      await hyperd.stop(STALLED_STOP_STEP_MS);
+      return null;
+    }
+    return { hyperd, databases };
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** The promise's value, or null when the run stops first. */
+async function untilStopped<T>(promise: Promise<T>, control: StopControl): Promise<T | null> {
+  return await Promise.race([promise, control.stopped.then(() => null)]);
+}
+
+/** Starts hyperd with the run's log settings, its log in `<outputDir>/log`. */
 async function startHyperd(config: Config, binary: string, outputDir: string): Promise<Hyperd> {
   const hyperd = await Hyperd.start({
     binary,
-    logDir: join(outputDir, "log"),
+    logDir: join(outputDir, LOG_DIR),
     grpc: config.transport === "grpc",
     startTimeoutMs: config.startTimeoutSec * 1000,
     settings: {
@@ -153,33 +192,74 @@ async function startHyperd(config: Config, binary: string, outputDir: string): P
   return hyperd;
 }
 
-/** Step 2: the stop reasons that come from outside the users; returns a function that ends them. */
-function watchForStops(
-  options: StressOptions,
+/** Step 2: users run under the monitor's and the watch's eyes until a stop reason comes. */
+async function runUsers(
+  run: Run,
   hyperd: Hyperd,
-  control: StopControl,
-  clock: RunClock,
-  crash: { value: Crash | null },
-): () => void {
-  const duration = setTimeout(
-    () => control.stop("DurationElapsed"),
-    options.config.duration * 1000,
-  );
-  const interrupt = () => control.stop("Interrupted", "signal");
-  // A Ctrl-C during set-up counts too: the run then stops before its users start.
-  if (options.signal.aborted) interrupt();
-  options.signal.addEventListener("abort", interrupt, { once: true });
+  databases: WorkerDatabase[],
+): Promise<RunOutcome> {
+  const { options, flags, control, clock, stats, monitor } = run;
+  const { config, outputDir } = options;
+  clock.start();
+  run.clientCpu = new ClientCpu(processCpuSec());
+  const watch = new ResourceWatch({
+    ...config,
+    outputDir,
+    clock,
+    clientCpu: run.clientCpu,
+    control,
+    flags,
+    monitor,
+    stats,
+    hyperdPid: hyperd.pid,
+    onSecond: options.onSecond,
+  });
+  const duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
   hyperd.onUnexpectedExit((exit) => {
-    crash.value = { exit, atSec: clock.elapsedSec() };
+    run.crash = { exit, atSec: clock.elapsedSec() };
     control.stop("CrashDetected", describeExit(exit));
   });
-  return () => {
+  let pool: WorkerPool | undefined;
+  try {
+    monitor.start();
+    watch.start();
+    pool = startUsers(options, hyperd, databases, flags, stats, clock, control);
+
+    await control.stopped;
+    const durationSec = clock.elapsedSec();
+    let allReported: boolean;
+    if (control.reason === "Stalled") {
+      // Nothing will finish: what is in flight failed, and hyperd is ended without waiting.
+      pool.terminate();
+      stats.failInFlight(
+        (op) => `stalled after ${Math.round(durationSec - op.startedAtSec)} s: ${op.sql}`,
+        durationSec,
+      );
+      await hyperd.stop(STALLED_STOP_STEP_MS);
+      allReported = false;
+    } else {
+      allReported = await pool.finish(run.crash ? CRASH_GRACE_MS : STOP_GRACE_MS);
+    }
+    await watch.stop();
+    await monitor.close();
+    return await gatherOutcome(run, {
+      durationSec,
+      hyperd,
+      databases,
+      watch,
+      pool,
+      allReported,
+    });
+  } finally {
     clearTimeout(duration);
-    options.signal.removeEventListener("abort", interrupt);
-  };
+    await watch.stop();
+    pool?.terminate();
+    await monitor.close();
+    await hyperd.stop();
+  }
 }
 
-/** Step 3: the users, in workers; a worker that fails as a whole stops the run. */
+/** Starts the users in workers; a worker that fails as a whole stops the run. */
 function startUsers(
   options: StressOptions,
   hyperd: Hyperd,
@@ -205,58 +285,73 @@ function startUsers(
   );
 }
 
-/** What the last step reads. */
+/** What the users' step leaves for the last one; absent when users never started. */
 interface Finished {
-  options: StressOptions;
-  hyperd: Hyperd;
-  databases: WorkerDatabase[];
-  control: StopControl;
-  clock: RunClock;
   durationSec: number;
-  stats: RunStats;
-  monitor: Monitor;
-  diskBytes: number;
-  pool: WorkerPool;
-  allReported: boolean;
-  crash: Crash | null;
+  hyperd?: Hyperd;
+  databases?: WorkerDatabase[];
+  watch?: ResourceWatch;
+  pool?: WorkerPool;
+  allReported?: boolean;
 }
 
-/** Step 4: integrity (where it can be checked), the crash report and every figure. */
-async function gatherOutcome(run: Finished): Promise<RunOutcome> {
-  const { options, control, stats, pool } = run;
-  let integrity: Integrity;
-  if (run.crash) integrity = integritySkipped("hyperd crashed");
-  else if (!run.allReported) {
-    integrity = integritySkipped("some users did not finish their last operation");
-  } else integrity = await checkIntegrity(run.hyperd, run.databases, stats.acknowledged);
-
-  const failures = pool.failures;
+/** Step 3: integrity (where it can be checked), the crash report and every figure. */
+async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> {
+  const { options, control, stats } = run;
+  const { hyperd, pool } = finished;
+  const integrity = await checkOrSkipIntegrity(run, finished);
+  const failures = pool?.failures ?? [];
+  const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
   const totals = stats.byOp();
   return {
     hyperd: { path: options.binary.path, version: options.binary.version },
     outputDir: options.outputDir,
     config: options.config,
     startedAt: run.clock.startedAt,
-    durationSec: run.durationSec,
+    durationSec: finished.durationSec,
     stopReason: control.reason,
     stopDetail: [control.detail, ...failures.map((f) => f.message)].filter(Boolean).join("; ") ||
       null,
     byOp: totals.byOp,
     latencyMs: totals.latencyMs,
     resources: run.monitor.report(),
-    diskBytes: run.diskBytes,
+    diskBytes: finished.watch?.diskBytes ?? 0,
     writesRedirected: stats.writesRedirected,
     errors: stats.errors,
-    crash: run.crash ? await crashInfo(run.crash.exit, run.crash.atSec, run.hyperd.logDir) : null,
+    crash: run.crash && hyperd
+      ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir)
+      : null,
     integrity,
     transport: { ...stats.transport },
-    users: pool.users,
-    workers: pool.size,
+    // Every user: a worker that never sent its final report leaves its users' ticks.
+    users: options.layout.users.map((spec) =>
+      reported.get(spec.id) ?? {
+        id: spec.id,
+        class: spec.class,
+        ...stats.userCounts(spec.id),
+        sequenceDigest: null,
+        unfinished: true,
+      }
+    ),
+    workers: pool?.size ?? 0,
     timeline: stats.timeline(),
+    client: run.clientCpu.report(finished.durationSec),
     internalExitCode: failures.length === 0
       ? null
       : failures.some((f) => f.permission)
       ? EXIT.usage
       : EXIT.internal,
   };
+}
+
+/** Counts every table, unless the run gives no ground for it. */
+async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
+  const { hyperd, databases } = finished;
+  if (!hyperd || !databases) return integritySkipped("the run stopped during set-up");
+  if (run.crash) return integritySkipped("hyperd crashed");
+  if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
+  if (!finished.allReported) {
+    return integritySkipped("some users did not finish their last operation");
+  }
+  return await checkIntegrity(hyperd, databases, run.stats.acknowledged);
 }

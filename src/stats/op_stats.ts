@@ -24,9 +24,25 @@ export interface OpFailure {
   message: string;
 }
 
+/** An operation a user has sent and not yet seen the end of. */
+export interface InFlightOp {
+  user: number;
+  seq: number;
+  kind: OpKind;
+  table: string;
+  rows: number;
+  startedAtSec: number;
+  /** The statement text; a COPY's names its row count. */
+  sql: string;
+}
+
 /** What a worker's users did in one interval; latencies are encoded HDR histograms. */
 export interface IntervalTally {
   byOp: Record<OpKind, OpCounts & { latency: string }>;
+  /** Operations and failures per user id. */
+  users: Record<number, { ops: number; failures: number }>;
+  /** What each user of the worker is doing at the tick. */
+  inFlight: InFlightOp[];
   /** Rows the server acknowledged, per `database/table`. */
   acknowledged: Record<string, number>;
   writesRedirected: number;
@@ -43,12 +59,20 @@ export class OpStats {
   ) as Record<OpKind, KindTally>;
   #acknowledged: Record<string, number> = {};
   #failures: OpFailure[] = [];
+  #users: Record<number, { ops: number; failures: number }> = {};
+  readonly #inFlight = new Map<number, InFlightOp>();
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
 
-  /** Records a finished operation. */
-  recordSuccess(kind: OpKind, ms: number, rows: number): void {
+  /** Notes that `op` was sent; it stays in flight until recorded as a success or failure. */
+  begin(op: InFlightOp): void {
+    this.#inFlight.set(op.user, op);
+  }
+
+  /** Records a finished operation of `user`. */
+  recordSuccess(user: number, kind: OpKind, ms: number, rows: number): void {
+    this.#finish(user, false);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.rows += rows;
@@ -57,6 +81,7 @@ export class OpStats {
 
   /** Records a failed operation with the server's message. */
   recordFailure(kind: OpKind, ms: number, failure: OpFailure): void {
+    this.#finish(failure.user, true);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.failures++;
@@ -70,6 +95,13 @@ export class OpStats {
     this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
   }
 
+  #finish(user: number, failed: boolean): void {
+    this.#inFlight.delete(user);
+    const counts = this.#users[user] ??= { ops: 0, failures: 0 };
+    counts.ops++;
+    if (failed) counts.failures++;
+  }
+
   /** The interval since the last tick; starts a new interval. */
   tick(): IntervalTally {
     const byOp = Object.fromEntries(OP_KINDS.map((k) => {
@@ -81,6 +113,8 @@ export class OpStats {
     })) as IntervalTally["byOp"];
     const tally: IntervalTally = {
       byOp,
+      users: this.#users,
+      inFlight: [...this.#inFlight.values()],
       acknowledged: this.#acknowledged,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
@@ -88,6 +122,7 @@ export class OpStats {
     };
     this.#acknowledged = {};
     this.#failures = [];
+    this.#users = {};
     this.writesRedirected = 0;
     this.grpcReads = 0;
     this.libpqReads = 0;

@@ -4,7 +4,7 @@
  */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency, type LatencySummary } from "./latency.ts";
-import type { IntervalTally, OpFailure } from "./op_stats.ts";
+import type { InFlightOp, IntervalTally, OpFailure } from "./op_stats.ts";
 
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
@@ -39,15 +39,13 @@ export class RunStats {
     OP_KINDS.map((k) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency() }]),
   ) as Record<OpKind, { count: number; failures: number; rows: number; latency: Latency }>;
   readonly #seconds = new Map<number, Second>();
+  readonly #users = new Map<number, { ops: number; failures: number }>();
+  readonly #inFlight = new Map<number, InFlightOp[]>();
+  #lastCompletionSec = 0;
 
-  /** Adds a worker's interval to the second it arrived in (seconds count from 1). */
-  addTick(tally: IntervalTally, atSec: number): void {
-    const second = Math.max(1, Math.ceil(atSec));
-    let point = this.#seconds.get(second);
-    if (!point) {
-      point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency: new Latency() };
-      this.#seconds.set(second, point);
-    }
+  /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
+  addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
+    const point = this.#pointAt(atSec);
     let inserted = 0;
     for (const rows of Object.values(tally.acknowledged)) inserted += rows;
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
@@ -68,6 +66,14 @@ export class RunStats {
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
+    if (point.ops > 0) this.#lastCompletionSec = Math.max(this.#lastCompletionSec, atSec);
+    this.#inFlight.set(workerId, tally.inFlight);
+    for (const [user, counts] of Object.entries(tally.users)) {
+      const mine = this.#users.get(Number(user)) ?? { ops: 0, failures: 0 };
+      mine.ops += counts.ops;
+      mine.failures += counts.failures;
+      this.#users.set(Number(user), mine);
+    }
     point.insertedRows += inserted;
     this.#live.insertedRows += inserted;
     this.writesRedirected += tally.writesRedirected;
@@ -76,6 +82,60 @@ export class RunStats {
     for (const failure of tally.failures) {
       if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
     }
+  }
+
+  /** When a tick last brought a completed operation, in run seconds (0 before the first). */
+  get lastCompletionSec(): number {
+    return this.#lastCompletionSec;
+  }
+
+  /** The operations in flight at each worker's last tick. */
+  inFlight(): InFlightOp[] {
+    return [...this.#inFlight.values()].flat();
+  }
+
+  /** Operations and failures of `user` from the ticks so far. */
+  userCounts(user: number): { ops: number; failures: number } {
+    return { ...(this.#users.get(user) ?? { ops: 0, failures: 0 }) };
+  }
+
+  /**
+   * Records the operations in flight as failures that took until `atSec` (a stall: they never
+   * finished), once each.
+   */
+  failInFlight(message: (op: InFlightOp) => string, atSec: number): void {
+    const point = this.#pointAt(atSec);
+    for (const op of this.inFlight()) {
+      const ms = Math.max(0, atSec - op.startedAtSec) * 1000;
+      const total = this.#byOp[op.kind];
+      total.count++;
+      total.failures++;
+      total.latency.record(ms);
+      this.#live.ops++;
+      this.#live.failures++;
+      point.ops++;
+      point.failures++;
+      point.latency.record(ms);
+      const user = this.#users.get(op.user) ?? { ops: 0, failures: 0 };
+      user.ops++;
+      user.failures++;
+      this.#users.set(op.user, user);
+      if (this.errors.length < MAX_ERRORS) {
+        this.errors.push({ atSec, user: op.user, op: op.kind, message: message(op) });
+      }
+    }
+    this.#inFlight.clear();
+  }
+
+  /** The timeline point of the second `atSec` falls in (seconds count from 1). */
+  #pointAt(atSec: number): Second {
+    const second = Math.max(1, Math.ceil(atSec));
+    let point = this.#seconds.get(second);
+    if (!point) {
+      point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency: new Latency() };
+      this.#seconds.set(second, point);
+    }
+    return point;
   }
 
   /** Counters so far: for progress lines while the run goes on. */

@@ -3,7 +3,7 @@ import { connect, type Endpoint, type HyperConnection } from "../wire/connection
 import { CopyRejectedError } from "../errors.ts";
 import { nowMs } from "../time.ts";
 import type { OpContext } from "./ops/context.ts";
-import { executeOp, redirectToRead } from "./ops/execute.ts";
+import { executeOp, redirectToRead, statementOf } from "./ops/execute.ts";
 import type { OpStats } from "../stats/op_stats.ts";
 import { isInsert, isRead } from "../workload/op_table.ts";
 import type { UserSpec } from "../workload/layout.ts";
@@ -57,9 +57,18 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       if (op !== planned) stats.writesRedirected++;
       digest.add(planned);
       const started = performance.now();
+      stats.begin({
+        user: spec.id,
+        seq: planned.seq,
+        kind: op.kind,
+        table: database.tables[op.table].name,
+        rows: op.rows,
+        startedAtSec: (nowMs() - env.runStartMs) / 1000,
+        sql: statementOf(ctx, op),
+      });
       try {
         const outcome = await executeOp(ctx, op);
-        stats.recordSuccess(op.kind, performance.now() - started, outcome.rows);
+        stats.recordSuccess(spec.id, op.kind, performance.now() - started, outcome.rows);
         if (outcome.insertedRows > 0) {
           stats.recordInsert(database.index, database.tables[op.table].name, outcome.insertedRows);
         }

@@ -48,7 +48,7 @@ export class WorkerPool {
           worker.onmessage = (event: MessageEvent<FromWorker>) => {
             const message = event.data;
             const atSec = (nowMs() - base.runStartMs) / 1000;
-            if (message.type === "tick") stats.addTick(message.tally, atSec);
+            if (message.type === "tick") stats.addTick(message.tally, atSec, workerId);
             else if (message.type === "done") {
               this.#users.push(...message.users);
               resolve();

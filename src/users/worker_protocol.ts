@@ -31,7 +31,10 @@ export interface UserResult {
   class: UserSpec["class"];
   ops: number;
   failures: number;
-  sequenceDigest: string;
+  /** Digest of the planned sequence it ran; null when its worker never sent its final report. */
+  sequenceDigest: string | null;
+  /** True when its worker never sent a final report: counts are from its ticks. */
+  unfinished?: true;
 }
 
 /** Worker → main, every second: what its users did since the last tick. */

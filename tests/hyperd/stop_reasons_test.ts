@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Summary } from "../../src/results/summary.ts";
-import { hyperdEnv, spawnCli } from "../helpers/cli.ts";
+import { LiveRun } from "../helpers/live_run.ts";
 import { processExists } from "../helpers/hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
@@ -18,41 +18,6 @@ const QUICK = [
   "--log-interval=1",
   "--progress-interval=1",
 ];
-
-/** A CLI run whose stderr is read as it arrives, so a test can act mid-run. */
-class LiveRun {
-  readonly child: Deno.ChildProcess;
-  stderr = "";
-  readonly #done: Promise<void>;
-
-  constructor(args: string[]) {
-    const child = spawnCli(args, hyperdEnv());
-    this.child = child;
-    this.#done = (async () => {
-      const decoder = new TextDecoder();
-      for await (const chunk of child.stderr) this.stderr += decoder.decode(chunk);
-    })();
-  }
-
-  /** Waits until stderr matches `pattern` (or fails after `ms`). */
-  async waitFor(pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
-    const until = performance.now() + ms;
-    while (performance.now() < until) {
-      const match = this.stderr.match(pattern);
-      if (match) return match;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`stderr never matched ${pattern}:\n${this.stderr}`);
-  }
-
-  /** Exit code, once the run has ended and its output is read. */
-  async code(): Promise<number> {
-    const status = await this.child.status;
-    await this.child.stdout.cancel();
-    await this.#done;
-    return status.code;
-  }
-}
 
 async function readSummary(dir: string): Promise<Summary> {
   return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));

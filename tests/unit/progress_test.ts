@@ -20,7 +20,7 @@ function tick(ops: number, ms: number, insertedRows = 0, failures = 0): Interval
         message: "",
       });
     } else {
-      stats.recordSuccess("SimpleSelect", ms, 0);
+      stats.recordSuccess(0, "SimpleSelect", ms, 0);
     }
   }
   if (insertedRows > 0) stats.recordInsert(0, "orders", insertedRows);
@@ -126,4 +126,19 @@ Deno.test("progressLine() shows zero rates and a zero p95 for an interval withou
   stats.addTick(tick(10, 3), 1);
   const line = fields(progressLine(view(stats, { elapsedSec: 7 }), CONFIG, 2));
   assert.deepEqual(line.slice(1, 5), ["0.0 ops/s", "0 rows/s", "p95 0.0 ms", "failures 0"]);
+});
+
+Deno.test("progressLine() says how long no operation completed, and flags a saturated client", () => {
+  const stats = new RunStats();
+  const quiet = progressLine({ ...view(stats), quietSec: 12 }, CONFIG, 5);
+  assert.match(quiet, /no operation completed for 12 s/);
+  const brief = progressLine({ ...view(stats), quietSec: 2 }, CONFIG, 5);
+  assert.doesNotMatch(brief, /no operation completed/);
+  const busy = progressLine(
+    { ...view(stats), clientSaturated: true, clientCpuPercent: 93.4 },
+    CONFIG,
+    5,
+  );
+  assert.match(busy, /CLIENT SATURATED \(93% of cores\)/);
+  assert.doesNotMatch(progressLine(view(stats), CONFIG, 5), /SATURATED/);
 });

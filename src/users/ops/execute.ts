@@ -4,9 +4,10 @@ import { aggregateSql } from "./aggregate.ts";
 import { bulkInsert } from "./bulk_insert.ts";
 import { complexJoinSql } from "./complex_join.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
-import { schemaDdl } from "./schema_ddl.ts";
+import { schemaDdl, schemaDdlSql } from "./schema_ddl.ts";
 import { simpleSelectSql } from "./simple_select.ts";
-import { singleInsert } from "./single_insert.ts";
+import { insertSql, singleInsert } from "./single_insert.ts";
+import { copyInSql } from "../../wire/sql.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -23,6 +24,25 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
     case "ComplexJoin":
       return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+  }
+}
+
+/** The statement `op` sends, as a person would read it: a COPY names its row count. */
+export function statementOf(ctx: OpContext, op: PlannedOp): string {
+  const { name, shape } = ctx.tables[op.table];
+  switch (op.kind) {
+    case "BulkInsert":
+      return `${copyInSql(name, shape, ctx.copyEncoder.sqlFormat)} -- ${op.rows} rows`;
+    case "SingleInsert":
+      return insertSql(name, shape);
+    case "SchemaDdl":
+      return schemaDdlSql(op);
+    case "SimpleSelect":
+      return simpleSelectSql(op, ctx.tables);
+    case "Aggregate":
+      return aggregateSql(op, ctx.tables);
+    case "ComplexJoin":
+      return complexJoinSql(op, ctx.tables);
   }
 }
 
