@@ -283,7 +283,7 @@ export const SETTINGS = {
     env: "STRESS_START_TIMEOUT_SEC",
     flag: "start-timeout-sec",
     default: 30,
-    help: "How long to wait for hyperd to call back after it starts.",
+    help: "How long hyperd's start and the database set-up may take together, in seconds.",
   }),
   thresholds: setting({
     operator: true,
