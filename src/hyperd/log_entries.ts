@@ -1,6 +1,7 @@
 /**
  * Reading hyperd's log (`hyperd.log`, one JSON object per line): the entry envelope, resource
- * samples and the errors hyperd records for failed queries. Pure: no I/O.
+ * samples, the errors hyperd records for failed queries and the entries it writes as it dies.
+ * Pure: no I/O.
  */
 
 /** One line of hyperd's log; `v` is the payload whose shape depends on the kind `k`. */
@@ -47,6 +48,35 @@ export interface ServerError {
   kind: "user" | "system";
   /** SQLSTATE, e.g. `22012`; empty when the entry has none. */
   code: string;
+  message: string;
+}
+
+/** Entries hyperd writes as it goes down, and the warning that often comes just before. */
+export const FATAL_KINDS = [
+  "finalize-version-failed",
+  "unhandled-exception",
+  "server-termination",
+  "deadly-signal-received",
+  "memory-limit-exceeded",
+] as const;
+
+/** The kind of a FatalEntry. */
+export type FatalKind = typeof FATAL_KINDS[number];
+
+/** A fatal entry of hyperd's log, or its `memory-limit-exceeded` warning. */
+export interface FatalEntry {
+  atMs: number;
+  /** hyperd's process id: a log appended to by several runs holds several. */
+  pid: number;
+  kind: FatalKind;
+  /** False only for `memory-limit-exceeded`, which hyperd may survive. */
+  fatal: boolean;
+  /** SQLSTATE of hyperd's exception, e.g. `53S02`; empty when the entry has none. */
+  code: string;
+  /**
+   * hyperd's words: the exception's message, the termination's detail, the signal's name, or
+   * for the warning the limit and the allocation that crossed it.
+   */
   message: string;
 }
 
@@ -136,6 +166,53 @@ export function readServerError(entry: LogEntry): ServerError | null {
     code: typeof code === "string" ? code : "",
     message: typeof message === "string" ? message : "",
   };
+}
+
+/**
+ * The fatal entry (`finalize-version-failed`, `unhandled-exception`, `server-termination`,
+ * `deadly-signal-received`) or `memory-limit-exceeded` warning in `entry`; null for other kinds.
+ */
+export function readFatalEntry(entry: LogEntry): FatalEntry | null {
+  const kind = FATAL_KINDS.find((k) => k === entry.k);
+  if (!kind) return null;
+  const v = entry.v;
+  const exception = record(v.exception);
+  const code = str(exception.code);
+  let message: string;
+  switch (kind) {
+    case "finalize-version-failed":
+      message = str(exception.message) || str(v.msg);
+      break;
+    case "unhandled-exception":
+      message = str(exception.message);
+      break;
+    case "server-termination":
+      message = str(v.detail) || str(v.reason);
+      break;
+    case "deadly-signal-received":
+      message = str(v["signal-name"]);
+      break;
+    case "memory-limit-exceeded": {
+      const limit = num(v.limit);
+      const size = num(v["allocation-size"]);
+      message = `The \`${str(v["limit-name"]) || "memory"}\` limit` +
+        (limit === null ? "" : ` of ${limit} bytes`) + " was exceeded" +
+        (size === null ? "" : ` by an allocation of ${size} bytes`) + ".";
+      break;
+    }
+  }
+  return {
+    atMs: parseLogTime(entry.ts),
+    pid: entry.pid,
+    kind,
+    fatal: kind !== "memory-limit-exceeded",
+    code,
+    message,
+  };
+}
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : "";
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,10 +1,16 @@
 /**
  * Watches hyperd from the inside: tails its log, reads each resource sample, sets the shared
- * backpressure flag through the hysteresis gate, and counts errors the server logged.
+ * backpressure flag through the hysteresis gate, and counts errors and fatal entries the server
+ * logged.
  */
 import { join } from "node:path";
 import { BackpressureGate } from "./backpressure.ts";
-import { readResourceSample, readServerError, type ResourceSample } from "./log_entries.ts";
+import {
+  readFatalEntry,
+  readResourceSample,
+  readServerError,
+  type ResourceSample,
+} from "./log_entries.ts";
 import { LogTail } from "./log_tail.ts";
 
 /** hyperd's own view of the run, from its resource log. */
@@ -16,8 +22,16 @@ export interface ResourceReport {
     processCpuPercent: number | null;
   };
   backpressure: { events: number; seconds: number };
-  /** Errors hyperd logged for queries (`query-end-user-error` / `-system-error`). */
-  serverErrors: { user: number; system: number };
+  /** What hyperd logged as going wrong. */
+  serverErrors: {
+    /** Failed queries (`query-end-user-error` / `query-end-system-error`). */
+    user: number;
+    system: number;
+    /** Entries hyperd writes as it goes down (`finalize-version-failed`, `server-termination`, ...). */
+    fatal: number;
+    /** `memory-limit-exceeded` warnings: an allocation crossed a memory limit. */
+    memoryLimitExceeded: number;
+  };
   /** Resource samples read and log lines that did not parse. */
   samples: number;
   malformedLogLines: number;
@@ -52,7 +66,7 @@ export class Monitor {
   readonly #gate: BackpressureGate;
   readonly #tail: LogTail;
   readonly #timeline: ResourcePoint[] = [];
-  readonly #serverErrors = { user: 0, system: 0 };
+  readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
   #latest: ResourceSample | null = null;
   #engagedSinceSec: number | null = null;
   #started = false;
@@ -68,6 +82,8 @@ export class Monitor {
       if (sample) this.#onSample(sample);
       const error = readServerError(entry);
       if (error) this.#serverErrors[error.kind]++;
+      const fatal = readFatalEntry(entry);
+      if (fatal) this.#serverErrors[fatal.fatal ? "fatal" : "memoryLimitExceeded"]++;
     });
   }
 

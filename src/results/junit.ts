@@ -1,4 +1,5 @@
 /** JUnit XML of a run for CI test tabs: one testcase per threshold, crash and integrity check. */
+import { describeCause } from "../hyperd/crash.ts";
 import type { Summary } from "./summary.ts";
 
 /** One testcase before it is written out. */
@@ -44,8 +45,12 @@ function testCases(summary: Summary): TestCase[] {
       ? {
         type: "HyperdCrashed",
         message: `hyperd exited with code ${crash.exitCode}` +
-          `${crash.signal ? ` (${crash.signal})` : ""} at ${crash.atSec} s`,
-        body: crash.logTail.join("\n"),
+          `${crash.signal ? ` (${crash.signal})` : ""} at ${crash.atSec} s` +
+          (crash.cause ? `: ${describeCause(crash.cause)}` : ""),
+        body: [
+          ...(crash.cause ? [`${crash.cause.kind}: ${describeCause(crash.cause)}`, ""] : []),
+          ...crash.logTail,
+        ].join("\n"),
       }
       : undefined,
   });

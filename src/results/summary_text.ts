@@ -1,4 +1,5 @@
 /** The end-of-run summary a person reads on stdout, in the seed tool's words. */
+import { describeCause } from "../hyperd/crash.ts";
 import { OP_KINDS } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
@@ -49,11 +50,12 @@ export function summaryText(summary: Summary): string {
     }
   }
   if (summary.crash) {
-    const { atSec, exitCode, signal } = summary.crash;
+    const { atSec, exitCode, signal, cause } = summary.crash;
     lines.push(
       "",
       `hyperd crashed at ${formatSeconds(atSec)}: exit ${exitCode}${signal ? ` ${signal}` : ""}`,
     );
+    if (cause) lines.push(`hyperd crashed: ${describeCause(cause)}`);
   }
   return lines.join("\n");
 }

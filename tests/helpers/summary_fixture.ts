@@ -1,5 +1,6 @@
 /** A complete, realistic Summary for report tests: no server needed, same numbers every time. */
 import { resolveConfig } from "../../src/config/resolve.ts";
+import type { CrashInfo } from "../../src/hyperd/crash.ts";
 import type { LatencySummary } from "../../src/stats/latency.ts";
 import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/workload/op_table.ts";
 import type { OpTotals } from "../../src/stats/run_stats.ts";
@@ -108,7 +109,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
       },
     ],
     errorCount: 8,
-    serverErrors: { user: 6, system: 2 },
+    serverErrors: { user: 6, system: 2, fatal: 0, memoryLimitExceeded: 0 },
     crash: null,
     integrity: {
       checked: true,
@@ -119,6 +120,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     transport: { grpcReads: 0, libpqReads: 1110 },
     users,
     workers: 9,
+    client: { cpuSec: 8.8, cpuPercentOfCores: 7.3, saturated: false },
     timeline,
     resources,
     thresholds: [
@@ -148,11 +150,45 @@ export function emptySummaryFixture(): Summary {
     backpressure: { events: 0, seconds: 0 },
     errors: [],
     errorCount: 0,
-    crash: { exitCode: 139, signal: "SIGSEGV", atSec: 0.4, logTail: ["fatal: <boom>"] },
+    crash: {
+      exitCode: 139,
+      signal: "SIGSEGV",
+      atSec: 0.4,
+      cause: null,
+      logTail: ["fatal: <boom>"],
+    },
     integrity: { checked: false, skipped: "hyperd crashed", tables: [], mismatches: 0 },
     users: [],
     timeline: [],
     resources: [],
     thresholds: [],
+  });
+}
+
+/** The SIGABRT of tests/fixtures/hyperd_abort_memory_limit.jsonl as a crash report. */
+export function abortCrashFixture(): CrashInfo {
+  return {
+    exitCode: 134,
+    signal: "SIGABRT",
+    atSec: 3.764,
+    cause: {
+      kind: "finalize-version-failed",
+      code: "53S02",
+      message: "unable to write compressed datablock: Cannot allocate 2332356 bytes of memory: " +
+        "The `global memory limit` limit of 314572800 bytes was exceeded.",
+    },
+    logTail: ['{"k":"deadly-signal-received","v":{"signal-name":"SIGABRT"}}'],
+  };
+}
+
+/** A run that hyperd's SIGABRT under its memory limit ended, with the fatal entries counted. */
+export function crashedSummaryFixture(): Summary {
+  return summaryFixture({
+    stopReason: "CrashDetected",
+    stopDetail: "hyperd exited with code 134 (SIGABRT)",
+    exitCode: 4,
+    serverErrors: { user: 6, system: 2, fatal: 4, memoryLimitExceeded: 1 },
+    crash: abortCrashFixture(),
+    integrity: { checked: false, skipped: "hyperd crashed", tables: [], mismatches: 0 },
   });
 }

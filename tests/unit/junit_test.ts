@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { junitXml } from "../../src/results/junit.ts";
-import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
+import {
+  crashedSummaryFixture,
+  emptySummaryFixture,
+  summaryFixture,
+} from "../helpers/summary_fixture.ts";
 
 /** An element of a parsed XML document: name, decoded attributes and children. */
 interface XmlElement {
@@ -116,6 +120,26 @@ Deno.test("junitXml() reports a crash with its log tail and skips an unchecked i
   assert.equal(crash.children[0].text, "fatal: <boom>");
   assert.equal(integrity.children[0].name, "skipped");
   assert.equal(integrity.children[0].attributes.message, "hyperd crashed");
+});
+
+Deno.test("junitXml() gives hyperd's reason for a crash in the failure message and body", () => {
+  const summary = crashedSummaryFixture();
+  const crash = testcases(junitXml(summary)).find((c) =>
+    c.attributes.name === "hyperd did not crash"
+  )!;
+  const [failure] = crash.children;
+  assert.equal(failure.name, "failure");
+  assert.equal(failure.attributes.type, "HyperdCrashed");
+  const reason = "unable to write compressed datablock: Cannot allocate 2332356 bytes of memory: " +
+    "The `global memory limit` limit of 314572800 bytes was exceeded. (53S02)";
+  assert.equal(
+    failure.attributes.message,
+    `hyperd exited with code 134 (SIGABRT) at 3.764 s: ${reason}`,
+  );
+  assert.equal(
+    failure.text,
+    `finalize-version-failed: ${reason}\n\n${summary.crash!.logTail.join("\n")}`,
+  );
 });
 
 Deno.test("junitXml() lists the tables that lost writes", () => {

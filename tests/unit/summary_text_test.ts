@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { summaryText } from "../../src/results/summary_text.ts";
-import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
+import {
+  crashedSummaryFixture,
+  emptySummaryFixture,
+  summaryFixture,
+} from "../helpers/summary_fixture.ts";
 
 /** The text of the line that starts with `label`, after the label; fails when there is none. */
 function line(text: string, label: string): string {
@@ -76,13 +80,30 @@ Deno.test("summaryText() says when a threshold could not be measured, and omits 
 });
 
 Deno.test("summaryText() reports a hyperd crash with its time, exit code and signal", () => {
-  const crash = { exitCode: 139, signal: "SIGSEGV", atSec: 42.25, logTail: ["boom"] };
+  const crash = { exitCode: 139, signal: "SIGSEGV", atSec: 42.25, cause: null, logTail: ["boom"] };
   const text = summaryText(summaryFixture({ stopReason: "CrashDetected", crash }));
   assert.equal(line(text, "Stop reason:"), "CrashDetected");
   assert.equal(text.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139 SIGSEGV");
   const noSignal = summaryText(summaryFixture({ crash: { ...crash, signal: null } }));
   assert.equal(noSignal.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139");
   assert.ok(!summaryText(summaryFixture()).includes("crashed"));
+});
+
+Deno.test("summaryText() gives hyperd's reason for a crash in its words, with the SQLSTATE", () => {
+  const summary = crashedSummaryFixture();
+  const text = summaryText(summary);
+  assert.deepEqual(text.split("\n").slice(-2), [
+    "hyperd crashed at 3.8 s: exit 134 SIGABRT",
+    "hyperd crashed: unable to write compressed datablock: Cannot allocate 2332356 bytes of " +
+    "memory: The `global memory limit` limit of 314572800 bytes was exceeded. (53S02)",
+  ]);
+  const signalOnly = summaryText(summaryFixture({
+    crash: {
+      ...summary.crash!,
+      cause: { kind: "deadly-signal-received", code: "", message: "deadly signal SIGABRT" },
+    },
+  }));
+  assert.equal(signalOnly.split("\n").at(-1), "hyperd crashed: deadly signal SIGABRT");
 });
 
 Deno.test("summaryText() says why integrity was not checked, and counts lost tables", () => {

@@ -38,7 +38,7 @@ export function header(summary: Summary): string {
 
 /** The row of key figures: ops, failures, rows, latency, peaks, disk, errors, integrity. */
 export function keyFigures(summary: Summary): string {
-  const { totals, latencyMs, peak, disk, backpressure, integrity } = summary;
+  const { totals, latencyMs, peak, disk, backpressure, integrity, serverErrors: server } = summary;
   const ran = totals.ops > 0;
   const rate = ran ? (totals.failures / totals.ops) * 100 : null;
   const ms = (value: number) => formatNumber(ran ? value : null, 1);
@@ -90,10 +90,11 @@ export function keyFigures(summary: Summary): string {
     ),
     figure(
       "server errors",
-      formatNumber(summary.serverErrors.user + summary.serverErrors.system),
-      `hyperd logged ${formatNumber(summary.serverErrors.user)} user, ` +
-        `${formatNumber(summary.serverErrors.system)} system`,
-      summary.serverErrors.system > 0 ? "warn" : "",
+      formatNumber(server.user + server.system + server.fatal),
+      `hyperd logged ${formatNumber(server.user)} user, ${formatNumber(server.system)} system, ` +
+        `${formatNumber(server.fatal)} fatal; ` +
+        `${formatNumber(server.memoryLimitExceeded)} over the memory limit`,
+      server.fatal > 0 ? "bad" : server.system > 0 ? "warn" : "",
     ),
     figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
   ].join("") + `</section>`;
@@ -182,8 +183,13 @@ export function usersTable(summary: Summary): string {
 /** The failed operations the summary kept, with hyperd's own error counts. */
 export function errorsCard(summary: Summary): string {
   const { errors, errorCount, serverErrors } = summary;
+  const { fatal, memoryLimitExceeded } = serverErrors;
+  const dying = fatal + memoryLimitExceeded > 0
+    ? `, ${formatNumber(fatal)} fatal ${fatal === 1 ? "entry" : "entries"} and ` +
+      plural(memoryLimitExceeded, "memory-limit warning")
+    : "";
   const server = `hyperd logged ${formatNumber(serverErrors.user)} user and ` +
-    `${formatNumber(serverErrors.system)} system query errors.`;
+    `${formatNumber(serverErrors.system)} system query errors${dying}.`;
   if (errors.length === 0) {
     return card("Errors", `<p class="muted">No operation failed. ${server}</p>`, true);
   }
@@ -213,9 +219,15 @@ export function problemsCards(summary: Summary): string {
   const out: string[] = [];
   if (summary.crash) {
     const c = summary.crash;
+    const cause = c.cause
+      ? `<p>hyperd's reason: <code>${esc(c.cause.message)}</code>` +
+        (c.cause.code ? ` (SQLSTATE <code>${esc(c.cause.code)}</code>)` : "") +
+        ` <span class="muted">from its ${esc(c.cause.kind)} entry</span></p>`
+      : `<p class="muted">hyperd logged no reason (no fatal entry in its log).</p>`;
     out.push(card(
       "hyperd crashed",
-      `<p>Exit code ${c.exitCode}${c.signal ? ` (${esc(c.signal)})` : ""} at ` +
+      cause +
+        `<p>Exit code ${c.exitCode}${c.signal ? ` (${esc(c.signal)})` : ""} at ` +
         `${formatNumber(c.atSec, 1)} s. Last lines of its log:</p>` +
         `<pre>${esc(c.logTail.join("\n"))}</pre>`,
       true,
