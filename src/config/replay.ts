@@ -3,28 +3,59 @@ import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import type { DatabaseSpec, UserSpec } from "../workload/layout.ts";
 import { USER_CLASSES } from "../workload/op_table.ts";
-import type { Config } from "./settings.ts";
+import { deriveSeed } from "../workload/rng.ts";
+import { type Config, settingEntries } from "./settings.ts";
 
 /** Version of the replay file layout. */
 export const REPLAY_SCHEMA_VERSION = 1;
 
+const SEED_MAX = 2 ** 32 - 1;
+
+/** An integer in [min, max] whose every failure says what was expected. */
+function integer(min: number, max: number, what = `an integer from ${min} to ${max}`) {
+  const error = `expected ${what}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const UserSchema = z.object({
+  id: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"),
+  class: z.enum(USER_CLASSES, {
+    error: `expected one of ${USER_CLASSES.map((c) => JSON.stringify(c)).join(", ")}`,
+  }),
+  seed: z.string({ error: "expected a string" }).regex(/^\d+:user:\d+$/, {
+    error: 'expected a seed "<globalSeed>:user:<id>"',
+  }),
+  database: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"),
+}).strict();
+
+const DatabaseSchema = z.object({
+  index: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"),
+  schemaSeed: z.string({ error: "expected a string" }).regex(/^\d+:schema:\d+$/, {
+    error: 'expected a seed "<globalSeed>:schema:<index>"',
+  }),
+  // A plain name only: the file is joined to the output dir, then dropped and recreated.
+  file: z.string({ error: "expected a string" }).regex(/^db_\d+\.hyper$/, {
+    error: 'expected a plain file name "db_<index>.hyper"',
+  }),
+}).strict();
+
+const GlobalSeedSchema = integer(0, SEED_MAX);
+
 const ReplaySchema = z.object({
-  schemaVersion: z.literal(REPLAY_SCHEMA_VERSION),
-  globalSeed: z.number().int(),
-  config: z.record(z.string(), z.unknown()),
-  users: z.array(z.object({
-    id: z.number().int().min(0),
-    class: z.enum(USER_CLASSES),
-    seed: z.string(),
-    database: z.number().int().min(0),
-  })).min(1),
-  databases: z.array(z.object({
-    index: z.number().int().min(0),
-    schemaSeed: z.string(),
-    file: z.string(),
-  })).min(1),
-  stopReason: z.string().nullable(),
-});
+  schemaVersion: z.literal(REPLAY_SCHEMA_VERSION, {
+    error: `expected ${REPLAY_SCHEMA_VERSION} (the replay layout this hyperstress reads)`,
+  }),
+  globalSeed: GlobalSeedSchema,
+  // Values are checked by the settings table when the config is resolved; keys here.
+  config: z.record(z.string(), z.unknown(), { error: "expected an object of settings" }),
+  users: z.array(UserSchema, { error: "expected a list of users" }).min(1, {
+    error: "expected at least one user",
+  }),
+  databases: z.array(DatabaseSchema, { error: "expected a list of databases" }).min(1, {
+    error: "expected at least one database",
+  }),
+  stopReason: z.string({ error: "expected a stop reason or null" }).nullable(),
+}).strict();
 
 /** A replay file's content. */
 export type Replay = z.infer<typeof ReplaySchema>;
@@ -65,20 +96,160 @@ export async function readReplay(path: string, origin = "STRESS_REPLAY_FILE"): P
   } catch {
     throw new ConfigError(`${origin}: expected JSON in ${path}, got text that does not parse`);
   }
-  const result = ReplaySchema.safeParse(parsed);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) =>
-      `${i.path.join(".") || "(root)"}: ${i.message}`
+  return parseReplay(parsed, path, origin);
+}
+
+/**
+ * Validates a replay file's parsed JSON: its shape, then that its seeds, ids, indices and file
+ * names are the ones its global seed derives. Throws one ConfigError listing every problem.
+ */
+export function parseReplay(value: unknown, path: string, origin: string): Replay {
+  const result = ReplaySchema.safeParse(value);
+  const problems = result.success ? [] : result.error.issues.map((i) => issueText(i, value));
+  problems.push(...consistencyProblems(value));
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `${origin}: ${path} is not a valid replay file; fix or regenerate it:\n  ${
+        problems.join("\n  ")
+      }`,
     );
-    throw new ConfigError(`${origin}: ${path} is not a replay file: ${problems.join("; ")}`);
   }
-  const replay = result.data;
-  for (const user of replay.users) {
-    if (!replay.databases.some((d) => d.index === user.database)) {
-      throw new ConfigError(
-        `${origin}: user ${user.id} names database ${user.database}, which ${path} does not list`,
+  return result.data!;
+}
+
+/** One zod issue as `path: expected ..., got ...`, with the value found in the file. */
+function issueText(issue: z.core.$ZodIssue, root: unknown): string {
+  const where = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(", ");
+    return `${where}: expected only the keys a replay file has, got unknown ${keys}`;
+  }
+  const found = valueAt(root, issue.path);
+  return `${where}: ${issue.message}, got ${found === undefined ? "none" : show(found)}`;
+}
+
+/**
+ * Checks across fields, over every part that is valid on its own, so a file with several
+ * problems gets them all at once.
+ */
+function consistencyProblems(value: unknown): string[] {
+  if (!isObject(value)) return [];
+  const seed = GlobalSeedSchema.safeParse(value.globalSeed);
+  const globalSeed = seed.success ? seed.data : undefined;
+  const config = isObject(value.config) ? value.config : undefined;
+  const userList = Array.isArray(value.users) ? value.users : [];
+  const databaseList = Array.isArray(value.databases) ? value.databases : [];
+  const users = validItems(userList, UserSchema);
+  const databases = validItems(databaseList, DatabaseSchema);
+  const problems: string[] = [];
+
+  if (config) {
+    const keys = new Set<string>(settingEntries().map(([key]) => key));
+    for (const key of Object.keys(config)) {
+      if (!keys.has(key)) problems.push(`config.${key}: expected a setting name, got unknown key`);
+    }
+    if (globalSeed !== undefined && config.seed !== globalSeed) {
+      const found = config.seed === undefined ? "none" : show(config.seed);
+      problems.push(`config.seed: expected ${globalSeed} (the globalSeed), got ${found}`);
+    }
+  }
+
+  const indices = new Set<number>();
+  for (const [i, db] of databases) {
+    if (db.index >= databaseList.length || indices.has(db.index)) {
+      problems.push(
+        `databases.${i}.index: expected each of 0..${
+          databaseList.length - 1
+        } once, got ${db.index}`,
+      );
+    }
+    indices.add(db.index);
+    if (db.file !== `db_${db.index}.hyper`) {
+      problems.push(
+        `databases.${i}.file: expected "db_${db.index}.hyper" (from its index), got ${
+          show(db.file)
+        }`,
+      );
+    }
+    const expected = globalSeed === undefined
+      ? db.schemaSeed
+      : deriveSeed(globalSeed, "schema", db.index);
+    if (db.schemaSeed !== expected) {
+      problems.push(
+        `databases.${i}.schemaSeed: expected "${expected}" (globalSeed:schema:index), got ${
+          show(db.schemaSeed)
+        }`,
       );
     }
   }
-  return replay;
+
+  const ids = new Set<number>();
+  // A user's database is checked only against a list that is valid throughout.
+  const listed = databases.length === databaseList.length ? indices : undefined;
+  for (const [i, user] of users) {
+    if (user.id >= userList.length || ids.has(user.id)) {
+      problems.push(
+        `users.${i}.id: expected each of 0..${userList.length - 1} once, got ${user.id}`,
+      );
+    }
+    ids.add(user.id);
+    const expected = globalSeed === undefined ? user.seed : deriveSeed(globalSeed, "user", user.id);
+    if (user.seed !== expected) {
+      problems.push(
+        `users.${i}.seed: expected "${expected}" (globalSeed:user:id), got ${show(user.seed)}`,
+      );
+    }
+    if (listed && !listed.has(user.database)) {
+      problems.push(
+        `users.${i}.database: expected the index of a listed database (0..${
+          databaseList.length - 1
+        }), got ${user.database}`,
+      );
+    }
+  }
+
+  // The config's counts describe the lists; a file where they disagree was edited by hand.
+  if (config && typeof config.databases === "number" && config.databases !== databaseList.length) {
+    problems.push(
+      `config.databases: expected ${databaseList.length} (the databases listed), got ${config.databases}`,
+    );
+  }
+  if (config && users.length === userList.length) {
+    for (const userClass of USER_CLASSES) {
+      const key = `${userClass}Users`;
+      const count = users.filter(([, u]) => u.class === userClass).length;
+      if (typeof config[key] === "number" && config[key] !== count) {
+        problems.push(
+          `config.${key}: expected ${count} (the ${userClass} users listed), got ${config[key]}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The items of `list` that `schema` accepts, with their positions. */
+function validItems<T>(list: unknown[], schema: z.ZodType<T>): [number, T][] {
+  return list.flatMap((item, i): [number, T][] => {
+    const parsed = schema.safeParse(item);
+    return parsed.success ? [[i, parsed.data]] : [];
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let at = root;
+  for (const key of path) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

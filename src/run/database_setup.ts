@@ -1,5 +1,4 @@
 /** Creates the run's .hyper files fresh, with their base tables seeded with SEED_ROWS rows each. */
-import { join } from "node:path";
 import { connect, createDatabase, type Endpoint } from "../wire/connection.ts";
 import { copyIn } from "../wire/copy.ts";
 import { copyInSql, createTableSql, quoteIdent } from "../wire/sql.ts";
@@ -8,6 +7,7 @@ import { HyperBinaryEncoder } from "../encode/hyper_binary.ts";
 import { type DatabaseSpec, databaseTables, SEED_ROWS } from "../workload/layout.ts";
 import { deriveSeed, Rng } from "../workload/rng.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
+import { pathInside } from "./output_dir.ts";
 
 /** Drops and recreates each database, creates its tables and seeds them. */
 export async function setUpDatabases(
@@ -18,7 +18,8 @@ export async function setUpDatabases(
   const encoder = new HyperBinaryEncoder();
   const databases: WorkerDatabase[] = [];
   for (const spec of specs) {
-    const path = join(outputDir, spec.file);
+    // Checked again here: the path is dropped and recreated, and may come from a replay file.
+    const path = pathInside(outputDir, spec.file);
     const admin = connect(endpoint);
     try {
       await admin.sql.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(path)}`);

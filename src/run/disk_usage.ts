@@ -1,12 +1,19 @@
-/** Size of the run's databases on disk: every `db_*` file in the output dir, sidecars included. */
+/**
+ * Size of the run's databases on disk. hyperd keeps a database in its one `.hyper` file (no
+ * sidecar files, even after a SIGKILL), and a run starts with the previous run's databases
+ * removed and the dir locked (see output_dir.ts), so the `db_<N>.hyper` files are this run's.
+ */
+import { join } from "node:path";
 
-/** Bytes used by the run's database files in `outputDir`. */
+const DATABASE_FILE = /^db_\d+\.hyper$/;
+
+/** Bytes used by the run's database files (`db_<N>.hyper`) in `outputDir`. */
 export async function databaseBytes(outputDir: string): Promise<number> {
   let total = 0;
   for await (const entry of Deno.readDir(outputDir)) {
-    if (!entry.isFile || !entry.name.startsWith("db_")) continue;
+    if (!entry.isFile || !DATABASE_FILE.test(entry.name)) continue;
     try {
-      total += (await Deno.stat(`${outputDir}/${entry.name}`)).size;
+      total += (await Deno.stat(join(outputDir, entry.name))).size;
     } catch { /* removed meanwhile */ }
   }
   return total;
