@@ -9,7 +9,7 @@ import { EXIT } from "../exit_codes.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
-import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../results/space_reserve.ts";
+import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
 import { buildSummary } from "../results/summary.ts";
 import { summaryText } from "../results/summary_text.ts";
 import { stress } from "../run/stress.ts";

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../errors.ts";
+import { RESERVE_FILE } from "./space_reserve.ts";
 
 /** The lock file a run holds in its output dir; it contains the run's pid. */
 export const LOCK_FILE = ".hyperstress.lock";
@@ -139,10 +140,10 @@ const LOG_FILE = /^hyperd(_.+)?\.log$/;
 
 /**
  * Whether `name`, in an output dir, is a file a run of hyperstress makes: its databases, its
- * artifacts and their temp files (`<name>.tmp-<uuid>`, left by a killed run).
+ * artifacts and their temp files (`<name>.tmp-<uuid>`), and a space reserve a killed run left.
  */
 export function isRunFile(name: string): boolean {
-  return /^db_\d+\.hyper$/.test(name) ||
+  return /^db_\d+\.hyper$/.test(name) || name === RESERVE_FILE ||
     /^(summary\.json|replay\.json|report\.html|schedule\.jsonl.*)$/.test(name) ||
     /\.tmp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name);
 }

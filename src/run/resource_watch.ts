@@ -62,21 +62,15 @@ export class ResourceWatch {
     this.#watchdog = new StallWatchdog(options.stallSec);
   }
 
-  /** Bytes the run's databases used at the last look. */
-  get diskBytes(): number {
-    return this.#diskBytes;
-  }
-
   /** Starts looking once a second; the clock must have started. */
   start(): void {
     this.#timer ??= setInterval(() => this.#look(), WATCH_MS);
   }
 
-  /** Stops looking and measures the disk and the client's CPU a last time. */
-  async stop(): Promise<void> {
+  /** Stops looking and reads the client's CPU a last time. */
+  stop(): void {
     clearInterval(this.#timer);
     this.#options.clientCpu.sample(this.#options.clock.elapsedSec(), processCpuSec());
-    this.#diskBytes = await databaseBytes(this.#options.outputDir).catch(() => this.#diskBytes);
   }
 
   async #look(): Promise<void> {

@@ -18,6 +18,7 @@ import { WorkerPool } from "../users/worker_pool.ts";
 import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { setUpDatabases } from "./database_setup.ts";
+import { databaseBytes } from "./disk_usage.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
 import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
 import { type LiveView, ResourceWatch } from "./resource_watch.ts";
@@ -240,19 +241,18 @@ async function runUsers(
     } else {
       allReported = await pool.finish(run.crash ? CRASH_GRACE_MS : STOP_GRACE_MS);
     }
-    await watch.stop();
+    watch.stop();
     await monitor.close();
     return await gatherOutcome(run, {
       durationSec,
       hyperd,
       databases,
-      watch,
       pool,
       allReported,
     });
   } finally {
     clearTimeout(duration);
-    await watch.stop();
+    watch.stop();
     pool?.terminate();
     await monitor.close();
     await hyperd.stop();
@@ -290,7 +290,6 @@ interface Finished {
   durationSec: number;
   hyperd?: Hyperd;
   databases?: WorkerDatabase[];
-  watch?: ResourceWatch;
   pool?: WorkerPool;
   allReported?: boolean;
 }
@@ -300,7 +299,12 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
   const { options, control, stats } = run;
   const { hyperd, pool } = finished;
   const integrity = await checkOrSkipIntegrity(run, finished);
+  // hyperd folds its transient files into the databases as it stops: measure them after that.
+  await hyperd?.stop();
+  const diskBytes = await databaseBytes(options.outputDir).catch(() => 0);
+  // A worker that fails after another stop (hyperd gone) is a consequence, not our fault.
   const failures = pool?.failures ?? [];
+  const ourFault = control.reason === "WorkerFailed";
   const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
   const totals = stats.byOp();
   return {
@@ -315,7 +319,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     byOp: totals.byOp,
     latencyMs: totals.latencyMs,
     resources: run.monitor.report(),
-    diskBytes: finished.watch?.diskBytes ?? 0,
+    diskBytes,
     writesRedirected: stats.writesRedirected,
     errors: stats.errors,
     crash: run.crash && hyperd
@@ -336,7 +340,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     workers: pool?.size ?? 0,
     timeline: stats.timeline(),
     client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: failures.length === 0
+    internalExitCode: !ourFault
       ? null
       : failures.some((f) => f.permission)
       ? EXIT.usage

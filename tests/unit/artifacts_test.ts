@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildReplay } from "../../src/config/replay.ts";
 import { failureText, writeArtifacts, writeJson, writeText } from "../../src/results/artifacts.ts";
-import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../../src/results/space_reserve.ts";
+import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../../src/run/space_reserve.ts";
 import { runLayout } from "../../src/config/run_layout.ts";
 import { summaryFixture } from "../helpers/summary_fixture.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";

@@ -78,6 +78,7 @@ Deno.test("isRunFile() knows the names a run makes and nothing else", () => {
       "schedule.jsonl",
       "schedule.jsonl.gz",
       "replay.json.tmp-0f8fad5b-d9cb-469f-a165-70867728950e",
+      ".hyperstress-reserve",
     ]
   ) assert.ok(isRunFile(name), name);
   for (
