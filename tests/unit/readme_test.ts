@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { SETTINGS } from "../../src/config/settings.ts";
+import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+
+const README = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
+
+/** The cells of the README table row that starts with `first`, or undefined. */
+function row(first: string): string[] | undefined {
+  const line = README.split("\n").find((l) => l.startsWith(`| ${first} `));
+  return line?.split("|").slice(1, -1).map((cell) => cell.trim());
+}
+
+Deno.test("the README's configuration table lists every setting with its flag, default and help", () => {
+  for (const s of Object.values(SETTINGS)) {
+    const cells = row(`\`${s.env}\``);
+    assert.ok(cells, `README has no row for ${s.env}`);
+    assert.equal(cells[1], `\`--${s.flag}\``, s.env);
+    const fallback = "default" in s && s.default !== undefined
+      ? typeof s.default === "function" ? "random" : `\`${String(s.default)}\``
+      : "—";
+    if (!Array.isArray(s.default)) assert.equal(cells[2], fallback, s.env);
+    assert.equal(cells[3], s.help, s.env);
+  }
+});
+
+Deno.test("the README's exit code table lists every exit code with its meaning", () => {
+  for (const [code, meaning] of EXIT_MEANINGS) {
+    assert.deepEqual(row(String(code)), [String(code), meaning]);
+  }
+});
