@@ -26,6 +26,7 @@ export function summaryText(summary: Summary): string {
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `${formatSeconds(summary.backpressure.seconds)}`,
     `Integrity:    ${integrityLine(summary)}`,
+    `Client CPU:   ${clientLine(summary.client)}`,
     "",
     textTable(
       ["operation", "count", "failures", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms"],
@@ -58,6 +59,14 @@ export function summaryText(summary: Summary): string {
     if (cause) lines.push(`hyperd crashed: ${describeCause(cause)}`);
   }
   return lines.join("\n");
+}
+
+function clientLine(client: Summary["client"]): string {
+  const share = `${formatSeconds(client.cpuSec)} (${
+    withUnit(formatFixed(client.cpuPercentOfCores, 1), "%")
+  } of the cores)`;
+  // Above 85% of the cores for 5 s: the figures may describe hyperstress, not hyperd.
+  return client.saturated ? `${share}, SATURATED: hyperstress may have been the bottleneck` : share;
 }
 
 function integrityLine(summary: Summary): string {

@@ -90,3 +90,22 @@ Deno.test("ticks() steps by 1, 2 or 5 times a power of ten, ending at or within 
   assert.deepEqual(ticks(0.3, 3), [0, 0.1, 0.2, 0.3]);
   assert.deepEqual(ticks(0, 4), [0, 0.5, 1]);
 });
+
+Deno.test("reportHtml() shows hyperstress's own CPU, and warns when the client was saturated", () => {
+  assert.match(reportHtml(summaryFixture()), /hyperstress CPU[\s\S]*?8\.8 s/);
+  assert.doesNotMatch(reportHtml(summaryFixture()), /SATURATED/);
+  const busy = summaryFixture({
+    client: { cpuSec: 110, cpuPercentOfCores: 91.8, saturated: true },
+  });
+  assert.match(reportHtml(busy), /91\.8%[^<]*SATURATED/);
+});
+
+Deno.test("reportHtml() counts users whose worker never sent its final report", () => {
+  const summary = summaryFixture();
+  summary.users[0] = { ...summary.users[0], sequenceDigest: null, unfinished: true };
+  assert.match(reportHtml(summary), /<th[^>]*>unfinished<\/th>/);
+  // User 0 is an inserter: that row counts one unfinished user, the others none.
+  const rows = reportHtml(summary).match(/<tr><td[^>]*>(inserter|query|mixed)<\/td>.*?<\/tr>/g)!;
+  const lastCell = (row: string) => /<td[^>]*>([^<]*)<\/td><\/tr>$/.exec(row)![1];
+  assert.deepEqual(rows.map(lastCell), ["1", "0", "0"]);
+});

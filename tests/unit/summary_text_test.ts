@@ -142,3 +142,12 @@ Deno.test("summaryText() prints dashes, not zeros or NaN, for what an empty run 
   assert.equal(line(text, "Backpressure:"), "0 times, 0.0 s");
   assert.doesNotMatch(text, /NaN|undefined|null|Infinity/);
 });
+
+Deno.test("summaryText() gives hyperstress's own CPU and says when the client was saturated", () => {
+  const calm = summaryText(summaryFixture());
+  assert.match(calm, /^Client CPU: +8\.8 s \(7\.3% of the cores\)$/m);
+  const busy = summaryText(
+    summaryFixture({ client: { cpuSec: 110.2, cpuPercentOfCores: 91.8, saturated: true } }),
+  );
+  assert.match(busy, /^Client CPU: +110\.2 s \(91\.8% of the cores\), SATURATED: /m);
+});

@@ -36,7 +36,22 @@ export function header(summary: Summary): string {
     `</dl></header>`;
 }
 
-/** The row of key figures: ops, failures, rows, latency, peaks, disk, errors, integrity. */
+/** hyperstress's own CPU; a saturated client means the figures may describe the tool, not hyperd. */
+function clientFigure(client: Summary["client"] | undefined): string {
+  // Summaries written before the client was measured have none.
+  if (!client) return figure("hyperstress CPU", "–", "not measured");
+  return figure(
+    "hyperstress CPU",
+    `${formatNumber(client.cpuSec, 1)} s`,
+    client.saturated
+      ? `${withUnit(formatNumber(client.cpuPercentOfCores, 1), "%")} of the cores; SATURATED: ` +
+        "the figures may describe the load generator, not hyperd"
+      : `${withUnit(formatNumber(client.cpuPercentOfCores, 1), "%")} of the cores`,
+    client.saturated ? "warn" : "",
+  );
+}
+
+/** The row of key figures: ops, failures, rows, latency, peaks, disk, errors, integrity, client. */
 export function keyFigures(summary: Summary): string {
   const { totals, latencyMs, peak, disk, backpressure, integrity, serverErrors: server } = summary;
   const ran = totals.ops > 0;
@@ -97,6 +112,7 @@ export function keyFigures(summary: Summary): string {
       server.fatal > 0 ? "bad" : server.system > 0 ? "warn" : "",
     ),
     figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
+    clientFigure(summary.client),
   ].join("") + `</section>`;
 }
 
@@ -174,10 +190,13 @@ export function usersTable(summary: Summary): string {
       formatNumber(ops),
       formatNumber(failures),
       users.length > 0 ? formatNumber(ops / users.length, 1) : DASH,
+      // A user whose worker never sent its final report (a stall): counts from its ticks.
+      formatNumber(users.filter((u) => u.unfinished).length),
     ];
   });
-  const numeric = [false, true, true, true, true];
-  return htmlTable(["class", "users", "ops", "failures", "ops / user"], rows, numeric);
+  const numeric = [false, true, true, true, true, true];
+  const head = ["class", "users", "ops", "failures", "ops / user", "unfinished"];
+  return htmlTable(head, rows, numeric);
 }
 
 /** The failed operations the summary kept, with hyperd's own error counts. */
