@@ -62,6 +62,10 @@ export function resolveConfig(
     }
     // A list item with its own reason (a threshold): name the item and say why.
     for (const issue of custom) {
+      if (issue.path.length === 0) {
+        problems.push(`${source?.origin}: ${issue.message}, got ${show(source)}`);
+        continue;
+      }
       const item = (source?.value as unknown[])[issue.path[0] as number];
       problems.push(`${source?.origin} ${JSON.stringify(item)}: ${issue.message}`);
     }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { PRESET_NAMES } from "./presets.ts";
 import { parseThreshold } from "./thresholds.ts";
+import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 
 /** How a raw string from a flag or env variable becomes a value. */
 export type Kind = "int" | "number" | "string" | "list";
@@ -194,6 +195,18 @@ export const SETTINGS = {
     flag: "query-complexity-max",
     default: 3,
     help: "Highest join complexity: 1 two tables, 2 plus grouping, 3 three tables and a window.",
+  }),
+  opKinds: setting({
+    schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {
+      message: "expected at least one insert (BulkInsert, SingleInsert) and one read " +
+        "(SimpleSelect, Aggregate, ComplexJoin)",
+    }),
+    kind: "list",
+    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
+    env: "STRESS_OPS",
+    flag: "ops",
+    default: [...OP_KINDS],
+    help: "Operation kinds users roll (the others' probabilities go to zero, the rest rescale).",
   }),
   preset: setting({
     operator: true,

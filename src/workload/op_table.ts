@@ -55,13 +55,31 @@ export function isRead(kind: OpKind): boolean {
   return kind === "SimpleSelect" || kind === "Aggregate" || kind === "ComplexJoin";
 }
 
-/** Picks the operation that a uniform draw `u` in [0, 1) lands on for `userClass`. */
-export function rollOp(userClass: UserClass, u: number): OpKind {
+/**
+ * Picks the operation that a uniform draw `u` in [0, 1) lands on for `userClass`. With `enabled`
+ * (a subset of the kinds, as a swarm run draws), the other kinds' probabilities go to zero and
+ * the rest are renormalised; all kinds enabled is exactly the full table.
+ */
+export function rollOp(
+  userClass: UserClass,
+  u: number,
+  enabled: readonly OpKind[] = OP_KINDS,
+): OpKind {
   const table = OP_PROBABILITIES[userClass];
+  const kinds: readonly OpKind[] = enabled.length === OP_KINDS.length
+    ? OP_KINDS
+    : OP_KINDS.filter((k) => enabled.includes(k));
+  // Scaling the draw, not the table, keeps the full table's cut points to the last bit.
+  const target = kinds === OP_KINDS ? u : u * kinds.reduce((sum: number, k) => sum + table[k], 0);
   let cumulative = 0;
-  for (const kind of OP_KINDS) {
+  for (const kind of kinds) {
     cumulative += table[kind];
-    if (u < cumulative) return kind;
+    if (target < cumulative) return kind;
   }
-  return OP_KINDS[OP_KINDS.length - 1];
+  return kinds[kinds.length - 1];
+}
+
+/** True when `kinds` holds at least one insert and one read: a workload that can be checked. */
+export function isCheckableMix(kinds: readonly OpKind[]): boolean {
+  return kinds.some(isInsert) && kinds.some(isRead);
 }

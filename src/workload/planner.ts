@@ -14,6 +14,8 @@ export interface PlanSettings {
   thinkMinMs: number;
   thinkMaxMs: number;
   queryComplexityMax: number;
+  /** The operation kinds users roll; the others' probabilities go to zero. */
+  opKinds: readonly OpKind[];
 }
 
 /** What a schema change does to the user's own scratch table. */
@@ -72,7 +74,7 @@ export class UserPlanner {
     const rng = this.#rng;
     const s = this.#settings;
     const tableCount = this.#tables.length;
-    const kind = rollOp(this.#user.class, rng.next());
+    const kind = rollOp(this.#user.class, rng.next(), s.opKinds);
     const table = rng.int(0, tableCount - 1);
     const joinTables = [
       (table + rng.int(1, tableCount - 1)) % tableCount,

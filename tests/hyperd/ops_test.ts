@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { OP_KINDS } from "../../src/workload/op_table.ts";
 import { connect } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -14,6 +15,7 @@ const settings = {
   thinkMinMs: 0,
   thinkMaxMs: 0,
   queryComplexityMax: 3,
+  opKinds: OP_KINDS,
 };
 
 Deno.test("every operation kind and variant runs without error on a seeded database", async () => {

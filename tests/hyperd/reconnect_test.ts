@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { OP_KINDS } from "../../src/workload/op_table.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -78,6 +79,7 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
       thinkMinMs: 5,
       thinkMaxMs: 10,
       queryComplexityMax: 2,
+      opKinds: OP_KINDS,
     };
     try {
       const user = runUser({ id: 0, class: "mixed", seed: "relay", database: 0 }, {

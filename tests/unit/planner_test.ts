@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { databaseSpecs, databaseTables, userSpecs } from "../../src/workload/layout.ts";
-import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
+import { OP_KINDS, OP_PROBABILITIES, rollOp, USER_CLASSES } from "../../src/workload/op_table.ts";
 import { planOps, SequenceDigest, UserPlanner } from "../../src/workload/planner.ts";
 
 const settings = {
@@ -9,6 +9,7 @@ const settings = {
   thinkMinMs: 10,
   thinkMaxMs: 200,
   queryComplexityMax: 3,
+  opKinds: OP_KINDS,
 };
 const tables = databaseTables("planner-test");
 
@@ -50,7 +51,14 @@ Deno.test("UserPlanner gives the same sequence for the same seed and another for
 });
 
 Deno.test("UserPlanner draws parameters within the settings", () => {
-  const narrow = { batchMin: 5, batchMax: 7, thinkMinMs: 1, thinkMaxMs: 2, queryComplexityMax: 2 };
+  const narrow = {
+    batchMin: 5,
+    batchMax: 7,
+    thinkMinMs: 1,
+    thinkMaxMs: 2,
+    queryComplexityMax: 2,
+    opKinds: OP_KINDS,
+  };
   const ops = planOps(
     { id: 0, class: "inserter", seed: "bounds", database: 0 },
     tables,
@@ -103,4 +111,17 @@ Deno.test("SequenceDigest of a prefix equals the digest of the same operations p
   const again = new SequenceDigest();
   for (const op of planOps(user, tables, settings, 37)) again.add(op);
   assert.equal(digest.hex(), again.hex());
+});
+
+Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled kinds when given", () => {
+  for (let i = 0; i < 1000; i++) {
+    const u = i / 1000;
+    assert.equal(rollOp("mixed", u, OP_KINDS), rollOp("mixed", u));
+  }
+  const enabled = ["BulkInsert", "SimpleSelect"] as const;
+  const counts = { BulkInsert: 0, SimpleSelect: 0 } as Record<string, number>;
+  for (let i = 0; i < 10_000; i++) counts[rollOp("mixed", i / 10_000, enabled)]++;
+  assert.deepEqual(Object.keys(counts).sort(), ["BulkInsert", "SimpleSelect"]);
+  // mixed: BulkInsert 0.35, SimpleSelect 0.20, renormalised to 0.636 and 0.364.
+  assert.ok(Math.abs(counts.BulkInsert / 10_000 - 0.35 / 0.55) < 0.01, String(counts.BulkInsert));
 });
