@@ -24,7 +24,9 @@ export function parseCommandLine(args: string[]): ParsedArgs {
     ...COMMAND_FLAGS,
   };
   for (const [, s] of settingEntries()) {
-    options[s.flag] = { type: "string", ...(s.kind === "list" ? { multiple: true } : {}) };
+    options[s.flag] = s.kind === "bool"
+      ? { type: "boolean" }
+      : { type: "string", ...(s.kind === "list" ? { multiple: true } : {}) };
   }
   let parsed;
   try {
@@ -38,6 +40,7 @@ export function parseCommandLine(args: string[]): ParsedArgs {
   for (const [key, s] of settingEntries()) {
     const value = parsed.values[s.flag];
     if (typeof value === "string") flags[key] = value;
+    if (typeof value === "boolean") flags[key] = String(value);
     // A repeatable flag: each use is one item, as a comma would separate them.
     if (Array.isArray(value)) flags[key] = value.join(",");
   }

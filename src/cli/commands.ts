@@ -1,13 +1,10 @@
 /** The commands by name: `stress`, `plan`, `report` and `hyperd`. */
-import { limitWarnings } from "../config/limit_warnings.ts";
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../exit_codes.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
-import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
-import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
 import { buildPlan } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
 import { stressCommand } from "./stress_command.ts";
@@ -35,29 +32,7 @@ export async function runCommand(
     await findHyperd(config, env);
     return EXIT.ok;
   }
-  // Locked before anything is written, and held until the run's files are all written.
-  const outputDir = await prepareOutputDir(config.outputDir);
-  try {
-    const removed = await removePreviousRun(outputDir.path);
-    if (removed.length > 0) {
-      console.error(
-        `hyperstress: replacing the previous run in ${outputDir.path} (removed ${
-          removed.join(", ")
-        })`,
-      );
-    }
-    const warnings = limitWarnings({
-      ...config,
-      outputDir: outputDir.path,
-      totalMemoryBytes: totalMemoryBytes(),
-      freeDiskBytes: await freeDiskBytes(outputDir.path),
-    });
-    for (const warning of warnings) console.error(`hyperstress: warning: ${warning}`);
-    const binary = await findHyperd(config, env);
-    return await stressCommand(config, layout, binary, outputDir.path);
-  } finally {
-    await outputDir.release();
-  }
+  return await stressCommand(config, layout, await findHyperd(config, env));
 }
 
 /** Finds (or installs) hyperd and says which one the run uses. */

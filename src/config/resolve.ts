@@ -83,6 +83,12 @@ function fromString(kind: Kind, raw: string): unknown {
   if (kind === "number") {
     return text !== "" && Number.isFinite(Number(text)) ? Number(text) : raw;
   }
+  if (kind === "bool") {
+    const word = text.toLowerCase();
+    if (["true", "1", "yes", "on"].includes(word)) return true;
+    if (["false", "0", "no", "off"].includes(word)) return false;
+    return raw;
+  }
   if (kind === "list") {
     return text === "" ? [] : text.split(",").map((part) => part.trim());
   }

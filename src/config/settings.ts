@@ -8,7 +8,7 @@ import { parseThreshold } from "./thresholds.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 
 /** How a raw string from a flag or env variable becomes a value. */
-export type Kind = "int" | "number" | "string" | "list";
+export type Kind = "int" | "number" | "string" | "list" | "bool";
 
 /** One setting: everything about it in one place. */
 export interface Setting<T extends z.ZodType = z.ZodType> {
@@ -65,6 +65,11 @@ function choice<const T extends readonly [string, ...string[]]>(values: T) {
 /** The same setting, but it may be left unset. */
 function optional<T extends z.ZodType, R extends { schema: T }>(s: R) {
   return { ...s, schema: s.schema.optional() };
+}
+
+/** An on/off switch: a bare flag, or true/false (1/0) in its env variable. */
+function toggle() {
+  return { schema: z.boolean(), kind: "bool" as const, expects: "true or false (1 or 0)" };
 }
 
 /** Optional free text, such as a path. */
@@ -297,6 +302,60 @@ export const SETTINGS = {
     flag: "start-timeout-sec",
     default: 30,
     help: "How long hyperd's start and the database set-up may take together, in seconds.",
+  }),
+  runs: setting({
+    operator: true,
+    ...integer(1, 100_000),
+    env: "STRESS_SWEEP_RUNS",
+    flag: "runs",
+    default: 10,
+    help: "sweep: how many runs, each with its own hyperd and seed.",
+  }),
+  parallel: setting({
+    operator: true,
+    ...integer(1, 64),
+    env: "STRESS_SWEEP_PARALLEL",
+    flag: "parallel",
+    default: 1,
+    help: "sweep: runs at the same time (each starts a hyperd of its own).",
+  }),
+  seeds: setting({
+    operator: true,
+    schema: z.array(z.coerce.number().int().min(0).max(2 ** 32 - 1)),
+    kind: "list",
+    expects: "comma-separated integers from 0 to 4294967295",
+    env: "STRESS_SWEEP_SEEDS",
+    flag: "seeds",
+    default: [],
+    help: "sweep: run these seeds (default: --runs seeds derived from --seed).",
+  }),
+  swarm: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_SWEEP_SWARM",
+    flag: "swarm",
+    default: false,
+    help: "sweep: each run draws its own op kinds, users, batch and think ranges from its seed.",
+  }),
+  shard: setting({
+    operator: true,
+    schema: z.string().regex(/^\d+\/\d+$/).refine((s) => {
+      const [i, n] = s.split("/").map(Number);
+      return n >= 1 && i < n;
+    }, { message: 'expected a shard "i/n" with 0 <= i < n, e.g. "0/4"' }).optional(),
+    kind: "string",
+    expects: 'a shard "i/n" with 0 <= i < n, e.g. "0/4"',
+    env: "STRESS_SWEEP_SHARD",
+    flag: "shard",
+    help: "sweep: run only shard i of n (run k belongs to shard k mod n).",
+  }),
+  collect: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_SWEEP_COLLECT",
+    flag: "collect",
+    default: false,
+    help: "sweep: merge the sweep.json of the shard dirs named after `sweep` instead of running.",
   }),
   thresholds: setting({
     operator: true,

@@ -1,0 +1,117 @@
+/**
+ * One stress run in one output dir, from lock to artifacts: the dir locked and cleared of an
+ * earlier run, limits cross-checked, replay.json and the space reserve written first, the run,
+ * then the summary shown before any file is written. `stress` runs one; `sweep` runs many.
+ */
+import { join } from "node:path";
+import { limitWarnings } from "../config/limit_warnings.ts";
+import { changedSettings } from "../config/resolve.ts";
+import { buildReplay } from "../config/replay.ts";
+import type { RunLayout } from "../config/run_layout.ts";
+import type { Config } from "../config/settings.ts";
+import { ConfigError } from "../errors.ts";
+import type { HyperdBinary } from "../hyperd/locate.ts";
+import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
+import { buildSummary, type Summary } from "../results/summary.ts";
+import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
+import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
+import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
+import { type LiveView, stress } from "../run/stress.ts";
+
+/** What one run needs. */
+export interface RunInDirOptions {
+  config: Config;
+  layout: RunLayout;
+  binary: HyperdBinary;
+  /** The output dir; a new temp dir when undefined. */
+  dir: string | undefined;
+  /** Aborting stops the run as Interrupted. */
+  signal: AbortSignal;
+  /** One line for the person watching (stderr for `stress`). */
+  say: (line: string) => void;
+  /** Called about once a second while users run. */
+  onSecond?: (view: LiveView) => void;
+  /** Called with the summary before any artifact is written, so it survives a full disk. */
+  onSummary?: (summary: Summary) => void;
+}
+
+/** A finished run: its summary and where its files are. */
+export interface RunInDir {
+  summary: Summary;
+  outputDir: string;
+}
+
+/** Runs the stress test in its own locked output dir and writes its artifacts. */
+export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
+  const { config, layout, say } = options;
+  // Locked before anything is written, and held until the run's files are all written.
+  const outputDir = await prepareOutputDir(options.dir);
+  const dir = outputDir.path;
+  try {
+    say(`output dir ${dir}`);
+    say(`seed ${layout.globalSeed} (replay with --replay-file ${join(dir, "replay.json")})`);
+    const changed = changedSettings(config);
+    if (Object.keys(changed).length > 0) say(`settings ${JSON.stringify(changed)}`);
+    const removed = await removePreviousRun(dir);
+    if (removed.length > 0) {
+      say(`replacing the previous run in ${dir} (removed ${removed.join(", ")})`);
+    }
+    const warnings = limitWarnings({
+      ...config,
+      outputDir: dir,
+      totalMemoryBytes: totalMemoryBytes(),
+      freeDiskBytes: await freeDiskBytes(dir),
+    });
+    for (const warning of warnings) say(`warning: ${warning}`);
+    // Written first and again at the end, so even a killed run can be replayed.
+    const replayPath = join(dir, "replay.json");
+    await beforeStart(
+      replayPath,
+      () => writeJson(replayPath, buildReplay(config, layout.users, layout.databases, null)),
+    );
+    // Holds the artifacts' space until they are written, so hyperd filling the disk cannot take it.
+    const reserved = reserveBytes(config.duration);
+    const reserve = await beforeStart(
+      `${join(dir, RESERVE_FILE)} (${reserved / 1024 / 1024} MiB held for the artifacts)`,
+      () => SpaceReserve.claim(dir, reserved),
+    );
+    try {
+      const outcome = await stress({
+        config,
+        layout,
+        binary: options.binary,
+        outputDir: dir,
+        signal: options.signal,
+        onSecond: options.onSecond,
+      });
+      const summary = buildSummary(outcome);
+      options.onSummary?.(summary);
+      const replay = buildReplay(config, layout.users, layout.databases, summary.stopReason);
+      await reserve.release();
+      const { written, failed } = await writeArtifacts(dir, summary, replay);
+      for (const failure of failed) say(failureText(failure));
+      if (written.length > 0) say(`wrote ${written.join(", ")}`);
+      // The run's own exit code stands: a file that could not be written is reported above.
+      return { summary, outputDir: dir };
+    } finally {
+      await reserve.release();
+    }
+  } finally {
+    await outputDir.release();
+  }
+}
+
+/** A write before the run starts; its failure is a ConfigError naming `what`, before hyperd starts. */
+async function beforeStart<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(
+      `could not write ${what}: ${
+        writeErrorReason(error)
+      }; the output dir needs to be writable with room for the artifacts (--output-dir)`,
+      { cause: error },
+    );
+  }
+}
