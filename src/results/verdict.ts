@@ -1,0 +1,43 @@
+/** The run's verdict in one line, the last line of the text summary: `PASSED` or what failed. */
+import { EXIT, exitMeaning } from "../exit_codes.ts";
+import { formatNumber, plural } from "./format.ts";
+import type { Summary } from "./summary.ts";
+
+/** What the verdict reads of a summary. */
+export type VerdictInput = Pick<
+  Summary,
+  "exitCode" | "stopReason" | "thresholds" | "integrity"
+>;
+
+/**
+ * `PASSED`, or `FAILED: <what failed> (exit N)` naming every cause in the order the exit code
+ * ranks them, e.g. `FAILED: hyperd crashed, 1 of 3 thresholds (exit 4)`. An interrupted run says
+ * `INTERRUPTED`: it did not fail, it was not allowed to finish.
+ */
+export function verdictLine(summary: VerdictInput): string {
+  if (summary.exitCode === EXIT.ok) return "PASSED";
+  const causes: string[] = [];
+  if (summary.stopReason === "CrashDetected") causes.push("hyperd crashed");
+  if (summary.stopReason === "Stalled") causes.push("hyperd stalled");
+  const { integrity } = summary;
+  if (integrity.mismatches > 0) {
+    causes.push(
+      `lost writes in ${formatNumber(integrity.mismatches)} of ${
+        plural(integrity.tables.length, "table")
+      }`,
+    );
+  }
+  const failed = summary.thresholds.filter((t) => !t.ok).length;
+  if (failed > 0) {
+    causes.push(
+      `${formatNumber(failed)} of ${plural(summary.thresholds.length, "threshold")}`,
+    );
+  }
+  const exit = `(exit ${summary.exitCode})`;
+  if (summary.exitCode === EXIT.interrupted) {
+    return causes.length > 0 ? `INTERRUPTED: ${causes.join(", ")} ${exit}` : `INTERRUPTED ${exit}`;
+  }
+  // An exit code with no cause above (an internal error) still says what it means.
+  if (causes.length === 0) causes.push(exitMeaning(summary.exitCode));
+  return `FAILED: ${causes.join(", ")} ${exit}`;
+}
