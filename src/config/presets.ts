@@ -1,4 +1,4 @@
-/** The presets: named bundles of settings for the seed tool's test modes. */
+/** The presets: named bundles of the transport and wire-format settings, one per test mode. */
 
 /** What each preset sets; a setting given as a flag or env variable still wins. */
 export const PRESETS = {
@@ -13,3 +13,11 @@ export type PresetName = keyof typeof PRESETS;
 
 /** The preset names, in the order `--help` lists them. */
 export const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+
+/** What each preset tests, in a user's words, for `--help`. */
+export const PRESET_DESCRIPTIONS = {
+  "tcp-hyperbinary": "everything over libpq (TCP), bulk inserts in HyperBinary (the defaults)",
+  "tcp-arrow": "everything over libpq (TCP), bulk inserts as Arrow IPC streams",
+  "grpc": "reads over gRPC, writes over libpq with HyperBinary bulk inserts",
+  "replay": "the users and seeds of an earlier run (needs --replay-file)",
+} as const satisfies Record<PresetName, string>;
