@@ -8,6 +8,7 @@ import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/loca
 import { buildPlan } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
 import { stressCommand } from "./stress_command.ts";
+import { sweepCommand } from "./sweep_command.ts";
 
 /** Runs the command named by the first positional word and returns the exit code. */
 export async function runCommand(
@@ -18,6 +19,7 @@ export async function runCommand(
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
   if (command === "report") return await reportCommand(rest[0]);
+  if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   const layout = runLayout(config, replay);
   if (command === "plan") {
     console.log(JSON.stringify(buildPlan(config, layout), null, 2));
@@ -25,7 +27,9 @@ export async function runCommand(
   }
   if (command !== "stress" && command !== "hyperd") {
     throw new ConfigError(
-      `unknown command ${JSON.stringify(command)}: expected "stress", "plan", "report" or "hyperd"`,
+      `unknown command ${
+        JSON.stringify(command)
+      }: expected "stress", "sweep", "plan", "report" or "hyperd"`,
     );
   }
   if (command === "hyperd") {

@@ -38,7 +38,7 @@ export async function stressCommand(
 }
 
 /** The first SIGINT/SIGTERM aborts `interrupt`; a second one quits at once. */
-function onInterrupt(interrupt: AbortController): () => void {
+export function onInterrupt(interrupt: AbortController): () => void {
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;

@@ -1,0 +1,197 @@
+/**
+ * sweep.json: what each run of a sweep did, and its runs grouped by signature so twenty crashes
+ * of one bug read as one line. Pure: building, merging shards, the text table.
+ */
+import { crashSignature, failureSignature } from "../results/signature.ts";
+import type { Summary } from "../results/summary.ts";
+import { textTable } from "../results/format.ts";
+import { EXIT } from "../exit_codes.ts";
+import { Rng } from "../workload/rng.ts";
+import type { SwarmDraw } from "./swarm.ts";
+
+/** Version of the sweep.json layout. */
+export const SWEEP_SCHEMA_VERSION = 1;
+
+/** One run of a sweep. */
+export interface SweepRun {
+  index: number;
+  seed: number;
+  /** The run's output dir (its replay.json reproduces it). */
+  dir: string;
+  /** What swarm mode drew for this run; null without --swarm. */
+  config: SwarmDraw | null;
+  exitCode: number;
+  stopReason: string;
+  /** What went wrong, normalised; null for a clean run. */
+  signature: string | null;
+  durationSec: number;
+  ops: number;
+}
+
+/** One signature's runs. */
+export interface SignatureGroup {
+  count: number;
+  seeds: number[];
+  /** The first run's own words: hyperd's cause, or the first failure. */
+  example: { kind: string; code: string; message: string; dir: string };
+}
+
+/** The whole sweep.json. */
+export interface SweepFile {
+  schemaVersion: typeof SWEEP_SCHEMA_VERSION;
+  runs: SweepRun[];
+  signatures: Record<string, SignatureGroup>;
+}
+
+/** `runs` seeds derived from `seed`: the same sweep seed gives the same run seeds. */
+export function sweepSeeds(seed: number, runs: number): number[] {
+  const rng = new Rng(`${seed}:sweep`);
+  return Array.from({ length: runs }, () => rng.int(0, 2 ** 32 - 1));
+}
+
+/** The run indices of shard `i/n` of `total` runs: run k belongs to shard k mod n. */
+export function shardIndices(total: number, shard: string | undefined): number[] {
+  const all = Array.from({ length: total }, (_, k) => k);
+  if (!shard) return all;
+  const [i, n] = shard.split("/").map(Number);
+  return all.filter((k) => k % n === i);
+}
+
+/** The first failure's SQLSTATE and message, from `"<SQLSTATE>: <message>"`. */
+function firstFailure(summary: Summary): { code: string; message: string } | null {
+  const error = summary.errors[0];
+  if (!error) return null;
+  const match = /^([0-9A-Z]{5}): (.*)$/s.exec(error.message);
+  return match ? { code: match[1], message: match[2] } : { code: "", message: error.message };
+}
+
+/**
+ * What went wrong in a run, normalised: hyperd's crash, a stall, or the first failure's
+ * SQLSTATE for a run that failed without a crash; null for a clean run.
+ */
+export function runSignature(summary: Summary): string | null {
+  if (summary.crash) return crashSignature(summary.crash.cause, summary.crash);
+  if (summary.stopReason === "Stalled") return "Stalled";
+  const failure = firstFailure(summary);
+  if (failure) return failureSignature(failure.code, failure.message);
+  return null;
+}
+
+/** The run's record for sweep.json. */
+export function sweepRun(
+  index: number,
+  seed: number,
+  dir: string,
+  draw: SwarmDraw | null,
+  summary: Summary,
+): SweepRun {
+  return {
+    index,
+    seed,
+    dir,
+    config: draw,
+    exitCode: summary.exitCode,
+    stopReason: summary.stopReason,
+    signature: runSignature(summary),
+    durationSec: summary.durationSec,
+    ops: summary.totals.ops,
+  };
+}
+
+/** The example of a run's signature: hyperd's cause, the stall, or the first failure. */
+export function signatureExample(summary: Summary, dir: string): SignatureGroup["example"] {
+  const cause = summary.crash?.cause;
+  if (cause) return { ...cause, dir };
+  if (summary.crash) {
+    const how = summary.crash.signal ?? `exit code ${summary.crash.exitCode}`;
+    return { kind: "crash", code: "", message: `hyperd died (${how})`, dir };
+  }
+  if (summary.stopReason === "Stalled") {
+    return { kind: "stall", code: "", message: summary.stopDetail ?? "", dir };
+  }
+  const failure = firstFailure(summary);
+  return { kind: "failure", code: failure?.code ?? "", message: failure?.message ?? "", dir };
+}
+
+/** sweep.json from its runs; `examples` holds each signature's first example. */
+export function sweepFile(
+  runs: readonly SweepRun[],
+  examples: ReadonlyMap<string, SignatureGroup["example"]>,
+): SweepFile {
+  const signatures: Record<string, SignatureGroup> = {};
+  for (const run of [...runs].sort((a, b) => a.index - b.index)) {
+    if (!run.signature) continue;
+    const group = signatures[run.signature] ??= {
+      count: 0,
+      seeds: [],
+      example: examples.get(run.signature)!,
+    };
+    group.count++;
+    group.seeds.push(run.seed);
+  }
+  return {
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    runs: [...runs].sort((a, b) => a.index - b.index),
+    signatures,
+  };
+}
+
+/** The shards' sweep files as one: runs by index, signatures counted again, examples kept. */
+export function mergeSweeps(files: readonly SweepFile[]): SweepFile {
+  const runs = files.flatMap((f) => f.runs);
+  const indices = new Set<number>();
+  for (const run of runs) {
+    if (indices.has(run.index)) {
+      throw new Error(`run ${run.index} appears in two of the sweep files`);
+    }
+    indices.add(run.index);
+  }
+  const examples = new Map<string, SignatureGroup["example"]>();
+  for (const file of files) {
+    for (const [signature, group] of Object.entries(file.signatures)) {
+      if (!examples.has(signature)) examples.set(signature, group.example);
+    }
+  }
+  return sweepFile(runs, examples);
+}
+
+/**
+ * The sweep's exit code: a crash (4) before a stall (6) before lost writes (5) before any other
+ * failed run (3: a failed operation is a finding about Hyper), then an interrupt; 0 when clean.
+ */
+export function sweepExitCode(file: SweepFile): number {
+  const codes = file.runs.map((r) => r.exitCode);
+  for (const code of [EXIT.crashed, EXIT.stalled, EXIT.lostWrites]) {
+    if (codes.includes(code)) return code;
+  }
+  if (file.runs.some((r) => r.signature !== null || r.exitCode === EXIT.thresholdFailed)) {
+    return EXIT.thresholdFailed;
+  }
+  if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
+  return codes.find((c) => c !== EXIT.ok) ?? EXIT.ok;
+}
+
+/** The table a person reads: each signature, how often, the first seed and how to replay it. */
+export function sweepTable(file: SweepFile, replayCommand: (dir: string) => string): string {
+  const clean = file.runs.filter((r) => r.signature === null).length;
+  const rows = Object.entries(file.signatures)
+    .sort(([, a], [, b]) => b.count - a.count)
+    .map(([signature, group]) => [
+      signature,
+      String(group.count),
+      String(group.seeds[0]),
+      replayCommand(group.example.dir),
+    ]);
+  const head = `${file.runs.length} runs: ${clean} clean, ${
+    file.runs.length - clean
+  } with a finding`;
+  if (rows.length === 0) return head;
+  return `${head}\n\n${
+    textTable(["signature", "runs", "first seed", "replay"], rows, [
+      "left",
+      "right",
+      "right",
+      "left",
+    ])
+  }`;
+}
