@@ -2,22 +2,32 @@
 import { parseCommandLine } from "./src/cli/args.ts";
 import { runCommand } from "./src/cli/commands.ts";
 import { helpText } from "./src/cli/help.ts";
+import { versionText } from "./src/cli/version_command.ts";
 import { readReplay } from "./src/config/replay.ts";
 import { resolveConfig } from "./src/config/resolve.ts";
 import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
 import { EXIT } from "./src/exit_codes.ts";
 import { HyperstressError } from "./src/errors.ts";
+import { defaultCacheDir } from "./src/hyperd/locate.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
 const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];
 
 async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args);
-  if (parsed.help) {
+  // A compiled hyperstress is run by hand: with nothing to do, it says how to use it.
+  if (parsed.help || (Deno.build.standalone && args.length === 0)) {
     console.log(helpText());
     return EXIT.ok;
   }
   const env = Object.fromEntries(READ_ENV.map((name) => [name, Deno.env.get(name)]));
+  if (parsed.version) {
+    // Read raw, not resolved: a bad setting elsewhere must not hide the versions.
+    const cacheDir = parsed.flags.cacheDir ?? (env[SETTINGS.cacheDir.env] || defaultCacheDir(env));
+    const hyperdPath = parsed.flags.hyperdPath ?? (env[SETTINGS.hyperdPath.env] || undefined);
+    console.log(await versionText({ hyperdPath, cacheDir }));
+    return EXIT.ok;
+  }
   // The replay file is read first, so the config is resolved once, with it.
   const replayPath = parsed.flags.replayFile ?? (env[SETTINGS.replayFile.env] || undefined);
   const replayOrigin = parsed.flags.replayFile !== undefined
