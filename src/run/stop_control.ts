@@ -8,6 +8,7 @@ export type StopReason =
   | "ResourceLimit"
   | "Interrupted"
   | "Stalled"
+  | "UsersFinished"
   | "WorkerFailed";
 
 /** Records why the run stopped and tells the users through the shared stop flag. */

@@ -49,7 +49,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   let conn = connect(env.endpoint, database.path);
   let ctx = await env.contextFor(conn);
   try {
-    while (!flags.stopped) {
+    while (!flags.stopped && (spec.maxOps === undefined || digest.count < spec.maxOps)) {
       const planned = planner.next();
       const op = flags.diskFull && isInsert(planned.kind) ? redirectToRead(planned) : planned;
       while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);

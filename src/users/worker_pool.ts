@@ -71,6 +71,11 @@ export class WorkerPool {
     }
   }
 
+  /** Resolves once every worker has ended: its users all stopped (or it failed). */
+  get allDone(): Promise<void> {
+    return Promise.all(this.#done).then(() => {});
+  }
+
   /** Number of workers started. */
   get size(): number {
     return this.#workers.length;

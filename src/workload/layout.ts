@@ -16,6 +16,8 @@ export interface UserSpec {
   class: UserClass;
   seed: string;
   database: number;
+  /** Stop after this many operations (a shrunk replay); unset: run until the run stops. */
+  maxOps?: number;
 }
 
 /** A base table of a database. */
