@@ -5,8 +5,11 @@ import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../exit_codes.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
+import { closest } from "./did_you_mean.ts";
+import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
+import { shrinkCommand } from "./shrink_command.ts";
 import { stressCommand } from "./stress_command.ts";
 import { sweepCommand } from "./sweep_command.ts";
 
@@ -20,23 +23,37 @@ export async function runCommand(
   const [command = "stress", ...rest] = positionals;
   if (command === "report") return await reportCommand(rest[0]);
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
+  if (command === "shrink") {
+    return await shrinkCommand(config, replay, await findHyperd(config, env));
+  }
   const layout = runLayout(config, replay);
   if (command === "plan") {
     console.log(JSON.stringify(buildPlan(config, layout), null, 2));
     return EXIT.ok;
   }
-  if (command !== "stress" && command !== "hyperd") {
-    throw new ConfigError(
-      `unknown command ${
-        JSON.stringify(command)
-      }: expected "stress", "sweep", "plan", "report" or "hyperd"`,
-    );
-  }
+  if (command !== "stress" && command !== "hyperd") throw unknownCommand(command);
   if (command === "hyperd") {
     await findHyperd(config, env);
     return EXIT.ok;
   }
+  // Checked before hyperd is found or started: a bad path must not cost the whole run.
+  await checkOutputFiles(outputFilesOf(config, env));
   return await stressCommand(config, layout, await findHyperd(config, env));
+}
+
+/** The commands, in the order errors list them. */
+const COMMANDS = ["stress", "sweep", "shrink", "plan", "report", "hyperd"];
+
+/** `unknown command "stres"; did you mean "stress"?`, or the list of commands. */
+function unknownCommand(command: string): ConfigError {
+  const suggestion = closest(command, COMMANDS);
+  const names = COMMANDS.map((c) => JSON.stringify(c));
+  return new ConfigError(
+    suggestion
+      ? `unknown command ${JSON.stringify(command)}; did you mean ${JSON.stringify(suggestion)}?`
+      : `unknown command ${JSON.stringify(command)}: expected ${names.slice(0, -1).join(", ")} ` +
+        `or ${names.at(-1)}`,
+  );
 }
 
 /** Finds (or installs) hyperd and says which one the run uses. */

@@ -3,7 +3,7 @@
  * tableauhyperapi, or, failing those, installs the npm package `hyperdb-mcp-<platform>`.
  */
 import { dirname, join } from "node:path";
-import { HyperdError } from "../errors.ts";
+import { ConfigError, HyperdError } from "../errors.ts";
 
 /** npm package version that ships hyperd. */
 export const HYPERD_PACKAGE_VERSION = "0.7.3";
@@ -63,7 +63,9 @@ export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary
   if (options.explicitPath) {
     const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
     if (found) return found;
-    throw notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
+    // The user named it, so a wrong path is a usage error (exit 2), not hyperd failing.
+    const { message } = notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
+    throw new ConfigError(message);
   }
 
   const packageName = npmPackageName();

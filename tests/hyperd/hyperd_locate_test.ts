@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { HyperdError } from "../../src/errors.ts";
+import { ConfigError, HyperdError } from "../../src/errors.ts";
 import { HYPERD_PACKAGE_VERSION, locateHyperd, npmPackageName } from "../../src/hyperd/locate.ts";
 import { testBinary } from "../helpers/hyperd.ts";
 
@@ -19,14 +19,15 @@ Deno.test("locateHyperd() takes --hyperd as the binary or as the folder holding 
   }
 });
 
-Deno.test("locateHyperd() names every place it tried when nothing works", async () => {
+Deno.test("locateHyperd() names every place it tried when nothing works; a bad --hyperd exits 2", async () => {
   const cacheDir = await Deno.makeTempDir();
   try {
     await assert.rejects(
       locateHyperd({ explicitPath: join(cacheDir, "nope"), cacheDir, install: false }),
       (error: unknown) => {
-        assert.ok(error instanceof HyperdError);
-        assert.equal(error.code, "HYPERD_NOT_FOUND");
+        // A path the user gave that holds no hyperd is a usage error: exit 2.
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.exitCode, 2);
         assert.match(error.message, /--hyperd: .*nope does not exist/);
         assert.match(error.message, /To fix: check the path given with --hyperd or HYPERD_PATH/);
         return true;

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { VERSION } from "../../src/version.ts";
+import { type CliResult, hyperdEnv, spawnCli } from "../helpers/cli.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
+
+/** Runs the CLI; a run that outlives `limitSec` is killed and fails the test (a hang guard). */
+async function runBounded(
+  args: string[],
+  env: Record<string, string> = hyperdEnv(),
+  limitSec = 60,
+): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, limitSec * 1000);
+  try {
+    const out = await child.output();
+    assert.ok(!killed, `hyperstress ${args.join(" ")} still ran after ${limitSec} s`);
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("--version and -V print the versions, exit 0 and start nothing", async () => {
+  await withTempDir(async (dir) => {
+    const outputDir = join(dir, "never-created");
+    for (const flag of ["--version", "-V"]) {
+      // A 300 s run if the flag were ignored.
+      const run = await runBounded(["stress", flag, "--duration=300", `--output-dir=${outputDir}`]);
+      assert.equal(run.code, 0, run.stderr);
+      const [hyperstress, deno, hyperd, ...rest] = run.stdout.trimEnd().split("\n");
+      assert.equal(hyperstress, `hyperstress ${VERSION}`);
+      assert.match(deno, new RegExp(`^deno ${Deno.version.deno.replaceAll(".", "\\.")} \\(v8 `));
+      assert.match(hyperd, /^hyperd (Hyper version \S+ \(.+\)|not installed yet)/);
+      assert.deepEqual(rest, []);
+      assert.equal(run.stderr, "");
+      await assert.rejects(Deno.stat(outputDir), Deno.errors.NotFound);
+    }
+  });
+});
+
+Deno.test("--version never installs hyperd: an empty cache says where one would come from", async () => {
+  await withTempDir(async (cacheDir) => {
+    const run = await runBounded(["--version"], {
+      HOME: Deno.env.get("HOME") ?? "",
+      PATH: Deno.env.get("PATH") ?? "",
+      HYPERSTRESS_CACHE_DIR: cacheDir,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^hyperd not installed yet: the first run installs it/m);
+    assert.deepEqual([...Deno.readDirSync(cacheDir)], []);
+  });
+});
+
+Deno.test("a mistyped flag or command exits 2 with a suggestion", async () => {
+  const flag = await runBounded(["stress", "--durration", "5"]);
+  assert.equal(flag.code, 2);
+  assert.equal(
+    flag.stderr,
+    "hyperstress: unknown flag --durration; did you mean --duration? (--help lists every flag)\n",
+  );
+  const command = await runBounded(["stres"]);
+  assert.equal(command.code, 2);
+  assert.equal(command.stderr, 'hyperstress: unknown command "stres"; did you mean "stress"?\n');
+});
+
+Deno.test("--junit into a missing dir exits 2 before hyperd is found or started", async () => {
+  await withTempDir(async (dir) => {
+    const outputDir = join(dir, "out");
+    const junit = join(dir, "missing", "junit.xml");
+    const run = await runBounded(["stress", `--junit=${junit}`, `--output-dir=${outputDir}`]);
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `hyperstress: --junit: expected a file path in a writable directory, got "${junit}" ` +
+        `(directory ${join(dir, "missing")} does not exist); name a file in an existing ` +
+        "directory you can write to\n",
+    );
+    await assert.rejects(Deno.stat(outputDir), Deno.errors.NotFound);
+    // Named by the env variable when that is what set it; a file is no directory, even for root.
+    const file = join(dir, "a-file");
+    await Deno.writeTextFile(file, "");
+    const fromEnv = await runBounded(["stress", `--output-dir=${outputDir}`], {
+      ...hyperdEnv(),
+      STRESS_JUNIT: join(file, "junit.xml"),
+    });
+    assert.equal(fromEnv.code, 2);
+    assert.match(
+      fromEnv.stderr,
+      /^hyperstress: STRESS_JUNIT: expected a file path .* is not a dir/,
+    );
+    assert.doesNotMatch(fromEnv.stderr + run.stderr, /hyperd (pid|Hyper version)|^\s+at /m);
+  });
+});
+
+Deno.test("--hyperd naming nothing is a usage error: exit 2, before anything starts", async () => {
+  await withTempDir(async (dir) => {
+    const run = await runBounded([
+      "stress",
+      `--hyperd=${join(dir, "nonexistent")}`,
+      `--output-dir=${join(dir, "out")}`,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /--hyperd: .*nonexistent does not exist/);
+    assert.match(run.stderr, /check the path given with --hyperd or HYPERD_PATH/);
+  });
+});
