@@ -1,10 +1,11 @@
 /** replay.json: the seeds and settings that reproduce every user's operation sequence. */
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { jsonErrorPosition } from "./json_position.ts";
 import type { DatabaseSpec, UserSpec } from "../workload/layout.ts";
 import { USER_CLASSES } from "../workload/op_table.ts";
 import { deriveSeed } from "../workload/rng.ts";
-import { type Config, settingEntries } from "./settings.ts";
+import { type Config, type Setting, settingEntries } from "./settings.ts";
 
 /** Version of the replay file layout. */
 export const REPLAY_SCHEMA_VERSION = 1;
@@ -95,10 +96,26 @@ export async function readReplay(path: string, origin = "STRESS_REPLAY_FILE"): P
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
-    throw new ConfigError(`${origin}: expected JSON in ${path}, got text that does not parse`);
+  } catch (error) {
+    throw new ConfigError(
+      `${origin}: expected JSON in ${path}, got ${syntaxErrorText(text, error as Error)}; ` +
+        "fix the file or use the replay.json of another run",
+    );
   }
   return parseReplay(parsed, path, origin);
+}
+
+/** Where and how JSON text fails to parse: `a syntax error at line 3, column 7: "b" 2`. */
+function syntaxErrorText(text: string, error: Error): string {
+  const at = jsonErrorPosition(text);
+  // Only a text JSON.parse rejects reaches here; V8's words stand if the two ever disagree.
+  if (!at) return `text that does not parse (${error.message})`;
+  if (text.trim() === "") return "an empty file";
+  const where = `line ${at.line}, column ${at.column}`;
+  if (at.offset >= text.length) return `text that ends before the JSON does (${where})`;
+  const rest = text.slice(at.offset).split("\n")[0];
+  const near = rest.length > 30 ? `${rest.slice(0, 30)}...` : rest;
+  return `a syntax error at ${where}, at ${JSON.stringify(near)}`;
 }
 
 /**
@@ -146,9 +163,14 @@ function consistencyProblems(value: unknown): string[] {
   const problems: string[] = [];
 
   if (config) {
-    const keys = new Set<string>(settingEntries().map(([key]) => key));
-    for (const key of Object.keys(config)) {
-      if (!keys.has(key)) problems.push(`config.${key}: expected a setting name, got unknown key`);
+    const settings = new Map<string, Setting>(settingEntries());
+    for (const [key, value] of Object.entries(config)) {
+      const s = settings.get(key);
+      if (!s) problems.push(`config.${key}: expected a setting name, got unknown key`);
+      // Checked here too, so a bad value is named with the file and the flag that gave it.
+      else if (!s.operator && !s.schema.safeParse(value).success) {
+        problems.push(`config.${key}: expected ${s.expects}, got ${show(value)}`);
+      }
     }
     if (globalSeed !== undefined && config.seed !== globalSeed) {
       const found = config.seed === undefined ? "none" : show(config.seed);

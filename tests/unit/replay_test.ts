@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCommandLine } from "../../src/cli/args.ts";
-import { buildReplay, readReplay } from "../../src/config/replay.ts";
+import { buildReplay, readReplay, type Replay } from "../../src/config/replay.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { runLayout } from "../../src/config/run_layout.ts";
 import { ConfigError } from "../../src/errors.ts";
@@ -140,21 +140,45 @@ Deno.test("readReplay() names the env variable when that is where the path came 
   );
 });
 
-Deno.test("a bad setting in a replay's config names replay file config.<key>", async () => {
+Deno.test("a bad setting in a replay's config names the flag, the file and config.<key>", async () => {
   const replay = validReplay();
   replay.config.batchMin = -1;
   replay.config.transport = "carrier-pigeon";
-  const read_ = await read(replay);
-  assert.throws(
-    () => resolveConfig({}, {}, read_),
-    (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /replay file config\.batchMin: expected an integer >= 1, got -1/);
-      assert.match(
-        error.message,
-        /replay file config\.transport: expected "tcp" or "grpc", got "carrier-pigeon"/,
-      );
-      return true;
-    },
+  // An operator setting is not the replay's to fix: its value is never read.
+  replay.config.duration = "forever";
+  await assertRejected(
+    replay,
+    /\n {2}config\.batchMin: expected an integer >= 1, got -1/,
+    /\n {2}config\.transport: expected "tcp" or "grpc", got "carrier-pigeon"/,
   );
+  await assert.rejects(() => read(replay), (error: Error) => !error.message.includes("duration"));
+  // resolveConfig still checks a replay it is handed, naming replay file config.<key>.
+  assert.throws(
+    () => resolveConfig({}, {}, replay as Replay),
+    /replay file config\.batchMin: expected an integer >= 1, got -1/,
+  );
+});
+
+Deno.test("readReplay() gives the line and column where a file stops being JSON", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "replay.json");
+    const cases: [string, string][] = [
+      ['{\n  "globalSeed": 7,\n  "users" []\n}', 'a syntax error at line 3, column 11, at "[]"'],
+      ['{\n  "config": {"seed": tru}\n}', 'a syntax error at line 2, column 22, at "tru}"'],
+      ['{"users": [1, 2', "text that ends before the JSON does (line 1, column 16)"],
+      ["  \n", "an empty file"],
+    ];
+    for (const [text, expected] of cases) {
+      await Deno.writeTextFile(path, text);
+      await assert.rejects(() => readReplay(path, "STRESS_REPLAY_FILE"), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(
+          error.message,
+          `STRESS_REPLAY_FILE: expected JSON in ${path}, got ${expected}; fix the file or use ` +
+            "the replay.json of another run",
+        );
+        return true;
+      });
+    }
+  });
 });
