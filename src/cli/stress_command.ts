@@ -37,13 +37,21 @@ export async function stressCommand(
   }
 }
 
-/** The first SIGINT/SIGTERM aborts `interrupt`; a second one quits at once. */
+/**
+ * The first SIGINT/SIGTERM aborts `interrupt` and says which signal came; a second one quits at
+ * once.
+ */
 export function onInterrupt(interrupt: AbortController): () => void {
   let interrupts = 0;
-  const onSignal = () => {
+  const onSignal = (signal: Deno.Signal) => () => {
     interrupts++;
     if (interrupts === 1) {
-      console.error("hyperstress: stopping (press Ctrl-C again to quit at once)");
+      const again = signal === "SIGINT" ? "press Ctrl-C again" : `send ${signal} again`;
+      // On a terminal the progress line (and a ^C echo) is still open: end it first.
+      const lineBreak = Deno.stderr.isTerminal() ? "\n" : "";
+      console.error(
+        `${lineBreak}hyperstress: ${signal} received: stopping (${again} to quit at once)`,
+      );
       interrupt.abort("signal");
     } else {
       Hyperd.killAll();
@@ -51,8 +59,9 @@ export function onInterrupt(interrupt: AbortController): () => void {
     }
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  const listeners = signals.map((s) => [s, onSignal(s)] as const);
+  for (const [s, listener] of listeners) Deno.addSignalListener(s, listener);
   return () => {
-    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+    for (const [s, listener] of listeners) Deno.removeSignalListener(s, listener);
   };
 }
