@@ -9,6 +9,7 @@ export const EXIT = {
   crashed: 4,
   lostWrites: 5,
   stalled: 6,
+  findings: 7,
   interrupted: 130,
 } as const;
 
@@ -24,6 +25,7 @@ export const EXIT_MEANINGS: readonly (readonly [ExitCode, string])[] = [
   [EXIT.crashed, "hyperd crashed"],
   [EXIT.lostWrites, "integrity mismatch (lost writes)"],
   [EXIT.stalled, "hyperd stalled: no operation completed for --stall-sec seconds"],
+  [EXIT.findings, "the run passed but had findings, with --fail-on-findings"],
   [EXIT.interrupted, "interrupted (SIGINT or SIGTERM)"],
 ];
 

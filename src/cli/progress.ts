@@ -1,6 +1,7 @@
 /** Progress lines on stderr while a run goes on: one line per interval, `ops/s` in each. */
 import type { Config } from "../config/settings.ts";
-import { formatFixed, formatNumber, withUnit } from "../results/format.ts";
+import { gatedMemory } from "../hyperd/backpressure.ts";
+import { formatFixed, formatNumber } from "../results/format.ts";
 import type { LiveView } from "../run/stress.ts";
 
 /** Prints progress every `config.progressInterval` seconds; redraws one line on a terminal. */
@@ -30,11 +31,15 @@ export class Progress {
   }
 }
 
-/** What a progress line reads of the run; of the monitor, only its latest sample. */
+/** What a progress line reads of the run; of the monitor, its latest sample and warning count. */
 export type ProgressView =
   & Pick<LiveView, "elapsedSec" | "stats" | "diskBytes" | "flags">
   & Partial<Pick<LiveView, "quietSec" | "clientCpuPercent" | "clientSaturated">>
-  & { monitor: Pick<LiveView["monitor"], "latest"> };
+  & {
+    monitor:
+      & Pick<LiveView["monitor"], "latest">
+      & Partial<Pick<LiveView["monitor"], "warningCount">>;
+  };
 
 /** Seconds without a completed operation before the line says so. */
 const QUIET_SHOWN_SEC = 5;
@@ -42,7 +47,7 @@ const QUIET_SHOWN_SEC = 5;
 /** One progress line for the interval since `fromSec`. */
 export function progressLine(
   view: ProgressView,
-  config: Pick<Config, "duration" | "maxDiskMb">,
+  config: Pick<Config, "duration" | "maxDiskMb" | "maxMemoryMb">,
   fromSec: number,
 ): string {
   const seconds = Math.max(0.001, view.elapsedSec - fromSec);
@@ -50,9 +55,14 @@ export function progressLine(
   const total = view.stats.live();
   // Until hyperd logs its first resource sample there is nothing to show.
   const sample = view.monitor.latest();
-  const memory = sample ? withUnit(formatNumber(sample.memoryMb), " MB") : "n/a";
+  // The memory backpressure watches, against its limit, and which figure that is.
+  const gated = sample ? gatedMemory(sample) : null;
+  const memory = gated
+    ? `${formatNumber(gated.mb, 1)}/${formatNumber(config.maxMemoryMb)} MB ${gated.signal}`
+    : "n/a";
   const load = sample ? formatFixed(sample.overallLoad, 2) : "n/a";
   const diskMb = view.diskBytes / (1024 * 1024);
+  const hyperdWarnings = view.monitor.warningCount?.() ?? 0;
   const warnings = [
     (view.quietSec ?? 0) >= QUIET_SHOWN_SEC
       ? `no operation completed for ${formatNumber(view.quietSec)} s`
@@ -60,6 +70,7 @@ export function progressLine(
     view.clientSaturated
       ? `CLIENT SATURATED (${formatNumber(view.clientCpuPercent)}% of cores)`
       : "",
+    hyperdWarnings > 0 ? `hyperd warnings ${formatNumber(hyperdWarnings)}` : "",
   ];
   return [
     `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,

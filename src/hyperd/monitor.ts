@@ -4,7 +4,7 @@
  * logged.
  */
 import { join } from "node:path";
-import { BackpressureGate } from "./backpressure.ts";
+import { BackpressureGate, type BackpressureStats, type MemorySignal } from "./backpressure.ts";
 import {
   readFatalEntry,
   readResourceSample,
@@ -12,14 +12,17 @@ import {
   type ResourceSample,
 } from "./log_entries.ts";
 import { LogTail } from "./log_tail.ts";
+import { readWarning, runSecondOf, type WarningStats, WarningTally } from "./warnings.ts";
 
 /** hyperd's own view of the run, from its resource log. */
 export interface ResourceReport {
-  peak: {
-    memoryMb: number | null;
-    overallLoad: number | null;
-    schedulerLoad: number | null;
-    processCpuPercent: number | null;
+  peak: BackpressureStats["peak"];
+  /** Which memory backpressure watched, and the limit hyperd itself enforces. */
+  memory: {
+    /** The figure compared with STRESS_MAX_MEMORY_MB; null before hyperd's first sample. */
+    signal: MemorySignal | null;
+    /** hyperd's `memory_limit` in MB (a percentage resolved); null where it is not known. */
+    limitMb: number | null;
   };
   backpressure: { events: number; seconds: number };
   /** What hyperd logged as going wrong. */
@@ -32,6 +35,8 @@ export interface ResourceReport {
     /** `memory-limit-exceeded` warnings: an allocation crossed a memory limit. */
     memoryLimitExceeded: number;
   };
+  /** hyperd's anomaly warnings (hyperd/warnings.ts) by entry kind. */
+  serverWarnings: Record<string, WarningStats>;
   /** Resource samples read and log lines that did not parse. */
   samples: number;
   malformedLogLines: number;
@@ -42,7 +47,10 @@ export interface ResourceReport {
 /** One resource sample of hyperd. */
 export interface ResourcePoint {
   atSec: number;
-  memoryMb: number | null;
+  /** Physical memory, file mappings included. */
+  memoryMb: number;
+  fileMappingsMb: number | null;
+  trackedMemoryMb: number | null;
   overallLoad: number | null;
   schedulerLoad: number | null;
   processCpuPercent: number | null;
@@ -56,6 +64,8 @@ export interface MonitorOptions {
   onBackpressure: (engaged: boolean) => void;
   maxMemoryMb: number;
   maxCpuPercent: number;
+  /** hyperd's `memory_limit` in MB, only reported; null or absent where unknown. */
+  memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
 }
@@ -67,6 +77,7 @@ export class Monitor {
   readonly #tail: LogTail;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
+  readonly #warnings = new WarningTally();
   #latest: ResourceSample | null = null;
   #engagedSinceSec: number | null = null;
   #started = false;
@@ -84,6 +95,12 @@ export class Monitor {
       if (error) this.#serverErrors[error.kind]++;
       const fatal = readFatalEntry(entry);
       if (fatal) this.#serverErrors[fatal.fatal ? "fatal" : "memoryLimitExceeded"]++;
+      const warning = readWarning(entry);
+      if (warning) {
+        // The log's own time, not when it was read: the tail may read a burst late.
+        const atSec = runSecondOf(warning.atMs, Date.now(), this.#options.elapsedSec());
+        this.#warnings.add(warning, atSec);
+      }
     });
   }
 
@@ -99,6 +116,11 @@ export class Monitor {
     return this.#latest;
   }
 
+  /** hyperd's anomaly warnings so far, of every kind. */
+  warningCount(): number {
+    return this.#warnings.total;
+  }
+
   /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */
   backpressureHeldSec(): number {
     return this.#engagedSinceSec === null ? 0 : this.#options.elapsedSec() - this.#engagedSinceSec;
@@ -109,8 +131,10 @@ export class Monitor {
     const stats = this.#gate.stats();
     return {
       peak: stats.peak,
+      memory: { signal: stats.memorySignal, limitMb: this.#options.memoryLimitMb ?? null },
       backpressure: { events: stats.events, seconds: Math.round(stats.engagedSeconds * 10) / 10 },
       serverErrors: { ...this.#serverErrors },
+      serverWarnings: this.#warnings.report(),
       samples: this.#timeline.length,
       malformedLogLines: this.#tail.malformedLines,
       timeline: [...this.#timeline],
@@ -135,6 +159,8 @@ export class Monitor {
     this.#timeline.push({
       atSec,
       memoryMb: sample.memoryMb,
+      fileMappingsMb: sample.fileMappingsMb,
+      trackedMemoryMb: sample.trackedMemoryMb,
       overallLoad: sample.overallLoad,
       schedulerLoad: sample.schedulerLoad,
       processCpuPercent: sample.processCpuPercent,

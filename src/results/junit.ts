@@ -8,6 +8,8 @@ interface TestCase {
   name: string;
   failure?: { type: string; message: string; body: string };
   skipped?: string;
+  /** Text for the testcase's system-out, e.g. findings that did not fail the run. */
+  output?: string;
 }
 
 // XML 1.0 forbids most control characters even when escaped; server messages may carry them.
@@ -71,7 +73,29 @@ function testCases(summary: Summary): TestCase[] {
       }
       : undefined,
   });
+  cases.push(findingsCase(summary));
   return cases;
+}
+
+/** Findings fail their testcase only with --fail-on-findings; otherwise they are its output. */
+function findingsCase(summary: Summary): TestCase {
+  // Summaries written before findings existed have none.
+  const findings = summary.findings ?? [];
+  const lines = findings.map((f) => `${f.kind} at ${f.atSec} s: ${f.description} [${f.signature}]`);
+  const gating = summary.config.failOnFindings === true;
+  return {
+    classname: "hyperstress.findings",
+    name: "no findings",
+    failure: gating && findings.length > 0
+      ? {
+        type: "Findings",
+        message: `${findings.length} finding(s) with --fail-on-findings: ` +
+          findings.map((f) => f.description).join("; "),
+        body: lines.join("\n"),
+      }
+      : undefined,
+    output: !gating && findings.length > 0 ? lines.join("\n") : undefined,
+  };
 }
 
 /** A JUnit XML document with one testsuite "hyperstress"; every check spans the whole run. */
@@ -104,7 +128,7 @@ export function junitXml(summary: Summary): string {
     const open = `    <testcase classname="${c.classname}" name="${
       xmlEscape(c.name)
     }" time="${time}"`;
-    if (!c.failure && c.skipped === undefined) {
+    if (!c.failure && c.skipped === undefined && c.output === undefined) {
       out.push(`${open}/>`);
       continue;
     }
@@ -116,6 +140,9 @@ export function junitXml(summary: Summary): string {
         `      <failure type="${type}" message="${xmlEscape(message)}">` +
           `${xmlEscape(body || message)}</failure>`,
       );
+    }
+    if (c.output !== undefined) {
+      out.push(`      <system-out>${xmlEscape(c.output)}</system-out>`);
     }
     out.push(`    </testcase>`);
   }

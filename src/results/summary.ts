@@ -8,12 +8,14 @@ import type { ClientCpuReport } from "../run/client_cpu.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { OpFailure } from "../stats/op_stats.ts";
+import type { WarningStats } from "../hyperd/warnings.ts";
+import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
 import type { OpTotals, TimelinePoint } from "../stats/run_stats.ts";
 import type { UserResult } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { evaluateThresholds, metricValues, type ThresholdResult } from "./thresholds.ts";
 import { round } from "./format.ts";
+import { type Finding, findingsOf } from "./findings.ts";
 
 /** Version of the summary layout. */
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -39,12 +41,21 @@ export interface Summary {
   };
   latencyMs: LatencySummary;
   byOp: Record<OpKind, OpTotals>;
+  /** Highest physical memory, file mappings and tracked memory, CPU and load of hyperd. */
   peak: ResourceReport["peak"];
+  /** Which memory figure backpressure watched, and hyperd's memory_limit in MB. */
+  memory: ResourceReport["memory"];
   disk: { usedMb: number; budgetMb: number; writesRedirected: number };
   backpressure: ResourceReport["backpressure"];
   errors: OpFailure[];
   errorCount: number;
   serverErrors: ResourceReport["serverErrors"];
+  /** hyperd's anomaly warnings by log entry kind: count, first and last run second, an example. */
+  serverWarnings: Record<string, WarningStats>;
+  /** The slowest operations, slowest first, with those a stall left in flight. */
+  slowest: SlowOp[];
+  /** What to look at even when the run passed: crash, stall, slow operations, starvation. */
+  findings: Finding[];
   crash: CrashInfo | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
@@ -92,6 +103,7 @@ export function buildSummary(parts: RunOutcome): Summary {
     latencyMs: parts.latencyMs,
     byOp: parts.byOp,
     peak: parts.resources.peak,
+    memory: parts.resources.memory,
     disk: {
       usedMb: megabytes(parts.diskBytes),
       budgetMb: parts.config.maxDiskMb,
@@ -102,6 +114,13 @@ export function buildSummary(parts: RunOutcome): Summary {
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
     errorCount: failures,
     serverErrors: parts.resources.serverErrors,
+    serverWarnings: parts.resources.serverWarnings,
+    slowest: parts.slowest.map((op) => ({
+      ...op,
+      startedAtSec: round(op.startedAtSec),
+      durationMs: round(op.durationMs),
+    })),
+    findings: [],
     crash: parts.crash,
     integrity: parts.integrity,
     transport: parts.transport,
@@ -113,18 +132,27 @@ export function buildSummary(parts: RunOutcome): Summary {
     thresholds: [],
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));
-  summary.exitCode = parts.internalExitCode ?? exitCodeOf(summary);
+  summary.findings = findingsOf({ ...summary, slowOpSec: parts.config.slowOpSec });
+  summary.exitCode = parts.internalExitCode ??
+    exitCodeOf(summary, parts.config.failOnFindings);
   return summary;
 }
 
-/** The exit code of a run: crash 4, interrupt 130, lost writes 5, failed threshold 3, else 0. */
+/**
+ * The exit code of a run: crash 4, stall 6, interrupt 130, lost writes 5, failed threshold 3,
+ * findings 7 when `failOnFindings`, else 0.
+ */
 export function exitCodeOf(
-  summary: Pick<Summary, "stopReason" | "integrity" | "thresholds">,
+  summary: Pick<Summary, "stopReason" | "integrity" | "thresholds"> & {
+    findings?: readonly unknown[];
+  },
+  failOnFindings = false,
 ): number {
   if (summary.stopReason === "CrashDetected") return EXIT.crashed;
   if (summary.stopReason === "Stalled") return EXIT.stalled;
   if (summary.stopReason === "Interrupted") return EXIT.interrupted;
   if (summary.integrity.mismatches > 0) return EXIT.lostWrites;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;
+  if (failOnFindings && (summary.findings?.length ?? 0) > 0) return EXIT.findings;
   return EXIT.ok;
 }

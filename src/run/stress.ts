@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { EXIT } from "../exit_codes.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
+import { memoryLimitMb } from "../config/limit_warnings.ts";
 import { type CrashInfo, crashInfo, describeExit } from "../hyperd/crash.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Monitor, type ResourceReport } from "../hyperd/monitor.ts";
 import { Hyperd, type HyperdExit } from "../hyperd/process.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { OpFailure } from "../stats/op_stats.ts";
+import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
 import { type OpTotals, RunStats, type TimelinePoint } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import { WorkerPool } from "../users/worker_pool.ts";
@@ -19,6 +20,7 @@ import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { setUpDatabases } from "./database_setup.ts";
 import { databaseBytes } from "./disk_usage.ts";
+import { totalMemoryBytes } from "./host_facts.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
 import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
 import { type LiveView, ResourceWatch } from "./resource_watch.ts";
@@ -63,6 +65,8 @@ export interface RunOutcome {
   diskBytes: number;
   writesRedirected: number;
   errors: OpFailure[];
+  /** The slowest operations, slowest first, with those a stall left in flight. */
+  slowest: SlowOp[];
   crash: CrashInfo | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
@@ -105,6 +109,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       onBackpressure: (engaged) => (flags.backpressure = engaged),
       maxMemoryMb: options.config.maxMemoryMb,
       maxCpuPercent: options.config.maxCpuPercent,
+      memoryLimitMb: hyperdMemoryLimitMb(options.config.memoryLimit),
       elapsedSec: () => clock.elapsedSec(),
     }),
     clientCpu: new ClientCpu(processCpuSec()),
@@ -118,6 +123,13 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
   } finally {
     stopWatching();
   }
+}
+
+/** hyperd's memory_limit in MB, a percentage taken of this machine's memory; null if unknown. */
+function hyperdMemoryLimitMb(memoryLimit: string): number | null {
+  const total = totalMemoryBytes();
+  const mb = memoryLimitMb(memoryLimit, total instanceof Error ? null : total);
+  return mb === null ? null : Math.round(mb * 10) / 10;
 }
 
 /** Stop reasons from outside the run: the signal, and the set-up deadline until users start. */
@@ -225,6 +237,8 @@ async function runUsers(
     monitor.start();
     watch.start();
     pool = startUsers(options, hyperd, databases, flags, stats, clock, control);
+    // Users with maxOps (a shrunk replay) end on their own; the run ends with the last of them.
+    pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
     await control.stopped;
     const durationSec = clock.elapsedSec();
@@ -322,6 +336,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     diskBytes,
     writesRedirected: stats.writesRedirected,
     errors: stats.errors,
+    slowest: stats.slowest(),
     crash: run.crash && hyperd
       ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir)
       : null,

@@ -8,6 +8,8 @@ import { Latency } from "./latency.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
+/** Slowest operations a worker and the run keep. */
+export const SLOWEST_KEPT = 20;
 
 /** Counts of one operation kind. */
 export interface OpCounts {
@@ -36,6 +38,53 @@ export interface InFlightOp {
   sql: string;
 }
 
+/** A finished (or stalled) operation with how long it took. */
+export interface SlowOp extends InFlightOp {
+  durationMs: number;
+  /** `stalled`: still in flight when the run stalled; its duration is the time until then. */
+  outcome: "ok" | "failed" | "stalled";
+}
+
+/**
+ * The `limit` slowest operations offered, slowest first (ties: the earlier start first). Merging
+ * every worker's list gives the run's, as an operation among the run's slowest is also among its
+ * worker's.
+ */
+export class SlowestOps {
+  readonly #limit: number;
+  #ops: SlowOp[] = [];
+
+  constructor(limit = SLOWEST_KEPT) {
+    this.#limit = limit;
+  }
+
+  /** Keeps `op` if it is among the slowest so far; returns whether it was kept. */
+  offer(op: SlowOp): boolean {
+    if (this.#ops.length >= this.#limit && !slower(op, this.#ops[this.#ops.length - 1])) {
+      return false;
+    }
+    const at = this.#ops.findIndex((kept) => slower(op, kept));
+    this.#ops.splice(at === -1 ? this.#ops.length : at, 0, op);
+    if (this.#ops.length > this.#limit) this.#ops.pop();
+    return true;
+  }
+
+  /** Whether `op` (the same object) is still kept. */
+  has(op: SlowOp): boolean {
+    return this.#ops.includes(op);
+  }
+
+  /** The kept operations, slowest first. */
+  list(): SlowOp[] {
+    return [...this.#ops];
+  }
+}
+
+function slower(a: SlowOp, b: SlowOp): boolean {
+  return a.durationMs > b.durationMs ||
+    (a.durationMs === b.durationMs && a.startedAtSec < b.startedAtSec);
+}
+
 /** What a worker's users did in one interval; latencies are encoded HDR histograms. */
 export interface IntervalTally {
   byOp: Record<OpKind, OpCounts & { latency: string }>;
@@ -48,6 +97,8 @@ export interface IntervalTally {
   writesRedirected: number;
   transport: { grpcReads: number; libpqReads: number };
   failures: OpFailure[];
+  /** Operations that entered the worker's slowest since the last tick and are still in it. */
+  slowest: SlowOp[];
 }
 
 type KindTally = OpCounts & { latency: Latency };
@@ -61,6 +112,8 @@ export class OpStats {
   #failures: OpFailure[] = [];
   #users: Record<number, { ops: number; failures: number }> = {};
   readonly #inFlight = new Map<number, InFlightOp>();
+  readonly #slowest = new SlowestOps();
+  #slowNew: SlowOp[] = [];
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
@@ -72,7 +125,7 @@ export class OpStats {
 
   /** Records a finished operation of `user`. */
   recordSuccess(user: number, kind: OpKind, ms: number, rows: number): void {
-    this.#finish(user, false);
+    this.#finish(user, ms, false);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.rows += rows;
@@ -81,7 +134,7 @@ export class OpStats {
 
   /** Records a failed operation with the server's message. */
   recordFailure(kind: OpKind, ms: number, failure: OpFailure): void {
-    this.#finish(failure.user, true);
+    this.#finish(failure.user, ms, true);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.failures++;
@@ -95,8 +148,13 @@ export class OpStats {
     this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
   }
 
-  #finish(user: number, failed: boolean): void {
+  #finish(user: number, ms: number, failed: boolean): void {
+    const op = this.#inFlight.get(user);
     this.#inFlight.delete(user);
+    if (op) {
+      const done: SlowOp = { ...op, durationMs: ms, outcome: failed ? "failed" : "ok" };
+      if (this.#slowest.offer(done)) this.#slowNew.push(done);
+    }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
     counts.ops++;
     if (failed) counts.failures++;
@@ -119,7 +177,10 @@ export class OpStats {
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
       failures: this.#failures,
+      // Sent as they come, not at the end: a stalled worker never sends a final report.
+      slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
     };
+    this.#slowNew = [];
     this.#acknowledged = {};
     this.#failures = [];
     this.#users = {};

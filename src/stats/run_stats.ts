@@ -4,7 +4,13 @@
  */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency, type LatencySummary } from "./latency.ts";
-import type { InFlightOp, IntervalTally, OpFailure } from "./op_stats.ts";
+import {
+  type InFlightOp,
+  type IntervalTally,
+  type OpFailure,
+  SlowestOps,
+  type SlowOp,
+} from "./op_stats.ts";
 
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
@@ -41,6 +47,7 @@ export class RunStats {
   readonly #seconds = new Map<number, Second>();
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
+  readonly #slowest = new SlowestOps();
   #lastCompletionSec = 0;
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
@@ -82,6 +89,12 @@ export class RunStats {
     for (const failure of tally.failures) {
       if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
     }
+    for (const op of tally.slowest) this.#slowest.offer(op);
+  }
+
+  /** The run's slowest operations so far, slowest first. */
+  slowest(): SlowOp[] {
+    return this.#slowest.list();
   }
 
   /** When a tick last brought a completed operation, in run seconds (0 before the first). */
@@ -123,6 +136,7 @@ export class RunStats {
       if (this.errors.length < MAX_ERRORS) {
         this.errors.push({ atSec, user: op.user, op: op.kind, message: message(op) });
       }
+      this.#slowest.offer({ ...op, durationMs: ms, outcome: "stalled" });
     }
     this.#inFlight.clear();
   }

@@ -5,6 +5,8 @@ import type { LatencySummary } from "../../src/stats/latency.ts";
 import { OP_KINDS, type OpKind, USER_CLASSES } from "../../src/workload/op_table.ts";
 import type { OpTotals } from "../../src/stats/run_stats.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/results/summary.ts";
+import { findingsOf } from "../../src/results/findings.ts";
+import type { SlowOp } from "../../src/stats/op_stats.ts";
 
 const SECONDS = 60;
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -38,9 +40,14 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
   });
   const resources = Array.from({ length: SECONDS / 2 + 1 }, (_, i) => {
     const sec = i * 2;
+    // The mapped files grow with the data; tracked memory rises and falls with the load.
+    const fileMappingsMb = round(300 + sec * 6);
+    const trackedMemoryMb = round(120 + sec * 4 - (sec > 40 ? (sec - 40) * 6 : 0));
     return {
       atSec: sec,
-      memoryMb: round(400 + sec * 18 - (sec > 40 ? (sec - 40) * 25 : 0)),
+      memoryMb: round(fileMappingsMb + trackedMemoryMb + 220),
+      fileMappingsMb,
+      trackedMemoryMb,
       overallLoad: round(0.35 + 0.3 * Math.sin(sec / 6) ** 2),
       schedulerLoad: round(0.2 + 0.25 * Math.cos(sec / 8) ** 2),
       processCpuPercent: round(45 + 40 * Math.sin(sec / 10) ** 2),
@@ -90,7 +97,15 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     },
     latencyMs: latency(4.2),
     byOp,
-    peak: { memoryMb: 1120, overallLoad: 0.65, schedulerLoad: 0.45, processCpuPercent: 85 },
+    peak: {
+      memoryMb: 1120,
+      fileMappingsMb: 660,
+      trackedMemoryMb: 280,
+      overallLoad: 0.65,
+      schedulerLoad: 0.45,
+      processCpuPercent: 85,
+    },
+    memory: { signal: "tracked", limitMb: 19284.5 },
     disk: { usedMb: 312.4, budgetMb: 2048, writesRedirected: 0 },
     backpressure: { events: 1, seconds: 10 },
     errors: [
@@ -110,6 +125,12 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     ],
     errorCount: 8,
     serverErrors: { user: 6, system: 2, fatal: 0, memoryLimitExceeded: 0 },
+    serverWarnings: {},
+    slowest: [
+      slowOp({ user: 2, seq: 41, kind: "ComplexJoin", durationMs: 912.5, startedAtSec: 31.2 }),
+      slowOp({ user: 0, seq: 77, kind: "BulkInsert", durationMs: 640.25, startedAtSec: 35 }),
+    ],
+    findings: [],
     crash: null,
     integrity: {
       checked: true,
@@ -146,7 +167,15 @@ export function emptySummaryFixture(): Summary {
     byOp: Object.fromEntries(
       Object.keys(full.byOp).map((k) => [k, { count: 0, failures: 0, rows: 0, latencyMs: zero }]),
     ) as Summary["byOp"],
-    peak: { memoryMb: null, overallLoad: null, schedulerLoad: null, processCpuPercent: null },
+    peak: {
+      memoryMb: null,
+      fileMappingsMb: null,
+      trackedMemoryMb: null,
+      overallLoad: null,
+      schedulerLoad: null,
+      processCpuPercent: null,
+    },
+    memory: { signal: null, limitMb: 19284.5 },
     backpressure: { events: 0, seconds: 0 },
     errors: [],
     errorCount: 0,
@@ -190,5 +219,75 @@ export function crashedSummaryFixture(): Summary {
     serverErrors: { user: 6, system: 2, fatal: 4, memoryLimitExceeded: 1 },
     crash: abortCrashFixture(),
     integrity: { checked: false, skipped: "hyperd crashed", tables: [], mismatches: 0 },
+  });
+}
+
+/** One of the slowest operations, on `t1_medium`. */
+function slowOp(op: Pick<SlowOp, "user" | "seq" | "kind" | "durationMs" | "startedAtSec">): SlowOp {
+  const sql = op.kind === "BulkInsert"
+    ? `COPY "t1_medium" ("id", "name") FROM STDIN WITH (FORMAT HYPERBINARY) -- 5000 rows`
+    : `SELECT count(*) FROM "t1_medium" a JOIN "t0_small" b ON a.id < b.id`;
+  return {
+    table: "t1_medium",
+    rows: op.kind === "BulkInsert" ? 5000 : 0,
+    sql,
+    outcome: "ok",
+    ...op,
+  };
+}
+
+/**
+ * The issue-18 run: two COPYs and an aggregate on one table took 50 s while hyperd reported
+ * starvation at 44 s; it passed, with findings.
+ */
+export function findingsSummaryFixture(overrides: Partial<Summary> = {}): Summary {
+  const base = summaryFixture({ exitCode: 0, thresholds: [] });
+  const example = (kind: string, atSec: number, detail: string) => ({
+    kind,
+    atMs: Date.UTC(2026, 10, 24, 2, 56, 11),
+    atSec,
+    detail,
+    session: "t7IC71NtIogmS6eZJtwI7Q",
+    request: "356",
+    values: {},
+  });
+  const serverWarnings: Summary["serverWarnings"] = {
+    "scheduler-starvation": {
+      count: 2,
+      firstAtSec: 44,
+      lastAtSec: 50,
+      example: example("scheduler-starvation", 44, "timeout 5.87 s"),
+    },
+    "shared-mutex-starvation-detected": {
+      count: 2,
+      firstAtSec: 44,
+      lastAtSec: 50,
+      example: example("shared-mutex-starvation-detected", 44, ""),
+    },
+    "number-network-threads-low": {
+      count: 3,
+      firstAtSec: 20.5,
+      lastAtSec: 30.7,
+      example: example(
+        "number-network-threads-low",
+        20.5,
+        "4 active continuations on 4 network threads",
+      ),
+    },
+  };
+  const slowest = [
+    slowOp({ user: 3, seq: 120, kind: "BulkInsert", durationMs: 50070, startedAtSec: 0.95 }),
+    slowOp({ user: 5, seq: 88, kind: "BulkInsert", durationMs: 50039, startedAtSec: 0.96 }),
+    slowOp({ user: 7, seq: 30, kind: "ComplexJoin", durationMs: 50011, startedAtSec: 0.96 }),
+    ...base.slowest,
+  ];
+  const findings = findingsOf({ ...base, slowest, serverWarnings, slowOpSec: 10 });
+  return summaryFixture({
+    exitCode: 0,
+    thresholds: [],
+    serverWarnings,
+    slowest,
+    findings,
+    ...overrides,
   });
 }

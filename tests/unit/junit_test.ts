@@ -3,6 +3,7 @@ import { junitXml } from "../../src/results/junit.ts";
 import {
   crashedSummaryFixture,
   emptySummaryFixture,
+  findingsSummaryFixture,
   summaryFixture,
 } from "../helpers/summary_fixture.ts";
 
@@ -67,7 +68,7 @@ function testcases(xml: string): XmlElement[] {
   return suite.children.filter((c) => c.name === "testcase");
 }
 
-Deno.test("junitXml() writes one testcase per threshold plus crash and integrity", () => {
+Deno.test("junitXml() writes one testcase per threshold plus crash, integrity and findings", () => {
   const summary = summaryFixture();
   const xml = junitXml(summary);
   const cases = testcases(xml);
@@ -77,10 +78,11 @@ Deno.test("junitXml() writes one testcase per threshold plus crash and integrity
     "peak_cpu_percent<=95",
     "hyperd did not crash",
     "integrity: no lost writes",
+    "no findings",
   ]);
   const suites = parseXml(xml);
   for (const element of [suites, suites.children[0]]) {
-    assert.equal(element.attributes.tests, "5");
+    assert.equal(element.attributes.tests, "6");
     assert.equal(element.attributes.failures, "1");
     assert.equal(element.attributes.skipped, "0");
     assert.equal(element.attributes.time, "60.042");
@@ -154,7 +156,9 @@ Deno.test("junitXml() lists the tables that lost writes", () => {
       ],
     },
   });
-  const integrity = testcases(junitXml(summary)).at(-1)!;
+  const integrity = testcases(junitXml(summary)).find((c) =>
+    c.attributes.name === "integrity: no lost writes"
+  )!;
   assert.equal(integrity.children[0].name, "failure");
   assert.equal(integrity.children[0].text, "database 1 table events: expected 20 rows, counted 19");
 });
@@ -174,4 +178,30 @@ Deno.test("junitXml() escapes markup, quotes and control characters", () => {
   assert.equal(version?.attributes.value, `1.0 "beta" <rc> & 'more'`);
   assert.equal(suite.children[1].attributes.name, `p95_ms<200&"x"`);
   assert.equal(suite.children.at(-1)?.text, "stopped: stopped <early> & \uFFFD rang");
+});
+
+Deno.test("junitXml() lists findings as output, and fails on them only with --fail-on-findings", () => {
+  const findingsCase = (failOnFindings: boolean) => {
+    const summary = findingsSummaryFixture();
+    summary.config = { ...summary.config, failOnFindings };
+    return testcases(junitXml(summary)).find((c) => c.attributes.name === "no findings")!;
+  };
+  const [output] = findingsCase(false).children;
+  assert.equal(output.name, "system-out");
+  assert.match(
+    output.text,
+    /^slow-operation at 0\.95 s: an operation took 50\.1 s \(COPY "t1_medium" …/,
+  );
+  assert.match(
+    output.text,
+    /starvation at 44 s: hyperd reported shared-mutex starvation at 44\.0 s/,
+  );
+  const [failure] = findingsCase(true).children;
+  assert.equal(failure.name, "failure");
+  assert.equal(failure.attributes.type, "Findings");
+  assert.match(failure.attributes.message, /^5 finding\(s\) with --fail-on-findings: an operation/);
+  const clean = testcases(junitXml(summaryFixture())).find((c) =>
+    c.attributes.name === "no findings"
+  );
+  assert.deepEqual(clean?.children, []);
 });

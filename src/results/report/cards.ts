@@ -1,9 +1,11 @@
 /** The cards of report.html: header, key figures, thresholds, operations, errors, config. */
 import { exitMeaning } from "../../exit_codes.ts";
+import { gatedMemory } from "../../hyperd/backpressure.ts";
 import { OP_KINDS, USER_CLASSES } from "../../workload/op_table.ts";
 import { DASH, formatNumber, plural, withUnit } from "../format.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, figure, htmlTable, pill } from "./html.ts";
+import { memoryFigures } from "./run_charts.ts";
 import { OP_COLORS } from "./style.ts";
 
 /** The page header: pass or fail, hyperd version, seed, timing, stop reason, users. */
@@ -51,6 +53,31 @@ function clientFigure(client: Summary["client"] | undefined): string {
   );
 }
 
+/**
+ * hyperd's peak memory as backpressure watched it (tracked memory, or a stand-in), with the
+ * physical memory and its file mappings, and hyperd's memory_limit.
+ */
+function memoryFigure(summary: Summary): string {
+  const { peak, config } = summary;
+  // Summaries written before the three figures were kept have none of them.
+  const signal = (summary.memory as Summary["memory"] | undefined)?.signal ?? null;
+  const limitMb = (summary.memory as Summary["memory"] | undefined)?.limitMb ?? null;
+  const watched = signal === "tracked"
+    ? peak.trackedMemoryMb
+    : signal === null
+    ? null
+    : Math.max(0, ...summary.resources.map((r) => gatedMemory(memoryFigures(r)).mb));
+  const mb = (value: number | null | undefined) => withUnit(formatNumber(value, 1), " MB");
+  const limit = `hyperd memory_limit ${esc(config.memoryLimit)}` +
+    (limitMb !== null && config.memoryLimit.endsWith("%") ? ` = ${mb(limitMb)}` : "");
+  return figure(
+    "peak memory",
+    mb(watched),
+    `${signal ?? "no"} memory, backpressure above ${formatNumber(config.maxMemoryMb)} MB; ` +
+      `physical ${mb(peak.memoryMb)}, file mappings ${mb(peak.fileMappingsMb)}; ${limit}`,
+  );
+}
+
 /** The row of key figures: ops, failures, rows, latency, peaks, disk, errors, integrity, client. */
 export function keyFigures(summary: Summary): string {
   const { totals, latencyMs, peak, disk, backpressure, integrity, serverErrors: server } = summary;
@@ -81,11 +108,7 @@ export function keyFigures(summary: Summary): string {
       `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)}`,
       `ms; max ${ms(latencyMs.max)}, mean ${ms(latencyMs.mean)}`,
     ),
-    figure(
-      "peak memory",
-      withUnit(formatNumber(peak.memoryMb), " MB"),
-      `hyperd memory_limit ${esc(summary.config.memoryLimit)}`,
-    ),
+    memoryFigure(summary),
     figure(
       "peak CPU / load",
       `${cpuPercent} / ${formatNumber(peak.overallLoad, 2)}`,
@@ -284,4 +307,92 @@ export function configCard(summary: Summary): string {
     `${formatNumber(summary.transport.libpqReads)} libpq, ` +
     `${formatNumber(summary.transport.grpcReads)} gRPC.</p>` +
     `${htmlTable(["setting", "value"], rows)}</details>`;
+}
+
+/** The run's findings, first on the page: what to look at even when the run passed. */
+export function findingsCard(summary: Summary): string {
+  // Summaries written before findings existed have none.
+  const findings = summary.findings ?? [];
+  if (findings.length === 0) {
+    const slowOpSec = summary.config.slowOpSec as number | undefined;
+    const slow = slowOpSec === undefined ? "" : ` than ${formatNumber(slowOpSec, 1)} s`;
+    return card(
+      "Findings",
+      `<p class="muted">No findings: no crash, stall, operation slower${slow} or starvation.</p>`,
+      true,
+    );
+  }
+  return card(
+    `Findings (${formatNumber(findings.length)})`,
+    htmlTable(
+      ["kind", "at s", "what", "signature"],
+      findings.map((f) => [
+        pill(false, f.kind),
+        formatNumber(f.atSec, 1),
+        esc(f.description) +
+        (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : ""),
+        `<code>${esc(f.signature)}</code>`,
+      ]),
+      [false, true, false, false],
+      "findings",
+    ),
+    true,
+  );
+}
+
+/** The slowest operations with their statements. */
+export function slowestCard(summary: Summary): string {
+  const slowest = summary.slowest ?? [];
+  if (slowest.length === 0) {
+    return card("Slowest operations", `<p class="muted">No operation completed.</p>`, true);
+  }
+  return card(
+    `Slowest operations (${formatNumber(slowest.length)})`,
+    htmlTable(
+      ["took s", "outcome", "operation", "user", "seq", "table", "rows", "started s", "statement"],
+      slowest.map((op) => [
+        formatNumber(op.durationMs / 1000, 2),
+        op.outcome === "ok" ? "ok" : `<strong>${esc(op.outcome)}</strong>`,
+        esc(op.kind),
+        formatNumber(op.user),
+        formatNumber(op.seq),
+        esc(op.table),
+        formatNumber(op.rows),
+        formatNumber(op.startedAtSec, 2),
+        `<code>${esc(op.sql)}</code>`,
+      ]),
+      [true, false, false, true, true, false, true, true, false],
+    ),
+    true,
+  );
+}
+
+/** hyperd's anomaly warnings per kind: how often, when, and the first entry's figures. */
+export function serverWarningsCard(summary: Summary): string {
+  const warnings = Object.entries(summary.serverWarnings ?? {});
+  if (warnings.length === 0) {
+    return card(
+      "hyperd warnings",
+      `<p class="muted">hyperd logged no anomaly warnings (starvation, slow plans, queries ` +
+        `without progress, too few network threads, memory limits).</p>`,
+      true,
+    );
+  }
+  return card(
+    "hyperd warnings",
+    htmlTable(
+      ["kind", "count", "first s", "last s", "first entry"],
+      warnings.map(([kind, w]) => [
+        `<code>${esc(kind)}</code>`,
+        formatNumber(w.count),
+        formatNumber(w.firstAtSec, 1),
+        formatNumber(w.lastAtSec, 1),
+        esc(w.example.detail || DASH) +
+        ` <span class="muted">(session ${esc(w.example.session)}, request ` +
+        `${esc(w.example.request)})</span>`,
+      ]),
+      [false, true, true, true, false],
+    ),
+    true,
+  );
 }

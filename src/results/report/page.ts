@@ -3,10 +3,13 @@ import type { Summary } from "../summary.ts";
 import {
   configCard,
   errorsCard,
+  findingsCard,
   header,
   keyFigures,
   operationsCard,
   problemsCards,
+  serverWarningsCard,
+  slowestCard,
   thresholdsCard,
   usersTable,
 } from "./cards.ts";
@@ -38,12 +41,15 @@ export function reportHtml(summary: Summary): string {
 <body>
 <main>
 ${header(summary)}
+${findingsCard(summary)}
 ${keyFigures(summary)}
 ${thresholdsCard(summary)}
 ${operationsCard(summary)}
+${slowestCard(summary)}
 ${chart("Throughput", throughput)}
 ${chart("Latency", latency)}
 ${chart("hyperd resources", resources, "From hyperd's resource log; shaded: backpressure.")}
+${serverWarningsCard(summary)}
 ${opMix}
 ${problemsCards(summary)}
 ${errorsCard(summary)}

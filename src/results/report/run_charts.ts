@@ -1,8 +1,10 @@
 /** The report's charts of a run: throughput, latency and hyperd resources over time; op mix. */
+import { gatedMemory, type MemoryFigures } from "../../hyperd/backpressure.ts";
+import { WARNING_KINDS } from "../../hyperd/warnings.ts";
 import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../workload/op_table.ts";
 import { formatNumber } from "../format.ts";
 import type { Summary } from "../summary.ts";
-import { type BarRow, lineChart, stackedBarChart } from "./svg_chart.ts";
+import { type BarRow, lineChart, type Panel, type Series, stackedBarChart } from "./svg_chart.ts";
 import { COLORS, OP_COLORS } from "./style.ts";
 
 /** Width of one timeline bucket in seconds (1 unless the timeline is coarser). */
@@ -29,6 +31,81 @@ function backpressureBands(resources: Summary["resources"]): [number, number][] 
   return bands;
 }
 
+/** A resource point's memory figures; a summary from before they were kept has only physical. */
+export function memoryFigures(point: Summary["resources"][number]): MemoryFigures {
+  return {
+    memoryMb: point.memoryMb,
+    fileMappingsMb: point.fileMappingsMb ?? null,
+    trackedMemoryMb: point.trackedMemoryMb ?? null,
+  };
+}
+
+/**
+ * The memory panels: what backpressure watched (tracked memory, or its stand-in) against the
+ * backpressure limit and hyperd's memory_limit, then physical memory and its file mappings.
+ */
+function memoryPanels(summary: Summary, xMax: number): Panel[] {
+  const { resources, config } = summary;
+  // Summaries written before the three figures were kept have no signal.
+  const memory = summary.memory as Summary["memory"] | undefined;
+  const signal = memory?.signal ?? "physical";
+  const flat = (name: string, color: string, mb: number): Series => ({
+    name,
+    color,
+    points: [[0, mb], [xMax, mb]],
+    dashed: true,
+  });
+  const watched: Series[] = [
+    {
+      name: signal,
+      color: COLORS[6],
+      points: resources.map((r) => [r.atSec, gatedMemory(memoryFigures(r)).mb]),
+    },
+    flat("backpressure limit", COLORS[2], config.maxMemoryMb),
+  ];
+  if (memory?.limitMb != null) watched.push(flat("memory_limit", COLORS[4], memory.limitMb));
+  return [
+    // Axis labels stand beside a short panel: the series name says which stand-in it is.
+    { label: signal === "tracked" ? "tracked (MB)" : "memory (MB)", series: watched },
+    {
+      label: "physical (MB)",
+      series: [
+        {
+          name: "physical",
+          color: COLORS[5],
+          points: resources.map((r) => [r.atSec, r.memoryMb]),
+        },
+        {
+          name: "file mappings",
+          color: COLORS[3],
+          points: resources.map((r) => [r.atSec, r.fileMappingsMb ?? null]),
+          dashed: true,
+        },
+      ],
+    },
+  ];
+}
+
+/** Markers closer than this share of the time axis are drawn as one, so labels do not overlap. */
+const MARKER_MERGE_SHARE = 0.04;
+
+/** Vertical markers: hyperd's crash and the first of each kind of warning hyperd logged. */
+function eventMarkers(summary: Summary, xMax: number): { at: number; label: string }[] {
+  const events = Object.entries(summary.serverWarnings ?? {}).map(([kind, w]) => ({
+    at: w.firstAtSec,
+    label: `hyperd: ${WARNING_KINDS[kind]?.label ?? kind}`,
+  }));
+  if (summary.crash) events.push({ at: summary.crash.atSec, label: "hyperd crashed" });
+  const markers: { at: number; label: string }[] = [];
+  for (const event of events.sort((a, b) => a.at - b.at)) {
+    const last = markers[markers.length - 1];
+    if (last && event.at - last.at <= xMax * MARKER_MERGE_SHARE) {
+      last.label += `, ${event.label.replace(/^hyperd: /, "")}`;
+    } else markers.push({ ...event });
+  }
+  return markers;
+}
+
 /** Throughput, latency and hyperd resources over time, in that order, backpressure shaded. */
 export function timeCharts(summary: Summary): [string, string, string] {
   const { timeline, resources } = summary;
@@ -39,7 +116,7 @@ export function timeCharts(summary: Summary): [string, string, string] {
   );
   const bucket = bucketSeconds(timeline.map((p) => p.atSec));
   const bands = backpressureBands(resources);
-  const markers = summary.crash ? [{ at: summary.crash.atSec, label: "hyperd crashed" }] : [];
+  const markers = eventMarkers(summary, xMax);
   const common = { xMax, bands, bandLabel: "backpressure", markers };
   const line = (
     name: string,
@@ -96,7 +173,7 @@ export function timeCharts(summary: Summary): [string, string, string] {
       id: "chart-resources",
       title: "hyperd memory, CPU and load over time, backpressure shaded",
       panels: [
-        { label: "memory (MB)", series: [resource("memory MB", COLORS[6], (r) => r.memoryMb)] },
+        ...(resources.length > 0 ? memoryPanels(summary, xMax) : []),
         {
           label: "CPU (%)",
           series: [resource("process CPU %", COLORS[1], (r) => r.processCpuPercent)],
