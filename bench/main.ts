@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: every performance figure of hyperstress in one run, written as JSON to
  * BENCH_OUT (default bench/results.json). Speeds are measured here, never asserted by tests.
+ * BENCH_SOAK=1 adds the 10-minute soak (bench/soak.ts; BENCH_SOAK_SEC sets another length).
  */
 import { join } from "node:path";
 import { Hyperd } from "../src/hyperd/process.ts";
@@ -8,9 +9,23 @@ import { benchHyperd } from "./bench_run.ts";
 import { encodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
 import { moderate } from "./moderate.ts";
+import type { SoakFigures } from "./soak.ts";
 
 const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
 const step = (what: string) => console.error(`bench: ${what}`);
+
+/** The soak in a fresh process, so the resident memory it reports is the stress run's own. */
+async function soakInOwnProcess(seconds: number): Promise<SoakFigures> {
+  const script = new URL("./soak.ts", import.meta.url).pathname;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", script, String(seconds)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error("the soak failed");
+  const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
 
 async function rssPerUser(users: number): Promise<number> {
   const probe = new URL("./memory_probe.ts", import.meta.url).pathname;
@@ -49,6 +64,13 @@ for (const users of [1, 18, 64]) {
 step("moderate preset");
 const moderateFigures = await moderate();
 
+let soakFigures: SoakFigures | null = null;
+if (Deno.env.get("BENCH_SOAK") === "1") {
+  const seconds = Number(Deno.env.get("BENCH_SOAK_SEC") ?? 600);
+  step(`soak (${seconds} s)`);
+  soakFigures = await soakInOwnProcess(seconds);
+}
+
 const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(
   /model name\s*:\s*(.*)/,
 );
@@ -65,6 +87,7 @@ const results = {
   ingest: ingestFigures,
   rssMbPerUser: rss,
   moderate: moderateFigures,
+  soak: soakFigures,
 };
 await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");
 console.log(JSON.stringify(results, null, 2));

@@ -4,9 +4,40 @@
  */
 import type { ResourceSample } from "./log_entries.ts";
 
+/**
+ * Which of hyperd's memory figures backpressure compares with its limit: `tracked` is what
+ * hyperd's `memory_limit` governs; the others stand in where hyperd does not log it. Physical
+ * memory counts the mapped `.hyper` files, which grow with the data and never shrink on a pause.
+ */
+export type MemorySignal = "tracked" | "physical-minus-mappings" | "physical";
+
+/** What each memory signal is, in words for people. */
+export const MEMORY_SIGNAL_TEXT: Record<MemorySignal, string> = {
+  tracked: "tracked memory, which hyperd's memory_limit governs",
+  "physical-minus-mappings": "physical memory minus file mappings (hyperd logs no tracked memory)",
+  physical: "physical memory (hyperd logs neither tracked memory nor file mappings)",
+};
+
+/** The memory figures of a sample that the signal is chosen from. */
+export type MemoryFigures = Pick<ResourceSample, "memoryMb" | "fileMappingsMb" | "trackedMemoryMb">;
+
+/** The memory figure backpressure watches in `figures`, and which one it is. */
+export function gatedMemory(figures: MemoryFigures): { signal: MemorySignal; mb: number } {
+  if (figures.trackedMemoryMb !== null) {
+    return { signal: "tracked", mb: figures.trackedMemoryMb };
+  }
+  if (figures.fileMappingsMb !== null) {
+    return {
+      signal: "physical-minus-mappings",
+      mb: Math.max(0, figures.memoryMb - figures.fileMappingsMb),
+    };
+  }
+  return { signal: "physical", mb: figures.memoryMb };
+}
+
 /** The limits the gate enforces. */
 export interface BackpressureLimits {
-  /** hyperd resident memory, in MB. */
+  /** hyperd memory in MB, compared with the figure `gatedMemory()` picks. */
   maxMemoryMb: number;
   /** hyperd CPU use, in percent of all cores. */
   maxCpuPercent: number;
@@ -20,9 +51,14 @@ export interface BackpressureStats {
   events: number;
   /** Total time engaged, including an engagement still going on. */
   engagedSeconds: number;
+  /** The memory figure compared with the limit at the last sample; null before the first. */
+  memorySignal: MemorySignal | null;
   /** Highest figures seen; null before the first sample (CPU stays null where unmeasured). */
   peak: {
+    /** Physical memory, file mappings included. */
     memoryMb: number | null;
+    fileMappingsMb: number | null;
+    trackedMemoryMb: number | null;
     overallLoad: number | null;
     schedulerLoad: number | null;
     processCpuPercent: number | null;
@@ -32,7 +68,7 @@ export interface BackpressureStats {
 /**
  * Hysteresis gate over resource samples.
  *
- * - Engages when memory > maxMemoryMb, or CPU > maxCpuPercent; where hyperd reports no CPU
+ * - Engages when memory (as `gatedMemory()` picks it) > maxMemoryMb, or CPU > maxCpuPercent; where hyperd reports no CPU
  *   (macOS), overall load > 1.0 stands in for CPU.
  * - Releases only when memory < 90% of maxMemoryMb AND CPU < maxCpuPercent - 10 (half the
  *   limit when that is higher, so a limit under 20% can still release); without CPU, overall
@@ -46,8 +82,11 @@ export class BackpressureGate {
   #events = 0;
   #engagedMs = 0;
   #lastAt: number | null = null;
+  #memorySignal: MemorySignal | null = null;
   readonly #peak: BackpressureStats["peak"] = {
     memoryMb: null,
+    fileMappingsMb: null,
+    trackedMemoryMb: null,
     overallLoad: null,
     schedulerLoad: null,
     processCpuPercent: null,
@@ -72,10 +111,12 @@ export class BackpressureGate {
     }
     this.#lastAt = at;
     this.#trackPeaks(sample);
-    if (!this.#engaged && this.#over(sample)) {
+    const memory = gatedMemory(sample);
+    this.#memorySignal = memory.signal;
+    if (!this.#engaged && this.#over(sample, memory.mb)) {
       this.#engaged = true;
       this.#events++;
-    } else if (this.#engaged && this.#under(sample)) {
+    } else if (this.#engaged && this.#under(sample, memory.mb)) {
       this.#engaged = false;
     }
     return this.#engaged;
@@ -88,18 +129,23 @@ export class BackpressureGate {
     if (this.#engaged && this.#limits.now && this.#lastAt !== null) {
       ms += Math.max(0, this.#limits.now() - this.#lastAt);
     }
-    return { events: this.#events, engagedSeconds: ms / 1000, peak: { ...this.#peak } };
+    return {
+      events: this.#events,
+      engagedSeconds: ms / 1000,
+      memorySignal: this.#memorySignal,
+      peak: { ...this.#peak },
+    };
   }
 
-  #over(s: ResourceSample): boolean {
-    if (s.memoryMb > this.#limits.maxMemoryMb) return true;
+  #over(s: ResourceSample, memoryMb: number): boolean {
+    if (memoryMb > this.#limits.maxMemoryMb) return true;
     return s.processCpuPercent === null
       ? s.overallLoad > 1.0
       : s.processCpuPercent > this.#limits.maxCpuPercent;
   }
 
-  #under(s: ResourceSample): boolean {
-    if (s.memoryMb >= 0.9 * this.#limits.maxMemoryMb) return false;
+  #under(s: ResourceSample, memoryMb: number): boolean {
+    if (memoryMb >= 0.9 * this.#limits.maxMemoryMb) return false;
     return s.processCpuPercent === null
       ? s.overallLoad < 0.9
       : s.processCpuPercent < this.#cpuRelease;
@@ -108,6 +154,8 @@ export class BackpressureGate {
   #trackPeaks(s: ResourceSample): void {
     const peak = this.#peak;
     peak.memoryMb = higher(peak.memoryMb, s.memoryMb);
+    peak.fileMappingsMb = higher(peak.fileMappingsMb, s.fileMappingsMb);
+    peak.trackedMemoryMb = higher(peak.trackedMemoryMb, s.trackedMemoryMb);
     peak.overallLoad = higher(peak.overallLoad, s.overallLoad);
     peak.schedulerLoad = higher(peak.schedulerLoad, s.schedulerLoad);
     peak.processCpuPercent = higher(peak.processCpuPercent, s.processCpuPercent);

@@ -26,8 +26,18 @@ export interface LogEntry {
 export interface ResourceSample {
   /** Epoch milliseconds of `ts`, read as local time; keeps the microseconds as a fraction. */
   atMs: number;
-  /** Resident memory of hyperd. */
+  /**
+   * Resident memory of hyperd (`memory.process_physical_memory_mb`). It includes the mapped
+   * files, so it grows with the databases whatever the load.
+   */
   memoryMb: number;
+  /** Of `memoryMb`, the mapped files (the `.hyper` files, hyperd's binary); null when unlogged. */
+  fileMappingsMb: number | null;
+  /**
+   * The memory hyperd's `memory_limit` governs (`mem-trackers.memory_tracked_current_usage_mb
+   * .global`); null on an older hyperd or a `log_resource_usage_mode` without bit 2.
+   */
+  trackedMemoryMb: number | null;
   /** hyperd's own load figures, 0..1 (they reach 1 at saturation). */
   overallLoad: number;
   schedulerLoad: number;
@@ -133,6 +143,7 @@ export function readResourceSample(entry: LogEntry): ResourceSample | null {
   const threads = record(v["scheduler-thread-count"]);
   const counts = record(threads.scheduler_thread_count);
   const cpu = record(v.cpu);
+  const tracked = record(record(v["mem-trackers"]).memory_tracked_current_usage_mb);
   const figures = {
     memoryMb: num(memory.process_physical_memory_mb),
     overallLoad: num(load.overall_load),
@@ -147,6 +158,8 @@ export function readResourceSample(entry: LogEntry): ResourceSample | null {
   return {
     atMs,
     ...figures,
+    fileMappingsMb: num(memory.process_file_mappings_mb),
+    trackedMemoryMb: num(tracked.global),
     // Fractions of all cores on Linux (0.5 = one core busy on a 2-core machine); `{}` on macOS,
     // which must read as unknown rather than idle.
     processCpuPercent: percent(cpu.process_cpu_utilization),

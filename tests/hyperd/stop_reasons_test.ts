@@ -68,7 +68,7 @@ Deno.test("SIGINT gives Interrupted, exit 130, complete artifacts and no hyperd 
   });
 });
 
-Deno.test("a tiny memory limit engages backpressure until ResourceLimit stops the run", async () => {
+Deno.test("a memory limit below hyperd's tracked memory engages backpressure until ResourceLimit", async () => {
   await withTempDir(async (dir) => {
     const run = new LiveRun([
       "stress",
@@ -87,7 +87,10 @@ Deno.test("a tiny memory limit engages backpressure until ResourceLimit stops th
     assert.ok(summary.backpressure.seconds >= 3, `backpressure ${summary.backpressure.seconds} s`);
     assert.ok(summary.durationSec < 30);
     assert.ok(summary.resources.some((r) => r.backpressure));
-    assert.ok(summary.peak.memoryMb! > 1);
+    // Tracked memory is what passed the limit: hyperd logs it with the default log mode.
+    assert.equal(summary.memory.signal, "tracked");
+    assert.ok(summary.peak.trackedMemoryMb! > 1, `tracked ${summary.peak.trackedMemoryMb} MB`);
+    assert.match(run.stderr, /hyperd [\d.,]+\/1 MB tracked/);
   });
 });
 

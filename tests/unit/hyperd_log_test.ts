@@ -10,6 +10,11 @@ import {
 // Lines captured from a real hyperd (main.0.0.26359, Linux, 2 cores, --memory_limit=300m).
 const FIXTURE = new URL("../fixtures/hyperd_log_sample.jsonl", import.meta.url);
 const ROTATED_FIXTURE = new URL("../fixtures/hyperd_log_rotated_sample.jsonl", import.meta.url);
+// One resource-metrics entry (log mode 2047) from the end of a 10-minute run.
+const MEM_TRACKERS_FIXTURE = new URL(
+  "../fixtures/hyperd_resource_metrics_mem_trackers.jsonl",
+  import.meta.url,
+);
 
 async function fixtureLines(url = FIXTURE): Promise<string[]> {
   return (await Deno.readTextFile(url)).split("\n").filter((line) => line !== "");
@@ -104,6 +109,38 @@ Deno.test("readResourceSample() reads memory, load, threads and CPU from real sa
   assert.equal(nearLimit.memoryMb, 712.438);
   assert.equal(nearLimit.overallLoad, 0.993002);
   assert.equal(nearLimit.memoryLoad, 0.993002);
+});
+
+Deno.test("readResourceSample() reads physical, file-mapped and tracked memory apart", async () => {
+  // The end of a 10-minute run: physical memory is mostly the mapped .hyper files.
+  const [line] = await fixtureLines(MEM_TRACKERS_FIXTURE);
+  const sample = readResourceSample(parseLogLine(line)!);
+  assert.ok(sample);
+  assert.equal(sample.memoryMb, 4125.7);
+  assert.equal(sample.fileMappingsMb, 3522.66);
+  assert.equal(sample.trackedMemoryMb, 200.466);
+  // An idle hyperd tracks nothing: a measured zero, not a missing figure.
+  const idle = readResourceSample(
+    (await fixtureEntries()).find((e) => e.k === "resource-metrics")!,
+  );
+  assert.equal(idle?.trackedMemoryMb, 0);
+  assert.equal(idle?.fileMappingsMb, 95.3359);
+});
+
+Deno.test("readResourceSample() gives null tracked memory without mem-trackers (log mode bit 2)", async () => {
+  const [line] = await fixtureLines(MEM_TRACKERS_FIXTURE);
+  const { "mem-trackers": _trackers, ...v } = JSON.parse(line).v;
+  const entry = parseLogLine(JSON.stringify({ ...JSON.parse(line), v }))!;
+  const sample = readResourceSample(entry);
+  assert.ok(sample);
+  assert.equal(sample.trackedMemoryMb, null);
+  assert.equal(sample.memoryMb, 4125.7);
+  assert.equal(sample.fileMappingsMb, 3522.66);
+  // An older hyperd without the file-mapping figure.
+  const { process_file_mappings_mb: _mappings, ...memory } = v.memory;
+  const older = readResourceSample({ ...entry, v: { ...v, memory } });
+  assert.equal(older?.fileMappingsMb, null);
+  assert.equal(older?.memoryMb, 4125.7);
 });
 
 Deno.test("readResourceSample() reports CPU as null, not zero, when v.cpu is {} (macOS)", async () => {

@@ -5,7 +5,7 @@ import { type IntervalTally, OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 import { SharedFlags } from "../../src/users/shared_flags.ts";
 
-const CONFIG = { duration: 60, maxDiskMb: 2048 };
+const CONFIG = { duration: 60, maxDiskMb: 2048, maxMemoryMb: 4096 };
 const MB = 1024 * 1024;
 
 /** A worker's interval: `ops` simple selects of `ms` each, `failures` of them failed. */
@@ -27,10 +27,18 @@ function tick(ops: number, ms: number, insertedRows = 0, failures = 0): Interval
   return stats.tick();
 }
 
-function sample(memoryMb: number, overallLoad: number): ResourceSample {
+function sample(
+  memoryMb: number,
+  overallLoad: number,
+  memory: Pick<ResourceSample, "fileMappingsMb" | "trackedMemoryMb"> = {
+    fileMappingsMb: null,
+    trackedMemoryMb: null,
+  },
+): ResourceSample {
   return {
     atMs: 0,
     memoryMb,
+    ...memory,
     overallLoad,
     schedulerLoad: 0.1,
     memoryLoad: 0.1,
@@ -117,8 +125,18 @@ Deno.test("progressLine() says n/a for hyperd until its first resource sample", 
   const stats = new RunStats();
   const before = fields(progressLine(view(stats, { latest: null }), CONFIG, 0));
   assert.equal(before[5], "hyperd n/a load n/a");
-  const after = fields(progressLine(view(stats, { latest: sample(1234.4, 0.456) }), CONFIG, 0));
-  assert.equal(after[5], "hyperd 1,234 MB load 0.46");
+  const tracked = sample(4125.7, 0.456, { fileMappingsMb: 3522.7, trackedMemoryMb: 200.46 });
+  const after = fields(progressLine(view(stats, { latest: tracked }), CONFIG, 0));
+  assert.equal(after[5], "hyperd 200.5/4,096 MB tracked load 0.46");
+});
+
+Deno.test("progressLine() names the stand-in memory figure when hyperd logs no tracked memory", () => {
+  const stats = new RunStats();
+  const untracked = sample(1234.4, 0.1, { fileMappingsMb: 1000, trackedMemoryMb: null });
+  const line = fields(progressLine(view(stats, { latest: untracked }), CONFIG, 0));
+  assert.equal(line[5], "hyperd 234.4/4,096 MB physical-minus-mappings load 0.10");
+  const physical = fields(progressLine(view(stats, { latest: sample(1234.4, 0.1) }), CONFIG, 0));
+  assert.equal(physical[5], "hyperd 1,234.4/4,096 MB physical load 0.10");
 });
 
 Deno.test("progressLine() shows zero rates and a zero p95 for an interval without ticks", () => {

@@ -19,9 +19,10 @@ Deno.test("reportHtml() draws the four charts, each an <svg> with a <title>", ()
   }
   assert.equal(svgById(html, "chart-throughput")!.match(/<path class="series"/g)?.length, 3);
   assert.equal(svgById(html, "chart-latency")!.match(/<path class="series"/g)?.length, 3);
-  assert.equal(svgById(html, "chart-resources")!.match(/<path class="series"/g)?.length, 4);
-  // The fixture's backpressure from 30 s to 40 s is one band in each of the three panels.
-  assert.equal(svgById(html, "chart-resources")!.match(/<rect class="band"/g)?.length, 3);
+  // Tracked memory, the backpressure limit, memory_limit, physical, file mappings, CPU, 2 loads.
+  assert.equal(svgById(html, "chart-resources")!.match(/<path class="series"/g)?.length, 8);
+  // The fixture's backpressure from 30 s to 40 s is one band in each of the four panels.
+  assert.equal(svgById(html, "chart-resources")!.match(/<rect class="band"/g)?.length, 4);
   // 3 classes + expected + measured, one segment per operation kind.
   assert.equal(svgById(html, "chart-opmix")!.match(/<rect class="bar"/g)?.length, 5 * 6);
 });
@@ -71,7 +72,7 @@ function figureValue(html: string, label: string): string | undefined {
 Deno.test("reportHtml() writes numbers with thousands separators, units and dashes", () => {
   const html = reportHtml(summaryFixture());
   assert.equal(figureValue(html, "operations"), "2,055");
-  assert.equal(figureValue(html, "peak memory"), "1,120 MB");
+  assert.equal(figureValue(html, "peak memory"), "280 MB");
   assert.match(html, /<td class="num">2,150,000<\/td>/);
   const empty = reportHtml(emptySummaryFixture());
   assert.equal(figureValue(empty, "peak memory"), "–");

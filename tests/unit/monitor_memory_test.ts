@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Monitor } from "../../src/hyperd/monitor.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
+
+// Real resource samples of one hyperd: tracked memory 0, 2.2, 198.8, 297.9 and 0 MB, while
+// physical memory is 117, 128, 324, 712 and 177 MB (95 to 370 MB of it file mappings).
+const SAMPLES = new URL("../fixtures/hyperd_log_sample.jsonl", import.meta.url);
+
+/** The fixture's lines, each changed by `edit` (for log modes hyperd was not run with). */
+async function logLines(edit: (entry: Record<string, unknown>) => void = () => {}) {
+  const text = await Deno.readTextFile(SAMPLES);
+  return text.split("\n").filter((l) => l !== "").map((line) => {
+    const entry = JSON.parse(line);
+    edit(entry);
+    return JSON.stringify(entry);
+  });
+}
+
+/** Runs a monitor over `lines` as hyperd's log and returns its report and flag changes. */
+async function monitorOver(lines: string[], maxMemoryMb: number) {
+  return await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "hyperd.log"), lines.join("\n") + "\n");
+    const flags: boolean[] = [];
+    const monitor = new Monitor({
+      logDir: dir,
+      onBackpressure: (engaged) => flags.push(engaged),
+      maxMemoryMb,
+      // CPU never engages here: only memory is under test.
+      maxCpuPercent: 100,
+      memoryLimitMb: 300,
+      elapsedSec: () => 0,
+    });
+    monitor.start();
+    await monitor.close();
+    return { report: monitor.report(), flags: flags.slice(0, -1) };
+  });
+}
+
+Deno.test("Monitor engages backpressure on tracked memory and releases when it falls", async () => {
+  const { report, flags } = await monitorOver(await logLines(), 100);
+  assert.deepEqual(flags, [false, false, true, true, false]);
+  assert.equal(report.backpressure.events, 1);
+  assert.deepEqual(report.memory, { signal: "tracked", limitMb: 300 });
+  assert.equal(report.peak.trackedMemoryMb, 297.901);
+  assert.equal(report.peak.memoryMb, 712.438);
+  assert.equal(report.peak.fileMappingsMb, 369.734);
+  assert.deepEqual(report.timeline.map((p) => p.trackedMemoryMb), [0, 2.233, 198.774, 297.901, 0]);
+  assert.deepEqual(report.timeline.map((p) => p.backpressure), flags);
+});
+
+Deno.test("Monitor ignores mapped files: physical memory over the limit, tracked under it", async () => {
+  // Physical memory passes 300 MB twice; tracked memory stays under it.
+  const { report, flags } = await monitorOver(await logLines(), 300);
+  assert.ok(report.peak.memoryMb! > 300);
+  assert.deepEqual(flags, [false, false, false, false, false]);
+  assert.equal(report.backpressure.events, 0);
+});
+
+Deno.test("Monitor falls back to physical minus file mappings without mem-trackers, and says so", async () => {
+  const lines = await logLines((entry) => {
+    delete (entry.v as Record<string, unknown>)["mem-trackers"];
+  });
+  // Physical minus mappings: 21.5, 25.3, 207.8, 342.7 and 60.3 MB.
+  const { report, flags } = await monitorOver(lines, 200);
+  assert.equal(report.memory.signal, "physical-minus-mappings");
+  assert.deepEqual(flags, [false, false, true, true, false]);
+  assert.equal(report.peak.trackedMemoryMb, null);
+  assert.ok(report.timeline.every((p) => p.trackedMemoryMb === null));
+});
