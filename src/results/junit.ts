@@ -1,6 +1,8 @@
 /** JUnit XML of a run for CI test tabs: one testcase per threshold, crash and integrity check. */
+import { join } from "node:path";
 import { describeCause } from "../hyperd/crash.ts";
 import type { Summary } from "./summary.ts";
+import { summaryText } from "./summary_text.ts";
 
 /** One testcase before it is written out. */
 interface TestCase {
@@ -98,13 +100,18 @@ function findingsCase(summary: Summary): TestCase {
   };
 }
 
-/** A JUnit XML document with one testsuite "hyperstress"; every check spans the whole run. */
+/**
+ * A JUnit XML document with one testsuite "hyperstress" that validates against junit-10.xsd (the
+ * schema Jenkins reads): each check spans the whole run, and the suite's system-out holds the
+ * text summary and the report's path.
+ */
 export function junitXml(summary: Summary): string {
   const cases = testCases(summary);
   const failures = cases.filter((c) => c.failure).length;
   const skipped = cases.filter((c) => c.skipped !== undefined).length;
   const time = summary.durationSec.toFixed(3);
-  const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"`;
+  // junit-10.xsd allows `skipped` on <testsuite> only.
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
   const properties: [string, string | number][] = [
     ["hyperd.version", summary.hyperd.version],
     ["seed", summary.config.seed],
@@ -116,7 +123,7 @@ export function junitXml(summary: Summary): string {
   const out = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites name="hyperstress" ${counts} time="${time}">`,
-    `  <testsuite name="hyperstress" ${counts} time="${time}" ` +
+    `  <testsuite name="hyperstress" ${counts} skipped="${skipped}" time="${time}" ` +
     `timestamp="${xmlEscape(summary.startedAt)}">`,
     `    <properties>`,
     ...properties.map(([name, value]) =>
@@ -125,9 +132,8 @@ export function junitXml(summary: Summary): string {
     `    </properties>`,
   ];
   for (const c of cases) {
-    const open = `    <testcase classname="${c.classname}" name="${
-      xmlEscape(c.name)
-    }" time="${time}"`;
+    // Every check looks at the whole run: the suite took the run's time, no case took its own.
+    const open = `    <testcase classname="${c.classname}" name="${xmlEscape(c.name)}" time="0"`;
     if (!c.failure && c.skipped === undefined && c.output === undefined) {
       out.push(`${open}/>`);
       continue;
@@ -146,9 +152,11 @@ export function junitXml(summary: Summary): string {
     }
     out.push(`    </testcase>`);
   }
-  if (summary.stopDetail) {
-    out.push(`    <system-out>${xmlEscape(`stopped: ${summary.stopDetail}`)}</system-out>`);
-  }
+  // What the run printed, and where its report is, for the CI page that shows the suite.
+  const report = join(summary.outputDir, "report.html");
+  out.push(
+    `    <system-out>${xmlEscape(`${summaryText(summary)}\n\nReport: ${report}\n`)}</system-out>`,
+  );
   out.push(`  </testsuite>`, `</testsuites>`, "");
   return out.join("\n");
 }

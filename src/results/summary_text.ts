@@ -1,10 +1,15 @@
-/** The end-of-run summary a person reads on stdout, in the seed tool's words. */
+/** The end-of-run summary a person reads on stdout. */
 import { describeCause } from "../hyperd/crash.ts";
+import type { LatencySummary } from "../stats/latency.ts";
 import { OP_KINDS } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
+import { verdictLine } from "./verdict.ts";
 
-/** Renders the summary as plain text: headline figures, a per-operation table, thresholds. */
+/**
+ * Renders the summary as plain text: headline figures, a per-operation table with an `all` row,
+ * thresholds, the crash and its cause, and last the verdict line.
+ */
 export function summaryText(summary: Summary): string {
   const { totals, latencyMs: l, peak, disk } = summary;
   // A run without operations has no latency, not a latency of zero.
@@ -17,7 +22,7 @@ export function summaryText(summary: Summary): string {
     `${formatNumber(totals.insertRowsPerSec)} rows/s inserted ` +
     `(${formatNumber(totals.insertedRows)} rows)`,
     `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`,
-    `Peak memory:  ${withUnit(formatNumber(peak.memoryMb), " MB")}`,
+    `Peak memory:  ${memoryLine(summary)}`,
     `Peak load:    ${formatFixed(peak.overallLoad, 2)} ` +
     `(scheduler ${formatFixed(peak.schedulerLoad, 2)}, ` +
     `CPU ${withUnit(formatFixed(peak.processCpuPercent, 1), "%")})`,
@@ -28,20 +33,7 @@ export function summaryText(summary: Summary): string {
     `Integrity:    ${integrityLine(summary)}`,
     `Client CPU:   ${clientLine(summary.client)}`,
     "",
-    textTable(
-      ["operation", "count", "failures", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-      OP_KINDS.map((kind) => {
-        const op = summary.byOp[kind];
-        const latency = [op.latencyMs.p50, op.latencyMs.p95, op.latencyMs.p99, op.latencyMs.max];
-        return [
-          kind,
-          formatNumber(op.count),
-          formatNumber(op.failures),
-          formatNumber(op.rows),
-          ...latency.map((value) => formatFixed(op.count > 0 ? value : null, 2)),
-        ];
-      }),
-    ),
+    operationsTable(summary),
   ];
   if (summary.thresholds.length > 0) {
     lines.push("", "Thresholds:");
@@ -58,7 +50,42 @@ export function summaryText(summary: Summary): string {
     );
     if (cause) lines.push(`hyperd crashed: ${describeCause(cause)}`);
   }
+  lines.push("", verdictLine(summary));
   return lines.join("\n");
+}
+
+/**
+ * One row per operation kind and an `all` row over every operation. The `all` row leaves rows
+ * empty: it would add rows inserted to rows read.
+ */
+function operationsTable(summary: Summary): string {
+  const row = (name: string, count: number, failures: number, rows: string, l: LatencySummary) => [
+    name,
+    formatNumber(count),
+    formatNumber(failures),
+    rows,
+    // A kind without operations has no latency, not a latency of zero.
+    ...[l.mean, l.p50, l.p95, l.p99, l.max].map((ms) => formatFixed(count > 0 ? ms : null, 2)),
+  ];
+  return textTable(
+    ["operation", "count", "failures", "rows", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+    [
+      ...OP_KINDS.map((kind) => {
+        const op = summary.byOp[kind];
+        return row(kind, op.count, op.failures, formatNumber(op.rows), op.latencyMs);
+      }),
+      row("all", summary.totals.ops, summary.totals.failures, "", summary.latencyMs),
+    ],
+  );
+}
+
+/** Tracked, physical and mapped memory at their peaks, and what backpressure compared. */
+function memoryLine({ peak, memory, config }: Summary): string {
+  const mb = (value: number | null) => withUnit(formatNumber(value, 1), " MB");
+  if (peak.memoryMb === null) return mb(null);
+  return `${mb(peak.trackedMemoryMb)} tracked, ${mb(peak.memoryMb)} physical ` +
+    `(${mb(peak.fileMappingsMb)} file mappings); backpressure watched ` +
+    `${memory.signal ?? "no"} memory, limit ${formatNumber(config.maxMemoryMb)} MB`;
 }
 
 function clientLine(client: Summary["client"]): string {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { junitXml } from "../../src/results/junit.ts";
+import { summaryText } from "../../src/results/summary_text.ts";
 import {
   crashedSummaryFixture,
   emptySummaryFixture,
@@ -84,10 +85,89 @@ Deno.test("junitXml() writes one testcase per threshold plus crash, integrity an
   for (const element of [suites, suites.children[0]]) {
     assert.equal(element.attributes.tests, "6");
     assert.equal(element.attributes.failures, "1");
-    assert.equal(element.attributes.skipped, "0");
     assert.equal(element.attributes.time, "60.042");
   }
-  assert.ok(cases.every((c) => c.attributes.time === "60.042"));
+  // junit-10.xsd allows skipped on <testsuite> only; each case spans the run, not its own time.
+  assert.equal(suites.attributes.skipped, undefined);
+  assert.equal(suites.children[0].attributes.skipped, "0");
+  assert.ok(cases.every((c) => c.attributes.time === "0"));
+});
+
+/** The attributes junit-10.xsd allows on each element, and the ones it requires. */
+const SCHEMA: Record<string, { allowed: string[]; required: string[]; children: string[] }> = {
+  testsuites: {
+    allowed: ["name", "time", "tests", "failures", "errors"],
+    required: [],
+    children: ["testsuite"],
+  },
+  testsuite: {
+    allowed: [
+      ...["name", "tests", "failures", "errors", "group", "time", "skipped", "timestamp"],
+      ...["hostname", "id", "package", "file", "log", "url"],
+    ],
+    required: ["name", "tests", "failures", "errors"],
+    children: ["testsuite", "properties", "testcase", "system-out", "system-err"],
+  },
+  properties: { allowed: [], required: [], children: ["property"] },
+  property: { allowed: ["name", "value"], required: ["name", "value"], children: [] },
+  testcase: {
+    allowed: ["name", "time", "classname", "group"],
+    required: ["name"],
+    children: ["skipped", "error", "failure", "system-out", "system-err"],
+  },
+  failure: { allowed: ["type", "message"], required: [], children: [] },
+  error: { allowed: ["type", "message"], required: [], children: [] },
+  skipped: { allowed: ["type", "message"], required: [], children: [] },
+  "system-out": { allowed: [], required: [], children: [] },
+  "system-err": { allowed: [], required: [], children: [] },
+};
+
+/** junit-10.xsd's time format for suites: seconds, thousands may carry commas, a fraction. */
+const SUREFIRE_TIME = /^((\d{0,3},)*\d{3}|\d{0,3})*(\.\d*)?$/;
+
+/** Checks `element` and everything under it against junit-10.xsd's structural rules. */
+function assertSchemaValid(element: XmlElement): void {
+  const rules = SCHEMA[element.name];
+  assert.ok(rules, `<${element.name}> is not in junit-10.xsd`);
+  for (const name of Object.keys(element.attributes)) {
+    assert.ok(rules.allowed.includes(name), `<${element.name}> may not have ${name}`);
+  }
+  for (const name of rules.required) {
+    assert.ok(name in element.attributes, `<${element.name}> needs ${name}`);
+  }
+  if (element.name === "testsuites" || element.name === "testsuite") {
+    assert.match(element.attributes.time ?? "", SUREFIRE_TIME);
+  }
+  for (const child of element.children) {
+    assert.ok(rules.children.includes(child.name), `<${child.name}> in <${element.name}>`);
+    assertSchemaValid(child);
+  }
+}
+
+Deno.test("junitXml() follows junit-10.xsd's rules for a pass, a failure, a crash and an empty run", () => {
+  const summaries = [
+    summaryFixture(),
+    summaryFixture({ thresholds: [], exitCode: 0 }),
+    crashedSummaryFixture(),
+    emptySummaryFixture(),
+  ];
+  for (const summary of summaries) {
+    const root = parseXml(junitXml(summary));
+    assert.equal(root.name, "testsuites");
+    assertSchemaValid(root);
+  }
+});
+
+Deno.test("junitXml() puts the text summary and the report's path in the suite's system-out", () => {
+  const summary = summaryFixture();
+  const suite = parseXml(junitXml(summary)).children[0];
+  const outputs = suite.children.filter((c) => c.name === "system-out");
+  assert.equal(outputs.length, 1);
+  assert.equal(
+    outputs[0].text,
+    `${summaryText(summary)}\n\nReport: /tmp/hyperstress-run/report.html\n`,
+  );
+  assert.match(outputs[0].text, /\nFAILED: 1 of 3 thresholds \(exit 3\)\n/);
 });
 
 Deno.test("junitXml() gives only failing thresholds a <failure> with the measured value", () => {
@@ -177,7 +257,10 @@ Deno.test("junitXml() escapes markup, quotes and control characters", () => {
   const version = suite.children[0].children.find((p) => p.attributes.name === "hyperd.version");
   assert.equal(version?.attributes.value, `1.0 "beta" <rc> & 'more'`);
   assert.equal(suite.children[1].attributes.name, `p95_ms<200&"x"`);
-  assert.equal(suite.children.at(-1)?.text, "stopped: stopped <early> & \uFFFD rang");
+  assert.match(
+    suite.children.at(-1)?.text ?? "",
+    /^Stop reason: +DurationElapsed \(stopped <early> & \uFFFD rang\)$/m,
+  );
 });
 
 Deno.test("junitXml() lists findings as output, and fails on them only with --fail-on-findings", () => {

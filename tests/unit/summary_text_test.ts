@@ -30,7 +30,11 @@ Deno.test("summaryText() gives the headline figures with thousands separators", 
     "34.3 ops/s, 32,693 rows/s inserted (1,961,575 rows)",
   );
   assert.equal(line(text, "Latency:"), "p50 4.20 ms, p95 13.44 ms, p99 27.30 ms, max 46.20 ms");
-  assert.equal(line(text, "Peak memory:"), "1,120 MB");
+  assert.equal(
+    line(text, "Peak memory:"),
+    "280 MB tracked, 1,120 MB physical (660 MB file mappings); " +
+      "backpressure watched tracked memory, limit 4,096 MB",
+  );
   assert.equal(line(text, "Peak load:"), "0.65 (scheduler 0.45, CPU 85.0%)");
   assert.equal(line(text, "Disk used:"), "312.4 of 2,048 MB (0 writes turned into reads)");
   assert.equal(line(text, "Backpressure:"), "1 time, 10.0 s");
@@ -40,11 +44,21 @@ Deno.test("summaryText() gives the headline figures with thousands separators", 
 Deno.test("summaryText() tabulates every operation kind with right-aligned numbers", () => {
   const text = summaryText(summaryFixture());
   const header = line(text, "operation").split(/\s{2,}/);
-  assert.deepEqual(header, ["count", "failures", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms"]);
+  assert.deepEqual(header, [
+    "count",
+    "failures",
+    "rows",
+    "mean ms",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "max ms",
+  ]);
   assert.deepEqual(opRow(text, "BulkInsert"), [
     "820",
     "3",
     "2,150,000",
+    "2.10",
     "1.50",
     "4.80",
     "9.75",
@@ -54,12 +68,42 @@ Deno.test("summaryText() tabulates every operation kind with right-aligned numbe
   // Right-aligned: the rows column ends at the same place on every line.
   const lines = text.split("\n");
   const start = lines.findIndex((l) => l.startsWith("operation"));
-  const table = lines.slice(start, start + 7);
+  const table = lines.slice(start, start + 8);
   const rowsEnd = table[0].indexOf("rows") + "rows".length;
-  for (const l of table.slice(1)) {
+  for (const l of table.slice(1, -1)) {
     assert.match(l.slice(0, rowsEnd), /\d$/, l);
     assert.equal(l[rowsEnd], " ", l);
   }
+});
+
+Deno.test("summaryText() ends the table with an all row over every operation", () => {
+  const summary = summaryFixture();
+  const text = summaryText(summary);
+  const lines = text.split("\n");
+  const all = lines[lines.findIndex((l) => l.startsWith("SchemaDdl")) + 1];
+  assert.ok(all.startsWith("all "), all);
+  // Count and failures of the run; rows left empty (inserted and read rows do not add up);
+  // the run's own latency, mean first.
+  assert.deepEqual(all.slice("all".length).trim().split(/\s{2,}/), [
+    "2,055",
+    "6",
+    "5.88",
+    "4.20",
+    "13.44",
+    "27.30",
+    "46.20",
+  ]);
+  const rowsEnd = lines.find((l) => l.startsWith("operation"))!.indexOf("rows") + "rows".length;
+  assert.equal(all.slice(0, rowsEnd).trim().split(/\s+/).length, 3, all);
+});
+
+Deno.test("summaryText() ends with the verdict line", () => {
+  assert.equal(
+    summaryText(summaryFixture()).split("\n").at(-1),
+    "FAILED: 1 of 3 thresholds (exit 3)",
+  );
+  const passed = summaryText(summaryFixture({ exitCode: 0, thresholds: [] }));
+  assert.deepEqual(passed.split("\n").slice(-2), ["", "PASSED"]);
 });
 
 Deno.test("summaryText() lists each threshold with PASS or FAIL and its value", () => {
@@ -83,16 +127,17 @@ Deno.test("summaryText() reports a hyperd crash with its time, exit code and sig
   const crash = { exitCode: 139, signal: "SIGSEGV", atSec: 42.25, cause: null, logTail: ["boom"] };
   const text = summaryText(summaryFixture({ stopReason: "CrashDetected", crash }));
   assert.equal(line(text, "Stop reason:"), "CrashDetected");
-  assert.equal(text.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139 SIGSEGV");
+  // The crash comes last before the verdict.
+  assert.equal(text.split("\n").at(-3), "hyperd crashed at 42.3 s: exit 139 SIGSEGV");
   const noSignal = summaryText(summaryFixture({ crash: { ...crash, signal: null } }));
-  assert.equal(noSignal.split("\n").at(-1), "hyperd crashed at 42.3 s: exit 139");
+  assert.equal(noSignal.split("\n").at(-3), "hyperd crashed at 42.3 s: exit 139");
   assert.ok(!summaryText(summaryFixture()).includes("crashed"));
 });
 
 Deno.test("summaryText() gives hyperd's reason for a crash in its words, with the SQLSTATE", () => {
   const summary = crashedSummaryFixture();
   const text = summaryText(summary);
-  assert.deepEqual(text.split("\n").slice(-2), [
+  assert.deepEqual(text.split("\n").slice(-4, -2), [
     "hyperd crashed at 3.8 s: exit 134 SIGABRT",
     "hyperd crashed: unable to write compressed datablock: Cannot allocate 2332356 bytes of " +
     "memory: The `global memory limit` limit of 314572800 bytes was exceeded. (53S02)",
@@ -103,7 +148,7 @@ Deno.test("summaryText() gives hyperd's reason for a crash in its words, with th
       cause: { kind: "deadly-signal-received", code: "", message: "deadly signal SIGABRT" },
     },
   }));
-  assert.equal(signalOnly.split("\n").at(-1), "hyperd crashed: deadly signal SIGABRT");
+  assert.equal(signalOnly.split("\n").at(-3), "hyperd crashed: deadly signal SIGABRT");
 });
 
 Deno.test("summaryText() says why integrity was not checked, and counts lost tables", () => {
@@ -138,7 +183,8 @@ Deno.test("summaryText() prints dashes, not zeros or NaN, for what an empty run 
   assert.equal(line(text, "Latency:"), "p50 –, p95 –, p99 –, max –");
   assert.equal(line(text, "Peak memory:"), "–");
   assert.equal(line(text, "Peak load:"), "– (scheduler –, CPU –)");
-  assert.deepEqual(opRow(text, "BulkInsert"), ["0", "0", "0", "–", "–", "–", "–"]);
+  assert.deepEqual(opRow(text, "BulkInsert"), ["0", "0", "0", "–", "–", "–", "–", "–"]);
+  assert.deepEqual(opRow(text, "all"), ["0", "0", "–", "–", "–", "–", "–"]);
   assert.equal(line(text, "Backpressure:"), "0 times, 0.0 s");
   assert.doesNotMatch(text, /NaN|undefined|null|Infinity/);
 });
