@@ -1,25 +1,46 @@
-/** Progress lines on stderr while a run goes on: one line per interval, `ops/s` in each. */
+/** Progress lines on stderr while a run goes on: one line per interval, fitted to a terminal. */
 import type { Config } from "../config/settings.ts";
 import { gatedMemory } from "../hyperd/backpressure.ts";
 import { formatFixed, formatNumber } from "../results/format.ts";
 import type { LiveView } from "../run/stress.ts";
 
-/** Prints progress every `config.progressInterval` seconds; redraws one line on a terminal. */
+/** The terminal's width in columns, or 80 where it cannot be read. */
+function consoleColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 80;
+  }
+}
+
+/**
+ * Prints progress every `config.progressInterval` seconds. On a terminal it redraws one line
+ * fitted to the terminal's width (a line that wrapped would leave its first row behind at every
+ * redraw); in a log it prints every line in full.
+ */
 export class Progress {
   readonly #config: Config;
   readonly #terminal: boolean;
+  readonly #columns: () => number;
   #lastSec = 0;
 
-  constructor(config: Config, terminal = Deno.stderr.isTerminal()) {
+  constructor(
+    config: Config,
+    terminal = Deno.stderr.isTerminal(),
+    columns: () => number = consoleColumns,
+  ) {
     this.#config = config;
     this.#terminal = terminal;
+    this.#columns = columns;
   }
 
   /** Called about once a second; prints when an interval has passed. */
   update(view: LiveView): void {
     const every = this.#config.progressInterval;
     if (every === 0 || view.elapsedSec - this.#lastSec < every) return;
-    const line = progressLine(view, this.#config, this.#lastSec);
+    // One column short of the edge: some terminals wrap as soon as the last column is written.
+    const width = this.#terminal ? Math.max(1, this.#columns() - 1) : undefined;
+    const line = progressLine(view, this.#config, this.#lastSec, width);
     this.#lastSec = view.elapsedSec;
     const text = this.#terminal ? `\r\x1b[2K${line}` : `${line}\n`;
     Deno.stderr.writeSync(new TextEncoder().encode(text));
@@ -44,12 +65,66 @@ export type ProgressView =
 /** Seconds without a completed operation before the line says so. */
 const QUIET_SHOWN_SEC = 5;
 
-/** One progress line for the interval since `fromSec`. */
+/** What a progress line needs of the config. */
+type ProgressConfig = Pick<Config, "duration" | "maxDiskMb" | "maxMemoryMb">;
+
+/**
+ * One progress line for the interval since `fromSec`: every field, or with `width` the most
+ * important fields that fit in that many columns.
+ */
 export function progressLine(
   view: ProgressView,
-  config: Pick<Config, "duration" | "maxDiskMb" | "maxMemoryMb">,
+  config: ProgressConfig,
   fromSec: number,
+  width?: number,
 ): string {
+  return fitFields(progressFields(view, config, fromSec), width);
+}
+
+/** A field of the line, how soon it goes when the line is too wide (0 never), its short form. */
+interface Field {
+  text: string;
+  drop: number;
+  /** Used before the field is dropped. */
+  short?: string;
+}
+
+/**
+ * How soon each kind of field is dropped: alarms stay longest, then throughput, failures,
+ * hyperd's state and latency; the steady "flowing" goes first.
+ */
+const DROP = {
+  never: 0,
+  alarm: 1,
+  ops: 2,
+  failures: 3,
+  hyperd: 4,
+  latency: 5,
+  rows: 6,
+  disk: 7,
+  flowing: 8,
+} as const;
+
+/** The fields joined two spaces apart; with `width`, the least important dropped until it fits. */
+function fitFields(fields: Field[], width?: number): string {
+  const kept = fields.filter((f) => f.text !== "");
+  const line = () => kept.map((f) => f.text).join("  ");
+  if (width === undefined) return line();
+  while (line().length > width) {
+    const drop = Math.max(...kept.map((f) => f.drop));
+    if (drop === DROP.never) break;
+    // Of the fields that go next, the rightmost first: shortened if it can be, else dropped.
+    const at = kept.findLastIndex((f) => f.drop === drop);
+    const { short } = kept[at];
+    if (short !== undefined) kept[at] = { text: short, drop };
+    else kept.splice(at, 1);
+  }
+  const text = line();
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Every field of the line for the interval since `fromSec`, in the order they are shown. */
+function progressFields(view: ProgressView, config: ProgressConfig, fromSec: number): Field[] {
   const seconds = Math.max(0.001, view.elapsedSec - fromSec);
   const interval = view.stats.since(Math.floor(fromSec));
   const total = view.stats.live();
@@ -57,31 +132,51 @@ export function progressLine(
   const sample = view.monitor.latest();
   // The memory backpressure watches, against its limit, and which figure that is.
   const gated = sample ? gatedMemory(sample) : null;
-  const memory = gated
-    ? `${formatNumber(gated.mb, 1)}/${formatNumber(config.maxMemoryMb)} MB ${gated.signal}`
-    : "n/a";
-  const load = sample ? formatFixed(sample.overallLoad, 2) : "n/a";
+  const load = sample ? formatFixed(sample.overallLoad, 2) : "";
+  const limit = formatNumber(config.maxMemoryMb);
+  const hyperd: Field = sample && gated
+    ? {
+      text: `hyperd ${formatNumber(gated.mb, 1)}/${limit} MB ${gated.signal} load ${load}`,
+      short: `hyperd ${formatNumber(gated.mb)}/${limit} MB load ${load}`,
+      drop: DROP.hyperd,
+    }
+    : { text: "waiting for the first resource sample", drop: DROP.hyperd };
   const diskMb = view.diskBytes / (1024 * 1024);
   const hyperdWarnings = view.monitor.warningCount?.() ?? 0;
-  const warnings = [
-    (view.quietSec ?? 0) >= QUIET_SHOWN_SEC
-      ? `no operation completed for ${formatNumber(view.quietSec)} s`
-      : "",
-    view.clientSaturated
-      ? `CLIENT SATURATED (${formatNumber(view.clientCpuPercent)}% of cores)`
-      : "",
-    hyperdWarnings > 0 ? `hyperd warnings ${formatNumber(hyperdWarnings)}` : "",
+  const alarm = (text: string): Field => ({ text, drop: DROP.alarm });
+  const warnings: Field[] = [
+    alarm(
+      (view.quietSec ?? 0) >= QUIET_SHOWN_SEC
+        ? `no operation completed for ${formatNumber(view.quietSec)} s`
+        : "",
+    ),
+    alarm(
+      view.clientSaturated
+        ? `CLIENT SATURATED (${formatNumber(view.clientCpuPercent)}% of cores)`
+        : "",
+    ),
+    {
+      text: hyperdWarnings > 0 ? `hyperd warnings ${formatNumber(hyperdWarnings)}` : "",
+      drop: DROP.latency,
+    },
   ];
   return [
-    `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,
-    `${formatFixed(interval.ops / seconds, 1)} ops/s`,
-    `${formatNumber(interval.insertedRows / seconds)} rows/s`,
-    `p95 ${formatFixed(interval.latencyMs.p95, 1)} ms`,
-    `failures ${formatNumber(total.failures)}`,
-    `hyperd ${memory} load ${load}`,
-    view.flags.backpressure ? "BACKPRESSURE" : "flowing",
-    `disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB` +
-    (view.flags.diskFull ? " (read-only)" : ""),
+    {
+      text: `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,
+      drop: DROP.never,
+    },
+    { text: `${formatFixed(interval.ops / seconds, 1)} ops/s`, drop: DROP.ops },
+    { text: `${formatNumber(interval.insertedRows / seconds)} rows/s`, drop: DROP.rows },
+    { text: `p95 ${formatFixed(interval.latencyMs.p95, 1)} ms`, drop: DROP.latency },
+    { text: `failures ${formatNumber(total.failures)}`, drop: DROP.failures },
+    hyperd,
+    view.flags.backpressure ? alarm("BACKPRESSURE") : { text: "flowing", drop: DROP.flowing },
+    view.flags.diskFull
+      ? alarm(`disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB (read-only)`)
+      : {
+        text: `disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB`,
+        drop: DROP.disk,
+      },
     ...warnings,
-  ].filter(Boolean).join("  ");
+  ];
 }

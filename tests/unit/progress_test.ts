@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { progressLine, type ProgressView } from "../../src/cli/progress.ts";
+import { Progress, progressLine, type ProgressView } from "../../src/cli/progress.ts";
+import type { Config } from "../../src/config/settings.ts";
+import type { LiveView } from "../../src/run/stress.ts";
 import type { ResourceSample } from "../../src/hyperd/log_entries.ts";
 import { type IntervalTally, OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
@@ -121,10 +123,13 @@ Deno.test("progressLine() notes read-only mode once the disk budget is spent", (
   assert.equal(full.at(-1), "disk 2,050/2,048 MB (read-only)");
 });
 
-Deno.test("progressLine() says n/a for hyperd until its first resource sample", () => {
+Deno.test("progressLine() says it waits for hyperd's first resource sample until there is one", () => {
   const stats = new RunStats();
   const before = fields(progressLine(view(stats, { latest: null }), CONFIG, 0));
-  assert.equal(before[5], "hyperd n/a load n/a");
+  assert.equal(before[5], "waiting for the first resource sample");
+  // At 80 columns too: the zero p95 of the first seconds makes room for it.
+  const fitted = progressLine(view(stats, { latest: null, elapsedSec: 1 }), CONFIG, 0, 79);
+  assert.equal(fitted, "[1/60s]  0.0 ops/s  failures 0  waiting for the first resource sample");
   const tracked = sample(4125.7, 0.456, { fileMappingsMb: 3522.7, trackedMemoryMb: 200.46 });
   const after = fields(progressLine(view(stats, { latest: tracked }), CONFIG, 0));
   assert.equal(after[5], "hyperd 200.5/4,096 MB tracked load 0.46");
@@ -159,4 +164,85 @@ Deno.test("progressLine() says how long no operation completed, and flags a satu
   );
   assert.match(busy, /CLIENT SATURATED \(93% of cores\)/);
   assert.doesNotMatch(progressLine(view(stats), CONFIG, 5), /SATURATED/);
+});
+
+/** A busy run's view: every field shown, long numbers, hyperd sampled. */
+function busyView(flags = new SharedFlags()): ProgressView {
+  const stats = new RunStats();
+  for (let sec = 1; sec <= 10; sec++) stats.addTick(tick(12_345, 123.4, 1_234_567, 3), sec);
+  const latest = sample(3000, 0.97, { fileMappingsMb: 2000, trackedMemoryMb: 1234.5 });
+  return { ...view(stats, { elapsedSec: 10, latest, diskMb: 1999, flags }), quietSec: 0 };
+}
+
+Deno.test("progressLine() with a width fits it, dropping the least important fields first", () => {
+  const full = progressLine(busyView(), CONFIG, 5);
+  assert.ok(full.length > 100, full);
+  const fitted = progressLine(busyView(), CONFIG, 5, 79);
+  assert.ok(fitted.length <= 79, fitted);
+  // Kept in their order; "flowing", disk, rows/s and p95 go first, hyperd's state is shortened.
+  assert.deepEqual(fields(fitted), [
+    "[10/60s]",
+    "12,345.0 ops/s",
+    "failures 30",
+    "hyperd 1,235/4,096 MB load 0.97",
+  ]);
+  assert.deepEqual(fields(progressLine(busyView(), CONFIG, 5, 96)), [
+    "[10/60s]",
+    "12,345.0 ops/s",
+    "p95 123.5 ms",
+    "failures 30",
+    "hyperd 1,234.5/4,096 MB tracked load 0.97",
+  ]);
+  assert.deepEqual(fields(progressLine(busyView(), CONFIG, 5, 40)), [
+    "[10/60s]",
+    "12,345.0 ops/s",
+    "failures 30",
+  ]);
+  assert.equal(progressLine(busyView(), CONFIG, 5, 500), full);
+});
+
+Deno.test("progressLine() keeps alarms longest and cuts only what never fits", () => {
+  const flags = new SharedFlags();
+  flags.backpressure = true;
+  flags.diskFull = true;
+  const alarms = { ...busyView(flags), quietSec: 12, clientSaturated: true, clientCpuPercent: 96 };
+  const line = progressLine(alarms, CONFIG, 5, 79);
+  assert.ok(line.length <= 79, line);
+  assert.deepEqual(fields(line).slice(0, 3), [
+    "[10/60s]",
+    "BACKPRESSURE",
+    "disk 1,999/2,048 MB (read-only)",
+  ]);
+  // Alarms go too when nothing else is left; narrower than the elapsed time, it is cut.
+  assert.equal(progressLine(alarms, CONFIG, 5, 20), "[10/60s]");
+  assert.equal(progressLine(alarms, CONFIG, 5, 5), "[10/…");
+  for (let width = 1; width <= 120; width++) {
+    assert.ok(progressLine(alarms, CONFIG, 5, width).length <= width, `width ${width}`);
+  }
+});
+
+Deno.test("Progress redraws one fitted line on a terminal and prints full lines in a log", () => {
+  const written: string[] = [];
+  const write = Deno.stderr.writeSync;
+  Deno.stderr.writeSync = (bytes: Uint8Array) => {
+    written.push(new TextDecoder().decode(bytes));
+    return bytes.length;
+  };
+  try {
+    const config = { ...CONFIG, progressInterval: 1 } as unknown as Config;
+    const terminal = new Progress(config, true, () => 80);
+    terminal.update(busyView() as unknown as LiveView);
+    terminal.finish();
+    const log = new Progress(config, false, () => 80);
+    log.update(busyView() as unknown as LiveView);
+    log.finish();
+  } finally {
+    Deno.stderr.writeSync = write;
+  }
+  const [redrawn, end, logged] = written;
+  assert.ok(redrawn.startsWith("\r\x1b[2K"), JSON.stringify(redrawn));
+  assert.ok(redrawn.length - "\r\x1b[2K".length <= 79, redrawn);
+  assert.equal(end, "\n");
+  assert.ok(logged.endsWith("\n") && logged.length > 100, logged);
+  assert.equal(written.length, 3);
 });
