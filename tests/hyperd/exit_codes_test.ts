@@ -101,8 +101,10 @@ Deno.test("a failed threshold exits 3 and is reported in the summary, on stdout 
     assert.match(run.stdout, /FAIL {2}ops_per_sec>=1000000/);
     assert.match(run.stdout, /PASS {2}failures==0/);
     const xml = await Deno.readTextFile(junit);
-    assert.equal(xml.match(/<testcase /g)?.length, 4);
+    // Two thresholds, crash, integrity and findings.
+    assert.equal(xml.match(/<testcase /g)?.length, 5);
     assert.equal(xml.match(/<failure /g)?.length, 1);
+    assert.match(xml, /<system-out>[^<]*\nFAILED: 1 of 2 thresholds \(exit 3\)\n/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -149,8 +151,13 @@ Deno.test("an unexpected internal error exits 1 with one readable line", async (
 Deno.test("--help lists every setting with its env variable and flag, and the exit codes", async () => {
   const run = await runCli(["--help"], {}, []);
   assert.equal(run.code, 0);
+  // Each flag starts a line; its env variable follows on the next lines, before the next flag.
   for (const s of Object.values(SETTINGS)) {
-    assert.match(run.stdout, new RegExp(`--${s.flag}\\s+${s.env}\\s`), s.env);
+    assert.match(
+      run.stdout,
+      new RegExp(`^  --${s.flag}( [^\\n]*)?\\n(?: {4,}[^\\n]*\\n)*? {4,}Env ${s.env}\\.`, "m"),
+      s.env,
+    );
   }
   for (const [code] of EXIT_MEANINGS) assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
 });
