@@ -126,7 +126,7 @@ Deno.test({
       const progress = lines.filter((l) => /^\[\d+\/8s\]/.test(l));
       assert.equal(progress.length, 1, `stale progress lines:\n${progress.join("\n")}`);
       assert.ok(progress[0].length <= COLUMNS, `${progress[0].length} columns: ${progress[0]}`);
-      assert.match(progress[0], /^\[[89]\/8s\] +[\d.,]+ ops\/s/);
+      assert.match(progress[0], /^\[\d\/8s\] +[\d.,]+ ops\/s/);
       assert.ok(lines.includes("PASSED"), screen);
       const pid = Number(/hyperd pid (\d+)/.exec(screen)?.[1]);
       assert.ok(pid > 0 && !alive(pid), `hyperd pid ${pid} is still running`);
