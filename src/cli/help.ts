@@ -37,8 +37,10 @@ export function helpText(): string {
   return [
     "hyperstress: a Monte Carlo stress tester for Tableau's Hyper database",
     "",
-    "Usage: hyperstress [stress|plan|report <summary.json>|hyperd] [--flag value ...]",
+    "Usage: hyperstress [stress|sweep|shrink|plan|report <summary.json>|hyperd] [--flag value ...]",
     "  stress  start hyperd, run the simulated users, write summary.json and replay.json",
+    "  sweep   many stress runs, each with its own hyperd and seed, grouped by what went wrong",
+    "  shrink  cut a replay.json down to the smallest one that still does what --until says",
     "  plan    print the operations each user will roll, without starting hyperd",
     "  report  rebuild report.html from a saved summary.json",
     "  hyperd  find or install hyperd and print which one a run would use",
