@@ -9,6 +9,7 @@ import {
 } from "./log_entries.ts";
 import type { HyperdExit } from "./process.ts";
 import { logTail } from "./process.ts";
+import type { InFlightOp } from "../stats/op_stats.ts";
 
 /** Why hyperd went down, from the fatal entries of its log. */
 export interface CrashCause {
@@ -27,6 +28,8 @@ export interface CrashInfo {
   atSec: number;
   /** null when the log has no fatal entry, as after a `kill -9`. */
   cause: CrashCause | null;
+  /** Each user's operation in flight when hyperd died (as of the workers' last tick). */
+  inFlight: InFlightOp[];
   logTail: string[];
 }
 
@@ -55,12 +58,14 @@ export async function crashInfo(
   exit: HyperdExit,
   atSec: number,
   logDir: string,
+  inFlight: InFlightOp[] = [],
 ): Promise<CrashInfo> {
   return {
     exitCode: exit.code,
     signal: exit.signal,
     atSec: Math.round(atSec * 1000) / 1000,
     cause: crashCause((await readLogEnd(logDir, CAUSE_SEARCH_BYTES)).flatMap(parseEntry)),
+    inFlight,
     logTail: (await logTail(logDir, CRASH_LOG_LINES)).split("\n"),
   };
 }

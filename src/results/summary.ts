@@ -57,6 +57,8 @@ export interface Summary {
   /** What to look at even when the run passed: crash, stall, slow operations, starvation. */
   findings: Finding[];
   crash: CrashInfo | null;
+  /** A stall: each user's operation in flight when it was called. */
+  stall: RunOutcome["stall"];
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
@@ -122,6 +124,7 @@ export function buildSummary(parts: RunOutcome): Summary {
     })),
     findings: [],
     crash: parts.crash,
+    stall: parts.stall,
     integrity: parts.integrity,
     transport: parts.transport,
     users: [...parts.users].sort((a, b) => a.id - b.id),

@@ -50,6 +50,17 @@ export function summaryText(summary: Summary): string {
     );
     if (cause) lines.push(`hyperd crashed: ${describeCause(cause)}`);
   }
+  const inFlight = summary.crash?.inFlight ?? summary.stall?.inFlight ?? [];
+  if (inFlight.length > 0) {
+    lines.push(`In flight when it ${summary.crash ? "crashed" : "stalled"}:`);
+    for (const op of inFlight) {
+      lines.push(
+        `  user ${op.user}, seq ${op.seq}, ${op.kind} since ${
+          formatSeconds(op.startedAtSec)
+        }: ${op.sql}`,
+      );
+    }
+  }
   lines.push("", verdictLine(summary));
   return lines.join("\n");
 }

@@ -12,7 +12,7 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Monitor, type ResourceReport } from "../hyperd/monitor.ts";
 import { Hyperd, type HyperdExit } from "../hyperd/process.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
 import { type OpTotals, RunStats, type TimelinePoint } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import { WorkerPool } from "../users/worker_pool.ts";
@@ -68,6 +68,8 @@ export interface RunOutcome {
   /** The slowest operations, slowest first, with those a stall left in flight. */
   slowest: SlowOp[];
   crash: CrashInfo | null;
+  /** A stall: each user's operation in flight when no operation had completed for too long. */
+  stall: { inFlight: InFlightOp[] } | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
@@ -79,8 +81,8 @@ export interface RunOutcome {
   internalExitCode: number | null;
 }
 
-/** An unexpected exit of hyperd and when it happened. */
-type Crash = { exit: HyperdExit; atSec: number };
+/** An unexpected exit of hyperd, when it happened, and what users were doing then. */
+type Crash = { exit: HyperdExit; atSec: number; inFlight: InFlightOp[] };
 
 /** The parts of a run every step shares. */
 interface Run {
@@ -92,6 +94,8 @@ interface Run {
   monitor: Monitor;
   clientCpu: ClientCpu;
   crash: Crash | null;
+  /** What users were doing when the run stalled. */
+  stalledInFlight: InFlightOp[] | null;
 }
 
 /** Runs the stress test and returns what it measured; hyperd is stopped however it ends. */
@@ -114,6 +118,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     }),
     clientCpu: new ClientCpu(processCpuSec()),
     crash: null,
+    stalledInFlight: null,
   };
   const stopWatching = watchForStops(run);
   try {
@@ -229,7 +234,7 @@ async function runUsers(
   });
   const duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
   hyperd.onUnexpectedExit((exit) => {
-    run.crash = { exit, atSec: clock.elapsedSec() };
+    run.crash = { exit, atSec: clock.elapsedSec(), inFlight: stats.inFlight() };
     control.stop("CrashDetected", describeExit(exit));
   });
   let pool: WorkerPool | undefined;
@@ -246,6 +251,7 @@ async function runUsers(
     if (control.reason === "Stalled") {
       // Nothing will finish: what is in flight failed, and hyperd is ended without waiting.
       pool.terminate();
+      run.stalledInFlight = stats.inFlight();
       stats.failInFlight(
         (op) => `stalled after ${Math.round(durationSec - op.startedAtSec)} s: ${op.sql}`,
         durationSec,
@@ -338,8 +344,9 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     errors: stats.errors,
     slowest: stats.slowest(),
     crash: run.crash && hyperd
-      ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir)
+      ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir, run.crash.inFlight)
       : null,
+    stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     integrity,
     transport: { ...stats.transport },
     // Every user: a worker that never sent its final report leaves its users' ticks.

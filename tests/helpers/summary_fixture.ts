@@ -132,6 +132,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     ],
     findings: [],
     crash: null,
+    stall: null,
     integrity: {
       checked: true,
       skipped: null,
@@ -184,6 +185,7 @@ export function emptySummaryFixture(): Summary {
       signal: "SIGSEGV",
       atSec: 0.4,
       cause: null,
+      inFlight: [],
       logTail: ["fatal: <boom>"],
     },
     integrity: { checked: false, skipped: "hyperd crashed", tables: [], mismatches: 0 },
@@ -206,6 +208,7 @@ export function abortCrashFixture(): CrashInfo {
       message: "unable to write compressed datablock: Cannot allocate 2332356 bytes of memory: " +
         "The `global memory limit` limit of 314572800 bytes was exceeded.",
     },
+    inFlight: [],
     logTail: ['{"k":"deadly-signal-received","v":{"signal-name":"SIGABRT"}}'],
   };
 }

@@ -35,6 +35,12 @@ Deno.test("hyperd's abort under its memory limit is reported in its own words", 
     assert.ok(crash.logTail.length > 0);
     assert.match(run.stdout, /hyperd crashed at [\d.]+ s: exit 134 SIGABRT/);
     assert.ok(run.stdout.includes(`hyperd crashed: ${cause.message} (53S02)`), run.stdout);
+    // What each user was doing when hyperd died, with its statement: the COPYs that grew it.
+    const inFlight = summary.crash!.inFlight;
+    assert.ok(inFlight.length >= 1, "nothing recorded in flight at the crash");
+    assert.ok(inFlight.every((op) => op.sql.length > 0 && op.startedAtSec <= summary.crash!.atSec));
+    assert.ok(inFlight.some((op) => op.kind === "BulkInsert" && /^COPY /.test(op.sql)));
+    assert.match(run.stdout, /^In flight when it crashed:\n  user \d+, seq \d+, /m);
     // finalize-version-failed, server-termination, unhandled-exception, deadly-signal-received.
     assert.ok(summary.serverErrors.fatal >= 4, JSON.stringify(summary.serverErrors));
     assert.ok(summary.serverErrors.memoryLimitExceeded >= 1, JSON.stringify(summary.serverErrors));

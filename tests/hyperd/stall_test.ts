@@ -61,6 +61,11 @@ Deno.test("SIGSTOP on hyperd mid-run gives Stalled, exit 6, the earlier operatio
     const stalled = summary.errors.filter((e) => /^stalled after \d+ s: /.test(e.message));
     assert.ok(stalled.length >= 1, JSON.stringify(summary.errors));
     assert.ok(summary.users.every((u) => u.unfinished === true));
+    assert.ok(
+      summary.stall && summary.stall.inFlight.length >= 1,
+      "nothing in flight at the stall",
+    );
+    assert.match(run.stdout, /^In flight when it stalled:$/m);
     assert.equal(summary.users.length, 3);
     assert.equal(summary.integrity.checked, false);
     assert.match(run.stdout, /Stop reason:\s+Stalled/);

@@ -124,7 +124,14 @@ Deno.test("summaryText() says when a threshold could not be measured, and omits 
 });
 
 Deno.test("summaryText() reports a hyperd crash with its time, exit code and signal", () => {
-  const crash = { exitCode: 139, signal: "SIGSEGV", atSec: 42.25, cause: null, logTail: ["boom"] };
+  const crash = {
+    exitCode: 139,
+    signal: "SIGSEGV",
+    atSec: 42.25,
+    cause: null,
+    inFlight: [],
+    logTail: ["boom"],
+  };
   const text = summaryText(summaryFixture({ stopReason: "CrashDetected", crash }));
   assert.equal(line(text, "Stop reason:"), "CrashDetected");
   // The crash comes last before the verdict.

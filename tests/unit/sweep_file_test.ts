@@ -88,6 +88,7 @@ Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQ
       exitCode: 134,
       signal: "SIGABRT",
       atSec: 3,
+      inFlight: [],
       logTail: [],
       cause: { kind: "server-termination", code: "53S02", message: "limit of 314572800 bytes" },
     },

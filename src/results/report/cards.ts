@@ -7,6 +7,7 @@ import type { Summary } from "../summary.ts";
 import { card, esc, figure, htmlTable, pill } from "./html.ts";
 import { memoryFigures } from "./run_charts.ts";
 import { OP_COLORS } from "./style.ts";
+import type { InFlightOp } from "../../stats/op_stats.ts";
 
 /** The page header: pass or fail, hyperd version, seed, timing, stop reason, users. */
 export function header(summary: Summary): string {
@@ -256,7 +257,25 @@ export function errorsCard(summary: Summary): string {
   );
 }
 
-/** A card for a hyperd crash and one for tables that lost rows; nothing when neither. */
+/** Each user's operation in flight at a crash or stall, with its statement. */
+function inFlightTable(ops: InFlightOp[]): string {
+  if (ops.length === 0) return `<p class="muted">No operation was in flight.</p>`;
+  return `<p>In flight at that moment:</p>` + htmlTable(
+    ["user", "seq", "kind", "table", "rows", "started at s", "statement"],
+    ops.map((op) => [
+      formatNumber(op.user),
+      formatNumber(op.seq),
+      esc(op.kind),
+      esc(op.table),
+      formatNumber(op.rows),
+      formatNumber(op.startedAtSec, 1),
+      `<code>${esc(op.sql)}</code>`,
+    ]),
+    [true, true, false, false, true, true, false],
+  );
+}
+
+/** Cards for a hyperd crash, a stall and tables that lost rows; nothing when none. */
 export function problemsCards(summary: Summary): string {
   const out: string[] = [];
   if (summary.crash) {
@@ -270,8 +289,15 @@ export function problemsCards(summary: Summary): string {
       "hyperd crashed",
       cause +
         `<p>Exit code ${c.exitCode}${c.signal ? ` (${esc(c.signal)})` : ""} at ` +
-        `${formatNumber(c.atSec, 1)} s. Last lines of its log:</p>` +
-        `<pre>${esc(c.logTail.join("\n"))}</pre>`,
+        `${formatNumber(c.atSec, 1)} s.</p>` + inFlightTable(c.inFlight ?? []) +
+        `<p>Last lines of its log:</p><pre>${esc(c.logTail.join("\n"))}</pre>`,
+      true,
+    ));
+  }
+  if (summary.stall) {
+    out.push(card(
+      "hyperd stalled",
+      `<p>${esc(summary.stopDetail ?? "")}.</p>` + inFlightTable(summary.stall.inFlight),
       true,
     ));
   }
