@@ -5,6 +5,17 @@ import { BackendWatch } from "./copy_outcome_watch.ts";
 import { DatabaseError } from "../errors.ts";
 import { quoteIdent } from "./sql.ts";
 
+/** Socket errors that only say hyperd went away, which the queries and the crash watch report. */
+const BROKEN_CONNECTION = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED"]);
+
+// When hyperd resets a connection mid-read, Deno's node:net can reject a promise of its own that
+// nobody holds; the break is already reported by the query that used the connection (or the
+// crash watch), so that rejection must not end the process. Anything else still does.
+globalThis.addEventListener("unhandledrejection", (event) => {
+  const code = (event.reason as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && BROKEN_CONNECTION.has(code)) event.preventDefault();
+});
+
 /** Where hyperd listens. */
 export interface Endpoint {
   host: string;
@@ -43,6 +54,9 @@ export function connect(
         new Promise<net.Socket>((resolve, reject) => {
           const socket = net.connect(endpoint.port, endpoint.host);
           socket.setNoDelay(true);
+          // postgres.js reports a broken connection through its queries; an error before it has
+          // added its own listener (hyperd killed mid-connect) must not end the process.
+          socket.on("error", () => {});
           socket.once("error", reject);
           socket.once("connect", () => {
             socket.off("error", reject);

@@ -25,7 +25,11 @@ export async function copyIn(
 ): Promise<number> {
   let settled: CopyOutcome | null = null;
   // A COPY the server rejects before it starts throws here, before it waits for an outcome.
-  const writable = await conn.sql.unsafe(copySql).writable();
+  const query = conn.sql.unsafe(copySql);
+  // The watch reports the outcome; the query's own promise would reject unheard when the
+  // connection breaks (hyperd killed mid-COPY) and end the process.
+  query.catch(() => {});
+  const writable = await query.writable();
   const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
   writable.on("error", () => {}); // the outcome above reports failures
   for (const chunk of chunks) {
