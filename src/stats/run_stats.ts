@@ -146,7 +146,8 @@ export class RunStats {
     const second = Math.max(1, Math.ceil(atSec));
     let point = this.#seconds.get(second);
     if (!point) {
-      point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency: new Latency() };
+      const latency = new Latency(undefined, { compact: true });
+      point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency };
       this.#seconds.set(second, point);
     }
     return point;
