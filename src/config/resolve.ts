@@ -123,6 +123,12 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
       }: expected STRESS_REPLAY_FILE or --replay-file with the replay preset, got none`,
     );
   }
+  if (config.replayTiming === "recorded" && !config.replayFile) {
+    problems.push(
+      `${origin("replayTiming")}: expected --replay-file (STRESS_REPLAY_FILE) with recorded ` +
+        "timing, got none",
+    );
+  }
   if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);

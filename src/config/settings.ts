@@ -365,6 +365,14 @@ export const SETTINGS = {
     default: false,
     help: "sweep: merge the sweep.json of the shard dirs named after `sweep` instead of running.",
   }),
+  replayTiming: setting({
+    operator: true,
+    ...choice(["natural", "recorded"]),
+    env: "STRESS_REPLAY_TIMING",
+    flag: "replay-timing",
+    default: "natural",
+    help: "With a replay file: recorded starts each operation when the original run did.",
+  }),
   until: setting({
     operator: true,
     schema: z.string().regex(/^(crash|stall|failure:.+)$/).optional(),

@@ -59,6 +59,8 @@ export interface Summary {
   crash: CrashInfo | null;
   /** A stall: each user's operation in flight when it was called. */
   stall: RunOutcome["stall"];
+  /** The timing history (schedule.jsonl.gz) beside the summary. */
+  schedule: RunOutcome["schedule"];
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
@@ -125,6 +127,7 @@ export function buildSummary(parts: RunOutcome): Summary {
     findings: [],
     crash: parts.crash,
     stall: parts.stall,
+    schedule: parts.schedule,
     integrity: parts.integrity,
     transport: parts.transport,
     users: [...parts.users].sort((a, b) => a.id - b.id),

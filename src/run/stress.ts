@@ -2,7 +2,7 @@
  * A stress run from start to end, in named steps: hyperd up, databases seeded, users running
  * under the monitor's eye until a stop reason comes, then the outcome gathered for the results.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EXIT } from "../exit_codes.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
@@ -26,6 +26,8 @@ import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts"
 import { type LiveView, ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
 import { StopControl, type StopReason } from "./stop_control.ts";
+import { ConfigError } from "../errors.ts";
+import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
 
 export type { LiveView } from "./resource_watch.ts";
 
@@ -70,6 +72,8 @@ export interface RunOutcome {
   crash: CrashInfo | null;
   /** A stall: each user's operation in flight when no operation had completed for too long. */
   stall: { inFlight: InFlightOp[] } | null;
+  /** schedule.jsonl.gz: one line per executed operation; error when writing it stopped. */
+  schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
@@ -96,18 +100,24 @@ interface Run {
   crash: Crash | null;
   /** What users were doing when the run stalled. */
   stalledInFlight: InFlightOp[] | null;
+  /** schedule.jsonl.gz, written as operations finish; null when it could not be created. */
+  schedule: ScheduleWriter | null;
+  /** A timed replay: each user's recorded start offsets by seq. */
+  startAtMs: Record<number, number[]> | null;
 }
 
 /** Runs the stress test and returns what it measured; hyperd is stopped however it ends. */
 export async function stress(options: StressOptions): Promise<RunOutcome> {
   const flags = new SharedFlags();
   const clock = new RunClock();
+  const startAtMs = await recordedStarts(options.config);
+  const schedule = await ScheduleWriter.open(options.outputDir).catch(() => null);
   const run: Run = {
     options,
     flags,
     control: new StopControl(flags),
     clock,
-    stats: new RunStats(),
+    stats: new RunStats({ onSchedule: (entries) => schedule?.append(entries) }),
     monitor: new Monitor({
       logDir: join(options.outputDir, LOG_DIR),
       onBackpressure: (engaged) => (flags.backpressure = engaged),
@@ -119,6 +129,8 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     clientCpu: new ClientCpu(processCpuSec()),
     crash: null,
     stalledInFlight: null,
+    schedule,
+    startAtMs,
   };
   const stopWatching = watchForStops(run);
   try {
@@ -241,7 +253,7 @@ async function runUsers(
   try {
     monitor.start();
     watch.start();
-    pool = startUsers(options, hyperd, databases, flags, stats, clock, control);
+    pool = startUsers(run.startAtMs, options, hyperd, databases, flags, stats, clock, control);
     // Users with maxOps (a shrunk replay) end on their own; the run ends with the last of them.
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
@@ -281,6 +293,7 @@ async function runUsers(
 
 /** Starts the users in workers; a worker that fails as a whole stops the run. */
 function startUsers(
+  startAtMs: Record<number, number[]> | null,
   options: StressOptions,
   hyperd: Hyperd,
   databases: WorkerDatabase[],
@@ -299,6 +312,7 @@ function startUsers(
       settings: options.config,
       flags: flags.buffer,
       runStartMs: clock.startMs,
+      startAtMs,
     },
     stats,
     (failure) => control.stop("WorkerFailed", failure.message),
@@ -319,6 +333,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
   const { options, control, stats } = run;
   const { hyperd, pool } = finished;
   const integrity = await checkOrSkipIntegrity(run, finished);
+  const schedule = await run.schedule?.close();
   // hyperd folds its transient files into the databases as it stops: measure them after that.
   await hyperd?.stop();
   const diskBytes = await databaseBytes(options.outputDir).catch(() => 0);
@@ -347,6 +362,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
       ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir, run.crash.inFlight)
       : null,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
+    schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
     transport: { ...stats.transport },
     // Every user: a worker that never sent its final report leaves its users' ticks.
@@ -368,6 +384,21 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
       ? EXIT.usage
       : EXIT.internal,
   };
+}
+
+/** A timed replay's recorded starts, from the schedule beside its replay file; else null. */
+async function recordedStarts(config: Config): Promise<Record<number, number[]> | null> {
+  if (config.replayTiming !== "recorded" || !config.replayFile) return null;
+  const dir = dirname(config.replayFile);
+  try {
+    return Object.fromEntries(await readSchedule(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) throw error;
+    throw new ConfigError(
+      `--replay-timing recorded: expected ${join(dir, SCHEDULE_FILE)} written by the run that ` +
+        `wrote the replay file, got ${(error as Error).message}`,
+    );
+  }
 }
 
 /** Counts every table, unless the run gives no ground for it. */

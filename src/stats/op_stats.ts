@@ -85,6 +85,18 @@ function slower(a: SlowOp, b: SlowOp): boolean {
     (a.durationMs === b.durationMs && a.startedAtSec < b.startedAtSec);
 }
 
+/** One executed operation, as schedule.jsonl records it; times from the run's start. */
+export interface ScheduleEntry {
+  user: number;
+  seq: number;
+  kind: OpKind;
+  startMs: number;
+  durationMs: number;
+  ok: boolean;
+  /** In a timed replay: how much later than recorded the operation started. */
+  lateMs?: number;
+}
+
 /** What a worker's users did in one interval; latencies are encoded HDR histograms. */
 export interface IntervalTally {
   byOp: Record<OpKind, OpCounts & { latency: string }>;
@@ -99,6 +111,8 @@ export interface IntervalTally {
   failures: OpFailure[];
   /** Operations that entered the worker's slowest since the last tick and are still in it. */
   slowest: SlowOp[];
+  /** Every operation finished in the interval, for schedule.jsonl. */
+  schedule: ScheduleEntry[];
 }
 
 type KindTally = OpCounts & { latency: Latency };
@@ -111,16 +125,20 @@ export class OpStats {
   #acknowledged: Record<string, number> = {};
   #failures: OpFailure[] = [];
   #users: Record<number, { ops: number; failures: number }> = {};
-  readonly #inFlight = new Map<number, InFlightOp>();
+  readonly #inFlight = new Map<number, InFlightOp & { lateMs?: number }>();
+  #schedule: ScheduleEntry[] = [];
   readonly #slowest = new SlowestOps();
   #slowNew: SlowOp[] = [];
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
 
-  /** Notes that `op` was sent; it stays in flight until recorded as a success or failure. */
-  begin(op: InFlightOp): void {
-    this.#inFlight.set(op.user, op);
+  /**
+   * Notes that `op` was sent; it stays in flight until recorded as a success or failure.
+   * `lateMs`: in a timed replay, how much later than recorded it started.
+   */
+  begin(op: InFlightOp, lateMs?: number): void {
+    this.#inFlight.set(op.user, lateMs === undefined ? op : { ...op, lateMs });
   }
 
   /** Records a finished operation of `user`. */
@@ -152,7 +170,17 @@ export class OpStats {
     const op = this.#inFlight.get(user);
     this.#inFlight.delete(user);
     if (op) {
-      const done: SlowOp = { ...op, durationMs: ms, outcome: failed ? "failed" : "ok" };
+      const { lateMs, ...sent } = op;
+      this.#schedule.push({
+        user,
+        seq: op.seq,
+        kind: op.kind,
+        startMs: Math.round(op.startedAtSec * 1000),
+        durationMs: Math.round(ms * 1000) / 1000,
+        ok: !failed,
+        ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
+      });
+      const done: SlowOp = { ...sent, durationMs: ms, outcome: failed ? "failed" : "ok" };
       if (this.#slowest.offer(done)) this.#slowNew.push(done);
     }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
@@ -172,14 +200,16 @@ export class OpStats {
     const tally: IntervalTally = {
       byOp,
       users: this.#users,
-      inFlight: [...this.#inFlight.values()],
+      inFlight: [...this.#inFlight.values()].map(({ lateMs: _, ...op }) => op),
       acknowledged: this.#acknowledged,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
       failures: this.#failures,
       // Sent as they come, not at the end: a stalled worker never sends a final report.
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
+      schedule: this.#schedule,
     };
+    this.#schedule = [];
     this.#slowNew = [];
     this.#acknowledged = {};
     this.#failures = [];

@@ -8,6 +8,7 @@ import {
   type InFlightOp,
   type IntervalTally,
   type OpFailure,
+  type ScheduleEntry,
   SlowestOps,
   type SlowOp,
 } from "./op_stats.ts";
@@ -36,6 +37,8 @@ type Second = Omit<TimelinePoint, "latencyMs"> & { latency: Latency };
 
 /** Tally of every tick from every worker. */
 export class RunStats {
+  /** Receives every finished operation of each tick (schedule.jsonl); the tally keeps none. */
+  readonly #onSchedule: (entries: ScheduleEntry[]) => void;
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
   writesRedirected = 0;
@@ -50,8 +53,13 @@ export class RunStats {
   readonly #slowest = new SlowestOps();
   #lastCompletionSec = 0;
 
+  constructor({ onSchedule = () => {} }: { onSchedule?: (entries: ScheduleEntry[]) => void } = {}) {
+    this.#onSchedule = onSchedule;
+  }
+
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
   addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
+    if (tally.schedule.length > 0) this.#onSchedule(tally.schedule);
     const point = this.#pointAt(atSec);
     let inserted = 0;
     for (const rows of Object.values(tally.acknowledged)) inserted += rows;

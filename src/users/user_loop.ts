@@ -19,6 +19,8 @@ export interface UserEnvironment {
   flags: SharedFlags;
   stats: OpStats;
   runStartMs: number;
+  /** A timed replay: when each operation (by seq) started in the original, from the start. */
+  startAtMs: number[] | null;
   /** Builds the operation context for a (new) connection. */
   contextFor: (conn: HyperConnection) => Promise<OpContext>;
 }
@@ -56,6 +58,8 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       if (flags.stopped) break;
       if (op !== planned) stats.writesRedirected++;
       digest.add(planned);
+      const lateMs = await waitForRecordedStart(env, planned.seq);
+      if (flags.stopped) break;
       const started = performance.now();
       stats.begin({
         user: spec.id,
@@ -65,7 +69,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         rows: op.rows,
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),
-      });
+      }, lateMs);
       try {
         const outcome = await executeOp(ctx, op);
         stats.recordSuccess(spec.id, op.kind, performance.now() - started, outcome.rows);
@@ -90,7 +94,9 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
           ctx = await env.contextFor(conn);
         }
       }
-      await sleepUnlessStopped(planned.thinkMs, flags);
+      // In a timed replay the recorded starts pace the user, not its think time, while they last.
+      const nextIsTimed = env.startAtMs?.[planned.seq + 1] !== undefined;
+      if (!nextIsTimed) await sleepUnlessStopped(planned.thinkMs, flags);
     }
   } finally {
     await conn.sql.end({ timeout: 5 }).catch(() => {});
@@ -102,6 +108,21 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
     failures,
     sequenceDigest: digest.hex(),
   };
+}
+
+/**
+ * In a timed replay, waits until operation `seq`'s recorded start and returns how late it is
+ * (0 when on time); undefined when the run keeps its natural pace or `seq` was not recorded.
+ */
+async function waitForRecordedStart(
+  env: UserEnvironment,
+  seq: number,
+): Promise<number | undefined> {
+  const offset = env.startAtMs?.[seq];
+  if (offset === undefined) return undefined;
+  const due = env.runStartMs + offset;
+  await sleepUnlessStopped(due - nowMs(), env.flags);
+  return Math.max(0, nowMs() - due);
 }
 
 /** The server's words: SQLSTATE and message where there is one. */

@@ -86,6 +86,7 @@ async function start(message: StartMessage): Promise<void> {
         flags,
         stats,
         runStartMs: message.runStartMs,
+        startAtMs: message.startAtMs?.[spec.id] ?? null,
         contextFor: contextFor(database),
       });
     }));

@@ -23,6 +23,8 @@ export interface StartMessage {
   flags: SharedArrayBuffer;
   /** `performance.timeOrigin + performance.now()` of the run's start, for `atSec`. */
   runStartMs: number;
+  /** A timed replay: each user's recorded start offsets (ms from the run's start) by seq. */
+  startAtMs: Record<number, number[]> | null;
 }
 
 /** What one user did over the whole run. */

@@ -133,6 +133,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     findings: [],
     crash: null,
     stall: null,
+    schedule: { file: "schedule.jsonl.gz", lines: 2210, error: null },
     integrity: {
       checked: true,
       skipped: null,

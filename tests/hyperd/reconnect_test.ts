@@ -89,6 +89,7 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         flags,
         stats,
         runStartMs: performance.timeOrigin + performance.now(),
+        startAtMs: null,
         contextFor,
       });
       // Ticks drain the tally, as the worker's ticker would; what they report adds up here.
