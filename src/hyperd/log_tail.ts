@@ -10,6 +10,11 @@ import { type LogEntry, parseLogLine } from "./log_entries.ts";
 export interface LogTailOptions {
   /** Period of the fallback poll, for file systems whose watch events never arrive. */
   pollMs?: number;
+  /**
+   * Skip what the log holds when the tail starts (a server that ran before us): files found by
+   * the first read are followed from their end, from the first whole line on.
+   */
+  startAtEnd?: boolean;
 }
 
 /** A file the log is in now. */
@@ -25,6 +30,8 @@ interface Cursor extends Located {
   /** The start of a line whose newline has not been written yet. */
   partial: string;
   decoder: TextDecoder;
+  /** Started mid-line (at the end of a log being written): drop up to the first newline. */
+  skipToNewline: boolean;
 }
 
 const DEFAULT_POLL_MS = 250;
@@ -38,7 +45,10 @@ const CHUNK_BYTES = 64 * 1024;
  */
 const ROTATED_WINDOW = 3;
 
-/** A follower of one log file (usually `<log dir>/hyperd.log`), from its first byte. */
+/**
+ * A follower of one log file (usually `<log dir>/hyperd.log`), from its first byte or, with
+ * `startAtEnd`, from its end when the tail starts.
+ */
 export class LogTail {
   /** Lines that were not a JSON log entry; they are skipped. */
   malformedLines = 0;
@@ -60,6 +70,8 @@ export class LogTail {
   #again = false;
   #failure: unknown = null;
   #closing: Promise<void> | null = null;
+  /** True until the first read has opened the files there were at the start. */
+  #firstRead = true;
 
   constructor(path: string, onEntry: (entry: LogEntry) => void, options: LogTailOptions = {}) {
     this.#path = path;
@@ -152,9 +164,19 @@ export class LogTail {
       if (this.#cursors.some((c) => c.path === where.path || sameInode(c, where))) continue;
       const path = where.path;
       const file = await Deno.open(path, { read: true });
-      const ino = (await file.stat()).ino;
-      this.#cursors.push({ path, ino, file, offset: 0, partial: "", decoder: new TextDecoder() });
+      const { ino, size } = await file.stat();
+      const fromEnd = this.#firstRead && this.#options.startAtEnd === true && size > 0;
+      this.#cursors.push({
+        path,
+        ino,
+        file,
+        offset: fromEnd ? size : 0,
+        partial: "",
+        decoder: new TextDecoder(),
+        skipToNewline: fromEnd && !(await endsWithNewline(file, size)),
+      });
     }
+    this.#firstRead = false;
     for (const cursor of this.#cursors) {
       if ((await cursor.file.stat()).size < cursor.offset) {
         // Truncated in place, as hyperd's log_file_backup_size_limit does at start-up.
@@ -202,6 +224,11 @@ export class LogTail {
       const text = cursor.decoder.decode(this.#buffer.subarray(0, n), { stream: true });
       const lines = (cursor.partial + text).split("\n");
       cursor.partial = lines.pop()!;
+      // The rest of a line written before we started: not ours, and not malformed either.
+      if (cursor.skipToNewline && lines.length > 0) {
+        lines.shift();
+        cursor.skipToNewline = false;
+      }
       for (const line of lines) this.#deliver(line);
     }
   }
@@ -215,6 +242,10 @@ export class LogTail {
   #flushPartial(cursor: Cursor): void {
     const rest = cursor.partial + cursor.decoder.decode();
     cursor.partial = "";
+    if (cursor.skipToNewline) {
+      cursor.skipToNewline = false;
+      return;
+    }
     this.#deliver(rest);
   }
 
@@ -249,6 +280,13 @@ export class LogTail {
       }
     })();
   }
+}
+
+/** True when the byte before `size` is a newline, so `size` is where a line starts. */
+async function endsWithNewline(file: Deno.FsFile, size: number): Promise<boolean> {
+  const last = new Uint8Array(1);
+  await file.seek(size - 1, Deno.SeekMode.Start);
+  return await file.read(last) === 1 && last[0] === 0x0a;
 }
 
 /**

@@ -175,3 +175,45 @@ Deno.test("LogTail.close() reads what is left, including a last line without its
     assert.deepEqual(seen, [1, 2]);
   });
 });
+
+Deno.test("LogTail with startAtEnd skips what the log held at the start, even a half line", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "hyperd.log");
+    const half = line(3);
+    await Deno.writeTextFile(path, line(1) + line(2) + half.slice(0, 30));
+    const { seen, onEntry } = collector();
+    const tail = new LogTail(path, onEntry, { pollMs: POLL_MS, startAtEnd: true });
+    tail.start();
+    try {
+      await fewPolls();
+      await append(path, half.slice(30) + line(4));
+      await until(() => seen.length === 1, "the first entry written after the start");
+      await append(path, line(5));
+      await until(() => seen.length === 2, "the next entry");
+    } finally {
+      await tail.close();
+    }
+    assert.deepEqual(seen, [4, 5]);
+    assert.equal(tail.malformedLines, 0);
+  });
+});
+
+Deno.test("LogTail with startAtEnd reads a log created after the start from its first byte", async () => {
+  const { seen } = await withTempDir(async (dir) => {
+    const { seen, onEntry } = collector();
+    const tail = new LogTail(join(dir, "hyperd.log"), onEntry, {
+      pollMs: POLL_MS,
+      startAtEnd: true,
+    });
+    tail.start();
+    try {
+      await fewPolls();
+      await append(join(dir, "hyperd.log"), line(1) + line(2));
+      await until(() => seen.length === 2, "both entries");
+    } finally {
+      await tail.close();
+    }
+    return { seen };
+  });
+  assert.deepEqual(seen, [1, 2]);
+});
