@@ -3,6 +3,7 @@
  * variable that set it, its default, its help line, and whether a replay file fixes it.
  */
 import { z } from "zod";
+import { parseHostPort } from "./host_port.ts";
 import { PRESET_NAMES } from "./presets.ts";
 import { parseThreshold } from "./thresholds.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
@@ -75,6 +76,17 @@ function toggle() {
 /** Optional free text, such as a path. */
 function text(expects: string) {
   return { schema: z.string().min(1).optional(), kind: "string" as const, expects };
+}
+
+/** HOST:PORT of a running hyperd, which may be left unset. */
+function hostPort() {
+  const expects = 'HOST:PORT, e.g. "127.0.0.1:7483" or "hyperd:7483"';
+  return {
+    schema: z.string().refine((s) => parseHostPort(s) !== null, { message: `expected ${expects}` })
+      .optional(),
+    kind: "string" as const,
+    expects,
+  };
 }
 
 /** A threshold expression parsed into a Threshold, or a zod issue saying what is wrong. */
@@ -423,6 +435,27 @@ export const SETTINGS = {
     flag: "junit",
     help: "Also write a JUnit XML result (thresholds, crash, integrity) to this file.",
   }),
+  maxRegression: setting({
+    operator: true,
+    // "10%" or 10: the percent sign is optional, as users write it either way.
+    schema: z.preprocess(
+      (v) => typeof v === "string" && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(v) ? parseFloat(v) : v,
+      z.number().gt(0).max(1000),
+    ),
+    kind: "string",
+    expects: 'a percentage above 0 and at most 1000, e.g. "10%" or 10',
+    env: "STRESS_MAX_REGRESSION",
+    flag: "max-regression",
+    default: 10,
+    help: "compare: a significant change worse than this many percent fails (exit 3).",
+  }),
+  compareHtml: setting({
+    operator: true,
+    ...text("a file path"),
+    env: "STRESS_COMPARE_HTML",
+    flag: "html",
+    help: "compare: also write the side-by-side comparison as HTML to this file.",
+  }),
   hyperdPath: setting({
     operator: true,
     ...text("the path of hyperd or of the folder holding it"),
@@ -436,6 +469,47 @@ export const SETTINGS = {
     env: "HYPERSTRESS_CACHE_DIR",
     flag: "cache-dir",
     help: "Where hyperd is installed on first use (default: the user cache dir).",
+  }),
+  endpoint: setting({
+    operator: true,
+    ...hostPort(),
+    env: "STRESS_ENDPOINT",
+    flag: "endpoint",
+    help:
+      "Load the hyperd running at HOST:PORT (libpq) instead of starting one; it is left running.",
+  }),
+  grpcEndpoint: setting({
+    operator: true,
+    ...hostPort(),
+    env: "STRESS_GRPC_ENDPOINT",
+    flag: "grpc-endpoint",
+    help: "With --endpoint and --transport grpc: that hyperd's gRPC HOST:PORT, for reads.",
+  }),
+  databaseDir: setting({
+    operator: true,
+    ...text("an absolute directory path as the server sees it"),
+    env: "STRESS_DATABASE_DIR",
+    flag: "database-dir",
+    help: "With --endpoint: where the server creates the databases (default: the output dir).",
+  }),
+  hyperdLog: setting({
+    operator: true,
+    ...text("the path of the server's hyperd.log"),
+    env: "STRESS_HYPERD_LOG",
+    flag: "hyperd-log",
+    help: "With --endpoint: its hyperd.log, read from its end (without it the monitor is off).",
+  }),
+  segment: setting({
+    operator: true,
+    schema: z.string().regex(/^\d+\/\d+$/).refine((s) => {
+      const [i, n] = s.split("/").map(Number);
+      return n >= 1 && i < n;
+    }, { message: 'expected a segment "i/n" with 0 <= i < n, e.g. "0/4"' }).optional(),
+    kind: "string",
+    expects: 'a segment "i/n" with 0 <= i < n, e.g. "0/4"',
+    env: "STRESS_SEGMENT",
+    flag: "segment",
+    help: "Run only the users u with u mod n = i of the run (needs --endpoint); merge the parts.",
   }),
 } as const;
 
