@@ -202,6 +202,11 @@ function size(candidate: Candidate): number {
   return (totalOps(candidate) ?? Number.MAX_SAFE_INTEGER) * 1000 + candidate.layout.users.length;
 }
 
+/** Markdown inline code that holds backticks of its own (hyperd's messages quote with them). */
+function code(text: string): string {
+  return `\`\` ${text} \`\``;
+}
+
 /** REPRO.md: the command, the signature, the operations in flight when it happened. */
 function repro(
   replayPath: string,
@@ -210,8 +215,7 @@ function repro(
   original: Candidate,
 ): string {
   const { candidate, summary } = smallest;
-  const inFlight = (summary.crash as { inFlight?: { user: number; seq: number; sql: string }[] })
-    ?.inFlight ?? [];
+  const inFlight = summary.crash?.inFlight ?? summary.stall?.inFlight ?? [];
   return [
     "# A minimal reproduction",
     "",
@@ -219,8 +223,8 @@ function repro(
     `deno task stress --replay-file ${replayPath} --duration ${candidate.config.duration}`,
     "```",
     "",
-    `- Until: \`${target.until}\``,
-    `- Signature: \`${target.signature}\``,
+    `- Until: ${code(target.until)}`,
+    `- Signature: ${code(target.signature ?? "")}`,
     `- Shrunk from ${original.layout.users.length} users to ${candidate.layout.users.length}, ` +
     `${totalOps(candidate)} operations in all (${describe(candidate)}).`,
     `- hyperd: ${summary.hyperd.version}`,
@@ -229,7 +233,7 @@ function repro(
     "",
     ...(inFlight.length === 0
       ? ["(none recorded)"]
-      : inFlight.map((op) => `- user ${op.user}, seq ${op.seq}: \`${op.sql}\``)),
+      : inFlight.map((op) => `- user ${op.user}, seq ${op.seq}, ${op.kind}: ${code(op.sql)}`)),
     "",
   ].join("\n");
 }
