@@ -1,10 +1,11 @@
-/** The commands by name: `stress`, `plan`, `report` and `hyperd`. */
+/** The commands by name: `stress`, `sweep`, `shrink`, `plan`, `report`, `compare` and `hyperd`. */
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../exit_codes.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
+import { compareCommand } from "./compare_command.ts";
 import { closest } from "./did_you_mean.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan } from "./plan.ts";
@@ -22,6 +23,7 @@ export async function runCommand(
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
   if (command === "report") return await reportCommand(rest[0]);
+  if (command === "compare") return await compareCommand(rest, config, env);
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
@@ -42,7 +44,7 @@ export async function runCommand(
 }
 
 /** The commands, in the order errors list them. */
-const COMMANDS = ["stress", "sweep", "shrink", "plan", "report", "hyperd"];
+const COMMANDS = ["stress", "sweep", "shrink", "plan", "report", "compare", "hyperd"];
 
 /** `unknown command "stres"; did you mean "stress"?`, or the list of commands. */
 function unknownCommand(command: string): ConfigError {
