@@ -79,6 +79,15 @@ export function rollOp(
   return kinds[kinds.length - 1];
 }
 
+/** The probabilities `userClass` rolls with when only `enabled` kinds are on (zero elsewhere). */
+export function opMix(userClass: UserClass, enabled: readonly OpKind[]): Record<OpKind, number> {
+  const table = OP_PROBABILITIES[userClass];
+  const total = OP_KINDS.reduce((sum, k) => sum + (enabled.includes(k) ? table[k] : 0), 0);
+  return Object.fromEntries(
+    OP_KINDS.map((k) => [k, enabled.includes(k) && total > 0 ? table[k] / total : 0]),
+  ) as Record<OpKind, number>;
+}
+
 /** True when `kinds` holds at least one insert and one read: a workload that can be checked. */
 export function isCheckableMix(kinds: readonly OpKind[]): boolean {
   return kinds.some(isInsert) && kinds.some(isRead);

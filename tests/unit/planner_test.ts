@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { databaseSpecs, databaseTables, userSpecs } from "../../src/workload/layout.ts";
-import { OP_KINDS, OP_PROBABILITIES, rollOp, USER_CLASSES } from "../../src/workload/op_table.ts";
+import {
+  OP_KINDS,
+  OP_PROBABILITIES,
+  opMix,
+  rollOp,
+  USER_CLASSES,
+} from "../../src/workload/op_table.ts";
 import { planOps, SequenceDigest, UserPlanner } from "../../src/workload/planner.ts";
 
 const settings = {
@@ -124,4 +130,15 @@ Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled
   assert.deepEqual(Object.keys(counts).sort(), ["BulkInsert", "SimpleSelect"]);
   // mixed: BulkInsert 0.35, SimpleSelect 0.20, renormalised to 0.636 and 0.364.
   assert.ok(Math.abs(counts.BulkInsert / 10_000 - 0.35 / 0.55) < 0.01, String(counts.BulkInsert));
+});
+
+Deno.test("opMix() gives each class's table with only the enabled kinds, summing to 1", () => {
+  for (const c of USER_CLASSES) {
+    const all = opMix(c, OP_KINDS);
+    assert.deepEqual(all, OP_PROBABILITIES[c]);
+  }
+  const two = opMix("query", ["SimpleSelect", "BulkInsert"]);
+  assert.equal(two.Aggregate, 0);
+  assert.ok(Math.abs(two.SimpleSelect - 0.40 / 0.45) < 1e-12);
+  assert.ok(Math.abs(Object.values(two).reduce((a, b) => a + b, 0) - 1) < 1e-12);
 });
