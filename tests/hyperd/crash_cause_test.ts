@@ -40,7 +40,7 @@ Deno.test("hyperd's abort under its memory limit is reported in its own words", 
     assert.ok(inFlight.length >= 1, "nothing recorded in flight at the crash");
     assert.ok(inFlight.every((op) => op.sql.length > 0 && op.startedAtSec <= summary.crash!.atSec));
     assert.ok(inFlight.some((op) => op.kind === "BulkInsert" && /^COPY /.test(op.sql)));
-    assert.match(run.stdout, /^In flight when it crashed:\n  user \d+, seq \d+, /m);
+    assert.match(run.stdout, /^In flight when it crashed:\n {2}user \d+, seq \d+, /m);
     // finalize-version-failed, server-termination, unhandled-exception, deadly-signal-received.
     assert.ok(summary.serverErrors.fatal >= 4, JSON.stringify(summary.serverErrors));
     assert.ok(summary.serverErrors.memoryLimitExceeded >= 1, JSON.stringify(summary.serverErrors));

@@ -4,25 +4,16 @@ import type { Summary } from "../../src/results/summary.ts";
 import { processExists } from "../helpers/hyperd.ts";
 import { LiveRun } from "../helpers/live_run.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
+import { quickRun } from "../helpers/quick_run.ts";
 
 /** How long hyperd is frozen: shorter than --stall-sec, longer than --slow-op-sec. */
 const FREEZE_MS = 12_000;
 
 const FLAGS = [
+  ...quickRun(18),
   "--duration=25",
   "--stall-sec=60",
   "--slow-op-sec=5",
-  "--seed=18",
-  "--databases=1",
-  "--inserter-users=1",
-  "--query-users=1",
-  "--mixed-users=1",
-  "--think-min-ms=0",
-  "--think-max-ms=10",
-  "--batch-min=10",
-  "--batch-max=2000",
-  "--log-interval=1",
-  "--progress-interval=1",
 ];
 
 /** A short run in which hyperd is frozen for FREEZE_MS from about 3 s; its exit code and output. */

@@ -3,22 +3,13 @@ import { join } from "node:path";
 import type { Summary } from "../../src/results/summary.ts";
 import { LiveRun } from "../helpers/live_run.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
+import { quickRun } from "../helpers/quick_run.ts";
 
 // One user of each class on one database. Measured on hyperd 0.0.26359 (2 cores): tracked
 // memory 6 MB after set-up and 13 to 17 MB under this load; physical memory 140 to 265 MB, of
 // which 112 to 135 MB are file mappings (hyperd's own binary, then the .hyper file).
 const QUICK = [
-  "--seed=11",
-  "--databases=1",
-  "--inserter-users=1",
-  "--query-users=1",
-  "--mixed-users=1",
-  "--think-min-ms=0",
-  "--think-max-ms=10",
-  "--batch-min=10",
-  "--batch-max=2000",
-  "--log-interval=1",
-  "--progress-interval=1",
+  ...quickRun(11),
   // Only memory is under test: CPU cannot pass 100% of the cores.
   "--max-cpu-percent=100",
 ];

@@ -1,27 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Summary } from "../../src/results/summary.ts";
 import { LiveRun } from "../helpers/live_run.ts";
 import { processExists } from "../helpers/hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
+import { quickRun, readSummary } from "../helpers/quick_run.ts";
 
 const QUICK = [
-  "--seed=11",
-  "--databases=1",
-  "--inserter-users=1",
-  "--query-users=1",
-  "--mixed-users=1",
-  "--think-min-ms=0",
-  "--think-max-ms=10",
-  "--batch-min=10",
-  "--batch-max=2000",
-  "--log-interval=1",
-  "--progress-interval=1",
+  ...quickRun(11),
 ];
-
-async function readSummary(dir: string): Promise<Summary> {
-  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
-}
 
 async function assertArtifacts(dir: string): Promise<void> {
   for (const file of ["summary.json", "replay.json", "report.html"]) {

@@ -4,8 +4,8 @@ import { databaseTables } from "../../src/workload/layout.ts";
 import { OP_KINDS } from "../../src/workload/op_table.ts";
 import { planOps, SequenceDigest } from "../../src/workload/planner.ts";
 import { readReplay } from "../../src/config/replay.ts";
-import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";
+import { readSummary } from "../helpers/quick_run.ts";
 
 const SHORT_RUN = [
   "--seed=7",
@@ -20,10 +20,6 @@ const SHORT_RUN = [
   "--log-interval=1",
   "--progress-interval=0",
 ];
-
-async function readSummary(dir: string): Promise<Summary> {
-  return JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
-}
 
 Deno.test("a short seeded run does every operation kind without failures and loses no writes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "hyperstress-run-" });
