@@ -1,4 +1,5 @@
 /** The commands by name: `stress`, `sweep`, `shrink`, `plan`, `report`, `compare` and `hyperd`. */
+import { attachProblems } from "../config/attach_checks.ts";
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
@@ -24,6 +25,7 @@ export async function runCommand(
   const [command = "stress", ...rest] = positionals;
   if (command === "report") return await reportCommand(rest[0]);
   if (command === "compare") return await compareCommand(rest, config, env);
+  checkAttach(config);
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
@@ -40,7 +42,18 @@ export async function runCommand(
   }
   // Checked before hyperd is found or started: a bad path must not cost the whole run.
   await checkOutputFiles(outputFilesOf(config, env));
-  return await stressCommand(config, layout, await findHyperd(config, env));
+  // An attached run loads a hyperd someone else runs: none is looked for or installed.
+  const binary = config.endpoint ? null : await findHyperd(config, env);
+  return await stressCommand(config, layout, binary);
+}
+
+/** Settings of attaching and segments that do not go together stop everything (exit 2). */
+function checkAttach(config: Config): void {
+  const problems = attachProblems(config);
+  if (problems.length === 1) throw new ConfigError(problems[0]);
+  if (problems.length > 1) {
+    throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
 }
 
 /** The commands, in the order errors list them. */

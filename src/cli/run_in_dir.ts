@@ -14,15 +14,18 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
 import { buildSummary, type Summary } from "../results/summary.ts";
 import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
+import { hostInfo } from "../run/host_info.ts";
 import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
 import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
 import { type LiveView, stress } from "../run/stress.ts";
+import { commandLine } from "./command_line.ts";
 
 /** What one run needs. */
 export interface RunInDirOptions {
   config: Config;
   layout: RunLayout;
-  binary: HyperdBinary;
+  /** The hyperd to start; null when the run attaches to --endpoint. */
+  binary: HyperdBinary | null;
   /** The output dir; a new temp dir when undefined. */
   dir: string | undefined;
   /** Aborting stops the run as Interrupted. */
@@ -84,7 +87,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         signal: options.signal,
         onSecond: options.onSecond,
       });
-      const summary = buildSummary(outcome);
+      const summary = buildSummary(outcome, { commandLine: commandLine(), host: await hostInfo() });
       options.onSummary?.(summary);
       const replay = buildReplay(config, layout.users, layout.databases, summary.stopReason);
       await reserve.release();

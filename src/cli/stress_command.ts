@@ -4,16 +4,24 @@ import type { Config } from "../config/settings.ts";
 import { EXIT } from "../exit_codes.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Hyperd } from "../hyperd/process.ts";
+import { MetricsStream } from "../results/metrics_stream.ts";
 import { summaryText } from "../results/summary_text.ts";
 import { Progress } from "./progress.ts";
 import { runInDir } from "./run_in_dir.ts";
 
-/** Runs the stress test in `config.outputDir` (a temp dir when unset) with hyperd `binary`. */
+/**
+ * Runs the stress test in `config.outputDir` (a temp dir when unset) with hyperd `binary`, or
+ * against the hyperd at `config.endpoint` when `binary` is null.
+ */
 export async function stressCommand(
   config: Config,
   layout: RunLayout,
-  binary: HyperdBinary,
+  binary: HyperdBinary | null,
 ): Promise<number> {
+  const say = (line: string) => console.error(`hyperstress: ${line}`);
+  // Opened before hyperd starts, so a file that cannot be opened costs nothing.
+  const metrics = await MetricsStream.open(config.out);
+  let endSec: number | undefined;
   const interrupt = new AbortController();
   const stopListening = onInterrupt(interrupt);
   const progress = new Progress(config);
@@ -24,9 +32,13 @@ export async function stressCommand(
       binary,
       dir: config.outputDir,
       signal: interrupt.signal,
-      say: (line) => console.error(`hyperstress: ${line}`),
-      onSecond: (view) => progress.update(view),
+      say,
+      onSecond: (view) => {
+        progress.update(view);
+        metrics.onSecond(view);
+      },
       onSummary: (summary) => {
+        endSec = summary.durationSec;
         progress.finish();
         console.log(summaryText(summary));
       },
@@ -34,6 +46,9 @@ export async function stressCommand(
     return summary.exitCode;
   } finally {
     stopListening();
+    for (const { out, lines, error } of await metrics.close(endSec)) {
+      say(error ? `could not write ${out.path}: ${error}` : `wrote ${lines} lines to ${out.path}`);
+    }
   }
 }
 

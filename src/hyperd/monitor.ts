@@ -3,7 +3,6 @@
  * backpressure flag through the hysteresis gate, and counts errors and fatal entries the server
  * logged.
  */
-import { join } from "node:path";
 import { BackpressureGate, type BackpressureStats, type MemorySignal } from "./backpressure.ts";
 import {
   readFatalEntry,
@@ -57,9 +56,17 @@ export interface ResourcePoint {
   backpressure: boolean;
 }
 
+/** The hyperd.log the monitor follows. */
+export interface MonitorLog {
+  file: string;
+  /** Follow from the end: the log of a server that ran before the run (an attached one). */
+  startAtEnd: boolean;
+}
+
 /** What the monitor watches and the limits it enforces. */
 export interface MonitorOptions {
-  logDir: string;
+  /** null: no log to read, so the monitor is off (no samples, no backpressure). */
+  log: MonitorLog | null;
   /** Told whether users should pause, after every sample and once more (false) at close. */
   onBackpressure: (engaged: boolean) => void;
   maxMemoryMb: number;
@@ -74,7 +81,7 @@ export interface MonitorOptions {
 export class Monitor {
   readonly #options: MonitorOptions;
   readonly #gate: BackpressureGate;
-  readonly #tail: LogTail;
+  readonly #tail: LogTail | null;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
   readonly #warnings = new WarningTally();
@@ -88,7 +95,7 @@ export class Monitor {
       maxMemoryMb: options.maxMemoryMb,
       maxCpuPercent: options.maxCpuPercent,
     });
-    this.#tail = new LogTail(join(options.logDir, "hyperd.log"), (entry) => {
+    this.#tail = options.log && new LogTail(options.log.file, (entry) => {
       const sample = readResourceSample(entry);
       if (sample) this.#onSample(sample);
       const error = readServerError(entry);
@@ -101,14 +108,14 @@ export class Monitor {
         const atSec = runSecondOf(warning.atMs, Date.now(), this.#options.elapsedSec());
         this.#warnings.add(warning, atSec);
       }
-    });
+    }, { startAtEnd: options.log.startAtEnd });
   }
 
   /** Starts following the log. */
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    this.#tail.start();
+    this.#tail?.start();
   }
 
   /** The newest resource sample, or null before the first. */
@@ -136,7 +143,7 @@ export class Monitor {
       serverErrors: { ...this.#serverErrors },
       serverWarnings: this.#warnings.report(),
       samples: this.#timeline.length,
-      malformedLogLines: this.#tail.malformedLines,
+      malformedLogLines: this.#tail?.malformedLines ?? 0,
       timeline: [...this.#timeline],
     };
   }
@@ -145,7 +152,7 @@ export class Monitor {
   async close(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
-    await this.#tail.close();
+    await this.#tail?.close();
     this.#options.onBackpressure(false);
   }
 

@@ -5,17 +5,27 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourcePoint, ResourceReport } from "../hyperd/monitor.ts";
 import type { Integrity } from "../run/integrity.ts";
 import type { ClientCpuReport } from "../run/client_cpu.ts";
+import type { ServerFacts } from "../run/server.ts";
+import type { HostInfo } from "../run/host_info.ts";
+import type { WatchPoint } from "../run/resource_watch.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
-import type { OpTotals, TimelinePoint } from "../stats/run_stats.ts";
+import type {
+  LatencyHistograms,
+  LatencySpectrum,
+  OpTotals,
+  TimelinePoint,
+} from "../stats/run_stats.ts";
 import type { UserResult } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { evaluateThresholds, metricValues, type ThresholdResult } from "./thresholds.ts";
 import { round } from "./format.ts";
 import { type Finding, findingsOf } from "./findings.ts";
+import { type MessageGroup, messageGroups } from "./error_groups.ts";
+import { VERSION } from "../version.ts";
 
 /** Version of the summary layout. */
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -23,7 +33,13 @@ export const SUMMARY_SCHEMA_VERSION = 1;
 /** The whole summary.json. */
 export interface Summary {
   schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
+  /** hyperstress's version and the Deno it ran on. */
+  hyperstress: { version: string; deno: string };
   hyperd: { path: string; version: string };
+  /** The arguments as given (`stress --seed 1 ...`); null when not started from the CLI. */
+  commandLine: string[] | null;
+  /** The machine the run ran on; null when not known. */
+  host: HostInfo | null;
   outputDir: string;
   config: Config;
   startedAt: string;
@@ -40,6 +56,8 @@ export interface Summary {
     insertRowsPerSec: number;
   };
   latencyMs: LatencySummary;
+  /** Latency at ten fixed percentiles, overall and per kind: the report's distribution. */
+  latencySpectrum: LatencySpectrum;
   byOp: Record<OpKind, OpTotals>;
   /** Highest physical memory, file mappings and tracked memory, CPU and load of hyperd. */
   peak: ResourceReport["peak"];
@@ -49,6 +67,8 @@ export interface Summary {
   backpressure: ResourceReport["backpressure"];
   errors: OpFailure[];
   errorCount: number;
+  /** Failures by normalised message: count, kinds, first and last second. */
+  errorGroups: MessageGroup[];
   serverErrors: ResourceReport["serverErrors"];
   /** hyperd's anomaly warnings by log entry kind: count, first and last run second, an example. */
   serverWarnings: Record<string, WarningStats>;
@@ -69,7 +89,35 @@ export interface Summary {
   client: ClientCpuReport;
   timeline: TimelinePoint[];
   resources: ResourcePoint[];
+  /** Disk use and hyperstress's own CPU, about once a second. */
+  watch: WatchPoint[];
   thresholds: ThresholdResult[];
+  /**
+   * How the server was reached (started or attached), and what could not be measured (the
+   * monitor without a log, the disk budget of databases elsewhere). Absent in older summaries.
+   */
+  server?: ServerFacts | null;
+  /** This process's part of a segmented run (`--segment i/n`); null for a whole run. */
+  segment?: RunOutcome["segment"];
+  /** The latency histograms (all operations and each kind), so summaries merge exactly. */
+  histograms?: LatencyHistograms;
+  /** Rows the server acknowledged per `database/table`, for counting after a merge. */
+  acknowledged?: Record<string, number>;
+  /** The databases as the server sees them, with their base tables. */
+  databases?: RunOutcome["databases"];
+  /** Set by `merge`: the segments' summaries this one was made of. */
+  merged?: MergedSegment[];
+}
+
+/** One segment in a merged summary: where its summary was and how it ended. */
+export interface MergedSegment {
+  index: number;
+  dir: string;
+  startedAt: string;
+  durationSec: number;
+  stopReason: StopReason;
+  exitCode: number;
+  ops: number;
 }
 
 /** Rates per second, rounded; zero for a zero-length run. */
@@ -82,14 +130,23 @@ export function megabytes(bytes: number): number {
   return round(bytes / (1024 * 1024), 1);
 }
 
+/** What the run's outcome does not know: how hyperstress was started, and where. */
+export interface RunContext {
+  commandLine?: string[] | null;
+  host?: HostInfo | null;
+}
+
 /** Assembles summary.json from a run's parts and derives its exit code. */
-export function buildSummary(parts: RunOutcome): Summary {
+export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summary {
   const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
   const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
   const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
+    hyperstress: { version: VERSION, deno: Deno.version.deno },
     hyperd: parts.hyperd,
+    commandLine: context.commandLine ?? null,
+    host: context.host ?? null,
     outputDir: parts.outputDir,
     config: parts.config,
     startedAt: parts.startedAt.toISOString(),
@@ -105,6 +162,7 @@ export function buildSummary(parts: RunOutcome): Summary {
       insertRowsPerSec: perSecond(insertedRows, parts.durationSec),
     },
     latencyMs: parts.latencyMs,
+    latencySpectrum: parts.latencySpectrum,
     byOp: parts.byOp,
     peak: parts.resources.peak,
     memory: parts.resources.memory,
@@ -117,6 +175,7 @@ export function buildSummary(parts: RunOutcome): Summary {
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
     errorCount: failures,
+    errorGroups: messageGroups(parts.errorGroups),
     serverErrors: parts.resources.serverErrors,
     serverWarnings: parts.resources.serverWarnings,
     slowest: parts.slowest.map((op) => ({
@@ -135,7 +194,13 @@ export function buildSummary(parts: RunOutcome): Summary {
     client: parts.client,
     timeline: parts.timeline,
     resources: parts.resources.timeline,
+    watch: parts.watch,
     thresholds: [],
+    server: parts.server,
+    segment: parts.segment,
+    histograms: parts.histograms,
+    acknowledged: parts.acknowledged,
+    databases: parts.databases,
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));
   summary.findings = findingsOf({ ...summary, slowOpSec: parts.config.slowOpSec });
@@ -145,7 +210,7 @@ export function buildSummary(parts: RunOutcome): Summary {
 }
 
 /**
- * The exit code of a run: crash 4, stall 6, interrupt 130, lost writes 5, failed threshold 3,
+ * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, lost writes 5, failed threshold 3,
  * findings 7 when `failOnFindings`, else 0.
  */
 export function exitCodeOf(
@@ -154,7 +219,9 @@ export function exitCodeOf(
   },
   failOnFindings = false,
 ): number {
-  if (summary.stopReason === "CrashDetected") return EXIT.crashed;
+  if (summary.stopReason === "CrashDetected" || summary.stopReason === "ServerUnreachable") {
+    return EXIT.crashed;
+  }
   if (summary.stopReason === "Stalled") return EXIT.stalled;
   if (summary.stopReason === "Interrupted") return EXIT.interrupted;
   if (summary.integrity.mismatches > 0) return EXIT.lostWrites;

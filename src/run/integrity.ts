@@ -2,7 +2,13 @@
 import { connect, type Endpoint } from "../wire/connection.ts";
 import { SEED_ROWS } from "../workload/layout.ts";
 import { quoteIdent } from "../wire/sql.ts";
-import type { WorkerDatabase } from "../users/worker_protocol.ts";
+
+/** A database to count: where it is (as the server sees it) and its base tables' names. */
+export interface CountedDatabase {
+  index: number;
+  path: string;
+  tables: readonly { name: string }[];
+}
 
 /** One table's expected and counted rows. */
 export interface TableCount {
@@ -30,7 +36,7 @@ export function integritySkipped(reason: string): Integrity {
 /** Counts every base table and compares with the acknowledged inserts (`database/table` keys). */
 export async function checkIntegrity(
   endpoint: Endpoint,
-  databases: WorkerDatabase[],
+  databases: readonly CountedDatabase[],
   acknowledged: Record<string, number>,
 ): Promise<Integrity> {
   const tables: TableCount[] = [];

@@ -1,30 +1,42 @@
 /**
- * A stress run from start to end, in named steps: hyperd up, databases seeded, users running
- * under the monitor's eye until a stop reason comes, then the outcome gathered for the results.
+ * A stress run from start to end, in named steps: hyperd up (started, or attached to), databases
+ * seeded, users running under the monitor's eye until a stop reason comes, then the outcome
+ * gathered for the results.
  */
 import { dirname, join } from "node:path";
 import { EXIT } from "../exit_codes.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
-import { type CrashInfo, crashInfo, describeExit } from "../hyperd/crash.ts";
+import { layoutDigest, parseSegment, type Segment, segmentUsers } from "../config/segment.ts";
+import type { CrashInfo } from "../hyperd/crash.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
-import { Monitor, type ResourceReport } from "../hyperd/monitor.ts";
-import { Hyperd, type HyperdExit } from "../hyperd/process.ts";
+import { Monitor, type MonitorLog, type ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
-import { type OpTotals, RunStats, type TimelinePoint } from "../stats/run_stats.ts";
+import {
+  type ErrorGroup,
+  type LatencyHistograms,
+  type LatencySpectrum,
+  type OpTotals,
+  RunStats,
+  type TimelinePoint,
+} from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import { WorkerPool } from "../users/worker_pool.ts";
 import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
+import type { UserSpec } from "../workload/layout.ts";
 import type { OpKind } from "../workload/op_table.ts";
-import { setUpDatabases } from "./database_setup.ts";
+import { AttachedServer } from "./attached_server.ts";
+import { runDatabases } from "./database_setup.ts";
 import { databaseBytes } from "./disk_usage.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
 import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
-import { type LiveView, ResourceWatch } from "./resource_watch.ts";
+import { type LiveView, ResourceWatch, type WatchPoint } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
+import type { Server, ServerFacts, ServerLoss } from "./server.ts";
+import { StartedServer } from "./started_server.ts";
 import { StopControl, type StopReason } from "./stop_control.ts";
 import { ConfigError } from "../errors.ts";
 import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
@@ -35,8 +47,6 @@ export type { LiveView } from "./resource_watch.ts";
 const STOP_GRACE_MS = 30_000;
 /** How long to wait for workers once hyperd is gone: their connections fail at once. */
 const CRASH_GRACE_MS = 2_000;
-/** hyperd's log folder inside the output dir. */
-const LOG_DIR = "log";
 /** Steps of stopping a hyperd that stalled: callback close, SIGTERM, then SIGKILL. */
 const STALLED_STOP_STEP_MS = 2_000;
 
@@ -44,7 +54,8 @@ const STALLED_STOP_STEP_MS = 2_000;
 export interface StressOptions {
   config: Config;
   layout: RunLayout;
-  binary: HyperdBinary;
+  /** The hyperd to start; null when the run attaches to `config.endpoint` instead. */
+  binary: HyperdBinary | null;
   outputDir: string;
   /** Aborting stops the run as Interrupted. */
   signal: AbortSignal;
@@ -61,12 +72,26 @@ export interface RunOutcome {
   durationSec: number;
   stopReason: StopReason;
   stopDetail: string | null;
+  /** How the server was reached and what could be measured; null when it never answered. */
+  server: ServerFacts | null;
+  /** This process's part of a segmented run, and the digest of the whole run's layout. */
+  segment: (Segment & { layoutDigest: string }) | null;
   byOp: Record<OpKind, OpTotals>;
   latencyMs: LatencySummary;
+  /** The latency histograms themselves, so segments' results merge exactly. */
+  histograms: LatencyHistograms;
+  /** Rows the server acknowledged per `database/table`. */
+  acknowledged: Record<string, number>;
+  /** The databases as the server sees them, with their base tables. */
+  databases: { index: number; path: string; tables: string[] }[];
+  /** Latency at fixed percentiles over the run, overall and per kind. */
+  latencySpectrum: LatencySpectrum;
   resources: ResourceReport;
   diskBytes: number;
   writesRedirected: number;
   errors: OpFailure[];
+  /** Every failure reported, by kind and message. */
+  errorGroups: ErrorGroup[];
   /** The slowest operations, slowest first, with those a stall left in flight. */
   slowest: SlowOp[];
   crash: CrashInfo | null;
@@ -79,14 +104,16 @@ export interface RunOutcome {
   users: UserResult[];
   workers: number;
   timeline: TimelinePoint[];
+  /** The resource watch's looks: disk use and hyperstress's own CPU, about once a second. */
+  watch: WatchPoint[];
   /** hyperstress's own CPU over the run. */
   client: ClientCpuReport;
   /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
   internalExitCode: number | null;
 }
 
-/** An unexpected exit of hyperd, when it happened, and what users were doing then. */
-type Crash = { exit: HyperdExit; atSec: number; inFlight: InFlightOp[] };
+/** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */
+type Lost = { loss: ServerLoss; atSec: number; inFlight: InFlightOp[] };
 
 /** The parts of a run every step shares. */
 interface Run {
@@ -97,7 +124,9 @@ interface Run {
   stats: RunStats;
   monitor: Monitor;
   clientCpu: ClientCpu;
-  crash: Crash | null;
+  /** This process's users: all of them, or its segment's. */
+  users: UserSpec[];
+  lost: Lost | null;
   /** What users were doing when the run stalled. */
   stalledInFlight: InFlightOp[] | null;
   /** schedule.jsonl.gz, written as operations finish; null when it could not be created. */
@@ -118,16 +147,11 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     control: new StopControl(flags),
     clock,
     stats: new RunStats({ onSchedule: (entries) => schedule?.append(entries) }),
-    monitor: new Monitor({
-      logDir: join(options.outputDir, LOG_DIR),
-      onBackpressure: (engaged) => (flags.backpressure = engaged),
-      maxMemoryMb: options.config.maxMemoryMb,
-      maxCpuPercent: options.config.maxCpuPercent,
-      memoryLimitMb: hyperdMemoryLimitMb(options.config.memoryLimit),
-      elapsedSec: () => clock.elapsedSec(),
-    }),
+    // Off until the server says which log it has.
+    monitor: newMonitor(options.config, flags, clock, null),
     clientCpu: new ClientCpu(processCpuSec()),
-    crash: null,
+    users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
+    lost: null,
     stalledInFlight: null,
     schedule,
     startAtMs,
@@ -136,10 +160,27 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
   try {
     const started = await setUp(run);
     if (!started) return await gatherOutcome(run, { durationSec: 0 });
-    return await runUsers(run, started.hyperd, started.databases);
+    return await runUsers(run, started.server, started.databases);
   } finally {
     stopWatching();
   }
+}
+
+/** The monitor of the server's log; off (no samples, no backpressure) without one. */
+function newMonitor(
+  config: Config,
+  flags: SharedFlags,
+  clock: RunClock,
+  log: MonitorLog | null,
+): Monitor {
+  return new Monitor({
+    log,
+    onBackpressure: (engaged) => (flags.backpressure = engaged),
+    maxMemoryMb: config.maxMemoryMb,
+    maxCpuPercent: config.maxCpuPercent,
+    memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
+    elapsedSec: () => clock.elapsedSec(),
+  });
 }
 
 /** hyperd's memory_limit in MB, a percentage taken of this machine's memory; null if unknown. */
@@ -160,43 +201,64 @@ function watchForStops(run: Run): () => void {
 
 /** What set-up hands the users. */
 interface Started {
-  hyperd: Hyperd;
+  server: Server;
   databases: WorkerDatabase[];
 }
 
 /**
- * Step 1: hyperd started and the databases created, within STRESS_START_TIMEOUT_SEC together.
- * Returns null when the run stopped first (a signal, or the deadline: Stalled); whatever was
- * started is stopped then.
+ * Step 1: the server up (started, or attached to and checked) and the databases created, within
+ * STRESS_START_TIMEOUT_SEC together (a segment waiting for segment 0's databases has a deadline
+ * of its own). Returns null when the run stopped first (a signal, or the deadline: Stalled);
+ * whatever was started is stopped then.
  */
 async function setUp(run: Run): Promise<Started | null> {
   const { options, control } = run;
-  const timeoutSec = options.config.startTimeoutSec;
+  const { config } = options;
+  const timeoutSec = config.startTimeoutSec;
   const deadline = setTimeout(
     () => control.stop("Stalled", `set-up did not finish within ${timeoutSec} s`),
     timeoutSec * 1000,
   );
-  const starting = startHyperd(options.config, options.binary.path, options.outputDir);
+  const stopped = new AbortController();
+  control.stopped.then(() => stopped.abort());
+  const opening = openServer(options);
   try {
-    const hyperd = await untilStopped(starting, control);
-    if (!hyperd) {
-      starting.then((h) => h.stop(STALLED_STOP_STEP_MS), () => {});
+    const server = await untilStopped(opening, control);
+    if (!server) {
+      opening.then((s) => s.release(STALLED_STOP_STEP_MS), () => {});
       return null;
     }
-    const setting = setUpDatabases(hyperd, options.outputDir, options.layout.databases);
+    run.monitor = newMonitor(config, run.flags, run.clock, server.monitorLog);
+    const setting = runDatabases({
+      endpoint: server.endpoint,
+      databaseDir: server.databaseDir,
+      layout: options.layout,
+      segment: config.segment,
+      waitSec: timeoutSec,
+      onWait: () => clearTimeout(deadline),
+      signal: stopped.signal,
+    });
     const databases = await untilStopped(setting, control).catch(async (error) => {
-      await hyperd.stop();
+      await server.release();
       throw error;
     });
     if (!databases) {
       setting.catch(() => {}); // it fails once hyperd is gone
-      await hyperd.stop(STALLED_STOP_STEP_MS);
+      await server.release(STALLED_STOP_STEP_MS);
       return null;
     }
-    return { hyperd, databases };
+    return { server, databases };
   } finally {
     clearTimeout(deadline);
   }
+}
+
+/** The server of the run: attached to `--endpoint`, else a hyperd started for it. */
+function openServer(options: StressOptions): Promise<Server> {
+  const { config, binary, outputDir } = options;
+  if (config.endpoint) return AttachedServer.attach({ config, outputDir });
+  if (!binary) throw new Error("stress: a hyperd binary or --endpoint is needed");
+  return StartedServer.start({ config, binary, outputDir });
 }
 
 /** The promise's value, or null when the run stops first. */
@@ -204,28 +266,10 @@ async function untilStopped<T>(promise: Promise<T>, control: StopControl): Promi
   return await Promise.race([promise, control.stopped.then(() => null)]);
 }
 
-/** Starts hyperd with the run's log settings, its log in `<outputDir>/log`. */
-async function startHyperd(config: Config, binary: string, outputDir: string): Promise<Hyperd> {
-  const hyperd = await Hyperd.start({
-    binary,
-    logDir: join(outputDir, LOG_DIR),
-    grpc: config.transport === "grpc",
-    startTimeoutMs: config.startTimeoutSec * 1000,
-    settings: {
-      log_resource_usage_interval: `${config.logInterval}s`,
-      log_resource_usage_mode: config.logMode,
-      log_resource_usage_always: 1,
-      memory_limit: config.memoryLimit,
-    },
-  });
-  console.error(`hyperstress: hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`);
-  return hyperd;
-}
-
 /** Step 2: users run under the monitor's and the watch's eyes until a stop reason comes. */
 async function runUsers(
   run: Run,
-  hyperd: Hyperd,
+  server: Server,
   databases: WorkerDatabase[],
 ): Promise<RunOutcome> {
   const { options, flags, control, clock, stats, monitor } = run;
@@ -234,26 +278,28 @@ async function runUsers(
   run.clientCpu = new ClientCpu(processCpuSec());
   const watch = new ResourceWatch({
     ...config,
-    outputDir,
+    // Databases that are not on this machine are not measured: no disk budget then.
+    outputDir: server.diskDir ?? outputDir,
+    maxDiskMb: server.diskDir ? config.maxDiskMb : Infinity,
     clock,
     clientCpu: run.clientCpu,
     control,
     flags,
     monitor,
     stats,
-    hyperdPid: hyperd.pid,
+    hyperdPid: server.pid ?? 0,
     onSecond: options.onSecond,
   });
   const duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
-  hyperd.onUnexpectedExit((exit) => {
-    run.crash = { exit, atSec: clock.elapsedSec(), inFlight: stats.inFlight() };
-    control.stop("CrashDetected", describeExit(exit));
+  server.watch((loss) => {
+    run.lost = { loss, atSec: clock.elapsedSec(), inFlight: stats.inFlight() };
+    control.stop(loss.reason, loss.detail);
   });
   let pool: WorkerPool | undefined;
   try {
     monitor.start();
     watch.start();
-    pool = startUsers(run.startAtMs, options, hyperd, databases, flags, stats, clock, control);
+    pool = startUsers(run, server, databases);
     // Users with maxOps (a shrunk replay) end on their own; the run ends with the last of them.
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
@@ -268,51 +314,44 @@ async function runUsers(
         (op) => `stalled after ${Math.round(durationSec - op.startedAtSec)} s: ${op.sql}`,
         durationSec,
       );
-      await hyperd.stop(STALLED_STOP_STEP_MS);
+      await server.release(STALLED_STOP_STEP_MS);
       allReported = false;
     } else {
-      allReported = await pool.finish(run.crash ? CRASH_GRACE_MS : STOP_GRACE_MS);
+      allReported = await pool.finish(run.lost ? CRASH_GRACE_MS : STOP_GRACE_MS);
     }
     watch.stop();
     await monitor.close();
     return await gatherOutcome(run, {
       durationSec,
-      hyperd,
+      server,
       databases,
       pool,
       allReported,
+      watch: watch.points(),
     });
   } finally {
     clearTimeout(duration);
     watch.stop();
     pool?.terminate();
     await monitor.close();
-    await hyperd.stop();
+    await server.release();
   }
 }
 
-/** Starts the users in workers; a worker that fails as a whole stops the run. */
-function startUsers(
-  startAtMs: Record<number, number[]> | null,
-  options: StressOptions,
-  hyperd: Hyperd,
-  databases: WorkerDatabase[],
-  flags: SharedFlags,
-  stats: RunStats,
-  clock: RunClock,
-  control: StopControl,
-): WorkerPool {
+/** Starts this process's users in workers; a worker that fails as a whole stops the run. */
+function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): WorkerPool {
+  const { options, flags, stats, clock, control } = run;
   return new WorkerPool(
-    options.layout.users,
+    run.users,
     options.config.workers,
     {
       databases,
-      endpoint: { host: hyperd.host, port: hyperd.port },
-      grpcPort: hyperd.grpcPort,
+      endpoint: server.endpoint,
+      grpcPort: server.grpcPort,
       settings: options.config,
       flags: flags.buffer,
       runStartMs: clock.startMs,
-      startAtMs,
+      startAtMs: run.startAtMs,
     },
     stats,
     (failure) => control.stop("WorkerFailed", failure.message),
@@ -322,28 +361,34 @@ function startUsers(
 /** What the users' step leaves for the last one; absent when users never started. */
 interface Finished {
   durationSec: number;
-  hyperd?: Hyperd;
+  server?: Server;
   databases?: WorkerDatabase[];
   pool?: WorkerPool;
   allReported?: boolean;
+  watch?: WatchPoint[];
 }
 
 /** Step 3: integrity (where it can be checked), the crash report and every figure. */
 async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> {
   const { options, control, stats } = run;
-  const { hyperd, pool } = finished;
+  const { server, pool } = finished;
+  const { config, binary, layout } = options;
   const integrity = await checkOrSkipIntegrity(run, finished);
   const schedule = await run.schedule?.close();
   // hyperd folds its transient files into the databases as it stops: measure them after that.
-  await hyperd?.stop();
-  const diskBytes = await databaseBytes(options.outputDir).catch(() => 0);
+  await server?.release();
+  const diskBytes = server?.diskDir ? await databaseBytes(server.diskDir).catch(() => 0) : 0;
+  const segment = parseSegment(config.segment);
   // A worker that fails after another stop (hyperd gone) is a consequence, not our fault.
   const failures = pool?.failures ?? [];
   const ourFault = control.reason === "WorkerFailed";
   const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
   const totals = stats.byOp();
   return {
-    hyperd: { path: options.binary.path, version: options.binary.version },
+    hyperd: server?.identity ??
+      (binary
+        ? { path: binary.path, version: binary.version }
+        : { path: `${config.endpoint} (attached)`, version: "unknown" }),
     outputDir: options.outputDir,
     config: options.config,
     startedAt: run.clock.startedAt,
@@ -351,22 +396,33 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     stopReason: control.reason,
     stopDetail: [control.detail, ...failures.map((f) => f.message)].filter(Boolean).join("; ") ||
       null,
+    server: server?.facts ?? null,
+    segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
     byOp: totals.byOp,
     latencyMs: totals.latencyMs,
+    histograms: stats.histograms(),
+    acknowledged: { ...stats.acknowledged },
+    databases: (finished.databases ?? []).map((d) => ({
+      index: d.index,
+      path: d.path,
+      tables: d.tables.map((t) => t.name),
+    })),
+    latencySpectrum: totals.spectrum,
     resources: run.monitor.report(),
     diskBytes,
     writesRedirected: stats.writesRedirected,
     errors: stats.errors,
+    errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),
-    crash: run.crash && hyperd
-      ? await crashInfo(run.crash.exit, run.crash.atSec, hyperd.logDir, run.crash.inFlight)
+    crash: run.lost && server
+      ? await server.crashInfo(run.lost.loss, run.lost.atSec, run.lost.inFlight)
       : null,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
     transport: { ...stats.transport },
-    // Every user: a worker that never sent its final report leaves its users' ticks.
-    users: options.layout.users.map((spec) =>
+    // Every user of this process: one whose worker never sent its final report has its ticks.
+    users: run.users.map((spec) =>
       reported.get(spec.id) ?? {
         id: spec.id,
         class: spec.class,
@@ -377,6 +433,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     ),
     workers: pool?.size ?? 0,
     timeline: stats.timeline(),
+    watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
     internalExitCode: !ourFault
       ? null
@@ -403,12 +460,19 @@ async function recordedStarts(config: Config): Promise<Record<number, number[]> 
 
 /** Counts every table, unless the run gives no ground for it. */
 async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
-  const { hyperd, databases } = finished;
-  if (!hyperd || !databases) return integritySkipped("the run stopped during set-up");
-  if (run.crash) return integritySkipped("hyperd crashed");
+  const { server, databases } = finished;
+  if (!server || !databases) return integritySkipped("the run stopped during set-up");
+  if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");
+  if (run.lost) return integritySkipped("the server stopped answering");
   if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
   if (!finished.allReported) {
     return integritySkipped("some users did not finish their last operation");
   }
-  return await checkIntegrity(hyperd, databases, run.stats.acknowledged);
+  if (run.options.config.segment) {
+    return integritySkipped(
+      "a segment does not count tables while other segments may still write: merge with " +
+        "--endpoint counts them",
+    );
+  }
+  return await checkIntegrity(server.endpoint, databases, run.stats.acknowledged);
 }

@@ -2,8 +2,8 @@
  * The main thread's tally of a run, built from the workers' per-second ticks alone: whatever a
  * worker reported is kept, even when it never sends a final report.
  */
-import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import { Latency, type LatencySummary } from "./latency.ts";
+import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import { Latency, type LatencySummary, SPECTRUM_PERCENTILES } from "./latency.ts";
 import {
   type InFlightOp,
   type IntervalTally,
@@ -15,6 +15,22 @@ import {
 
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
+/** Distinct (kind, message) pairs counted one by one; later new ones count as other messages. */
+export const MAX_ERROR_GROUPS = 1000;
+/**
+ * Seconds behind the newest tick that a second's per-kind histograms are kept before they become
+ * percentiles: ticks arrive up to a second late, and a run-long set of histograms per kind and
+ * second would grow the tool as the per-second ones once did.
+ */
+const OPEN_SECONDS = 3;
+
+/** One operation kind in one second: its operations and latency percentiles in ms. */
+export interface KindSecond {
+  ops: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
 
 /** One second (or bucket) of the run. */
 export interface TimelinePoint {
@@ -22,7 +38,36 @@ export interface TimelinePoint {
   ops: number;
   failures: number;
   insertedRows: number;
+  /** Rows the read queries returned; absent in summaries written before it was kept. */
+  readRows?: number;
   latencyMs: LatencySummary;
+  /** Each kind that ran in the second; absent in summaries written before it was kept. */
+  byOp?: Partial<Record<OpKind, KindSecond>>;
+}
+
+/** Latency at SPECTRUM_PERCENTILES over the whole run, in ms: all operations and each kind. */
+export interface LatencySpectrum {
+  percentiles: number[];
+  /** Empty when no operation completed. */
+  allMs: number[];
+  /** Only the kinds that ran. */
+  byOpMs: Partial<Record<OpKind, number[]>>;
+}
+
+/** Failures with the same kind and message: how many, first and last run second. */
+export interface ErrorGroup {
+  op: OpKind;
+  /** The server's message; null for the messages past MAX_ERROR_GROUPS distinct ones. */
+  message: string | null;
+  count: number;
+  firstAtSec: number;
+  lastAtSec: number;
+}
+
+/** HDR histograms of latency in µs, base64 as hdr-histogram-js encodes them (Latency.encode). */
+export interface LatencyHistograms {
+  overall: string;
+  byOp: Record<OpKind, string>;
 }
 
 /** Per operation kind, over the whole run. */
@@ -33,7 +78,11 @@ export interface OpTotals {
   latencyMs: LatencySummary;
 }
 
-type Second = Omit<TimelinePoint, "latencyMs"> & { latency: Latency };
+type Second = Required<Omit<TimelinePoint, "latencyMs">> & {
+  latency: Latency;
+  /** Per-kind histograms while the second is open; null once they are percentiles in `byOp`. */
+  kinds: Partial<Record<OpKind, Latency>> | null;
+};
 
 /** Tally of every tick from every worker. */
 export class RunStats {
@@ -51,6 +100,9 @@ export class RunStats {
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
   readonly #slowest = new SlowestOps();
+  readonly #errorGroups = new Map<string, ErrorGroup>();
+  /** Seconds up to this one have their per-kind latency as percentiles. */
+  #closedThrough = 0;
   #lastCompletionSec = 0;
 
   constructor({ onSchedule = () => {} }: { onSchedule?: (entries: ScheduleEntry[]) => void } = {}) {
@@ -77,7 +129,9 @@ export class RunStats {
       total.latency.add(latency);
       point.ops += counts.ops;
       point.failures += counts.failures;
+      if (isRead(kind)) point.readRows += counts.rows;
       point.latency.add(latency);
+      this.#kindLatency(point, kind)?.add(latency);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
@@ -96,8 +150,51 @@ export class RunStats {
     this.transport.libpqReads += tally.transport.libpqReads;
     for (const failure of tally.failures) {
       if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
+      this.#groupError(failure);
     }
     for (const op of tally.slowest) this.#slowest.offer(op);
+    this.#closeThrough(point.atSec - OPEN_SECONDS);
+  }
+
+  /** Counts `failure` with the others of its kind and message. */
+  #groupError(failure: OpFailure): void {
+    let key = `${failure.op}\n${failure.message}`;
+    let group = this.#errorGroups.get(key);
+    if (!group && this.#errorGroups.size >= MAX_ERROR_GROUPS) {
+      key = `${failure.op}\n`;
+      group = this.#errorGroups.get(key);
+    }
+    if (!group) {
+      const message = key.endsWith("\n") ? null : failure.message;
+      group = { op: failure.op, message, count: 0, firstAtSec: failure.atSec, lastAtSec: 0 };
+      this.#errorGroups.set(key, group);
+    }
+    group.count++;
+    group.firstAtSec = Math.min(group.firstAtSec, failure.atSec);
+    group.lastAtSec = Math.max(group.lastAtSec, failure.atSec);
+  }
+
+  /** Every failure reported, grouped by kind and message (the most frequent first). */
+  errorGroups(): ErrorGroup[] {
+    return [...this.#errorGroups.values()].map((g) => ({ ...g })).sort((a, b) =>
+      b.count - a.count || a.firstAtSec - b.firstAtSec
+    );
+  }
+
+  /** The per-kind histogram of `point` for `kind`, or null once the second is closed. */
+  #kindLatency(point: Second, kind: OpKind): Latency | null {
+    if (!point.kinds) return null;
+    return point.kinds[kind] ??= new Latency(undefined, { compact: true });
+  }
+
+  /** Turns the per-kind histograms of every second up to `lastSec` into percentiles. */
+  #closeThrough(lastSec: number): void {
+    for (; this.#closedThrough < lastSec; this.#closedThrough++) {
+      const point = this.#seconds.get(this.#closedThrough + 1);
+      if (!point?.kinds) continue;
+      point.byOp = kindSeconds(point.kinds);
+      point.kinds = null;
+    }
   }
 
   /** The run's slowest operations so far, slowest first. */
@@ -137,13 +234,14 @@ export class RunStats {
       point.ops++;
       point.failures++;
       point.latency.record(ms);
+      this.#kindLatency(point, op.kind)?.record(ms);
       const user = this.#users.get(op.user) ?? { ops: 0, failures: 0 };
       user.ops++;
       user.failures++;
       this.#users.set(op.user, user);
-      if (this.errors.length < MAX_ERRORS) {
-        this.errors.push({ atSec, user: op.user, op: op.kind, message: message(op) });
-      }
+      const failure = { atSec, user: op.user, op: op.kind, message: message(op) };
+      if (this.errors.length < MAX_ERRORS) this.errors.push(failure);
+      this.#groupError(failure);
       this.#slowest.offer({ ...op, durationMs: ms, outcome: "stalled" });
     }
     this.#inFlight.clear();
@@ -155,7 +253,17 @@ export class RunStats {
     let point = this.#seconds.get(second);
     if (!point) {
       const latency = new Latency(undefined, { compact: true });
-      point = { atSec: second, ops: 0, failures: 0, insertedRows: 0, latency };
+      point = {
+        atSec: second,
+        ops: 0,
+        failures: 0,
+        insertedRows: 0,
+        readRows: 0,
+        latency,
+        // A second that was closed before its first tick (a late one) keeps no per-kind latency.
+        kinds: second > this.#closedThrough ? {} : null,
+        byOp: {},
+      };
       this.#seconds.set(second, point);
     }
     return point;
@@ -180,19 +288,29 @@ export class RunStats {
     return { ...sum, latencyMs: latency.summary() };
   }
 
-  /** Ops, failures, inserted rows and latency per second, in time order. */
+  /** Ops, failures, rows and latency per second (and per kind), in time order. */
   timeline(): TimelinePoint[] {
     return [...this.#seconds.values()]
       .sort((a, b) => a.atSec - b.atSec)
-      .map(({ latency, ...point }) => ({ ...point, latencyMs: latency.summary() }));
+      .map(timelinePoint);
   }
 
-  /** Per-kind totals and the overall latency. */
-  byOp(): { byOp: Record<OpKind, OpTotals>; latencyMs: LatencySummary } {
+  /** The timeline point of second `atSec` (counted from 1): zeros when no tick came in it. */
+  second(atSec: number): TimelinePoint {
+    const point = this.#seconds.get(atSec);
+    if (point) return timelinePoint(point);
+    const latencyMs = new Latency().summary();
+    return { atSec, ops: 0, failures: 0, insertedRows: 0, readRows: 0, latencyMs, byOp: {} };
+  }
+
+  /** Per-kind totals, the overall latency and the run's latency spectrum. */
+  byOp(): { byOp: Record<OpKind, OpTotals>; latencyMs: LatencySummary; spectrum: LatencySpectrum } {
     const overall = new Latency();
+    const byOpMs: LatencySpectrum["byOpMs"] = {};
     const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
       const t = this.#byOp[kind];
       overall.add(t.latency);
+      if (t.latency.count > 0) byOpMs[kind] = t.latency.spectrum();
       return [kind, {
         count: t.count,
         failures: t.failures,
@@ -200,6 +318,38 @@ export class RunStats {
         latencyMs: t.latency.summary(),
       }];
     })) as Record<OpKind, OpTotals>;
-    return { byOp, latencyMs: overall.summary() };
+    const spectrum = {
+      percentiles: [...SPECTRUM_PERCENTILES],
+      allMs: overall.spectrum(),
+      byOpMs,
+    };
+    return { byOp, latencyMs: overall.summary(), spectrum };
   }
+
+  /** The run's latency histograms, encoded: all operations and each kind, so runs merge exactly. */
+  histograms(): LatencyHistograms {
+    const overall = new Latency();
+    const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
+      overall.add(this.#byOp[kind].latency);
+      return [kind, this.#byOp[kind].latency.encode()];
+    })) as Record<OpKind, string>;
+    return { overall: overall.encode(), byOp };
+  }
+}
+
+/** A second as the timeline shows it. */
+function timelinePoint({ latency, kinds, byOp, ...point }: Second): TimelinePoint {
+  return { ...point, latencyMs: latency.summary(), byOp: kinds ? kindSeconds(kinds) : byOp };
+}
+
+/** Per-kind ops and percentiles from per-kind histograms. */
+function kindSeconds(kinds: Partial<Record<OpKind, Latency>>): Partial<Record<OpKind, KindSecond>> {
+  const out: Partial<Record<OpKind, KindSecond>> = {};
+  for (const kind of OP_KINDS) {
+    const latency = kinds[kind];
+    if (!latency || latency.count === 0) continue;
+    const { p50, p95, p99 } = latency.summary();
+    out[kind] = { ops: latency.count, p50, p95, p99 };
+  }
+  return out;
 }

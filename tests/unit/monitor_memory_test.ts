@@ -23,7 +23,7 @@ async function monitorOver(lines: string[], maxMemoryMb: number) {
     await Deno.writeTextFile(join(dir, "hyperd.log"), lines.join("\n") + "\n");
     const flags: boolean[] = [];
     const monitor = new Monitor({
-      logDir: dir,
+      log: { file: join(dir, "hyperd.log"), startAtEnd: false },
       onBackpressure: (engaged) => flags.push(engaged),
       maxMemoryMb,
       // CPU never engages here: only memory is under test.
@@ -67,4 +67,22 @@ Deno.test("Monitor falls back to physical minus file mappings without mem-tracke
   assert.deepEqual(flags, [false, false, true, true, false]);
   assert.equal(report.peak.trackedMemoryMb, null);
   assert.ok(report.timeline.every((p) => p.trackedMemoryMb === null));
+});
+
+Deno.test("Monitor without a log is off: no samples, no backpressure, nothing to close", async () => {
+  const flags: boolean[] = [];
+  const monitor = new Monitor({
+    log: null,
+    onBackpressure: (engaged) => flags.push(engaged),
+    maxMemoryMb: 1,
+    maxCpuPercent: 1,
+    elapsedSec: () => 0,
+  });
+  monitor.start();
+  await monitor.close();
+  const report = monitor.report();
+  assert.equal(report.samples, 0);
+  assert.equal(report.memory.signal, null);
+  assert.equal(report.peak.memoryMb, null);
+  assert.deepEqual(flags, [false]);
 });

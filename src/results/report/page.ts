@@ -17,9 +17,23 @@ import { card, esc } from "./html.ts";
 import { opMixChart, timeCharts } from "./run_charts.ts";
 import { STYLE } from "./style.ts";
 
+/**
+ * Views to switch between without script: a radio button per view, and CSS that shows the view
+ * of the checked one (style.ts `.switch`). The first view is shown when the page opens.
+ */
+export function viewSwitch(name: string, views: { label: string; html: string }[]): string {
+  const id = (i: number) => `${name}-${i}`;
+  const buttons = views.map((v, i) =>
+    `<input type="radio" name="${name}" id="${id(i)}"${i === 0 ? " checked" : ""}>` +
+    `<label for="${id(i)}">${esc(v.label)}</label>`
+  ).join("");
+  return `<div class="switch">${buttons}<div class="views">` +
+    views.map((v) => `<div class="view">${v.html}</div>`).join("") + `</div></div>`;
+}
+
 /** The whole report as one HTML document that needs nothing but itself to display. */
 export function reportHtml(summary: Summary): string {
-  const [throughput, latency, resources] = timeCharts(summary);
+  const charts = timeCharts(summary);
   const chart = (title: string, svg: string, note = "", extra = "") =>
     card(title, svg + (note ? `<p class="muted">${note}</p>` : "") + extra);
   const opMix = chart(
@@ -29,6 +43,11 @@ export function reportHtml(summary: Summary): string {
       "the ops its users ran. Measured: operations by kind over the whole run.",
     `<h3>Users by class</h3>${usersTable(summary)}`,
   );
+  const byKind = viewSwitch("latency-kind", [
+    { label: "p95", html: charts.latencyByKind.p95 },
+    { label: "p50", html: charts.latencyByKind.p50 },
+    { label: "p99", html: charts.latencyByKind.p99 },
+  ]);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -45,10 +64,34 @@ ${findingsCard(summary)}
 ${keyFigures(summary)}
 ${thresholdsCard(summary)}
 ${operationsCard(summary)}
+${
+    chart(
+      "Throughput (per second)",
+      charts.throughput,
+      "Each point is the second that ends there; the partial second after the stop is left out.",
+    )
+  }
+${chart("Latency over time (ms)", charts.latency, "All operations, per second.")}
+${chart("Latency per operation kind (ms, log scale)", byKind, "Per second; pick the percentile.")}
+${
+    chart(
+      "Latency distribution (ms, log scale)",
+      charts.distribution,
+      "The latency below which each share of the operations finished, over the whole run: " +
+        "min, the median (50%), the tail (90% to 99.99%) and max.",
+    )
+  }
+${chart("hyperd resources", charts.resources, resourcesNote(summary))}
+${
+    chart(
+      "Disk and hyperstress CPU",
+      charts.client,
+      "Measured by hyperstress each second: the run's .hyper files against --max-disk-mb, and " +
+        "its own CPU (every worker thread) as a share of all cores; shaded: hyperstress " +
+        "saturated, when the figures may describe the load generator rather than hyperd.",
+    )
+  }
 ${slowestCard(summary)}
-${chart("Throughput", throughput)}
-${chart("Latency", latency)}
-${chart("hyperd resources", resources, "From hyperd's resource log; shaded: backpressure.")}
 ${serverWarningsCard(summary)}
 ${opMix}
 ${problemsCards(summary)}
@@ -58,4 +101,16 @@ ${configCard(summary)}
 </body>
 </html>
 `;
+}
+
+/** Where hyperd's figures come from, or why some are missing (an attached hyperd's log, disk). */
+function resourcesNote(summary: Summary): string {
+  const { monitorOff = null, diskOff = null } = summary.server ?? {};
+  const notes = [
+    monitorOff
+      ? `Monitor off: ${monitorOff}.`
+      : "From hyperd's resource log; shaded: backpressure.",
+    ...(diskOff ? [`Disk budget off: ${diskOff}.`] : []),
+  ];
+  return esc(notes.join(" "));
 }
