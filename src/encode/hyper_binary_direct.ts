@@ -14,11 +14,14 @@ import {
   type RowRecipe,
   smallintValue,
   TEXT_SCRATCH,
-  timestampValue,
+  timestampOffset,
+  TS_FROM_US,
+  valueStream,
   writeCategory,
   writeRef,
   writeWords,
 } from "../workload/data_gen.ts";
+import { draw } from "../workload/rng.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 
 const TWO_32 = 4294967296;
@@ -46,6 +49,14 @@ export function writeInt64(
   view.setInt32(p + 4, hi + addHi + carry, true);
 }
 
+// The first generated TIMESTAMP in Hyper's µs as an int64's high and low words: a TIMESTAMP is
+// this plus an offset below 2^48.
+const [TS_BASE_HI, TS_BASE_LO] = (() => {
+  const high = Math.floor(TS_FROM_US * INV_2_32);
+  const low = TS_FROM_US - high * TWO_32 + EPOCH_LO;
+  return low >= TWO_32 ? [high + EPOCH_HI + 1, low - TWO_32] : [high + EPOCH_HI, low];
+})();
+
 /** Bytes of a value of each KIND at most, a TEXT's length prefix included. */
 const MAX_VALUE_BYTES = [4, 4, 2, 1, 8, 8, 8].concat(
   [KIND.NAME, KIND.CATEGORY, KIND.REF, KIND.WORDS].map((k) => 4 + MAX_TEXT_BYTES[k]),
@@ -70,13 +81,16 @@ function maxRowBytes(shape: Shape, kinds: readonly number[]): number {
  * fresh buffer a little larger than it: the buffer is sized before its rows are drawn.
  */
 export function encodeGenerated(recipe: RowRecipe, chunkBytes: number): Uint8Array[] {
-  const { shape, rowCount, kinds, values, nulls, firstId } = recipe;
+  const { shape, rowCount, kinds, firstId } = recipe;
+  const streams = recipe.streams;
   const columns = kinds.length;
   const nullable = Uint8Array.from(shape.columns, (c) => (c.nullable ? 1 : 0));
   // Rows until each column's next NULL.
   const untilNull = new Int32Array(columns);
-  for (let c = 0; c < columns; c++) if (nullable[c] !== 0) untilNull[c] = nullGap(nulls[c]);
-  const label = new NameLabel(recipe.firstId);
+  for (let c = 0; c < columns; c++) {
+    if (nullable[c] !== 0) untilNull[c] = nullGap(streams, valueStream(c) + 1);
+  }
+  const label = new NameLabel();
   const maxRow = maxRowBytes(shape, kinds);
   const chunks: Uint8Array[] = [];
   let r = 0;
@@ -87,16 +101,16 @@ export function encodeGenerated(recipe: RowRecipe, chunkBytes: number): Uint8Arr
     let p = 0;
     for (; r < rowCount && p < chunkBytes; r++) {
       for (let c = 0; c < columns; c++) {
+        const i = 2 * c; // valueStream(c); its NULL stream is i + 1
         if (nullable[c] !== 0) {
           if (untilNull[c] === 0) {
-            untilNull[c] = nullGap(nulls[c]);
+            untilNull[c] = nullGap(streams, i + 1);
             view.setUint8(p++, 1);
             continue; // a NULL draws no value
           }
           untilNull[c]--;
           view.setUint8(p++, 0);
         }
-        const rng = values[c];
         // Literal cases (KIND's values) make a jump table; a call per value would cost more.
         switch (kinds[c]) {
           case 0: // ID
@@ -104,43 +118,49 @@ export function encodeGenerated(recipe: RowRecipe, chunkBytes: number): Uint8Arr
             p += 4;
             break;
           case 1: // INT
-            view.setInt32(p, intValue(rng.u32()), true);
+            view.setInt32(p, intValue(draw(streams, i)), true);
             p += 4;
             break;
           case 2: // SMALLINT
-            view.setInt16(p, smallintValue(rng.u32()), true);
+            view.setInt16(p, smallintValue(draw(streams, i)), true);
             p += 2;
             break;
           case 3: // BOOL
-            view.setUint8(p++, boolValue(rng.u32()));
+            view.setUint8(p++, boolValue(draw(streams, i)));
             break;
-          case 4: // BIGINT: high word first, then low
-            view.setInt32(p + 4, bigintHigh(rng.u32()), true);
-            view.setUint32(p, rng.u32(), true);
+          case 4: // BIGINT: the high word is drawn first
+            view.setInt32(p + 4, bigintHigh(draw(streams, i)), true);
+            view.setUint32(p, draw(streams, i), true);
             p += 8;
             break;
-          case 5: // TIMESTAMP
-            writeInt64(view, p, timestampValue(rng.u32()), EPOCH_HI, EPOCH_LO);
+          case 5: { // TIMESTAMP
+            const offset = timestampOffset(draw(streams, i));
+            const high = Math.floor(offset * INV_2_32);
+            let low = offset - high * TWO_32 + TS_BASE_LO;
+            const carry = low >= TWO_32 ? 1 : 0;
+            low -= carry * TWO_32;
+            view.setUint32(p, low, true);
+            view.setInt32(p + 4, TS_BASE_HI + high + carry, true);
             p += 8;
             break;
+          }
           case 6: // DOUBLE
-            view.setFloat64(p, doubleValue(rng.u32()), true);
+            view.setFloat64(p, doubleValue(draw(streams, i)), true);
             p += 8;
             break;
           case 7: // NAME: the bytes go after their 4-byte length
-            p = withLength(view, p, label.write(view, p + 4));
+            p = withLength(view, p, label.write(view, p + 4, firstId + r));
             break;
           case 8: // CATEGORY
-            p = withLength(view, p, writeCategory(view, p + 4, rng));
+            p = withLength(view, p, writeCategory(view, p + 4, streams, i));
             break;
           case 9: // REF
-            p = withLength(view, p, writeRef(view, p + 4, rng));
+            p = withLength(view, p, writeRef(view, p + 4, streams, i));
             break;
           default: // WORDS
-            p = withLength(view, p, writeWords(view, p + 4, rng));
+            p = withLength(view, p, writeWords(view, p + 4, streams, i));
         }
       }
-      label.next();
     }
     chunks.push(bytes.subarray(0, p));
   }

@@ -1,12 +1,12 @@
 /**
  * Generated rows. Each batch takes one seed from the caller's Rng; every column then draws from
- * its own two FastRng streams (values and NULLs), so the rows can be written column by column
+ * its own two random streams (values and NULLs), so the rows can be written column by column
  * into typed arrays or row by row straight into a wire format, and are the same rows either way.
  * A generated batch fills its arrays only when they are read: an encoder that writes rows from
  * the batch's recipe (`recipeOf`) never needs them.
  */
 import type { ColumnValues, RowBatch, TextColumn } from "./row_batch.ts";
-import { FastRng, type Rng } from "./rng.ts";
+import { draw, type Rng, seedStreams } from "./rng.ts";
 import type { Column, Shape } from "./table_shapes.ts";
 
 /** How a column's values are drawn, decided by its type and name. */
@@ -41,26 +41,30 @@ const NULL_RATE = 0.05;
 const LOG_NOT_NULL = Math.log(1 - NULL_RATE);
 /** A 32-bit draw times this is a number of cents below 10^8. */
 const CENTS = 1e8 / 4294967296;
-// 2020-01-01 .. 2027-01-01 in µs since the Unix epoch.
-const TS_FROM_US = 1_577_836_800_000_000;
+/** 2020-01-01 .. 2027-01-01 in µs. */
 const TS_SPAN_US = 220_838_400_000_000;
 
 // ---- Draws: a 32-bit draw to a column's value. Both the array fill and direct encoders use
 // these, so each distribution has one owner.
 
-/** Rows before a column's next NULL: geometric, so NULLs cost a draw each, not one per row. */
-export function nullGap(nulls: FastRng): number {
-  return Math.floor(Math.log((nulls.u32() + 1) * INV_2_32) / LOG_NOT_NULL);
+/** Column c's value stream; its NULL stream is the next one. */
+export function valueStream(c: number): number {
+  return 2 * c;
+}
+
+/** Rows before the next NULL (stream `i`): geometric, so a NULL costs a draw, not every row. */
+export function nullGap(streams: Int32Array, i: number): number {
+  return (Math.log((draw(streams, i) + 1) * INV_2_32) / LOG_NOT_NULL) | 0;
 }
 
 /** An INT other than the id: -1000 .. 100000. */
 export function intValue(u: number): number {
-  return -1000 + Math.floor(u * INV_2_32 * 101_001);
+  return -1000 + ((u * INV_2_32 * 101_001) | 0);
 }
 
 /** A SMALLINT: 1 .. 5. */
 export function smallintValue(u: number): number {
-  return 1 + Math.floor(u * INV_2_32 * 5);
+  return 1 + ((u * INV_2_32 * 5) | 0);
 }
 
 /** A BOOL as 0 or 1. */
@@ -73,15 +77,18 @@ export function bigintHigh(u: number): number {
   return (u >>> 11) - 1_048_576;
 }
 
-/** A TIMESTAMP in µs since the Unix epoch, 2020 to 2027. */
-export function timestampValue(u: number): number {
-  return TS_FROM_US + Math.floor(u * INV_2_32 * TS_SPAN_US);
+/** The first TIMESTAMP, 2020-01-01, in µs since the Unix epoch. */
+export const TS_FROM_US = 1_577_836_800_000_000;
+
+/** A TIMESTAMP as µs after TS_FROM_US: up to 2027. */
+export function timestampOffset(u: number): number {
+  return Math.floor(u * INV_2_32 * TS_SPAN_US);
 }
 
 /** A DOUBLE PRECISION: 0 .. 999999.99 in cents. */
 export function doubleValue(u: number): number {
-  // floor(x + 0.5), not Math.round: V8 compiles it to a few instructions.
-  return Math.floor(u * CENTS + 0.5) / 100;
+  // (x + 0.5) | 0, not Math.round: V8 compiles it to a few instructions.
+  return ((u * CENTS + 0.5) | 0) / 100;
 }
 
 // ---- Text: pre-encoded strings in fixed slots, copied as a fixed run of 4-byte writes, so no
@@ -123,12 +130,13 @@ const PHRASES = (() => {
   const three = two.flatMap((a) => WORDS.map((b) => `${a} ${b}`));
   return slotPool([...WORDS, ...two, ...three], 8);
 })();
+// Integer tables (typed arrays keep the index arithmetic in integers).
 /** First phrase index and phrase count of each phrase length 1..3. */
-const PHRASE_FROM = [0, 0, WORDS.length, WORDS.length + WORDS.length ** 2];
-const PHRASE_COUNT = [0, WORDS.length, WORDS.length ** 2, WORDS.length ** 3];
+const PHRASE_FROM = Int32Array.of(0, 0, WORDS.length, WORDS.length + WORDS.length ** 2);
+const PHRASE_COUNT = Int32Array.of(0, WORDS.length, WORDS.length ** 2, WORDS.length ** 3);
 /** By word count - 1: the phrase lengths that make it, 0 for no second phrase. */
-const FIRST_PHRASE = [1, 2, 3, 2, 2, 3];
-const SECOND_PHRASE = [0, 0, 0, 2, 3, 3];
+const FIRST_PHRASE = Int32Array.of(1, 2, 3, 2, 2, 3);
+const SECOND_PHRASE = Int32Array.of(0, 0, 0, 2, 3, 3);
 const SPACE = 0x20;
 
 const BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -156,34 +164,34 @@ function copy8(out: DataView, pos: number, pool: Int32Array, slot: number): void
 }
 
 /** 1 to 6 uniform words joined by spaces: one draw, and a second for 4 words or more. */
-export function writeWords(out: DataView, pos: number, rng: FastRng): number {
+export function writeWords(out: DataView, pos: number, streams: Int32Array, i: number): number {
   // The draw picks the word count; what is left of it picks the first phrase.
-  const draw = rng.u32() * INV_2_32 * 6;
-  const count = Math.floor(draw);
+  const six = draw(streams, i) * INV_2_32 * 6;
+  const count = six | 0;
   const first = FIRST_PHRASE[count];
-  let pick = PHRASE_FROM[first] + Math.floor((draw - count) * PHRASE_COUNT[first]);
+  let pick = PHRASE_FROM[first] + (((six - count) * PHRASE_COUNT[first]) | 0);
   copy8(out, pos, PHRASES.words, pick);
   pos += PHRASES.lengths[pick];
   const second = SECOND_PHRASE[count];
   if (second === 0) return pos;
-  pick = PHRASE_FROM[second] + Math.floor(rng.u32() * INV_2_32 * PHRASE_COUNT[second]);
+  pick = PHRASE_FROM[second] + ((draw(streams, i) * INV_2_32 * PHRASE_COUNT[second]) | 0);
   out.setUint8(pos, SPACE);
   copy8(out, pos + 1, PHRASES.words, pick);
   return pos + 1 + PHRASES.lengths[pick];
 }
 
 /** One of eight category names. */
-export function writeCategory(out: DataView, pos: number, rng: FastRng): number {
-  const pick = Math.floor(rng.u32() * INV_2_32 * 8);
+export function writeCategory(out: DataView, pos: number, streams: Int32Array, i: number): number {
+  const pick = (draw(streams, i) * INV_2_32 * 8) | 0;
   out.setInt32(pos, CATEGORIES.words[2 * pick], true);
   out.setInt32(pos + 4, CATEGORIES.words[2 * pick + 1], true);
   return pos + CATEGORIES.lengths[pick];
 }
 
 /** `REF-` and 0 .. 999999 in base 36, upper case, no leading zeros. */
-export function writeRef(out: DataView, pos: number, rng: FastRng): number {
-  const value = Math.floor(rng.u32() * INV_2_32 * 1_000_000);
-  const high = Math.floor(value / 1296);
+export function writeRef(out: DataView, pos: number, streams: Int32Array, i: number): number {
+  const value = (draw(streams, i) * INV_2_32 * 1_000_000) | 0;
+  const high = (value / 1296) | 0;
   const low = value - high * 1296;
   out.setInt32(pos, REF_PREFIX, true);
   if (high === 0) {
@@ -196,26 +204,19 @@ export function writeRef(out: DataView, pos: number, rng: FastRng): number {
   return pos + 2;
 }
 
-const ZERO = 0x30;
 const NINE = 0x39;
-const DIGITS_AT = 5; // after "name_"
 
-/** `name_<id>` for consecutive ids: the digits are counted up in place, not formatted per row. */
+/** `name_<id>` for rising ids: the digits are counted up in place, not formatted per row. */
 export class NameLabel {
   readonly #words = new Int32Array(4);
   readonly #bytes = new Uint8Array(this.#words.buffer);
   #length = 0;
-  #id: number;
+  #id = -1;
 
-  /** Starts at `name_<firstId>`. */
-  constructor(firstId: number) {
-    this.#id = firstId;
-    if (firstId >= 0) this.#set(`name_${firstId}`);
-  }
-
-  /** Writes the current label at `pos`; returns where it ends. */
-  write(out: DataView, pos: number): number {
-    if (this.#id < 0) return writeAscii(out, pos, `name_${this.#id}`); // no sign to count up
+  /** Writes `name_<id>` at `pos`; returns where it ends. */
+  write(out: DataView, pos: number, id: number): number {
+    if (id !== this.#id) this.#moveTo(id);
+    if (id < 0) return writeAscii(out, pos, `name_${id}`); // no sign to count up
     const words = this.#words;
     out.setInt32(pos, words[0], true);
     out.setInt32(pos + 4, words[1], true);
@@ -224,27 +225,16 @@ export class NameLabel {
     return pos + this.#length;
   }
 
-  /** Moves on to the next id. */
-  next(): void {
-    const id = ++this.#id;
-    if (id <= 0) {
-      if (id === 0) this.#set("name_0");
-      return;
-    }
+  #moveTo(id: number): void {
     const bytes = this.#bytes;
-    let i = this.#length - 1;
-    while (i >= DIGITS_AT && bytes[i] === NINE) bytes[i--] = ZERO;
-    if (i >= DIGITS_AT) bytes[i]++;
+    const last = this.#length - 1;
+    if (id === this.#id + 1 && id > 0 && bytes[last] !== NINE) bytes[last]++;
     else {
-      // 99..9 + 1: one digit more.
-      bytes.copyWithin(DIGITS_AT + 1, DIGITS_AT, this.#length++);
-      bytes[DIGITS_AT] = ZERO + 1;
+      const text = `name_${id}`;
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      this.#length = text.length;
     }
-  }
-
-  #set(text: string): void {
-    for (let i = 0; i < text.length; i++) this.#bytes[i] = text.charCodeAt(i);
-    this.#length = text.length;
+    this.#id = id;
   }
 }
 
@@ -262,10 +252,11 @@ export interface RowRecipe {
   firstId: number;
   /** KIND of each column. */
   kinds: readonly number[];
-  /** Each column's value stream, at the batch's first row; fresh for each recipe. */
-  values: FastRng[];
-  /** Each column's NULL stream, at the batch's first row; fresh for each recipe. */
-  nulls: FastRng[];
+  /**
+   * The random streams at the batch's first row, fresh for each recipe: column c draws its
+   * values from `valueStream(c)` and its NULLs from the stream after it.
+   */
+  streams: Int32Array;
 }
 
 const kindsByShape = new Map<Shape, number[]>();
@@ -348,7 +339,7 @@ class GeneratedBatch implements RowBatch {
       shape.columns.map((c) => (c.nullable ? new Uint8Array(rowCount) : null));
     const values = recipe.kinds.map((kind, c) => {
       const flags = nulls[c];
-      if (flags) fillNulls(flags, rowCount, recipe.nulls[c]);
+      if (flags) fillNulls(flags, rowCount, recipe.streams, valueStream(c) + 1);
       const column = fillColumn(kind, recipe, c, flags, into?.values[c]);
       if (into) into.values[c] = column; // a text column may have grown
       return column;
@@ -366,8 +357,7 @@ function recipeFor(batch: GeneratedBatch): RowRecipe {
     rowCount: batch.rowCount,
     firstId: batch.firstId,
     kinds,
-    values: kinds.map((_, c) => new FastRng(batch.seed, 2 * c)),
-    nulls: kinds.map((_, c) => new FastRng(batch.seed, 2 * c + 1)),
+    streams: seedStreams(batch.seed, 2 * kinds.length),
   };
 }
 
@@ -409,9 +399,9 @@ function capacity(batch: RowBatch): number {
 }
 
 /** Marks each row NULL with probability NULL_RATE, drawing only the gaps between NULLs. */
-function fillNulls(flags: Uint8Array, rowCount: number, rng: FastRng): void {
+function fillNulls(flags: Uint8Array, rowCount: number, streams: Int32Array, i: number): void {
   flags.fill(0, 0, rowCount);
-  for (let r = nullGap(rng); r < rowCount; r += 1 + nullGap(rng)) flags[r] = 1;
+  for (let r = nullGap(streams, i); r < rowCount; r += 1 + nullGap(streams, i)) flags[r] = 1;
 }
 
 // Column fills: one loop per kind over one array type, so V8 keeps each monomorphic. A NULL draws
@@ -424,40 +414,61 @@ function fillColumn(
   nulls: Uint8Array | null,
   reuse: ColumnValues | undefined,
 ): ColumnValues {
-  const { rowCount, firstId } = recipe;
-  const rng = recipe.values[c];
+  const { rowCount, firstId, streams } = recipe;
+  const i = valueStream(c);
   switch (kind) {
     case KIND.ID:
       return fillIds((reuse as Int32Array) ?? new Int32Array(rowCount), rowCount, firstId);
     case KIND.INT:
-      return fillInts((reuse as Int32Array) ?? new Int32Array(rowCount), rowCount, rng, nulls);
+      return fillInts(
+        (reuse as Int32Array) ?? new Int32Array(rowCount),
+        rowCount,
+        streams,
+        i,
+        nulls,
+      );
     case KIND.SMALLINT:
-      return fillSmallInts((reuse as Int16Array) ?? new Int16Array(rowCount), rowCount, rng, nulls);
+      return fillSmallInts(
+        (reuse as Int16Array) ?? new Int16Array(rowCount),
+        rowCount,
+        streams,
+        i,
+        nulls,
+      );
     case KIND.BOOL:
-      return fillBools((reuse as Uint8Array) ?? new Uint8Array(rowCount), rowCount, rng, nulls);
+      return fillBools(
+        (reuse as Uint8Array) ?? new Uint8Array(rowCount),
+        rowCount,
+        streams,
+        i,
+        nulls,
+      );
     case KIND.BIGINT:
       return fillBigInts(
         (reuse as Float64Array) ?? new Float64Array(rowCount),
         rowCount,
-        rng,
+        streams,
+        i,
         nulls,
       );
     case KIND.TIMESTAMP:
       return fillTimestamps(
         (reuse as Float64Array) ?? new Float64Array(rowCount),
         rowCount,
-        rng,
+        streams,
+        i,
         nulls,
       );
     case KIND.DOUBLE:
       return fillDoubles(
         (reuse as Float64Array) ?? new Float64Array(rowCount),
         rowCount,
-        rng,
+        streams,
+        i,
         nulls,
       );
     default:
-      return fillText(kind, recipe, rng, nulls, reuse as TextColumn | undefined);
+      return fillText(kind, recipe, i, nulls, reuse as TextColumn | undefined);
   }
 }
 
@@ -469,11 +480,12 @@ function fillIds(out: Int32Array, rowCount: number, firstId: number): Int32Array
 function fillInts(
   out: Int32Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Int32Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = intValue(rng.u32());
+    if (nulls === null || nulls[r] === 0) out[r] = intValue(draw(streams, i));
   }
   return out;
 }
@@ -481,11 +493,12 @@ function fillInts(
 function fillSmallInts(
   out: Int16Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Int16Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = smallintValue(rng.u32());
+    if (nulls === null || nulls[r] === 0) out[r] = smallintValue(draw(streams, i));
   }
   return out;
 }
@@ -493,11 +506,12 @@ function fillSmallInts(
 function fillBools(
   out: Uint8Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Uint8Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = boolValue(rng.u32());
+    if (nulls === null || nulls[r] === 0) out[r] = boolValue(draw(streams, i));
   }
   return out;
 }
@@ -505,11 +519,14 @@ function fillBools(
 function fillBigInts(
   out: Float64Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Float64Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = bigintHigh(rng.u32()) * TWO_32 + rng.u32();
+    if (nulls === null || nulls[r] === 0) {
+      out[r] = bigintHigh(draw(streams, i)) * TWO_32 + draw(streams, i);
+    }
   }
   return out;
 }
@@ -517,11 +534,12 @@ function fillBigInts(
 function fillTimestamps(
   out: Float64Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Float64Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = timestampValue(rng.u32());
+    if (nulls === null || nulls[r] === 0) out[r] = TS_FROM_US + timestampOffset(draw(streams, i));
   }
   return out;
 }
@@ -529,11 +547,12 @@ function fillTimestamps(
 function fillDoubles(
   out: Float64Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): Float64Array {
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) out[r] = doubleValue(rng.u32());
+    if (nulls === null || nulls[r] === 0) out[r] = doubleValue(draw(streams, i));
   }
   return out;
 }
@@ -542,11 +561,11 @@ function fillDoubles(
 function fillText(
   kind: number,
   recipe: RowRecipe,
-  rng: FastRng,
+  i: number,
   nulls: Uint8Array | null,
   reuse: TextColumn | undefined,
 ): TextColumn {
-  const rowCount = recipe.rowCount;
+  const { rowCount, streams } = recipe;
   const needed = rowCount * MAX_TEXT_BYTES[kind] + TEXT_SCRATCH;
   const offsets = reuse && reuse.offsets.length > rowCount
     ? reuse.offsets
@@ -557,9 +576,9 @@ function fillText(
   const out = new DataView(bytes.buffer);
   let end = 0;
   if (kind === KIND.NAME) end = fillNames(out, offsets, rowCount, recipe.firstId, nulls);
-  else if (kind === KIND.CATEGORY) end = fillCategories(out, offsets, rowCount, rng, nulls);
-  else if (kind === KIND.REF) end = fillRefs(out, offsets, rowCount, rng, nulls);
-  else end = fillWords(out, offsets, rowCount, rng, nulls);
+  else if (kind === KIND.CATEGORY) end = fillCategories(out, offsets, rowCount, streams, i, nulls);
+  else if (kind === KIND.REF) end = fillRefs(out, offsets, rowCount, streams, i, nulls);
+  else end = fillWords(out, offsets, rowCount, streams, i, nulls);
   return { bytes: bytes.subarray(0, end), offsets };
 }
 
@@ -572,13 +591,12 @@ function fillNames(
   firstId: number,
   nulls: Uint8Array | null,
 ): number {
-  const label = new NameLabel(firstId);
+  const label = new NameLabel();
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = label.write(out, pos);
+    if (nulls === null || nulls[r] === 0) pos = label.write(out, pos, firstId + r);
     offsets[r + 1] = pos;
-    label.next();
   }
   return pos;
 }
@@ -587,13 +605,14 @@ function fillCategories(
   out: DataView,
   offsets: Int32Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): number {
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeCategory(out, pos, rng);
+    if (nulls === null || nulls[r] === 0) pos = writeCategory(out, pos, streams, i);
     offsets[r + 1] = pos;
   }
   return pos;
@@ -603,13 +622,14 @@ function fillRefs(
   out: DataView,
   offsets: Int32Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): number {
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeRef(out, pos, rng);
+    if (nulls === null || nulls[r] === 0) pos = writeRef(out, pos, streams, i);
     offsets[r + 1] = pos;
   }
   return pos;
@@ -619,13 +639,14 @@ function fillWords(
   out: DataView,
   offsets: Int32Array,
   rowCount: number,
-  rng: FastRng,
+  streams: Int32Array,
+  i: number,
   nulls: Uint8Array | null,
 ): number {
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeWords(out, pos, rng);
+    if (nulls === null || nulls[r] === 0) pos = writeWords(out, pos, streams, i);
     offsets[r + 1] = pos;
   }
   return pos;
