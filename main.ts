@@ -1,5 +1,6 @@
 /** hyperstress command line: parse, configure, run, and turn errors into exit codes. */
 import { parseCommandLine } from "./src/cli/args.ts";
+import { recordCommandLine } from "./src/cli/command_line.ts";
 import { runCommand } from "./src/cli/commands.ts";
 import { helpText } from "./src/cli/help.ts";
 import { versionText } from "./src/cli/version_command.ts";
@@ -14,6 +15,7 @@ import { defaultCacheDir } from "./src/hyperd/locate.ts";
 const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];
 
 async function main(args: string[]): Promise<number> {
+  recordCommandLine(args);
   const parsed = parseCommandLine(args);
   // A compiled hyperstress is run by hand: with nothing to do, it says how to use it.
   if (parsed.help || (Deno.build.standalone && args.length === 0)) {

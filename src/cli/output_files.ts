@@ -1,8 +1,9 @@
 /**
- * Output files outside the output dir (`--junit`) checked before anything starts, so a path that
- * cannot be written exits 2 at once instead of failing after the whole run.
+ * Output files outside the output dir (`--junit`, `--out`) checked before anything starts, so a
+ * path that cannot be written exits 2 at once instead of failing after the whole run.
  */
 import { dirname, resolve } from "node:path";
+import { parseMetricsOut } from "../config/metrics_out.ts";
 import { type Config, SETTINGS } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -73,7 +74,7 @@ function reason(error: unknown): string {
 
 /** The output files `config` names outside the output dir, each with the flag or variable used. */
 export function outputFilesOf(
-  config: Pick<Config, "junit">,
+  config: Pick<Config, "junit"> & Partial<Pick<Config, "out">>,
   env: Record<string, string | undefined>,
 ): OutputFile[] {
   const files: OutputFile[] = [];
@@ -82,6 +83,13 @@ export function outputFilesOf(
     const s = SETTINGS[key];
     // The env variable when it holds this path, else the flag (which beats it).
     if (path) files.push({ path, origin: env[s.env] === path ? s.env : `--${s.flag}` });
+  }
+  const out = SETTINGS.out;
+  const fromEnv = (env[out.env] ?? "").split(",").map((spec) => spec.trim());
+  for (const spec of config.out ?? []) {
+    const parsed = parseMetricsOut(spec);
+    if (typeof parsed === "string") continue; // the config was validated already
+    files.push({ path: parsed.path, origin: fromEnv.includes(spec) ? out.env : `--${out.flag}` });
   }
   return files;
 }

@@ -48,6 +48,34 @@ export function formatSeconds(seconds: number | null | undefined, digits = 1): s
   return withUnit(formatFixed(seconds, digits), " s");
 }
 
+/**
+ * The report's rule per quantity, the text summary's too: latency in ms with 2 decimals, sizes
+ * in MB and shares in percent with 1, hyperd's load with 2, rates of operations with 1.
+ */
+export function formatMs(ms: number | null | undefined): string {
+  return formatFixed(ms, 2);
+}
+
+/** Megabytes with 1 decimal: `1,024.0`. */
+export function formatMb(mb: number | null | undefined): string {
+  return formatFixed(mb, 1);
+}
+
+/** A percentage with `digits` decimals (1 unless a small share needs more), unit included. */
+export function formatPercent(percent: number | null | undefined, digits = 1): string {
+  return withUnit(formatFixed(percent, digits), "%");
+}
+
+/** hyperd's load (0..1 at saturation) with 2 decimals. */
+export function formatLoad(load: number | null | undefined): string {
+  return formatFixed(load, 2);
+}
+
+/** Operations per second with 1 decimal. */
+export function formatRate(perSecond: number | null | undefined): string {
+  return formatFixed(perSecond, 1);
+}
+
 /** A formatted number followed by its unit, or a lone DASH: never "– MB". */
 export function withUnit(formatted: string, unit: string): string {
   return formatted === DASH ? DASH : `${formatted}${unit}`;
@@ -66,6 +94,29 @@ export function formatShort(value: number): string {
   if (abs >= 1e6) return `${trim(value / 1e6)}M`;
   if (abs >= 1e4) return `${trim(value / 1e3)}k`;
   return trim(value);
+}
+
+/**
+ * Labels for the ticks of one axis on one scale: `0, 5k, 10k, 15k` rather than `0, 5000, 10k`,
+ * each with as many decimals as the finest tick needs (`0, 0.25, 0.5`).
+ */
+export function formatTicks(values: readonly number[]): string[] {
+  const top = Math.max(0, ...values.map(Math.abs));
+  const [divisor, suffix] = top >= 1e9
+    ? [1e9, "G"]
+    : top >= 1e6
+    ? [1e6, "M"]
+    : top >= 1e4
+    ? [1e3, "k"]
+    : [1, ""];
+  const scaled = values.map((v) => v / divisor);
+  let digits = 0;
+  while (
+    digits < 6 && scaled.some((v) => Math.abs(round(v, digits) - v) > 1e-9)
+  ) {
+    digits++;
+  }
+  return scaled.map((v) => `${formatNumber(v, digits)}${v === 0 ? "" : suffix}`);
 }
 
 /** How a text-table column lines up. */

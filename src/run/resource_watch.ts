@@ -30,6 +30,15 @@ export interface LiveView {
   clientSaturated: boolean;
 }
 
+/** One look of the watch: the run's databases on disk and hyperstress's own CPU. */
+export interface WatchPoint {
+  atSec: number;
+  diskMb: number;
+  /** Share of all cores over the last second. */
+  clientCpuPercent: number;
+  clientSaturated: boolean;
+}
+
 /** What the watch looks at and the limits it enforces. */
 export interface ResourceWatchOptions {
   outputDir: string;
@@ -56,6 +65,7 @@ export class ResourceWatch {
   #readOnlySince: number | null = null;
   readonly #watchdog: StallWatchdog;
   #quietSec = 0;
+  readonly #points: WatchPoint[] = [];
 
   constructor(options: ResourceWatchOptions) {
     this.#options = options;
@@ -65,6 +75,11 @@ export class ResourceWatch {
   /** Starts looking once a second; the clock must have started. */
   start(): void {
     this.#timer ??= setInterval(() => this.#look(), WATCH_MS);
+  }
+
+  /** Every look so far, in time order: about one a second, for the report's charts. */
+  points(): WatchPoint[] {
+    return [...this.#points];
   }
 
   /** Stops looking and reads the client's CPU a last time. */
@@ -93,6 +108,13 @@ export class ResourceWatch {
       const spent = `disk budget of ${o.maxDiskMb} MB spent`;
       o.control.stop("ResourceLimit", `${spent} for over ${o.maxBackpressureSec} s`);
     }
+    const tenths = (value: number) => Math.round(value * 10) / 10;
+    this.#points.push({
+      atSec: Math.round(elapsedSec * 1000) / 1000,
+      diskMb: tenths(this.#diskBytes / (1024 * 1024)),
+      clientCpuPercent: tenths(clientCpuPercent),
+      clientSaturated: o.clientCpu.saturatedNow,
+    });
     o.onSecond?.({
       elapsedSec,
       stats: o.stats,

@@ -12,6 +12,12 @@ export interface LatencySummary {
 
 const HIGHEST_US = 3_600_000_000; // one hour
 
+/**
+ * The percentiles of a latency spectrum: ten points from the fastest to the slowest, dense in the
+ * tail where regressions show. Ten values per kind keep summary.json small whatever the run.
+ */
+export const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
+
 /** A latency histogram recorded in microseconds. */
 export class Latency {
   readonly #histogram: hdr.Histogram;
@@ -56,15 +62,34 @@ export class Latency {
     return hdr.encodeIntoCompressedBase64(this.#histogram);
   }
 
+  /** Latency in ms at each of SPECTRUM_PERCENTILES, rounded to µs; empty when nothing was recorded. */
+  spectrum(): number[] {
+    const h = this.#histogram;
+    if (h.totalCount === 0) return [];
+    return SPECTRUM_PERCENTILES.map((p) => {
+      // The 0th percentile is the histogram's lowest bucket, not its smallest value.
+      const us = p === 0 ? h.minNonZeroValue : p === 100 ? h.maxValue : this.#percentile(p);
+      return Math.round(us) / 1000;
+    });
+  }
+
+  /**
+   * The value at percentile `p` in µs. HdrHistogram answers with the top of the value's bucket,
+   * which can lie above the largest value recorded: never more than that.
+   */
+  #percentile(p: number): number {
+    return Math.min(this.#histogram.getValueAtPercentile(p), this.#histogram.maxValue);
+  }
+
   /** Percentiles in ms, rounded to µs; zeros when nothing was recorded. */
   summary(): LatencySummary {
     const h = this.#histogram;
     const ms = (us: number) => Math.round(us) / 1000;
     if (h.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
     return {
-      p50: ms(h.getValueAtPercentile(50)),
-      p95: ms(h.getValueAtPercentile(95)),
-      p99: ms(h.getValueAtPercentile(99)),
+      p50: ms(this.#percentile(50)),
+      p95: ms(this.#percentile(95)),
+      p99: ms(this.#percentile(99)),
       max: ms(h.maxValue),
       mean: ms(h.mean),
     };

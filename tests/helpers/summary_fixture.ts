@@ -11,6 +11,11 @@ import type { SlowOp } from "../../src/stats/op_stats.ts";
 const SECONDS = 60;
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+/** Latency at the spectrum's ten percentiles, rising into the tail. */
+function spectrum(p50: number): number[] {
+  return [0.2, 0.6, 1, 1.6, 2.4, 3.2, 6.5, 9, 10.5, 11].map((f) => round(p50 * f));
+}
+
 function latency(p50: number): LatencySummary {
   return {
     p50: round(p50),
@@ -30,14 +35,37 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     const sec = i + 1;
     const slow = backpressured(sec) ? 0.25 : 1;
     const ops = Math.round((40 + 15 * Math.sin(sec / 5)) * slow);
+    const p50 = 4 + 2 * Math.sin(sec / 9) + (backpressured(sec) ? 9 : 0);
+    // Each kind a share of the second's ops, slower down the table; SchemaDdl only now and then.
+    const byOp = Object.fromEntries(
+      OP_KINDS.flatMap((kind, k) => {
+        if (kind === "SchemaDdl" && sec % 4 !== 0) return [];
+        const l = latency(p50 * (0.5 + k * 0.6));
+        return [[kind, {
+          ops: Math.max(1, Math.round(ops / (k + 2))),
+          p50: l.p50,
+          p95: l.p95,
+          p99: l.p99,
+        }]];
+      }),
+    );
     return {
       atSec: sec,
       ops,
       failures: sec % 17 === 0 ? 2 : 0,
       insertedRows: Math.round(ops * (900 + 300 * Math.cos(sec / 7))),
-      latencyMs: latency(4 + 2 * Math.sin(sec / 9) + (backpressured(sec) ? 9 : 0)),
+      readRows: Math.round(ops * 35),
+      latencyMs: latency(p50),
+      byOp,
     };
   });
+  // The run's .hyper files grow and hyperstress uses a steady share of the cores.
+  const watch = Array.from({ length: SECONDS }, (_, i) => ({
+    atSec: round(i + 1.004),
+    diskMb: round(5.2 * (i + 1)),
+    clientCpuPercent: round(7 + 3 * Math.sin(i / 4)),
+    clientSaturated: false,
+  }));
   const resources = Array.from({ length: SECONDS / 2 + 1 }, (_, i) => {
     const sec = i * 2;
     // The mapped files grow with the data; tracked memory rises and falls with the load.
@@ -80,7 +108,20 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
   }));
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
+    hyperstress: { version: "0.1.0", deno: "2.9.6" },
     hyperd: { path: "/opt/hyper/hyperd", version: "0.0.21200 <test & build>" },
+    commandLine: [
+      "stress",
+      "--seed",
+      "424242",
+      "--duration",
+      "60",
+      "--threshold",
+      "p95_ms<200",
+      "--output-dir",
+      "/tmp/it's here",
+    ],
+    host: { os: "linux", arch: "x86_64", cpuModel: null, cores: 2, memoryMb: 24105 },
     outputDir: "/tmp/hyperstress-run",
     config,
     startedAt: "2025-01-02T03:04:05.000Z",
@@ -96,6 +137,11 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
       insertRowsPerSec: round(insertedRows / SECONDS),
     },
     latencyMs: latency(4.2),
+    latencySpectrum: {
+      percentiles: [0, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100],
+      allMs: spectrum(4.2),
+      byOpMs: Object.fromEntries(OP_KINDS.map((kind, i) => [kind, spectrum(1.5 + i * 2.5)])),
+    },
     byOp,
     peak: {
       memoryMb: 1120,
@@ -124,6 +170,32 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
       },
     ],
     errorCount: 8,
+    errorGroups: [
+      {
+        message: "query canceled: timeout",
+        example: "query canceled: timeout",
+        kinds: ["ComplexJoin"],
+        count: 5,
+        firstAtSec: 12.5,
+        lastAtSec: 51.02,
+      },
+      {
+        message: `COPY rejected: <script>alert("x")</script> & 'quotes'`,
+        example: `COPY rejected: <script>alert("x")</script> & 'quotes'`,
+        kinds: ["BulkInsert"],
+        count: 2,
+        firstAtSec: 17.25,
+        lastAtSec: 18,
+      },
+      {
+        message: "out of memory; see <path> for the memory limit",
+        example: "out of memory; see https://tableau.github.io/hyper-db for the memory limit",
+        kinds: ["ComplexJoin", "BulkInsert"],
+        count: 1,
+        firstAtSec: 34,
+        lastAtSec: 34,
+      },
+    ],
     serverErrors: { user: 6, system: 2, fatal: 0, memoryLimitExceeded: 0 },
     serverWarnings: {},
     slowest: [
@@ -146,6 +218,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     client: { cpuSec: 8.8, cpuPercentOfCores: 7.3, saturated: false },
     timeline,
     resources,
+    watch,
     thresholds: [
       { expr: "p95_ms<200", value: 13.44, ok: true },
       { expr: "failure_rate<0.001", value: 0.0034, ok: false },
@@ -181,6 +254,9 @@ export function emptySummaryFixture(): Summary {
     backpressure: { events: 0, seconds: 0 },
     errors: [],
     errorCount: 0,
+    errorGroups: [],
+    latencySpectrum: { percentiles: full.latencySpectrum.percentiles, allMs: [], byOpMs: {} },
+    watch: [],
     crash: {
       exitCode: 139,
       signal: "SIGSEGV",

@@ -2,9 +2,15 @@ import assert from "node:assert/strict";
 import {
   DASH,
   formatFixed,
+  formatLoad,
+  formatMb,
+  formatMs,
   formatNumber,
+  formatPercent,
+  formatRate,
   formatSeconds,
   formatShort,
+  formatTicks,
   plural,
   round,
   textTable,
@@ -114,4 +120,23 @@ Deno.test("textTable() widens a column to its longest cell and fills missing cel
   assert.deepEqual(lines.map((l) => l.length), [11, 8, 11]);
   assert.equal(lines[0], "k      v  w");
   assert.equal(lines[1], "x  12345");
+});
+
+Deno.test("formatTicks() puts one axis on one scale, with the decimals its finest tick needs", () => {
+  assert.deepEqual(formatTicks([0, 5000, 10000, 15000, 20000]), ["0", "5k", "10k", "15k", "20k"]);
+  assert.deepEqual(formatTicks([0, 2000, 4000]), ["0", "2,000", "4,000"]);
+  assert.deepEqual(formatTicks([0, 0.25, 0.5, 0.75, 1]), ["0", "0.25", "0.5", "0.75", "1"]);
+  assert.deepEqual(formatTicks([0, 0.2, 0.4, 0.6000000000000001]), ["0", "0.2", "0.4", "0.6"]);
+  assert.deepEqual(formatTicks([0, 2.5e6, 5e6]), ["0", "2.5M", "5M"]);
+});
+
+Deno.test("each quantity has one rule: ms 2 decimals, MB and percent 1, load 2, rates 1", () => {
+  assert.equal(formatMs(4.2), "4.20");
+  assert.equal(formatMs(50070), "50,070.00");
+  assert.equal(formatMb(280), "280.0");
+  assert.equal(formatPercent(0.2919, 2), "0.29%");
+  assert.equal(formatPercent(85), "85.0%");
+  assert.equal(formatPercent(null), DASH);
+  assert.equal(formatLoad(1), "1.00");
+  assert.equal(formatRate(34.25), "34.3");
 });

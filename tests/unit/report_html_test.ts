@@ -3,24 +3,49 @@ import { reportHtml } from "../../src/results/report/page.ts";
 import { ticks } from "../../src/results/report/svg_chart.ts";
 import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
 
-const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "chart-opmix"];
+const CHART_IDS = [
+  "chart-throughput",
+  "chart-latency",
+  "chart-latency-kind-p50",
+  "chart-latency-kind-p95",
+  "chart-latency-kind-p99",
+  "chart-distribution",
+  "chart-resources",
+  "chart-client",
+  "chart-opmix",
+];
 
 /** The `<svg>` element with `id`, or undefined. */
 function svgById(html: string, id: string): string | undefined {
   return new RegExp(`<svg id="${id}"[^>]*>[\\s\\S]*?</svg>`).exec(html)?.[0];
 }
 
-Deno.test("reportHtml() draws the four charts, each an <svg> with a <title>", () => {
+Deno.test("reportHtml() draws every chart, each an <svg> with a <title>", () => {
   const html = reportHtml(summaryFixture());
   for (const id of CHART_IDS) {
     const svg = svgById(html, id);
     assert.ok(svg, `missing <svg id="${id}">`);
     assert.match(svg, /^<svg[^>]*><title>[^<]+<\/title>/);
   }
-  assert.equal(svgById(html, "chart-throughput")!.match(/<path class="series"/g)?.length, 3);
+  // Ops, failed ops, inserted rows and read rows, each a line of its own.
+  assert.equal(svgById(html, "chart-throughput")!.match(/<path class="series"/g)?.length, 4);
   assert.equal(svgById(html, "chart-latency")!.match(/<path class="series"/g)?.length, 3);
-  // Tracked memory, the backpressure limit, memory_limit, physical, file mappings, CPU, 2 loads.
-  assert.equal(svgById(html, "chart-resources")!.match(/<path class="series"/g)?.length, 8);
+  // Tracked memory, physical, file mappings, CPU, 2 loads; the limits (4,096 and 19,284.5 MB)
+  // lie far above the fixture's 280 MB, so they are named in the legend instead of drawn.
+  const resources = svgById(html, "chart-resources")!;
+  assert.equal(resources.match(/<path class="series"/g)?.length, 6);
+  assert.match(resources, />backpressure limit 4,096 MB \(above the scale\)</);
+  assert.match(resources, />memory_limit 19,285 MB \(above the scale\)</);
+  // One line per kind that ran, at each percentile; all kinds and all operations in the spectrum.
+  for (const p of ["p50", "p95", "p99"]) {
+    assert.equal(
+      svgById(html, `chart-latency-kind-${p}`)!.match(/<path class="series"/g)?.length,
+      6,
+    );
+  }
+  assert.equal(svgById(html, "chart-distribution")!.match(/<path class="series"/g)?.length, 7);
+  // Disk use against its budget, and hyperstress's CPU.
+  assert.equal(svgById(html, "chart-client")!.match(/<path class="series"/g)?.length, 3);
   // The fixture's backpressure from 30 s to 40 s is one band in each of the four panels.
   assert.equal(svgById(html, "chart-resources")!.match(/<rect class="band"/g)?.length, 4);
   // 3 classes + expected + measured, one segment per operation kind.
@@ -54,7 +79,7 @@ Deno.test("reportHtml() shows thresholds, the operations table and the header fa
 
 Deno.test("reportHtml() copes with an empty run: 'no data' charts, dashes, no NaN", () => {
   const html = reportHtml(emptySummaryFixture());
-  for (const id of ["chart-throughput", "chart-latency", "chart-resources"]) {
+  for (const id of CHART_IDS.filter((id) => id !== "chart-opmix")) {
     assert.match(svgById(html, id)!, />no data<\/text>/, id);
   }
   assert.match(svgById(html, "chart-opmix")!, />no data<\/text>/);
@@ -72,7 +97,7 @@ function figureValue(html: string, label: string): string | undefined {
 Deno.test("reportHtml() writes numbers with thousands separators, units and dashes", () => {
   const html = reportHtml(summaryFixture());
   assert.equal(figureValue(html, "operations"), "2,055");
-  assert.equal(figureValue(html, "peak memory"), "280 MB");
+  assert.equal(figureValue(html, "peak memory"), "280.0 MB");
   assert.match(html, /<td class="num">2,150,000<\/td>/);
   const empty = reportHtml(emptySummaryFixture());
   assert.equal(figureValue(empty, "peak memory"), "–");
@@ -80,7 +105,7 @@ Deno.test("reportHtml() writes numbers with thousands separators, units and dash
   // A kind that never ran has no latency: dashes, not 0 ms.
   assert.match(
     empty,
-    /BulkInsert<\/td>(<td class="num">[^<]*<\/td>){4}(<td class="num">–<\/td>){5}<\/tr>/,
+    /BulkInsert<\/td>(<td class="num">[^<]*<\/td>){5}(<td class="num">–<\/td>){5}<\/tr>/,
   );
 });
 

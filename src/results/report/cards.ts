@@ -1,24 +1,67 @@
 /** The cards of report.html: header, key figures, thresholds, operations, errors, config. */
 import { exitMeaning } from "../../exit_codes.ts";
 import { gatedMemory } from "../../hyperd/backpressure.ts";
-import { OP_KINDS, USER_CLASSES } from "../../workload/op_table.ts";
-import { DASH, formatNumber, plural, withUnit } from "../format.ts";
+import { SETTINGS } from "../../config/settings.ts";
+import { isInsert, isRead, OP_KINDS, type OpKind, USER_CLASSES } from "../../workload/op_table.ts";
+import {
+  DASH,
+  formatFixed,
+  formatLoad,
+  formatMb,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+  plural,
+  withUnit,
+} from "../format.ts";
+import { OTHER_MESSAGES } from "../error_groups.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, figure, htmlTable, pill } from "./html.ts";
 import { memoryFigures } from "./run_charts.ts";
 import { OP_COLORS } from "./style.ts";
 import type { InFlightOp } from "../../stats/op_stats.ts";
 
-/** The page header: pass or fail, hyperd version, seed, timing, stop reason, users. */
+/** Run seconds in tables: 1 decimal, as everywhere. */
+const at = (sec: number) => formatFixed(sec, 1);
+
+/** `args` as a shell would take them back: words with spaces or quotes are single-quoted. */
+export function shellLine(args: readonly string[]): string {
+  return args.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)
+    .join(" ");
+}
+
+/** The machine in one line: OS and architecture, CPU model and cores, memory. */
+function hostLine(host: Summary["host"] | undefined): string {
+  if (!host) return `<span class="muted">not recorded</span>`;
+  const model = host.cpuModel
+    ? esc(host.cpuModel)
+    : `<span class="muted" title="/proc/cpuinfo is outside the run's --allow-read">` +
+      `CPU model unknown</span>`;
+  const memory = host.memoryMb === null
+    ? `<span class="muted">memory unknown</span>`
+    : `${formatNumber(host.memoryMb / 1024, 1)} GB memory`;
+  return `${esc(host.os)} ${esc(host.arch)}; ${plural(host.cores, "core")}, ${model}; ${memory}`;
+}
+
+/** The page header: pass or fail, versions, seed, timing, stop reason, users, host, command. */
 export function header(summary: Summary): string {
   const meaning = exitMeaning(summary.exitCode);
   const ok = summary.exitCode === 0;
   const c = summary.config;
+  // Summaries written before these were kept have none of them.
+  const tool = summary.hyperstress as Summary["hyperstress"] | undefined;
+  const commandLine = summary.commandLine ?? null;
   const meta: [string, string][] = [
+    [
+      "hyperstress",
+      tool ? `${esc(tool.version)} <span class="muted">on Deno ${esc(tool.deno)}</span>` : DASH,
+    ],
     ["hyperd", esc(summary.hyperd.version)],
     ["seed", esc(c.seed)],
     ["started", esc(summary.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC"))],
-    ["duration", `${formatNumber(summary.durationSec, 1)} s of ${formatNumber(c.duration)} s`],
+    ["duration", `${formatSeconds(summary.durationSec)} of ${formatSeconds(c.duration, 0)}`],
     [
       "stop reason",
       esc(summary.stopReason) +
@@ -33,10 +76,14 @@ export function header(summary: Summary): string {
     ],
     ["transport", `${esc(c.transport)}, ${esc(c.dataFormat)}`],
   ];
+  const command = commandLine === null
+    ? `<span class="muted">not recorded</span>`
+    : `<code>hyperstress ${esc(shellLine(commandLine))}</code>`;
   return `<header><div class="title"><h1>hyperstress report</h1>` +
     pill(ok, ok ? "passed" : `failed: exit ${summary.exitCode}`) + `</div>` +
     `<dl class="meta">${meta.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join("")}` +
-    `</dl></header>`;
+    `<div class="wide-row"><dt>host</dt><dd>${hostLine(summary.host)}</dd></div>` +
+    `<div class="wide-row"><dt>command</dt><dd>${command}</dd></div></dl></header>`;
 }
 
 /** hyperstress's own CPU; a saturated client means the figures may describe the tool, not hyperd. */
@@ -45,11 +92,11 @@ function clientFigure(client: Summary["client"] | undefined): string {
   if (!client) return figure("hyperstress CPU", "–", "not measured");
   return figure(
     "hyperstress CPU",
-    `${formatNumber(client.cpuSec, 1)} s`,
+    formatSeconds(client.cpuSec),
     client.saturated
-      ? `${withUnit(formatNumber(client.cpuPercentOfCores, 1), "%")} of the cores; SATURATED: ` +
+      ? `${formatPercent(client.cpuPercentOfCores)} of the cores; SATURATED: ` +
         "the figures may describe the load generator, not hyperd"
-      : `${withUnit(formatNumber(client.cpuPercentOfCores, 1), "%")} of the cores`,
+      : `${formatPercent(client.cpuPercentOfCores)} of the cores`,
     client.saturated ? "warn" : "",
   );
 }
@@ -68,7 +115,7 @@ function memoryFigure(summary: Summary): string {
     : signal === null
     ? null
     : Math.max(0, ...summary.resources.map((r) => gatedMemory(memoryFigures(r)).mb));
-  const mb = (value: number | null | undefined) => withUnit(formatNumber(value, 1), " MB");
+  const mb = (value: number | null | undefined) => withUnit(formatMb(value), " MB");
   const limit = `hyperd memory_limit ${esc(config.memoryLimit)}` +
     (limitMb !== null && config.memoryLimit.endsWith("%") ? ` = ${mb(limitMb)}` : "");
   return figure(
@@ -79,53 +126,64 @@ function memoryFigure(summary: Summary): string {
   );
 }
 
-/** The row of key figures: ops, failures, rows, latency, peaks, disk, errors, integrity, client. */
+/** Rows inserted and rows read, kept apart: they are different work. */
+function rowCounts(summary: Summary): { inserted: number; read: number } {
+  const sum = (pick: (kind: OpKind) => boolean) =>
+    OP_KINDS.filter(pick).reduce((n, k) => n + (summary.byOp[k]?.rows ?? 0), 0);
+  return { inserted: summary.totals.insertedRows, read: sum(isRead) };
+}
+
+/**
+ * The key figures, four to a row: the operations (count, failures, latency, the client), the data
+ * (inserted, read, disk, integrity), then hyperd (memory, CPU and load, backpressure, errors).
+ */
 export function keyFigures(summary: Summary): string {
   const { totals, latencyMs, peak, disk, backpressure, integrity, serverErrors: server } = summary;
   const ran = totals.ops > 0;
   const rate = ran ? (totals.failures / totals.ops) * 100 : null;
-  const ms = (value: number) => formatNumber(ran ? value : null, 1);
-  const cpuPercent = withUnit(formatNumber(peak.processCpuPercent, 1), "%");
+  const ms = (value: number) => formatMs(ran ? value : null);
+  const rows = rowCounts(summary);
+  const perSec = (n: number) =>
+    summary.durationSec > 0 ? formatNumber(n / summary.durationSec) : DASH;
   const integrityText = !integrity.checked
     ? ["not checked", esc(integrity.skipped ?? ""), ""]
     : integrity.mismatches === 0
     ? ["no lost writes", `${plural(integrity.tables.length, "table")} counted`, "good"]
     : [`${formatNumber(integrity.mismatches)} mismatches`, "tables lost acknowledged rows", "bad"];
   return `<section class="figures">` + [
-    figure("operations", formatNumber(totals.ops), `${formatNumber(totals.opsPerSec, 1)} ops/s`),
+    figure("operations", formatNumber(totals.ops), `${formatRate(totals.opsPerSec)} ops/s`),
     figure(
       "failures",
       formatNumber(totals.failures),
-      `${withUnit(formatNumber(rate, 2), "%")} of ops`,
+      `${formatPercent(rate, 2)} of ops`,
       totals.failures > 0 ? "warn" : "",
-    ),
-    figure(
-      "inserted rows",
-      formatNumber(totals.insertedRows),
-      `${formatNumber(totals.insertRowsPerSec)} rows/s`,
     ),
     figure(
       "latency p50 / p95 / p99",
       `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)}`,
-      `ms; max ${ms(latencyMs.max)}, mean ${ms(latencyMs.mean)}`,
+      `ms; max ${withUnit(ms(latencyMs.max), " ms")}, mean ${withUnit(ms(latencyMs.mean), " ms")}`,
     ),
+    clientFigure(summary.client),
+    figure("inserted rows", formatNumber(rows.inserted), `${perSec(rows.inserted)} rows/s`),
+    figure("read rows", formatNumber(rows.read), `${perSec(rows.read)} rows/s returned by queries`),
+    figure(
+      "disk",
+      withUnit(formatMb(disk.usedMb), " MB"),
+      `of ${formatNumber(disk.budgetMb)} MB; ` +
+        `${formatNumber(disk.writesRedirected)} writes redirected`,
+    ),
+    figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
     memoryFigure(summary),
     figure(
       "peak CPU / load",
-      `${cpuPercent} / ${formatNumber(peak.overallLoad, 2)}`,
-      `scheduler load ${formatNumber(peak.schedulerLoad, 2)}`,
+      `${formatPercent(peak.processCpuPercent)} / ${formatLoad(peak.overallLoad)}`,
+      `scheduler load ${formatLoad(peak.schedulerLoad)}`,
     ),
     figure(
       "backpressure",
-      `${formatNumber(backpressure.seconds, 1)} s`,
+      formatSeconds(backpressure.seconds),
       plural(backpressure.events, "event"),
       backpressure.seconds > 0 ? "warn" : "",
-    ),
-    figure(
-      "disk",
-      `${formatNumber(disk.usedMb, 1)} MB`,
-      `of ${formatNumber(disk.budgetMb)} MB; ` +
-        `${formatNumber(disk.writesRedirected)} writes redirected`,
     ),
     figure(
       "server errors",
@@ -135,8 +193,6 @@ export function keyFigures(summary: Summary): string {
         `${formatNumber(server.memoryLimitExceeded)} over the memory limit`,
       server.fatal > 0 ? "bad" : server.system > 0 ? "warn" : "",
     ),
-    figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
-    clientFigure(summary.client),
   ].join("") + `</section>`;
 }
 
@@ -161,42 +217,54 @@ export function thresholdsCard(summary: Summary): string {
   );
 }
 
-/** Counts, failures, rows and latency per operation kind, then for all. */
+/** Counts, failures, rows (inserted apart from read) and latency per kind, then for all. */
 export function operationsCard(summary: Summary): string {
+  const rowsOf = (kind: OpKind, pick: (k: OpKind) => boolean) =>
+    pick(kind) ? formatNumber(summary.byOp[kind].rows) : DASH;
+  const latencies = (l: Summary["latencyMs"], ran: boolean) =>
+    [l.p50, l.p95, l.p99, l.max, l.mean].map((v) => formatMs(ran ? v : null));
   const rows = OP_KINDS.map((kind) => {
     const t = summary.byOp[kind];
     const ran = t.count > 0;
-    const ms = (v: number) => formatNumber(ran ? v : null, 2);
     return [
       `<span class="swatch" style="background:${OP_COLORS[kind]}"></span>${kind}`,
       formatNumber(t.count),
       formatNumber(t.failures),
-      ran ? `${formatNumber((t.failures / t.count) * 100, 2)}%` : DASH,
-      formatNumber(t.rows),
-      ms(t.latencyMs.p50),
-      ms(t.latencyMs.p95),
-      ms(t.latencyMs.p99),
-      ms(t.latencyMs.max),
-      ms(t.latencyMs.mean),
+      formatPercent(ran ? (t.failures / t.count) * 100 : null, 2),
+      rowsOf(kind, isInsert),
+      rowsOf(kind, isRead),
+      ...latencies(t.latencyMs, ran),
     ];
   });
   const { totals, latencyMs } = summary;
+  const counts = rowCounts(summary);
   rows.push([
     "<strong>all</strong>",
     formatNumber(totals.ops),
     formatNumber(totals.failures),
-    totals.ops > 0 ? `${formatNumber((totals.failures / totals.ops) * 100, 2)}%` : DASH,
-    formatNumber(OP_KINDS.reduce((sum, k) => sum + summary.byOp[k].rows, 0)),
-    ...[latencyMs.p50, latencyMs.p95, latencyMs.p99, latencyMs.max, latencyMs.mean].map((v) =>
-      totals.ops > 0 ? formatNumber(v, 2) : DASH
-    ),
+    formatPercent(totals.ops > 0 ? (totals.failures / totals.ops) * 100 : null, 2),
+    formatNumber(counts.inserted),
+    formatNumber(counts.read),
+    ...latencies(latencyMs, totals.ops > 0),
   ]);
   return card(
     "Operations",
     htmlTable(
-      ["kind", "ops", "failures", "failed", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean"],
+      [
+        "kind",
+        "ops",
+        "failures",
+        "failed (%)",
+        "inserted rows",
+        "read rows",
+        "p50 (ms)",
+        "p95 (ms)",
+        "p99 (ms)",
+        "max (ms)",
+        "mean (ms)",
+      ],
       rows,
-      [false, true, true, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true, true],
     ),
     true,
   );
@@ -213,7 +281,7 @@ export function usersTable(summary: Summary): string {
       formatNumber(users.length),
       formatNumber(ops),
       formatNumber(failures),
-      users.length > 0 ? formatNumber(ops / users.length, 1) : DASH,
+      users.length > 0 ? formatFixed(ops / users.length, 1) : DASH,
       // A user whose worker never sent its final report (a stall): counts from its ticks.
       formatNumber(users.filter((u) => u.unfinished).length),
     ];
@@ -223,7 +291,7 @@ export function usersTable(summary: Summary): string {
   return htmlTable(head, rows, numeric);
 }
 
-/** The failed operations the summary kept, with hyperd's own error counts. */
+/** Failures grouped by normalised message, then the first ones kept, with hyperd's counts. */
 export function errorsCard(summary: Summary): string {
   const { errors, errorCount, serverErrors } = summary;
   const { fatal, memoryLimitExceeded } = serverErrors;
@@ -236,23 +304,52 @@ export function errorsCard(summary: Summary): string {
   if (errors.length === 0) {
     return card("Errors", `<p class="muted">No operation failed. ${server}</p>`, true);
   }
-  const total = `${formatNumber(errorCount)} failed operations. `;
+  // Summaries written before failures were grouped have only the list.
+  const groups = summary.errorGroups ?? [];
+  const grouped = groups.reduce((n, g) => n + g.count, 0);
+  const unlisted = errorCount - grouped;
+  const byMessage = groups.length === 0 ? "" : `<h3>By message</h3>` + htmlTable(
+    [
+      "failures",
+      "kinds",
+      "first (s)",
+      "last (s)",
+      "message (numbers as <n>, paths as <path>)",
+    ],
+    groups.map((g) => [
+      formatNumber(g.count),
+      g.kinds.map((k) => esc(k)).join(", "),
+      at(g.firstAtSec),
+      at(g.lastAtSec),
+      g.message === OTHER_MESSAGES
+        ? `<span class="muted">${esc(OTHER_MESSAGES)}</span>`
+        : `<code>${esc(g.message)}</code>` +
+          (g.example === g.message ? "" : `<br><span class="muted">e.g. ${esc(g.example)}</span>`),
+    ]),
+    [true, false, true, true, false],
+  ) +
+    (unlisted > 0
+      ? `<p class="muted">${plural(unlisted, "more failure")} not itemised: each worker reports ` +
+        `at most 100 a second.</p>`
+      : "");
+  const total = `${plural(errorCount, "failed operation")}. `;
   const kept = errors.length < errorCount
-    ? `Showing the first ${formatNumber(errors.length)} of ${total}`
+    ? `The first ${formatNumber(errors.length)} of ${total}`
     : total;
+  const list = htmlTable(
+    ["at (s)", "user", "operation", "message"],
+    errors.map((
+      e,
+    ) => [at(e.atSec), formatNumber(e.user), esc(e.op), `<code>${esc(e.message)}</code>`]),
+    [true, true, false, false],
+  );
   return card(
     "Errors",
-    `<p class="muted">${kept}${server}</p>` +
-      htmlTable(
-        ["at s", "user", "operation", "message"],
-        errors.map((e) => [
-          formatNumber(e.atSec, 2),
-          formatNumber(e.user),
-          esc(e.op),
-          `<code>${esc(e.message)}</code>`,
-        ]),
-        [true, true, false, false],
-      ),
+    `<p class="muted">${kept}${server}</p>${byMessage}` +
+      (groups.length === 0
+        ? list
+        : `<details><summary>The first ${plural(errors.length, "failure")}, one by one</summary>` +
+          `${list}</details>`),
     true,
   );
 }
@@ -261,14 +358,14 @@ export function errorsCard(summary: Summary): string {
 function inFlightTable(ops: InFlightOp[]): string {
   if (ops.length === 0) return `<p class="muted">No operation was in flight.</p>`;
   return `<p>In flight at that moment:</p>` + htmlTable(
-    ["user", "seq", "kind", "table", "rows", "started at s", "statement"],
+    ["user", "seq", "kind", "table", "rows", "started (s)", "statement"],
     ops.map((op) => [
       formatNumber(op.user),
       formatNumber(op.seq),
       esc(op.kind),
       esc(op.table),
       formatNumber(op.rows),
-      formatNumber(op.startedAtSec, 1),
+      at(op.startedAtSec),
       `<code>${esc(op.sql)}</code>`,
     ]),
     [true, true, false, false, true, true, false],
@@ -289,7 +386,7 @@ export function problemsCards(summary: Summary): string {
       "hyperd crashed",
       cause +
         `<p>Exit code ${c.exitCode}${c.signal ? ` (${esc(c.signal)})` : ""} at ` +
-        `${formatNumber(c.atSec, 1)} s.</p>` + inFlightTable(c.inFlight ?? []) +
+        `${formatSeconds(c.atSec)}.</p>` + inFlightTable(c.inFlight ?? []) +
         `<p>Last lines of its log:</p><pre>${esc(c.logTail.join("\n"))}</pre>`,
       true,
     ));
@@ -321,18 +418,41 @@ export function problemsCards(summary: Summary): string {
   return out.join("");
 }
 
-/** Every setting of the run, folded away. */
+/** A setting's value as a user would type it: lists comma-separated, thresholds as written. */
+function settingValue(value: unknown): string {
+  if (value === undefined) return DASH;
+  if (Array.isArray(value)) {
+    return value.map((v) => typeof v === "object" && v !== null && "expr" in v ? v.expr : v)
+      .join(", ") || DASH;
+  }
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Every setting of the run by its flag, those changed from the default first; folded away. */
 export function configCard(summary: Summary): string {
-  const rows = Object.entries(summary.config).map(([key, value]) => [
-    `<code>${esc(key)}</code>`,
-    esc(value === undefined ? DASH : typeof value === "string" ? value : JSON.stringify(value)),
+  const settings = SETTINGS as Record<string, { flag: string; env: string; default?: unknown }>;
+  const entries = Object.entries(summary.config).map(([key, value]) => {
+    const s = settings[key];
+    const fixed = s?.default === undefined || typeof s.default === "function"
+      ? undefined
+      : settingValue(s.default);
+    const shown = settingValue(value);
+    return { key, s, shown, fixed, changed: fixed !== undefined && shown !== fixed };
+  });
+  // Changed settings first: they are what makes this run this run.
+  entries.sort((a, b) => Number(b.changed) - Number(a.changed));
+  const rows = entries.map(({ key, s, shown, fixed, changed }) => [
+    `<code>${esc(s ? `--${s.flag}` : key)}</code>`,
+    changed ? `<strong>${esc(shown)}</strong>` : esc(shown),
+    s ? `<code class="muted">${esc(s.env)}</code>` : "",
+    changed ? "set" : fixed === undefined ? "" : `<span class="muted">default</span>`,
   ]);
   return `<details class="card wide"><summary>Configuration and run details</summary>` +
     `<p class="muted">hyperd at <code>${esc(summary.hyperd.path)}</code>; output in ` +
     `<code>${esc(summary.outputDir)}</code>; reads: ` +
     `${formatNumber(summary.transport.libpqReads)} libpq, ` +
     `${formatNumber(summary.transport.grpcReads)} gRPC.</p>` +
-    `${htmlTable(["setting", "value"], rows)}</details>`;
+    `${htmlTable(["flag", "value", "env variable", "from"], rows)}</details>`;
 }
 
 /** The run's findings, first on the page: what to look at even when the run passed. */
@@ -341,7 +461,8 @@ export function findingsCard(summary: Summary): string {
   const findings = summary.findings ?? [];
   if (findings.length === 0) {
     const slowOpSec = summary.config.slowOpSec as number | undefined;
-    const slow = slowOpSec === undefined ? "" : ` than ${formatNumber(slowOpSec, 1)} s`;
+    // A setting is shown as it was given, not rounded like a measurement.
+    const slow = slowOpSec === undefined ? "" : ` than ${formatNumber(slowOpSec, 3)} s`;
     return card(
       "Findings",
       `<p class="muted">No findings: no crash, stall, operation slower${slow} or starvation.</p>`,
@@ -351,10 +472,10 @@ export function findingsCard(summary: Summary): string {
   return card(
     `Findings (${formatNumber(findings.length)})`,
     htmlTable(
-      ["kind", "at s", "what", "signature"],
+      ["kind", "at (s)", "what", "signature"],
       findings.map((f) => [
         pill(false, f.kind),
-        formatNumber(f.atSec, 1),
+        at(f.atSec),
         esc(f.description) +
         (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : ""),
         `<code>${esc(f.signature)}</code>`,
@@ -375,16 +496,26 @@ export function slowestCard(summary: Summary): string {
   return card(
     `Slowest operations (${formatNumber(slowest.length)})`,
     htmlTable(
-      ["took s", "outcome", "operation", "user", "seq", "table", "rows", "started s", "statement"],
+      [
+        "took (ms)",
+        "outcome",
+        "operation",
+        "user",
+        "seq",
+        "table",
+        "rows",
+        "started (s)",
+        "statement",
+      ],
       slowest.map((op) => [
-        formatNumber(op.durationMs / 1000, 2),
+        formatMs(op.durationMs),
         op.outcome === "ok" ? "ok" : `<strong>${esc(op.outcome)}</strong>`,
         esc(op.kind),
         formatNumber(op.user),
         formatNumber(op.seq),
         esc(op.table),
         formatNumber(op.rows),
-        formatNumber(op.startedAtSec, 2),
+        at(op.startedAtSec),
         `<code>${esc(op.sql)}</code>`,
       ]),
       [true, false, false, true, true, false, true, true, false],
@@ -407,12 +538,12 @@ export function serverWarningsCard(summary: Summary): string {
   return card(
     "hyperd warnings",
     htmlTable(
-      ["kind", "count", "first s", "last s", "first entry"],
+      ["kind", "count", "first (s)", "last (s)", "first entry"],
       warnings.map(([kind, w]) => [
         `<code>${esc(kind)}</code>`,
         formatNumber(w.count),
-        formatNumber(w.firstAtSec, 1),
-        formatNumber(w.lastAtSec, 1),
+        at(w.firstAtSec),
+        at(w.lastAtSec),
         esc(w.example.detail || DASH) +
         ` <span class="muted">(session ${esc(w.example.session)}, request ` +
         `${esc(w.example.request)})</span>`,

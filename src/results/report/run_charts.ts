@@ -1,7 +1,7 @@
 /** The report's charts of a run: throughput, latency and hyperd resources over time; op mix. */
 import { gatedMemory, type MemoryFigures } from "../../hyperd/backpressure.ts";
 import { WARNING_KINDS } from "../../hyperd/warnings.ts";
-import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../workload/op_table.ts";
+import { OP_KINDS, opMix, USER_CLASSES } from "../../workload/op_table.ts";
 import { formatNumber } from "../format.ts";
 import type { Summary } from "../summary.ts";
 import { type BarRow, lineChart, type Panel, type Series, stackedBarChart } from "./svg_chart.ts";
@@ -54,6 +54,7 @@ function memoryPanels(summary: Summary, xMax: number): Panel[] {
     color,
     points: [[0, mb], [xMax, mb]],
     dashed: true,
+    reference: `${formatNumber(mb)} MB`,
   });
   const watched: Series[] = [
     {
@@ -106,14 +107,55 @@ function eventMarkers(summary: Summary, xMax: number): { at: number; label: stri
   return markers;
 }
 
-/** Throughput, latency and hyperd resources over time, in that order, backpressure shaded. */
-export function timeCharts(summary: Summary): [string, string, string] {
+/** The report's charts over time, and the latency distribution. */
+export interface TimeCharts {
+  throughput: string;
+  latency: string;
+  /** Latency per operation kind over time, one chart per percentile (the page switches). */
+  latencyByKind: Record<"p50" | "p95" | "p99", string>;
+  distribution: string;
+  resources: string;
+  client: string;
+}
+
+/**
+ * Where the time axis ends: when the run stopped. A timeline point stands for the second that
+ * ends at its atSec, so the point after the stop (the last, partial second and the operations
+ * that finished while users stopped) lies past the axis and is not drawn as a dip.
+ */
+function timeAxisEnd(summary: Summary): number {
+  if (summary.durationSec > 0) return summary.durationSec;
   const { timeline, resources } = summary;
-  const xMax = Math.max(
-    summary.durationSec,
+  return Math.max(
     timeline[timeline.length - 1]?.atSec ?? 0,
     resources[resources.length - 1]?.atSec ?? 0,
   );
+}
+
+/** Time ranges in which the watch found hyperstress saturated, merged. */
+function saturatedBands(watch: Summary["watch"]): [number, number][] {
+  const bands: [number, number][] = [];
+  watch.forEach((w, i) => {
+    if (!w.clientSaturated) return;
+    const from = watch[i - 1]?.atSec ?? Math.max(0, w.atSec - 1);
+    const last = bands[bands.length - 1];
+    if (last && last[1] >= from) last[1] = w.atSec;
+    else bands.push([from, w.atSec]);
+  });
+  return bands;
+}
+
+/** The x position of percentile `p` on a spectrum: 90% at 1, 99% at 2, 99.9% at 3; max last. */
+function nines(p: number, maxAt: number): number {
+  return p >= 100 ? maxAt : -Math.log10(1 - p / 100);
+}
+
+/** Throughput, latency, latency per kind and distribution, hyperd resources, disk and client CPU. */
+export function timeCharts(summary: Summary): TimeCharts {
+  const { timeline, resources } = summary;
+  // Summaries written before these were kept have none.
+  const watch = summary.watch ?? [];
+  const xMax = timeAxisEnd(summary);
   const bucket = bucketSeconds(timeline.map((p) => p.atSec));
   const bands = backpressureBands(resources);
   const markers = eventMarkers(summary, xMax);
@@ -135,12 +177,32 @@ export function timeCharts(summary: Summary): [string, string, string] {
     color: string,
     pick: (r: Summary["resources"][number]) => number | null,
   ) => ({ name, color, points: resources.map((r): [number, number | null] => [r.atSec, pick(r)]) });
-
-  return [
+  const ran = OP_KINDS.filter((k) => summary.byOp[k]?.count > 0);
+  const byKind = (key: "p50" | "p95" | "p99") =>
     lineChart({
       ...common,
+      id: `chart-latency-kind-${key}`,
+      title: `Latency per operation kind over time: ${key} per second (ms, log scale)`,
+      panels: [{
+        label: `${key} latency (ms, log)`,
+        log: true,
+        // A kind absent from a second is skipped, not a break: rare kinds would be dots.
+        series: ran.map((kind) => ({
+          name: kind,
+          color: OP_COLORS[kind],
+          points: timeline.flatMap((p): [number, number][] => {
+            const value = p.byOp?.[kind]?.[key];
+            return value === undefined ? [] : [[p.atSec, value]];
+          }),
+        })),
+      }],
+    });
+
+  return {
+    throughput: lineChart({
+      ...common,
       id: "chart-throughput",
-      title: "Throughput over time: operations and inserted rows per second",
+      title: "Throughput over time: operations, inserted rows and read rows per second",
       panels: [
         {
           label: "operations / s",
@@ -150,15 +212,25 @@ export function timeCharts(summary: Summary): [string, string, string] {
           ],
         },
         {
-          label: "rows / s",
+          label: "inserted rows / s",
           series: [line("inserted rows/s", COLORS[4], (p) => p.insertedRows / bucket)],
+        },
+        {
+          label: "read rows / s",
+          series: [
+            line(
+              "read rows/s",
+              COLORS[3],
+              (p) => p.readRows === undefined ? null : p.readRows / bucket,
+            ),
+          ],
         },
       ],
     }),
-    lineChart({
+    latency: lineChart({
       ...common,
       id: "chart-latency",
-      title: "Latency percentiles per second (ms)",
+      title: "Latency percentiles per second, all operations (ms)",
       panels: [{
         label: "latency (ms)",
         series: [
@@ -168,7 +240,9 @@ export function timeCharts(summary: Summary): [string, string, string] {
         ],
       }],
     }),
-    lineChart({
+    latencyByKind: { p50: byKind("p50"), p95: byKind("p95"), p99: byKind("p99") },
+    distribution: distributionChart(summary),
+    resources: lineChart({
       ...common,
       id: "chart-resources",
       title: "hyperd memory, CPU and load over time, backpressure shaded",
@@ -176,10 +250,12 @@ export function timeCharts(summary: Summary): [string, string, string] {
         ...(resources.length > 0 ? memoryPanels(summary, xMax) : []),
         {
           label: "CPU (%)",
+          scaleTop: 100,
           series: [resource("process CPU %", COLORS[1], (r) => r.processCpuPercent)],
         },
         {
           label: "load",
+          scaleTop: 1,
           series: [
             resource("overall load", COLORS[0], (r) => r.overallLoad),
             resource("scheduler load", COLORS[3], (r) => r.schedulerLoad),
@@ -187,14 +263,106 @@ export function timeCharts(summary: Summary): [string, string, string] {
         },
       ],
     }),
-  ];
+    client: lineChart({
+      ...common,
+      id: "chart-client",
+      title: "Disk use against the budget, and hyperstress's own CPU, over time",
+      bands: saturatedBands(watch),
+      bandLabel: "hyperstress saturated",
+      panels: [
+        {
+          label: "disk (MB)",
+          series: [
+            {
+              name: "databases on disk",
+              color: COLORS[0],
+              points: watch.map((w): [number, number] => [w.atSec, w.diskMb]),
+            },
+            {
+              name: "disk budget",
+              color: COLORS[2],
+              points: watch.length > 0
+                ? [[0, summary.disk.budgetMb], [xMax, summary.disk.budgetMb]]
+                : [],
+              dashed: true,
+              reference: `${formatNumber(summary.disk.budgetMb)} MB`,
+            },
+          ],
+        },
+        {
+          label: "CPU (% of cores)",
+          scaleTop: 100,
+          series: [{
+            name: "hyperstress CPU",
+            color: COLORS[1],
+            points: watch.map((w): [number, number] => [w.atSec, w.clientCpuPercent]),
+          }],
+        },
+      ],
+    }),
+  };
 }
 
 /**
- * The op mix: each class's configured probabilities (OP_PROBABILITIES), then the whole run as
+ * The latency distribution as a percentile spectrum: the latency below which each share of the
+ * operations finished, per kind and for all, on log axes that spread out the tail.
+ */
+function distributionChart(summary: Summary): string {
+  // Summaries written before the spectrum was kept have none.
+  const spectrum = summary.latencySpectrum ?? { percentiles: [], allMs: [], byOpMs: {} };
+  const { percentiles } = spectrum;
+  const maxAt = Math.ceil(nines(percentiles.findLast((p) => p < 100) ?? 99, 0)) + 1;
+  const points = (values: number[]) =>
+    values.map((v, i): [number, number] => [nines(percentiles[i], maxAt), v]);
+  const labelled = [50, 90, 99, 99.9, 99.99].filter((p) => percentiles.includes(p));
+  return lineChart({
+    id: "chart-distribution",
+    title: "Latency distribution: the latency below which each share of operations finished (ms)",
+    xMax: maxAt,
+    xAxis: {
+      label: "share of operations at or below (percentile)",
+      min: 0,
+      ticks: [
+        { at: 0, label: "min" },
+        ...labelled.map((p) => ({ at: nines(p, maxAt), label: `${formatNumber(p, 2)}%` })),
+        { at: maxAt, label: "max" },
+      ],
+    },
+    bands: [],
+    bandLabel: "",
+    markers: [],
+    panels: [{
+      label: "latency (ms, log)",
+      log: true,
+      series: [
+        ...OP_KINDS.flatMap((kind) => {
+          const values = spectrum.byOpMs[kind];
+          return values && values.length > 0
+            ? [{ name: kind, color: OP_COLORS[kind], points: points(values) }]
+            : [];
+        }),
+        ...(spectrum.allMs.length > 0
+          ? [{
+            name: "all operations",
+            color: "#1f2933",
+            points: points(spectrum.allMs),
+            dashed: true,
+          }]
+          : []),
+      ],
+    }],
+  });
+}
+
+/**
+ * The op mix: each class's configured probabilities (with only the run's kinds on), then the whole run as
  * expected from each class's measured op count and as measured per kind (byOp).
  */
 export function opMixChart(summary: Summary): string {
+  // A run with --ops (or a swarm run) rolls only some kinds, renormalised.
+  const mix = Object.fromEntries(
+    USER_CLASSES.map((c) => [c, opMix(c, summary.config.opKinds ?? OP_KINDS)]),
+  );
   const opsByClass = Object.fromEntries(USER_CLASSES.map((c) => [c, { users: 0, ops: 0 }]));
   for (const user of summary.users) {
     opsByClass[user.class].users++;
@@ -203,14 +371,14 @@ export function opMixChart(summary: Summary): string {
   const rows: BarRow[] = USER_CLASSES.map((c) => ({
     label: `${c} (configured)`,
     note: `${formatNumber(opsByClass[c].users)} users, ${formatNumber(opsByClass[c].ops)} ops`,
-    values: OP_KINDS.map((k) => OP_PROBABILITIES[c][k]),
+    values: OP_KINDS.map((k) => mix[c][k]),
   }));
   rows.push(
     {
       label: "all users (expected)",
       note: "class mix × ops per class",
       values: OP_KINDS.map((k) =>
-        USER_CLASSES.reduce((sum, c) => sum + opsByClass[c].ops * OP_PROBABILITIES[c][k], 0)
+        USER_CLASSES.reduce((sum, c) => sum + opsByClass[c].ops * mix[c][k], 0)
       ),
     },
     {

@@ -29,6 +29,8 @@ h3 { font-size: 13px; margin: 14px 0 4px; }
 .meta { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr));
   gap: 6px 24px; margin: 14px 0 0; }
 .meta div { display: flex; gap: 8px; }
+.meta .wide-row { grid-column: 1 / -1; }
+.meta .wide-row code { white-space: pre-wrap; word-break: break-all; }
 dt { color: var(--muted); min-width: 84px; }
 dd { margin: 0; font-weight: 500; }
 .muted { color: var(--muted); font-weight: 400; }
@@ -36,7 +38,7 @@ dd { margin: 0; font-weight: 500; }
   font-weight: 600; text-transform: uppercase; letter-spacing: .03em; }
 .pill.ok { background: var(--ok-bg); color: var(--ok); }
 .pill.bad { background: var(--bad-bg); color: var(--bad); }
-.figures { display: grid; gap: 12px; grid-template-columns: repeat(5, 1fr); }
+.figures { display: grid; gap: 12px; grid-template-columns: repeat(4, 1fr); }
 @media (max-width: 1100px) { .figures { grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); } }
 .figure { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
   padding: 12px 14px; border-top: 3px solid #4e79a7; }
@@ -77,4 +79,14 @@ svg.chart { width: 100%; height: auto; display: block; }
 .chart .marker { stroke: var(--bad); stroke-dasharray: 4 3; }
 .chart .marker-label { fill: var(--bad); font-weight: 600; }
 .chart .bar-empty { fill: #f1f3f5; }
+.switch > input { position: absolute; opacity: 0; pointer-events: none; }
+.switch > label { display: inline-block; padding: 2px 12px; margin: 0 4px 8px 0; cursor: pointer;
+  border: 1px solid var(--line); border-radius: 999px; font-size: 12px; color: var(--muted); }
+.switch > input:checked + label { background: var(--text); border-color: var(--text); color: #fff; }
+.switch .view { display: none; }
+.switch > input:nth-of-type(1):checked ~ .views > .view:nth-child(1),
+.switch > input:nth-of-type(2):checked ~ .views > .view:nth-child(2),
+.switch > input:nth-of-type(3):checked ~ .views > .view:nth-child(3),
+.switch > input:nth-of-type(4):checked ~ .views > .view:nth-child(4) { display: block; }
+details summary { cursor: pointer; }
 `;

@@ -1,26 +1,44 @@
-/** SVG charts drawn as strings: line charts over time with stacked panels, 100% stacked bars. */
-import { formatNumber, formatShort } from "../format.ts";
+/** SVG charts drawn as strings: line charts of stacked panels (linear or log), 100% stacked bars. */
+import { formatNumber, formatTicks } from "../format.ts";
 import { esc } from "./html.ts";
 
-/** A line: x, y pairs in time order; a null y breaks the line. */
+/** A line: x, y pairs in x order; a null y breaks the line. */
 export interface Series {
   name: string;
   color: string;
   points: [number, number | null][];
   dashed?: boolean;
+  /**
+   * A limit drawn as a flat line, with its value in words (`4,096 MB`): left out of the plot, and
+   * said so in the legend, when it is so far above the data that the data would lie flat.
+   */
+  reference?: string;
 }
 
 /** One plot area of a line chart with its own y axis; panels share the x axis. */
 export interface Panel {
   label: string;
   series: Series[];
+  /** A log scale, for values that span decades (latency); values at or below 0 are not drawn. */
+  log?: boolean;
+  /** The axis reaches at least this, so a share reads against its whole (100%, a load of 1). */
+  scaleTop?: number;
 }
 
-/** A chart over time: one or more panels, shaded bands and vertical markers. */
+/** The x axis: seconds since start from 0 unless said otherwise. */
+export interface XAxis {
+  label: string;
+  min: number;
+  /** Fixed ticks with their labels; round ticks from `min` when absent. */
+  ticks?: { at: number; label: string }[];
+}
+
+/** A chart of one or more panels over a shared x axis, with shaded bands and vertical markers. */
 export interface LineChart {
   id: string;
   title: string;
   xMax: number;
+  xAxis?: XAxis;
   panels: Panel[];
   /** Shaded x ranges, e.g. backpressure. */
   bands: [number, number][];
@@ -31,15 +49,22 @@ export interface LineChart {
 
 // Every chart shares the viewBox width, so they scale alike side by side.
 const WIDTH = 640;
-const MARGIN = { left: 62, right: 14, top: 30, bottom: 36 };
+const MARGIN = { left: 62, right: 14, bottom: 36 };
+const LEGEND_ROW = 15;
+/** A reference line this many times above the data's top is left out of the plot. */
+const REFERENCE_STRETCH = 10;
+/** Roughly the width of one character of the 11 px chart font, for fitting labels. */
+const CHAR_WIDTH = 6.3;
 
-/** Colored swatches with names, wrapped to the chart width. */
-function legend(items: { name: string; color: string; band?: boolean }[], left: number): string {
+type LegendItem = { name: string; color: string; band?: boolean };
+
+/** Colored swatches with names, wrapped to the chart width; the SVG and the height it takes. */
+function legend(items: LegendItem[], left: number): { svg: string; height: number } {
   let x = left;
   let y = 12;
-  return items.map((item) => {
-    const width = 22 + item.name.length * 6.3;
-    if (x + width > WIDTH - MARGIN.right) [x, y] = [left, y + 15];
+  const svg = items.map((item) => {
+    const width = 22 + item.name.length * CHAR_WIDTH;
+    if (x > left && x + width > WIDTH - MARGIN.right) [x, y] = [left, y + LEGEND_ROW];
     const swatch = item.band
       ? `<rect x="${x}" y="${y - 6}" width="14" height="10" fill="${item.color}"/>`
       : `<rect x="${x}" y="${y - 2}" width="14" height="3" fill="${item.color}"/>`;
@@ -47,6 +72,7 @@ function legend(items: { name: string; color: string; band?: boolean }[], left: 
     x += width + 10;
     return out;
   }).join("");
+  return { svg, height: items.length === 0 ? 0 : y + 8 };
 }
 
 /** A chart-sized placeholder that says "no data", keeping the id and title. */
@@ -57,41 +83,116 @@ function noData(id: string, title: string, height = 120): string {
     `</svg>`;
 }
 
-/** A line chart of one or more stacked panels over a shared time axis. */
+/** The y values of `series` that can be drawn on the panel's scale. */
+function drawable(series: Series, log: boolean): number[] {
+  return series.points.flatMap(([, y]) => y === null || (log && y <= 0) ? [] : [y]);
+}
+
+/** The panel's series split into drawn ones and reference lines too far above the data. */
+function fitReferences(panel: Panel): { drawn: Series[]; offScale: Series[] } {
+  const log = panel.log ?? false;
+  const data = panel.series.filter((s) => s.reference === undefined).flatMap((s) =>
+    drawable(s, log)
+  );
+  const top = Math.max(0, ...data);
+  const far = (s: Series) =>
+    s.reference !== undefined && top > 0 &&
+    Math.max(...drawable(s, log)) > top * REFERENCE_STRETCH;
+  return { drawn: panel.series.filter((s) => !far(s)), offScale: panel.series.filter(far) };
+}
+
+/** A y scale: ticks, and where a value lands between the panel's top and bottom. */
+interface YScale {
+  ticks: { at: number; label: string }[];
+  y: (value: number) => number;
+}
+
+function yScale(panel: Panel, series: Series[], top: number, bottom: number): YScale {
+  const values = series.flatMap((s) => drawable(s, panel.log ?? false));
+  const height = bottom - top;
+  if (panel.log) {
+    // A panel without values still gets an axis: one decade from 1.
+    const lo = values.length > 0 ? Math.floor(Math.log10(Math.min(...values))) : 0;
+    const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(1e-300, ...values))));
+    const at = Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+    return {
+      ticks: at.map((v) => ({ at: v, label: formatTicks([v])[0] })),
+      y: (v) => bottom - ((Math.log10(v) - lo) / (hi - lo)) * height,
+    };
+  }
+  const at = ticks(Math.max(0, panel.scaleTop ?? 0, ...values), 4);
+  const labels = formatTicks(at);
+  const max = at[at.length - 1];
+  return {
+    ticks: at.map((v, i) => ({ at: v, label: labels[i] })),
+    y: (v) => bottom - (v / max) * height,
+  };
+}
+
+/** A marker's label beside its line, on the side with room, shortened if neither has enough. */
+function markerLabel(x: number, y: number, label: string): string {
+  const right = WIDTH - MARGIN.right - (x + 4);
+  const left = x - 4 - MARGIN.left;
+  const room = Math.max(right, left);
+  const fits = Math.floor(room / CHAR_WIDTH);
+  const text = label.length <= fits ? label : `${label.slice(0, Math.max(1, fits - 1))}…`;
+  const anchor = text.length * CHAR_WIDTH <= right || right >= left
+    ? `x="${(x + 4).toFixed(1)}"`
+    : `x="${(x - 4).toFixed(1)}" text-anchor="end"`;
+  return `<text class="marker-label" ${anchor} y="${y}">${esc(text)}` +
+    `<title>${esc(label)}</title></text>`;
+}
+
+/** A line chart of one or more stacked panels over a shared x axis. */
 export function lineChart(chart: LineChart): string {
   const hasData = chart.panels.some((p) =>
-    p.series.some((s) => s.points.some(([, y]) => y !== null))
+    p.series.some((s) => s.reference === undefined && drawable(s, p.log ?? false).length > 0)
   );
   if (!hasData) return noData(chart.id, chart.title);
+  const fitted = chart.panels.map(fitReferences);
+  const items: LegendItem[] = chart.panels.flatMap((p, i) =>
+    p.series.map((s) => ({
+      name: fitted[i].offScale.includes(s) ? `${s.name} ${s.reference} (above the scale)` : s.name,
+      color: s.color,
+    }))
+  );
+  if (chart.bands.length > 0) items.push({ name: chart.bandLabel, color: "#f7c9c9", band: true });
+  const key = legend(items, MARGIN.left);
+  // The plot starts below the legend however many rows it wraps to.
+  const marginTop = key.height + 10;
   const panelHeight = chart.panels.length === 1 ? 200 : 112;
   const gap = 26;
-  const height = MARGIN.top + chart.panels.length * (panelHeight + gap) - gap + MARGIN.bottom;
+  const height = marginTop + chart.panels.length * (panelHeight + gap) - gap + MARGIN.bottom;
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const axis = chart.xAxis ?? { label: "seconds since start", min: 0 };
   // The x axis ends where the run ended, not at a round number past it.
-  const xMax = chart.xMax > 0 ? chart.xMax : 1;
-  const xTicks = ticks(xMax, 8, true);
-  const sx = (x: number) => MARGIN.left + (x / xMax) * plotWidth;
+  const xMax = chart.xMax > axis.min ? chart.xMax : axis.min + 1;
+  const xTicks = axis.ticks ?? (() => {
+    const at = ticks(xMax - axis.min, 8, true).map((t) => t + axis.min);
+    const labels = formatTicks(at);
+    return at.map((t, i) => ({ at: t, label: labels[i] }));
+  })();
+  const sx = (x: number) => MARGIN.left + ((x - axis.min) / (xMax - axis.min)) * plotWidth;
+  const inside = (x: number) => x >= axis.min - 1e-9 && x <= xMax + 1e-9;
   const parts: string[] = [];
 
   chart.panels.forEach((panel, index) => {
-    const top = MARGIN.top + index * (panelHeight + gap);
+    const top = marginTop + index * (panelHeight + gap);
     const bottom = top + panelHeight;
-    const values = panel.series.flatMap((s) => s.points.map(([, y]) => y ?? 0));
-    const yTicks = ticks(Math.max(0, ...values), 4);
-    const yMax = yTicks[yTicks.length - 1];
-    const sy = (y: number) => bottom - (y / yMax) * panelHeight;
+    const series = fitted[index].drawn;
+    const scale = yScale(panel, series, top, bottom);
     for (const [from, to] of chart.bands) {
       parts.push(
         `<rect class="band" x="${sx(from).toFixed(1)}" y="${top}" ` +
           `width="${Math.max(1, sx(to) - sx(from)).toFixed(1)}" height="${panelHeight}"/>`,
       );
     }
-    for (const y of yTicks) {
+    for (const tick of scale.ticks) {
+      const y = scale.y(tick.at).toFixed(1);
       parts.push(
-        `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" ` +
-          `y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}"/>`,
-        `<text x="${MARGIN.left - 6}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">` +
-          `${formatShort(y)}</text>`,
+        `<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}"/>`,
+        `<text x="${MARGIN.left - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end">` +
+          `${esc(tick.label)}</text>`,
       );
     }
     const middle = (top + bottom) / 2;
@@ -101,53 +202,44 @@ export function lineChart(chart: LineChart): string {
       `<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" ` +
         `y1="${bottom}" y2="${bottom}"/>`,
     );
-    for (const series of panel.series) {
-      const d = series.points.map(([x, y], i) => {
-        if (y === null) return "";
-        const command = i === 0 || series.points[i - 1][1] === null ? "M" : "L";
-        return `${command}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`;
+    for (const s of series) {
+      const shown = (y: number | null) => y !== null && !(panel.log && y <= 0);
+      const points = s.points.filter(([x]) => inside(x));
+      const d = points.map(([x, y], i) => {
+        if (!shown(y)) return "";
+        const command = i === 0 || !shown(points[i - 1][1]) ? "M" : "L";
+        return `${command}${sx(x).toFixed(1)} ${scale.y(y!).toFixed(1)}`;
       }).join("");
       if (d === "") continue;
       parts.push(
-        `<path class="series" d="${d}" stroke="${series.color}"` +
-          `${series.dashed ? ' stroke-dasharray="5 3"' : ""}><title>${esc(series.name)}</title>` +
-          `</path>`,
+        `<path class="series" d="${d}" stroke="${s.color}"` +
+          `${s.dashed ? ' stroke-dasharray="5 3"' : ""}><title>${esc(s.name)}</title></path>`,
       );
     }
     for (const marker of chart.markers) {
+      const x = sx(marker.at);
       parts.push(
-        `<line class="marker" x1="${sx(marker.at).toFixed(1)}" x2="${sx(marker.at).toFixed(1)}" ` +
+        `<line class="marker" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" ` +
           `y1="${top}" y2="${bottom}"/>`,
       );
-      if (index === 0) {
-        parts.push(
-          `<text class="marker-label" x="${(sx(marker.at) + 4).toFixed(1)}" y="${top + 11}">` +
-            `${esc(marker.label)}</text>`,
-        );
-      }
+      if (index === 0) parts.push(markerLabel(x, top + 11, marker.label));
     }
   });
 
   const axisY = height - MARGIN.bottom;
-  for (const x of xTicks) {
+  for (const tick of xTicks) {
+    const x = sx(tick.at).toFixed(1);
     parts.push(
-      `<line class="tick" x1="${sx(x).toFixed(1)}" x2="${sx(x).toFixed(1)}" ` +
-        `y1="${axisY}" y2="${axisY + 4}"/>`,
-      `<text x="${sx(x).toFixed(1)}" y="${axisY + 16}" text-anchor="middle">${
-        formatShort(x)
-      }</text>`,
+      `<line class="tick" x1="${x}" x2="${x}" y1="${axisY}" y2="${axisY + 4}"/>`,
+      `<text x="${x}" y="${axisY + 16}" text-anchor="middle">${esc(tick.label)}</text>`,
     );
   }
   parts.push(
     `<text class="axis-label" x="${MARGIN.left + plotWidth / 2}" y="${height - 4}" ` +
-      `text-anchor="middle">seconds since start</text>`,
+      `text-anchor="middle">${esc(axis.label)}</text>`,
   );
-  const items: { name: string; color: string; band?: boolean }[] = chart.panels.flatMap((p) =>
-    p.series.map((s) => ({ name: s.name, color: s.color }))
-  );
-  if (chart.bands.length > 0) items.push({ name: chart.bandLabel, color: "#f7c9c9", band: true });
   return `<svg id="${chart.id}" class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img">` +
-    `<title>${esc(chart.title)}</title>${legend(items, MARGIN.left)}${parts.join("")}</svg>`;
+    `<title>${esc(chart.title)}</title>${key.svg}${parts.join("")}</svg>`;
 }
 
 /** One horizontal bar split into parts; `values` need not sum to 1. */
@@ -167,7 +259,9 @@ export function stackedBarChart(
   if (rows.length === 0) return noData(id, title);
   const labelWidth = 170;
   const rowHeight = 40;
-  const top = 30;
+  const items = keys.map((k) => ({ ...k, band: true }));
+  const key = legend(items, 0);
+  const top = key.height + 10;
   const height = top + rows.length * rowHeight + 8;
   const barLeft = labelWidth + 10;
   const barWidth = WIDTH - barLeft - MARGIN.right;
@@ -198,9 +292,8 @@ export function stackedBarChart(
     });
     return label + segments.join("");
   });
-  const items = keys.map((k) => ({ ...k, band: true }));
   return `<svg id="${id}" class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img">` +
-    `<title>${esc(title)}</title>${legend(items, 0)}${parts.join("")}</svg>`;
+    `<title>${esc(title)}</title>${key.svg}${parts.join("")}</svg>`;
 }
 
 /** Round tick values from 0: up to the first one at or above `max`, or only up to `max`. */
