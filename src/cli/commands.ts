@@ -1,4 +1,7 @@
-/** The commands by name: `stress`, `sweep`, `shrink`, `plan`, `report`, `compare` and `hyperd`. */
+/**
+ * The commands by name: `stress`, `sweep`, `shrink`, `plan`, `merge`, `report`, `compare` and
+ * `hyperd`.
+ */
 import { attachProblems } from "../config/attach_checks.ts";
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
@@ -8,6 +11,7 @@ import { EXIT } from "../exit_codes.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
 import { compareCommand } from "./compare_command.ts";
 import { closest } from "./did_you_mean.ts";
+import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
@@ -25,6 +29,7 @@ export async function runCommand(
   const [command = "stress", ...rest] = positionals;
   if (command === "report") return await reportCommand(rest[0]);
   if (command === "compare") return await compareCommand(rest, config, env);
+  if (command === "merge") return await mergeCommand(rest, config, env);
   checkAttach(config);
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
@@ -57,7 +62,7 @@ function checkAttach(config: Config): void {
 }
 
 /** The commands, in the order errors list them. */
-const COMMANDS = ["stress", "sweep", "shrink", "plan", "report", "compare", "hyperd"];
+const COMMANDS = ["stress", "sweep", "shrink", "plan", "merge", "report", "compare", "hyperd"];
 
 /** `unknown command "stres"; did you mean "stress"?`, or the list of commands. */
 function unknownCommand(command: string): ConfigError {
