@@ -5,7 +5,19 @@
  */
 import type { ErrorGroup } from "../stats/run_stats.ts";
 import type { OpKind } from "../workload/op_table.ts";
+import { round } from "./format.ts";
 import { normaliseText } from "./signature.ts";
+
+/** A SQLSTATE before the message (`53S02: ...`): an identity, kept out of the number rule. */
+const SQLSTATE_PREFIX = /^([0-9A-Z]{5}): /;
+
+/** `message` normalised, its leading SQLSTATE kept as it is. */
+function normaliseMessage(message: string): string {
+  const code = SQLSTATE_PREFIX.exec(message)?.[1];
+  return code
+    ? `${code}: ${normaliseText(message.slice(code.length + 2))}`
+    : normaliseText(message);
+}
 
 /** Message groups summary.json keeps; the rest are counted in one "other" group. */
 export const MAX_MESSAGE_GROUPS = 30;
@@ -28,9 +40,17 @@ export interface MessageGroup {
 
 /** Groups by normalised message, most frequent first, at most MAX_MESSAGE_GROUPS of them. */
 export function messageGroups(groups: readonly ErrorGroup[]): MessageGroup[] {
+  return groupByMessage(groups).map((g) => ({
+    ...g,
+    firstAtSec: round(g.firstAtSec),
+    lastAtSec: round(g.lastAtSec),
+  }));
+}
+
+function groupByMessage(groups: readonly ErrorGroup[]): MessageGroup[] {
   const byMessage = new Map<string, MessageGroup>();
   for (const g of groups) {
-    const message = g.message === null ? OTHER_MESSAGES : normaliseText(g.message);
+    const message = g.message === null ? OTHER_MESSAGES : normaliseMessage(g.message);
     const group = byMessage.get(message);
     if (!group) {
       byMessage.set(message, {
@@ -54,6 +74,7 @@ export function messageGroups(groups: readonly ErrorGroup[]): MessageGroup[] {
   const sorted = [...byMessage.values()].sort((a, b) =>
     b.count - a.count || a.firstAtSec - b.firstAtSec
   );
+
   const room = MAX_MESSAGE_GROUPS - 1;
   const rest = [...sorted.slice(room), ...(other ? [other] : [])];
   if (rest.length === 0) return sorted;

@@ -289,3 +289,43 @@ Deno.test("lineChart() draws a reference line near the data and names one far ab
   assert.equal(far.match(/<path class="series"/g)?.length, 1);
   assert.match(far, />limit 4096 MB \(above the scale\)</);
 });
+
+Deno.test("lineChart() puts a marker label that would overlap an earlier one a row lower", () => {
+  const svg = lineChart({
+    id: "c",
+    title: "t",
+    xMax: 10,
+    panels: [{ label: "y", series: [{ name: "s", color: "#000", points: [[0, 1], [10, 2]] }] }],
+    bands: [],
+    bandLabel: "",
+    markers: [{ at: 8.5, label: "hyperd: a memory limit exceeded" }, {
+      at: 10,
+      label: "hyperd crashed",
+    }],
+  });
+  const ys = [...svg.matchAll(/<text class="marker-label"[^>]* y="([\d.]+)"/g)].map((m) =>
+    Number(m[1])
+  );
+  assert.equal(ys.length, 2);
+  assert.equal(ys[1] - ys[0], 12);
+});
+
+Deno.test("lineChart() draws a lone point as a dot and cuts bands at the axis' ends", () => {
+  const svg = lineChart({
+    id: "c",
+    title: "t",
+    xMax: 10,
+    panels: [{
+      label: "y",
+      series: [{ name: "lone", color: "#123456", points: [[1, null], [2, 5], [3, null]] }],
+    }],
+    bands: [[8, 12]],
+    bandLabel: "backpressure",
+    markers: [],
+  });
+  assert.match(svg, /<circle class="dot" cx="[\d.]+" cy="[\d.]+" r="2.5" fill="#123456">/);
+  const band = /<rect class="band" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/.exec(svg)!;
+  assert.ok(Number(band[1]) + Number(band[2]) <= 640 - 14 + 0.1, `${band[1]} + ${band[2]}`);
+  // A line of two or more points has no dots.
+  assert.doesNotMatch(chartWith(1), /<circle/);
+});

@@ -14,6 +14,7 @@ import {
   usersTable,
 } from "./cards.ts";
 import { card, esc } from "./html.ts";
+import { loadCard } from "./load_card.ts";
 import { opMixChart, timeCharts } from "./run_charts.ts";
 import { STYLE } from "./style.ts";
 
@@ -64,6 +65,7 @@ ${findingsCard(summary)}
 ${keyFigures(summary)}
 ${thresholdsCard(summary)}
 ${operationsCard(summary)}
+${loadCard(summary)}
 ${
     chart(
       "Throughput (per second)",
@@ -71,8 +73,14 @@ ${
       "Each point is the second that ends there; the partial second after the stop is left out.",
     )
   }
-${chart("Latency over time (ms)", charts.latency, "All operations, per second.")}
-${chart("Latency per operation kind (ms, log scale)", byKind, "Per second; pick the percentile.")}
+${
+    chart(
+      "Latency over time (ms)",
+      charts.latency,
+      "All operations, per second.",
+      `<h3>Per operation kind (ms, log scale): pick the percentile</h3>${byKind}`,
+    )
+  }
 ${
     chart(
       "Latency distribution (ms, log scale)",
@@ -81,19 +89,21 @@ ${
         "min, the median (50%), the tail (90% to 99.99%) and max.",
     )
   }
-${chart("hyperd resources", charts.resources, resourcesNote(summary))}
 ${
     chart(
       "Disk and hyperstress CPU",
       charts.client,
-      "Measured by hyperstress each second: the run's .hyper files against --max-disk-mb, and " +
-        "its own CPU (every worker thread) as a share of all cores; shaded: hyperstress " +
-        "saturated, when the figures may describe the load generator rather than hyperd.",
+      "Measured by hyperstress each second while users run: the run's .hyper files against " +
+        "--max-disk-mb (the disk figure above is measured after hyperd stops and folds its " +
+        "transient files in), and its own CPU (every worker thread) as a share of all cores; " +
+        "shaded: hyperstress saturated, when the figures may describe the load generator " +
+        "rather than hyperd.",
     )
   }
+${chart("hyperd resources", charts.resources, resourcesNote(summary))}
+${opMix}
 ${slowestCard(summary)}
 ${serverWarningsCard(summary)}
-${opMix}
 ${problemsCards(summary)}
 ${errorsCard(summary)}
 ${configCard(summary)}

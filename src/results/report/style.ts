@@ -55,7 +55,7 @@ details.card summary { cursor: pointer; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
-th { color: var(--muted); font-weight: 600; font-size: 12px; }
+th { color: var(--muted); font-weight: 600; font-size: 12px; white-space: nowrap; }
 .num { text-align: right; }
 .thresholds th:first-child { width: 90px; }
 .thresholds th:last-child { width: 60%; text-align: left; }

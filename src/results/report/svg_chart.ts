@@ -129,18 +129,34 @@ function yScale(panel: Panel, series: Series[], top: number, bottom: number): YS
   };
 }
 
-/** A marker's label beside its line, on the side with room, shortened if neither has enough. */
-function markerLabel(x: number, y: number, label: string): string {
-  const right = WIDTH - MARGIN.right - (x + 4);
-  const left = x - 4 - MARGIN.left;
-  const room = Math.max(right, left);
-  const fits = Math.floor(room / CHAR_WIDTH);
-  const text = label.length <= fits ? label : `${label.slice(0, Math.max(1, fits - 1))}…`;
-  const anchor = text.length * CHAR_WIDTH <= right || right >= left
-    ? `x="${(x + 4).toFixed(1)}"`
-    : `x="${(x - 4).toFixed(1)}" text-anchor="end"`;
-  return `<text class="marker-label" ${anchor} y="${y}">${esc(text)}` +
-    `<title>${esc(label)}</title></text>`;
+/** Marker labels: how far apart their rows are, and how many rows before they share one. */
+const MARKER_ROW = 12;
+const MARKER_ROWS = 3;
+
+/**
+ * Each marker's label beside its line, on the side with room, shortened if neither has enough;
+ * a label that would run into an earlier one goes a row lower.
+ */
+function markerLabels(xs: number[], labels: string[], top: number): string[] {
+  const taken: [number, number][][] = Array.from({ length: MARKER_ROWS }, () => []);
+  return xs.map((x, i) => {
+    const label = labels[i];
+    const right = WIDTH - MARGIN.right - (x + 4);
+    const left = x - 4 - MARGIN.left;
+    const fits = Math.floor(Math.max(right, left) / CHAR_WIDTH);
+    const text = label.length <= fits ? label : `${label.slice(0, Math.max(1, fits - 1))}…`;
+    const width = text.length * CHAR_WIDTH;
+    const onRight = width <= right || right >= left;
+    const span: [number, number] = onRight ? [x + 4, x + 4 + width] : [x - 4 - width, x - 4];
+    const free = (row: [number, number][]) => row.every(([a, b]) => span[1] < a || span[0] > b);
+    const row = Math.max(0, taken.findIndex(free));
+    taken[row].push(span);
+    const anchor = onRight
+      ? `x="${(x + 4).toFixed(1)}"`
+      : `x="${(x - 4).toFixed(1)}" text-anchor="end"`;
+    return `<text class="marker-label" ${anchor} y="${top + 11 + row * MARKER_ROW}">` +
+      `${esc(text)}<title>${esc(label)}</title></text>`;
+  });
 }
 
 /** A line chart of one or more stacked panels over a shared x axis. */
@@ -181,7 +197,11 @@ export function lineChart(chart: LineChart): string {
     const bottom = top + panelHeight;
     const series = fitted[index].drawn;
     const scale = yScale(panel, series, top, bottom);
-    for (const [from, to] of chart.bands) {
+    for (const [start, end] of chart.bands) {
+      // A band that began before the axis or outlasts it is cut at its ends.
+      const from = Math.max(start, axis.min);
+      const to = Math.min(end, xMax);
+      if (to <= from) continue;
       parts.push(
         `<rect class="band" x="${sx(from).toFixed(1)}" y="${top}" ` +
           `width="${Math.max(1, sx(to) - sx(from)).toFixed(1)}" height="${panelHeight}"/>`,
@@ -215,15 +235,25 @@ export function lineChart(chart: LineChart): string {
         `<path class="series" d="${d}" stroke="${s.color}"` +
           `${s.dashed ? ' stroke-dasharray="5 3"' : ""}><title>${esc(s.name)}</title></path>`,
       );
+      // A point with no neighbour to join is a line of no length: draw it as a dot.
+      points.forEach(([x, y], i) => {
+        if (!shown(y) || shown(points[i - 1]?.[1] ?? null) || shown(points[i + 1]?.[1] ?? null)) {
+          return;
+        }
+        parts.push(
+          `<circle class="dot" cx="${sx(x).toFixed(1)}" cy="${scale.y(y!).toFixed(1)}" r="2.5" ` +
+            `fill="${s.color}"><title>${esc(s.name)}</title></circle>`,
+        );
+      });
     }
-    for (const marker of chart.markers) {
-      const x = sx(marker.at);
+    const markerXs = chart.markers.map((m) => sx(m.at));
+    markerXs.forEach((x) =>
       parts.push(
         `<line class="marker" x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" ` +
           `y1="${top}" y2="${bottom}"/>`,
-      );
-      if (index === 0) parts.push(markerLabel(x, top + 11, marker.label));
-    }
+      )
+    );
+    if (index === 0) parts.push(...markerLabels(markerXs, chart.markers.map((m) => m.label), top));
   });
 
   const axisY = height - MARGIN.bottom;
