@@ -56,6 +56,9 @@ function testCases(summary: Summary): TestCase[] {
           ...crash.logTail,
         ].join("\n"),
       }
+      : summary.stopReason === "ServerUnreachable"
+      // An attached hyperd gone: hyperstress saw no exit, only connections refused.
+      ? { type: "ServerUnreachable", message: summary.stopDetail ?? "hyperd went away", body: "" }
       : undefined,
   });
   const integrity = summary.integrity;

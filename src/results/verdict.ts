@@ -35,6 +35,7 @@ function verdictHead(summary: VerdictInput): string {
   if (summary.exitCode === EXIT.ok) return "PASSED";
   const causes: string[] = [];
   if (summary.stopReason === "CrashDetected") causes.push("hyperd crashed");
+  if (summary.stopReason === "ServerUnreachable") causes.push("hyperd unreachable");
   if (summary.stopReason === "Stalled") causes.push("hyperd stalled");
   const { integrity } = summary;
   if (integrity.mismatches > 0) {

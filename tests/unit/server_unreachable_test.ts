@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { Reachability } from "../../src/run/reachability.ts";
 import { exitCodeOf } from "../../src/results/summary.ts";
 import { integritySkipped } from "../../src/run/integrity.ts";
+import { junitXml } from "../../src/results/junit.ts";
+import { verdictLine } from "../../src/results/verdict.ts";
+import { summaryFixture } from "../helpers/summary_fixture.ts";
 
 Deno.test("Reachability counts refused seconds from the first refusal and forgets them on an answer", () => {
   const r = new Reachability(3);
@@ -22,4 +25,27 @@ Deno.test("exitCodeOf() gives ServerUnreachable exit 4, like a crash", () => {
   assert.equal(exitCodeOf({ ...base, stopReason: "ServerUnreachable" }), 4);
   assert.equal(exitCodeOf({ ...base, stopReason: "CrashDetected" }), 4);
   assert.equal(exitCodeOf({ ...base, stopReason: "DurationElapsed" }), 0);
+});
+
+Deno.test("junitXml() fails 'hyperd did not crash' when an attached hyperd became unreachable", () => {
+  const xml = junitXml(summaryFixture({
+    stopReason: "ServerUnreachable",
+    stopDetail: "hyperd at hyperd:7483 refused connections for 60 s",
+    exitCode: 4,
+    crash: null,
+  }));
+  assert.match(
+    xml,
+    /<failure type="ServerUnreachable" message="hyperd at hyperd:7483 refused connections for 60 s"/,
+  );
+});
+
+Deno.test("verdictLine() calls an unreachable attached hyperd what it is", () => {
+  const summary = {
+    stopReason: "ServerUnreachable" as const,
+    exitCode: 4,
+    thresholds: [],
+    integrity: integritySkipped("the server stopped answering"),
+  };
+  assert.equal(verdictLine(summary), "FAILED: hyperd unreachable (exit 4)");
 });
