@@ -1,6 +1,7 @@
 /**
- * One-connection ingest: COPY rows encoded right before sending against the same rows sent as
- * bytes encoded beforehand. The ratio shows whether encoding slows ingest down.
+ * One-connection ingest: COPY rows generated and encoded right before sending, as a bulk insert
+ * does, against the same rows sent as bytes encoded beforehand. The ratio shows whether
+ * generating and encoding slow ingest down.
  */
 import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
 import { connect, createDatabase, type Endpoint } from "../src/wire/connection.ts";
@@ -10,7 +11,7 @@ import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
 import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
 import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
 import { Rng } from "../src/workload/rng.ts";
-import { type RowBatch, sliceBatch } from "../src/workload/row_batch.ts";
+import { allocateBatch, type RowBatch } from "../src/workload/row_batch.ts";
 import { copyInSql, createTableSql } from "../src/wire/sql.ts";
 import { MEDIUM } from "../src/workload/table_shapes.ts";
 import { median, round } from "./measure.ts";
@@ -26,14 +27,19 @@ export interface IngestFigures {
   ratio: number;
 }
 
-/** A batch as the tool sends it: encoded sub-batch by sub-batch while earlier ones are sent. */
-function streamed(encoder: CopyEncoder, batch: RowBatch): Iterable<Uint8Array> {
-  const slices = function* () {
-    for (let start = 0; start < batch.rowCount; start += SUB_BATCH_ROWS) {
-      yield sliceBatch(batch, start, Math.min(start + SUB_BATCH_ROWS, batch.rowCount));
+/**
+ * Batch `i` as the tool sends it: generated and encoded sub-batch by sub-batch, into one reused
+ * batch, while earlier sub-batches are on the wire.
+ */
+function streamed(encoder: CopyEncoder, i: number, reuse: RowBatch): Iterable<Uint8Array> {
+  const subBatches = function* () {
+    const rng = new Rng(`ingest-${i}`);
+    for (let done = 0; done < ROWS_PER_BATCH; done += SUB_BATCH_ROWS) {
+      const rows = Math.min(SUB_BATCH_ROWS, ROWS_PER_BATCH - done);
+      yield generateBatch(MEDIUM, rows, rng, i * ROWS_PER_BATCH + done, reuse);
     }
   };
-  return streamBatches(encoder, batch.shape, slices());
+  return streamBatches(encoder, MEDIUM, subBatches());
 }
 
 /** Measures both formats side by side, alternating live and pre-encoded runs. */
@@ -44,10 +50,7 @@ export async function ingest(
   const path = `${dir}/ingest.hyper`;
   await createDatabase(endpoint, path);
   const conn = connect(endpoint, path);
-  const batches = Array.from(
-    { length: BATCHES },
-    (_, i) => generateBatch(MEDIUM, ROWS_PER_BATCH, new Rng(`ingest-${i}`), i * ROWS_PER_BATCH),
-  );
+  const reuse = allocateBatch(MEDIUM, SUB_BATCH_ROWS);
   const totalRows = BATCHES * ROWS_PER_BATCH;
   const formats: Record<"hyperbinary" | "arrow", CopyEncoder> = {
     hyperbinary: new HyperBinaryEncoder(),
@@ -65,11 +68,11 @@ export async function ingest(
           await conn.sql.unsafe(`DROP TABLE IF EXISTS "ingest"`);
           await conn.sql.unsafe(createTableSql("ingest", MEDIUM));
           const encoded = mode === "preencoded"
-            ? batches.map((b) => [...streamed(encoder, b)])
+            ? Array.from({ length: BATCHES }, (_, i) => [...streamed(encoder, i, reuse)])
             : null;
           const started = performance.now();
           for (let i = 0; i < BATCHES; i++) {
-            await copyIn(conn, copySql, encoded ? encoded[i] : streamed(encoder, batches[i]));
+            await copyIn(conn, copySql, encoded ? encoded[i] : streamed(encoder, i, reuse));
           }
           const seconds = (performance.now() - started) / 1000;
           (mode === "live" ? live : preencoded).push(totalRows / seconds);

@@ -6,10 +6,12 @@
 import { join } from "node:path";
 import { Hyperd } from "../src/hyperd/process.ts";
 import { benchHyperd } from "./bench_run.ts";
-import { encodeNsPerRow } from "./encode.ts";
+import { type ClientCost, clientCost } from "./client_cost.ts";
+import { encodeNsPerRow, genEncodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
 import { moderate } from "./moderate.ts";
 import type { SoakFigures } from "./soak.ts";
+import type { Users1000Figures } from "./users1000.ts";
 
 const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
 const step = (what: string) => console.error(`bench: ${what}`);
@@ -23,6 +25,19 @@ async function soakInOwnProcess(seconds: number): Promise<SoakFigures> {
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error("the soak failed");
+  const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** The 1,000-user run in a fresh process, so its resident memory is the stress run's own. */
+async function users1000InOwnProcess(): Promise<Users1000Figures> {
+  const script = new URL("./users1000.ts", import.meta.url).pathname;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", script],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error("the 1,000-user run failed");
   const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
   return JSON.parse(lines[lines.length - 1]);
 }
@@ -43,6 +58,8 @@ async function rssPerUser(users: number): Promise<number> {
 const binary = await benchHyperd();
 step("encoding");
 const encode = encodeNsPerRow();
+step("generation and encoding");
+const genEncode = genEncodeNsPerRow();
 
 step("ingest on one connection");
 const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
@@ -63,6 +80,15 @@ for (const users of [1, 18, 64]) {
 
 step("moderate preset");
 const moderateFigures = await moderate();
+
+const cost: Record<"moderate" | "high", ClientCost> = {} as Record<"moderate" | "high", ClientCost>;
+for (const run of ["moderate", "high"] as const) {
+  step(`client cost, ${run} load (60 s)`);
+  cost[run] = await clientCost(run, 60);
+}
+
+step("1,000 users (20 s)");
+const users1000Figures = await users1000InOwnProcess();
 
 let soakFigures: SoakFigures | null = null;
 if (Deno.env.get("BENCH_SOAK") === "1") {
@@ -87,6 +113,9 @@ const results = {
   ingest: ingestFigures,
   rssMbPerUser: rss,
   moderate: moderateFigures,
+  clientCost: cost,
+  genEncodeNsPerRow: genEncode,
+  users1000: users1000Figures,
   soak: soakFigures,
 };
 await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");

@@ -1,0 +1,77 @@
+/**
+ * What the load generator costs next to the server it loads: a whole stress run's CPU of this
+ * process (every thread) and of hyperd, side by side, from /proc (Linux). hyperd's CPU is the
+ * growth of this process's reaped-children CPU over the run, as hyperd is its only child that
+ * exits during it; the last live reading of /proc/<pid>/stat stands in elsewhere.
+ */
+import { benchRun } from "./bench_run.ts";
+import { round } from "./measure.ts";
+
+/** One run's cost. */
+export interface ClientCost {
+  toolCpuSec: number;
+  hyperdCpuSec: number;
+  insertedRows: number;
+  ops: number;
+  opsPerSec: number;
+  insertRowsPerSec: number;
+}
+
+/** The workloads measured. */
+export const CLIENT_COST_RUNS = {
+  /** The moderate preset: defaults on 2 databases (9 users, think 10-200 ms, 100-10k rows). */
+  moderate: ["--databases=2", "--inserter-users=4", "--query-users=3", "--mixed-users=2"],
+  /** The seed tool's high load with room on disk: 18 users, think 0-5 ms, 1k-50k rows. */
+  high: [
+    "--databases=5",
+    "--inserter-users=8",
+    "--query-users=6",
+    "--mixed-users=4",
+    "--think-min-ms=0",
+    "--think-max-ms=5",
+    "--batch-min=1000",
+    "--batch-max=50000",
+    "--max-disk-mb=50000",
+  ],
+} as const;
+
+const CLOCK_TICKS = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** utime + stime and cutime + cstime of a process in seconds, or null where /proc is missing. */
+export function procCpuSec(pid: number | "self"): { own: number; children: number } | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const tick = (i: number) => Number(fields[i]) / CLOCK_TICKS;
+    return { own: tick(11) + tick(12), children: tick(13) + tick(14) };
+  } catch {
+    return null;
+  }
+}
+
+/** Runs one workload for `durationSec` and measures both processes over the whole run. */
+export async function clientCost(
+  run: keyof typeof CLIENT_COST_RUNS,
+  durationSec: number,
+): Promise<ClientCost> {
+  let hyperdLive = 0;
+  const before = procCpuSec("self");
+  const summary = await benchRun([
+    `--duration=${durationSec}`,
+    "--seed=2024",
+    "--progress-interval=0",
+    ...CLIENT_COST_RUNS[run],
+  ], (view) => {
+    hyperdLive = procCpuSec(view.hyperdPid)?.own ?? hyperdLive;
+  });
+  const after = procCpuSec("self");
+  const reaped = before && after ? after.children - before.children : 0;
+  return {
+    toolCpuSec: before && after ? round(after.own - before.own, 2) : NaN,
+    hyperdCpuSec: round(Math.max(reaped, hyperdLive), 2),
+    insertedRows: summary.totals.insertedRows,
+    ops: summary.totals.ops,
+    opsPerSec: summary.totals.opsPerSec,
+    insertRowsPerSec: summary.totals.insertRowsPerSec,
+  };
+}
