@@ -55,18 +55,20 @@ export class Progress {
 /** What a progress line reads of the run; of the monitor, its latest sample and warning count. */
 export type ProgressView =
   & Pick<LiveView, "elapsedSec" | "stats" | "diskBytes" | "flags">
-  & Partial<Pick<LiveView, "quietSec" | "clientCpuPercent" | "clientSaturated">>
+  & Partial<Pick<LiveView, "quietSec" | "clientCpuPercent" | "clientSaturated" | "load">>
   & {
     monitor:
       & Pick<LiveView["monitor"], "latest">
-      & Partial<Pick<LiveView["monitor"], "warningCount">>;
+      & Partial<Pick<LiveView["monitor"], "warningCount" | "watching">>;
   };
 
 /** Seconds without a completed operation before the line says so. */
 const QUIET_SHOWN_SEC = 5;
 
 /** What a progress line needs of the config. */
-type ProgressConfig = Pick<Config, "duration" | "maxDiskMb" | "maxMemoryMb">;
+type ProgressConfig =
+  & Pick<Config, "duration" | "maxDiskMb" | "maxMemoryMb">
+  & Partial<Pick<Config, "warmupSec">>;
 
 /**
  * One progress line for the interval since `fromSec`: every field, or with `width` the most
@@ -123,6 +125,33 @@ function fitFields(fields: Field[], width?: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
+/**
+ * The throughput against the load's target: achieved/target ops/s, the queue and the drops in
+ * the open model; the active users of a closed ramp; else the ops/s alone.
+ */
+function loadFields(view: ProgressView, achieved: string): Field[] {
+  const load = view.load;
+  const ops: Field = { text: `${achieved} ops/s`, drop: DROP.ops };
+  if (!load) return [ops];
+  const target = load.target(view.elapsedSec);
+  if (load.model === "closed") {
+    if (target === null) return [ops];
+    return [ops, {
+      text: `users ${formatNumber(target)}/${formatNumber(load.users)}`,
+      drop: DROP.ops,
+    }];
+  }
+  const dropped = view.stats.liveArrivals().dropped;
+  return [
+    { text: `${achieved}/${formatFixed(target, 1)} ops/s`, short: ops.text, drop: DROP.ops },
+    { text: `queue ${formatNumber(load.queued())}`, drop: DROP.failures },
+    // Drops mean the rate asked for was not served: an alarm, not a detail.
+    dropped > 0
+      ? { text: `dropped ${formatNumber(dropped)}`, drop: DROP.alarm }
+      : { text: "dropped 0", drop: DROP.failures },
+  ];
+}
+
 /** Every field of the line for the interval since `fromSec`, in the order they are shown. */
 function progressFields(view: ProgressView, config: ProgressConfig, fromSec: number): Field[] {
   const seconds = Math.max(0.001, view.elapsedSec - fromSec);
@@ -140,6 +169,8 @@ function progressFields(view: ProgressView, config: ProgressConfig, fromSec: num
       short: `hyperd ${formatNumber(gated.mb)}/${limit} MB load ${load}`,
       drop: DROP.hyperd,
     }
+    : view.monitor.watching === false
+    ? { text: "hyperd not monitored (no --hyperd-log)", drop: DROP.hyperd }
     : { text: "waiting for the first resource sample", drop: DROP.hyperd };
   const diskMb = view.diskBytes / (1024 * 1024);
   const hyperdWarnings = view.monitor.warningCount?.() ?? 0;
@@ -160,12 +191,16 @@ function progressFields(view: ProgressView, config: ProgressConfig, fromSec: num
       drop: DROP.latency,
     },
   ];
+  const achieved = formatFixed(interval.ops / seconds, 1);
   return [
     {
       text: `[${formatNumber(view.elapsedSec)}/${formatNumber(config.duration)}s]`,
       drop: DROP.never,
     },
-    { text: `${formatFixed(interval.ops / seconds, 1)} ops/s`, drop: DROP.ops },
+    view.elapsedSec < (config.warmupSec ?? 0)
+      ? { text: "warm-up", drop: DROP.ops }
+      : { text: "", drop: DROP.ops },
+    ...loadFields(view, achieved),
     { text: `${formatNumber(interval.insertedRows / seconds)} rows/s`, drop: DROP.rows },
     { text: `p95 ${formatFixed(interval.latencyMs.p95, 1)} ms`, drop: DROP.latency },
     { text: `failures ${formatNumber(total.failures)}`, drop: DROP.failures },

@@ -3,6 +3,7 @@
  * into a validated Config, reporting every bad setting at once.
  */
 import { ConfigError } from "../errors.ts";
+import { loadProblems } from "./load_checks.ts";
 import { PRESETS } from "./presets.ts";
 import type { Replay } from "./replay.ts";
 import { type Config, type Kind, settingEntries, type SettingKey, SETTINGS } from "./settings.ts";
@@ -133,6 +134,10 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
   }
+  // Given on the command line or in the environment: a replay file holds every setting.
+  const explicit = (key: SettingKey) =>
+    origin(key).startsWith("--") || origin(key) === SETTINGS[key].env;
+  problems.push(...loadProblems(config, origin, explicit));
   return problems;
 }
 

@@ -6,7 +6,10 @@ import { z } from "zod";
 import { parseHostPort } from "./host_port.ts";
 import { PRESET_NAMES } from "./presets.ts";
 import { parseThreshold } from "./thresholds.ts";
+import { METRICS_OUT_EXPECTS, parseMetricsOut } from "./metrics_out.ts";
+import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
+import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
 
 /** How a raw string from a flag or env variable becomes a value. */
 export type Kind = "int" | "number" | "string" | "list" | "bool";
@@ -199,6 +202,45 @@ export const SETTINGS = {
     flag: "think-max-ms",
     default: 200,
     help: "Longest pause between a user's operations, in ms.",
+  }),
+  arrivalRate: setting({
+    schema: z.number().min(0).max(100_000).optional(),
+    kind: "number",
+    expects: "a number from 0 to 100000 (operations per second)",
+    env: "STRESS_ARRIVAL_RATE",
+    flag: "arrival-rate",
+    help: "Open model: operations arriving per second, whatever the latency (unset: closed loops).",
+  }),
+  arrivals: setting({
+    ...choice(ARRIVAL_PROCESSES),
+    env: "STRESS_ARRIVALS",
+    flag: "arrivals",
+    default: "poisson",
+    help: "Open model: Poisson arrivals (random gaps from the seed) or constant (even gaps).",
+  }),
+  maxQueue: setting({
+    ...optional(integer(0, 1_000_000)),
+    env: "STRESS_MAX_QUEUE",
+    flag: "max-queue",
+    help: "Open model: arrivals waiting for a free user beyond which they drop (10 x users).",
+  }),
+  stages: setting({
+    schema: z.string().refine((s) => typeof parseStages(s) !== "string", {
+      message: `expected ${STAGES_EXPECTED}`,
+    }).optional(),
+    kind: "string",
+    expects: STAGES_EXPECTED,
+    env: "STRESS_STAGES",
+    flag: "stages",
+    help: 'Ramp the arrival rate (open) or active users (closed) linearly: "30s:50,60s:200".',
+  }),
+  warmupSec: setting({
+    operator: true,
+    ...integer(0, 86400),
+    env: "STRESS_WARMUP_SEC",
+    flag: "warmup-sec",
+    default: 0,
+    help: "Run the load but leave the first N seconds out of every statistic and threshold.",
   }),
   batchMin: setting({
     ...integer(1),
@@ -434,6 +476,21 @@ export const SETTINGS = {
     env: "STRESS_JUNIT",
     flag: "junit",
     help: "Also write a JUnit XML result (thresholds, crash, integrity) to this file.",
+  }),
+  out: setting({
+    operator: true,
+    schema: z.array(
+      z.string().superRefine((spec, ctx) => {
+        const parsed = parseMetricsOut(spec);
+        if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+      }),
+    ),
+    kind: "list",
+    env: "STRESS_OUT",
+    flag: "out",
+    default: [],
+    expects: `${METRICS_OUT_EXPECTS} (comma-separated in the env variable)`,
+    help: "Stream one line of metrics a second to a file: jsonl=FILE or csv=FILE (repeatable).",
   }),
   maxRegression: setting({
     operator: true,

@@ -9,6 +9,7 @@ import type { ServerFacts } from "../run/server.ts";
 import type { HostInfo } from "../run/host_info.ts";
 import type { WatchPoint } from "../run/resource_watch.ts";
 import type { StopReason } from "../run/stop_control.ts";
+import type { LoadOutcome } from "../run/load_driver.ts";
 import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
@@ -48,6 +49,9 @@ export interface Summary {
   /** Why the run stopped early, in words; null for DurationElapsed. */
   stopDetail: string | null;
   exitCode: number;
+  /** Open: operations arrived at a rate (`arrivals`); closed: users looped. */
+  model: LoadOutcome["model"];
+  /** After the warm-up; rates are over the measured seconds. */
   totals: {
     ops: number;
     failures: number;
@@ -55,7 +59,14 @@ export interface Summary {
     opsPerSec: number;
     insertRowsPerSec: number;
   };
+  /** The response time: from the arrival in the open model, from the send in the closed one. */
   latencyMs: LatencySummary;
+  /** From the send to the completion; the same as `latencyMs` in the closed model. */
+  serviceTimeMs: LatencySummary;
+  /** Open model: the arrivals, drops and queue after the warm-up; null in the closed model. */
+  arrivals: LoadOutcome["arrivals"];
+  /** What the first --warmup-sec seconds held, left out of every other figure; null without. */
+  warmup: LoadOutcome["warmup"];
   /** Latency at ten fixed percentiles, overall and per kind: the report's distribution. */
   latencySpectrum: LatencySpectrum;
   byOp: Record<OpKind, OpTotals>;
@@ -141,6 +152,8 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
   const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
   const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
   const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
+  // The warm-up's operations are in no total, so its seconds are in no rate.
+  const measuredSec = Math.max(0, parts.durationSec - (parts.load.warmup?.sec ?? 0));
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },
@@ -154,14 +167,18 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stopReason: parts.stopReason,
     stopDetail: parts.stopDetail,
     exitCode: 0,
+    model: parts.load.model,
     totals: {
       ops,
       failures,
       insertedRows,
-      opsPerSec: perSecond(ops, parts.durationSec),
-      insertRowsPerSec: perSecond(insertedRows, parts.durationSec),
+      opsPerSec: perSecond(ops, measuredSec),
+      insertRowsPerSec: perSecond(insertedRows, measuredSec),
     },
     latencyMs: parts.latencyMs,
+    serviceTimeMs: parts.serviceTimeMs,
+    arrivals: parts.load.arrivals,
+    warmup: parts.load.warmup,
     latencySpectrum: parts.latencySpectrum,
     byOp: parts.byOp,
     peak: parts.resources.peak,

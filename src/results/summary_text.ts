@@ -21,7 +21,9 @@ export function summaryText(summary: Summary): string {
     `Throughput:   ${formatFixed(totals.opsPerSec, 1)} ops/s, ` +
     `${formatNumber(totals.insertRowsPerSec)} rows/s inserted ` +
     `(${formatNumber(totals.insertedRows)} rows)`,
-    `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}`,
+    `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}` +
+    (summary.arrivals ? " (response time, from each arrival)" : ""),
+    ...loadLines(summary, ms),
     `Peak memory:  ${memoryLine(summary)}`,
     `Peak load:    ${formatFixed(peak.overallLoad, 2)} ` +
     `(scheduler ${formatFixed(peak.schedulerLoad, 2)}, ` +
@@ -63,6 +65,37 @@ export function summaryText(summary: Summary): string {
   }
   lines.push("", verdictLine(summary));
   return lines.join("\n");
+}
+
+/**
+ * The open model's service time and arrivals, and what the warm-up left out; nothing for a
+ * closed run without a warm-up. Summaries written before the open model have none of these.
+ */
+function loadLines(summary: Summary, ms: (value: number) => string): string[] {
+  const lines: string[] = [];
+  const { arrivals, serviceTimeMs: s, warmup } = summary as Partial<Summary>;
+  if (arrivals && s) {
+    lines.push(
+      `Service time: p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)} ` +
+        "(from each send)",
+    );
+    const share = arrivals.arrivals > 0 ? arrivals.dropped / arrivals.arrivals * 100 : 0;
+    lines.push(
+      `Arrivals:     ${formatNumber(arrivals.arrivals)} (${arrivals.process}, ` +
+        `${formatFixed(arrivals.ratePerSec, 1)}/s set${
+          summary.config.stages ? ", staged" : ""
+        }), ` +
+        `${formatNumber(arrivals.dropped)} dropped (${formatFixed(share, 1)}%), ` +
+        `queue up to ${formatNumber(arrivals.maxQueue)} of ${formatNumber(arrivals.queueLimit)}`,
+    );
+  }
+  if (warmup) {
+    lines.push(
+      `Warm-up:      first ${formatSeconds(warmup.sec)} left out ` +
+        `(${formatNumber(warmup.ops)} ops, ${formatNumber(warmup.failures)} failed)`,
+    );
+  }
+  return lines;
 }
 
 /**

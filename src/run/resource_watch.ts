@@ -8,6 +8,7 @@ import type { RunStats } from "../stats/run_stats.ts";
 import type { SharedFlags } from "../users/shared_flags.ts";
 import { type ClientCpu, processCpuSec } from "./client_cpu.ts";
 import { databaseBytes } from "./disk_usage.ts";
+import type { LoadView } from "./load_driver.ts";
 import { StallWatchdog } from "./stall_watchdog.ts";
 import type { RunClock } from "./run_clock.ts";
 import type { StopControl } from "./stop_control.ts";
@@ -28,6 +29,8 @@ export interface LiveView {
   clientCpuPercent: number;
   /** True while the client has been above 85% of the cores for 5 s or more. */
   clientSaturated: boolean;
+  /** The load's model, target and queue; null before the users start. */
+  load: LoadView | null;
 }
 
 /** One look of the watch: the run's databases on disk and hyperstress's own CPU. */
@@ -53,6 +56,8 @@ export interface ResourceWatchOptions {
   monitor: Monitor;
   stats: RunStats;
   hyperdPid: number;
+  /** The users' load, once they run. */
+  load?: () => LoadView | null;
   /** Called about once a second with the run's live view. */
   onSecond?: (view: LiveView) => void;
 }
@@ -95,7 +100,9 @@ export class ResourceWatch {
     o.flags.diskFull = this.#diskBytes > o.maxDiskMb * 1024 * 1024;
     this.#readOnlySince = o.flags.diskFull ? this.#readOnlySince ?? elapsedSec : null;
     const clientCpuPercent = o.clientCpu.sample(elapsedSec, processCpuSec());
-    const paused = o.flags.backpressure;
+    const load = o.load?.() ?? null;
+    // Nothing meant to run (no arrival, no user let in by the ramp) is no stall.
+    const paused = o.flags.backpressure || (load?.idle(elapsedSec) ?? false);
     this.#quietSec = this.#watchdog.update(elapsedSec, o.stats.lastCompletionSec, paused);
     const held = o.monitor.backpressureHeldSec();
     if (this.#watchdog.stalled(this.#quietSec)) {
@@ -125,6 +132,7 @@ export class ResourceWatch {
       quietSec: this.#quietSec,
       clientCpuPercent,
       clientSaturated: o.clientCpu.saturatedNow,
+      load,
     });
   }
 }

@@ -23,7 +23,7 @@ import {
   type TimelinePoint,
 } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
-import { WorkerPool } from "../users/worker_pool.ts";
+import type { WorkerPool } from "../users/worker_pool.ts";
 import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import type { OpKind } from "../workload/op_table.ts";
@@ -32,6 +32,7 @@ import { runDatabases } from "./database_setup.ts";
 import { databaseBytes } from "./disk_usage.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
+import { type Load, type LoadOutcome, loadOutcome, startLoad } from "./load_driver.ts";
 import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
 import { type LiveView, ResourceWatch, type WatchPoint } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
@@ -77,7 +78,12 @@ export interface RunOutcome {
   /** This process's part of a segmented run, and the digest of the whole run's layout. */
   segment: (Segment & { layoutDigest: string }) | null;
   byOp: Record<OpKind, OpTotals>;
+  /** The response time: from the arrival in the open model, from the send in the closed one. */
   latencyMs: LatencySummary;
+  /** From the send to the completion (the same as `latencyMs` in the closed model). */
+  serviceTimeMs: LatencySummary;
+  /** The load's model, the open model's arrivals and what the warm-up left out. */
+  load: LoadOutcome;
   /** The latency histograms themselves, so segments' results merge exactly. */
   histograms: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`. */
@@ -133,6 +139,8 @@ interface Run {
   schedule: ScheduleWriter | null;
   /** A timed replay: each user's recorded start offsets by seq. */
   startAtMs: Record<number, number[]> | null;
+  /** The users' load once they run: their workers and its shape. */
+  load: Load | null;
 }
 
 /** Runs the stress test and returns what it measured; hyperd is stopped however it ends. */
@@ -146,7 +154,10 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     flags,
     control: new StopControl(flags),
     clock,
-    stats: new RunStats({ onSchedule: (entries) => schedule?.append(entries) }),
+    stats: new RunStats({
+      onSchedule: (entries) => schedule?.append(entries),
+      warmupSec: options.config.warmupSec,
+    }),
     // Off until the server says which log it has.
     monitor: newMonitor(options.config, flags, clock, null),
     clientCpu: new ClientCpu(processCpuSec()),
@@ -155,6 +166,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     stalledInFlight: null,
     schedule,
     startAtMs,
+    load: null,
   };
   const stopWatching = watchForStops(run);
   try {
@@ -288,6 +300,7 @@ async function runUsers(
     monitor,
     stats,
     hyperdPid: server.pid ?? 0,
+    load: () => run.load?.view ?? null,
     onSecond: options.onSecond,
   });
   const duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
@@ -304,6 +317,7 @@ async function runUsers(
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
     await control.stopped;
+    run.load?.stop();
     const durationSec = clock.elapsedSec();
     let allReported: boolean;
     if (control.reason === "Stalled") {
@@ -332,19 +346,23 @@ async function runUsers(
   } finally {
     clearTimeout(duration);
     watch.stop();
+    run.load?.stop();
     pool?.terminate();
     await monitor.close();
     await server.release();
   }
 }
 
-/** Starts this process's users in workers; a worker that fails as a whole stops the run. */
+/**
+ * Starts this process's users in workers with the config's load (closed loops, or arrivals);
+ * a worker that fails as a whole stops the run.
+ */
 function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): WorkerPool {
   const { options, flags, stats, clock, control } = run;
-  return new WorkerPool(
-    run.users,
-    options.config.workers,
-    {
+  run.load = startLoad({
+    config: options.config,
+    users: run.users,
+    base: {
       databases,
       endpoint: server.endpoint,
       grpcPort: server.grpcPort,
@@ -354,8 +372,10 @@ function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): Work
       startAtMs: run.startAtMs,
     },
     stats,
-    (failure) => control.stop("WorkerFailed", failure.message),
-  );
+    clock,
+    onFatal: (failure) => control.stop("WorkerFailed", failure.message),
+  });
+  return run.load.pool;
 }
 
 /** What the users' step leaves for the last one; absent when users never started. */
@@ -400,6 +420,8 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
     byOp: totals.byOp,
     latencyMs: totals.latencyMs,
+    serviceTimeMs: totals.serviceTimeMs,
+    load: loadOutcome(config, run.users.length, stats, run.load?.stop() ?? 0),
     histograms: stats.histograms(),
     acknowledged: { ...stats.acknowledged },
     databases: (finished.databases ?? []).map((d) => ({

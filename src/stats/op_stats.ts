@@ -3,6 +3,7 @@
  * Each tick hands the interval to the main thread and starts a new one, so nothing a worker
  * measured is lost if it never reports again.
  */
+import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency } from "./latency.ts";
 
@@ -36,6 +37,8 @@ export interface InFlightOp {
   startedAtSec: number;
   /** The statement text; a COPY's names its row count. */
   sql: string;
+  /** Open model: when its arrival was due (it may have waited for a free user since). */
+  arrivedAtSec?: number;
 }
 
 /** A finished (or stalled) operation with how long it took. */
@@ -95,11 +98,19 @@ export interface ScheduleEntry {
   ok: boolean;
   /** In a timed replay: how much later than recorded the operation started. */
   lateMs?: number;
+  /** Open model: when its arrival was due; its response time runs from here. */
+  arrivalMs?: number;
 }
 
-/** What a worker's users did in one interval; latencies are encoded HDR histograms. */
+/**
+ * What a worker's users did in one interval; latencies are encoded HDR histograms. `latency` is
+ * the response time: from the arrival in the open model, else from the send, which is then also
+ * the service time; `service` (open model only) runs from the send.
+ */
 export interface IntervalTally {
-  byOp: Record<OpKind, OpCounts & { latency: string }>;
+  byOp: Record<OpKind, OpCounts & { latency: string; service?: string }>;
+  /** Every operation in it completed during the warm-up: statistics leave it out. */
+  warmup?: true;
   /** Operations and failures per user id. */
   users: Record<number, { ops: number; failures: number }>;
   /** What each user of the worker is doing at the tick. */
@@ -115,13 +126,25 @@ export interface IntervalTally {
   schedule: ScheduleEntry[];
 }
 
-type KindTally = OpCounts & { latency: Latency };
+type KindTally = OpCounts & { latency: Latency; service: Latency | null };
+
+/** Options of a worker's tally. */
+export interface OpStatsOptions {
+  /** `nowMs()` at which the warm-up ends; operations completed before it are tallied apart. */
+  warmupEndMs?: number;
+}
 
 /** Everything the users of one worker record, until the next tick. */
 export class OpStats {
   readonly #byOp = Object.fromEntries(
-    OP_KINDS.map((k) => [k, { ops: 0, failures: 0, rows: 0, latency: new Latency() }]),
+    OP_KINDS.map((
+      k,
+    ) => [k, { ops: 0, failures: 0, rows: 0, latency: new Latency(), service: null }]),
   ) as Record<OpKind, KindTally>;
+  /** Set while the warm-up lasts. */
+  #warmupEndMs: number | null;
+  /** The interval cut when the warm-up ended, until the next tick sends it. */
+  #warmupCut: IntervalTally | null = null;
   #acknowledged: Record<string, number> = {};
   #failures: OpFailure[] = [];
   #users: Record<number, { ops: number; failures: number }> = {};
@@ -133,6 +156,10 @@ export class OpStats {
   grpcReads = 0;
   libpqReads = 0;
 
+  constructor(options: OpStatsOptions = {}) {
+    this.#warmupEndMs = options.warmupEndMs ?? null;
+  }
+
   /**
    * Notes that `op` was sent; it stays in flight until recorded as a success or failure.
    * `lateMs`: in a timed replay, how much later than recorded it started.
@@ -143,20 +170,20 @@ export class OpStats {
 
   /** Records a finished operation of `user`. */
   recordSuccess(user: number, kind: OpKind, ms: number, rows: number): void {
-    this.#finish(user, ms, false);
+    const queuedMs = this.#finish(user, ms, false);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.rows += rows;
-    tally.latency.record(ms);
+    recordLatency(tally, ms, queuedMs);
   }
 
   /** Records a failed operation with the server's message. */
   recordFailure(kind: OpKind, ms: number, failure: OpFailure): void {
-    this.#finish(failure.user, ms, true);
+    const queuedMs = this.#finish(failure.user, ms, true);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.failures++;
-    tally.latency.record(ms);
+    recordLatency(tally, ms, queuedMs);
     if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
   }
 
@@ -166,11 +193,24 @@ export class OpStats {
     this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
   }
 
-  #finish(user: number, ms: number, failed: boolean): void {
+  /**
+   * Ends `user`'s operation: its schedule line, its place among the slowest and its user's
+   * counts. Returns how long it waited between its arrival and its send (null: closed model).
+   */
+  #finish(user: number, ms: number, failed: boolean): number | null {
+    // The first completion after the warm-up starts a new interval: statistics keep it whole.
+    if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
+      this.#warmupCut = this.#take(true);
+      this.#warmupEndMs = null;
+    }
     const op = this.#inFlight.get(user);
     this.#inFlight.delete(user);
+    let queuedMs: number | null = null;
     if (op) {
       const { lateMs, ...sent } = op;
+      if (op.arrivedAtSec !== undefined) {
+        queuedMs = Math.max(0, (op.startedAtSec - op.arrivedAtSec) * 1000);
+      }
       this.#schedule.push({
         user,
         seq: op.seq,
@@ -179,25 +219,53 @@ export class OpStats {
         durationMs: Math.round(ms * 1000) / 1000,
         ok: !failed,
         ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
+        ...(op.arrivedAtSec === undefined ? {} : { arrivalMs: Math.round(op.arrivedAtSec * 1000) }),
       });
       const done: SlowOp = { ...sent, durationMs: ms, outcome: failed ? "failed" : "ok" };
-      if (this.#slowest.offer(done)) this.#slowNew.push(done);
+      // A warm-up operation must not hold a place the run's slowest would need.
+      if (this.#warmupEndMs === null && this.#slowest.offer(done)) this.#slowNew.push(done);
     }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
     counts.ops++;
     if (failed) counts.failures++;
+    return queuedMs;
+  }
+
+  /**
+   * The interval cut when the warm-up ended, once: send it before the next `tick()`. Null when
+   * there is none (no warm-up, or it ended without an operation completing after it).
+   */
+  takeWarmup(): IntervalTally | null {
+    const cut = this.#warmupCut;
+    this.#warmupCut = null;
+    return cut;
   }
 
   /** The interval since the last tick; starts a new interval. */
   tick(): IntervalTally {
+    // Nothing completed since the warm-up ended (that would have cut): all of it is warm-up.
+    const warmup = this.#warmupEndMs !== null;
+    if (warmup && nowMs() >= this.#warmupEndMs!) this.#warmupEndMs = null;
+    return this.#take(warmup);
+  }
+
+  /** The interval so far as a tally, and a new interval. */
+  #take(warmup: boolean): IntervalTally {
     const byOp = Object.fromEntries(OP_KINDS.map((k) => {
-      const { latency, ...counts } = this.#byOp[k];
+      const { latency, service, ...counts } = this.#byOp[k];
       const encoded = latency.encode();
-      this.#byOp[k] = { ops: 0, failures: 0, rows: 0, latency };
+      const serviceEncoded = service && service.count > 0 ? service.encode() : undefined;
+      this.#byOp[k] = { ops: 0, failures: 0, rows: 0, latency, service };
       latency.reset();
-      return [k, { ...counts, latency: encoded }];
+      service?.reset();
+      return [k, {
+        ...counts,
+        latency: encoded,
+        ...(serviceEncoded ? { service: serviceEncoded } : {}),
+      }];
     })) as IntervalTally["byOp"];
     const tally: IntervalTally = {
+      ...(warmup ? { warmup: true as const } : {}),
       byOp,
       users: this.#users,
       inFlight: [...this.#inFlight.values()].map(({ lateMs: _, ...op }) => op),
@@ -219,4 +287,14 @@ export class OpStats {
     this.libpqReads = 0;
     return tally;
   }
+}
+
+/** Records a latency: the response time, and the service time apart when it queued first. */
+function recordLatency(tally: KindTally, ms: number, queuedMs: number | null): void {
+  if (queuedMs === null) {
+    tally.latency.record(ms);
+    return;
+  }
+  tally.latency.record(ms + queuedMs);
+  (tally.service ??= new Latency()).record(ms);
 }

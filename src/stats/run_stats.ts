@@ -43,7 +43,20 @@ export interface TimelinePoint {
   latencyMs: LatencySummary;
   /** Each kind that ran in the second; absent in summaries written before it was kept. */
   byOp?: Partial<Record<OpKind, KindSecond>>;
+  /** The second is part of the warm-up: its operations are in no total, rate or threshold. */
+  warmup?: true;
+  /** Open model: the service time (from the send); `latencyMs` is the response time. */
+  serviceMs?: LatencySummary;
+  /** Open model: arrivals due in the second, how many of them dropped, the longest queue. */
+  arrivals?: number;
+  dropped?: number;
+  queue?: number;
+  /** The planned load at the second: arrivals per second (open) or active users (closed). */
+  target?: number;
 }
+
+/** The fields of a second only a shaped load (open model, stages, warm-up) has. */
+type LoadFields = "warmup" | "serviceMs" | "arrivals" | "dropped" | "queue" | "target";
 
 /** Latency at SPECTRUM_PERCENTILES over the whole run, in ms: all operations and each kind. */
 export interface LatencySpectrum {
@@ -76,13 +89,31 @@ export interface OpTotals {
   failures: number;
   rows: number;
   latencyMs: LatencySummary;
+  /** From the send; equal to `latencyMs` in the closed model. Absent in older summaries. */
+  serviceTimeMs?: LatencySummary;
 }
 
-type Second = Required<Omit<TimelinePoint, "latencyMs">> & {
-  latency: Latency;
-  /** Per-kind histograms while the second is open; null once they are percentiles in `byOp`. */
-  kinds: Partial<Record<OpKind, Latency>> | null;
-};
+/** Open model: arrivals over the measured part of the run (after the warm-up). */
+export interface ArrivalTotals {
+  arrivals: number;
+  dropped: number;
+  /** The longest the queue of arrivals waiting for a free user got. */
+  maxQueue: number;
+}
+
+type Second =
+  & Required<Omit<TimelinePoint, "latencyMs" | LoadFields>>
+  & Pick<
+    TimelinePoint,
+    Exclude<LoadFields, "serviceMs">
+  >
+  & {
+    latency: Latency;
+    /** Open model: the service time's histogram. */
+    service: Latency | null;
+    /** Per-kind histograms while the second is open; null once they are percentiles in `byOp`. */
+    kinds: Partial<Record<OpKind, Latency>> | null;
+  };
 
 /** Tally of every tick from every worker. */
 export class RunStats {
@@ -94,8 +125,18 @@ export class RunStats {
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
   readonly #byOp = Object.fromEntries(
-    OP_KINDS.map((k) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency() }]),
-  ) as Record<OpKind, { count: number; failures: number; rows: number; latency: Latency }>;
+    OP_KINDS.map((
+      k,
+    ) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency(), service: null }]),
+  ) as Record<
+    OpKind,
+    { count: number; failures: number; rows: number; latency: Latency; service: Latency | null }
+  >;
+  /** Seconds from the start left out of the statistics. */
+  readonly #warmupSec: number;
+  readonly #warmup = { ops: 0, failures: 0 };
+  readonly #arrivals: ArrivalTotals = { arrivals: 0, dropped: 0, maxQueue: 0 };
+  readonly #liveArrivals = { arrivals: 0, dropped: 0 };
   readonly #seconds = new Map<number, Second>();
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
@@ -105,8 +146,15 @@ export class RunStats {
   #closedThrough = 0;
   #lastCompletionSec = 0;
 
-  constructor({ onSchedule = () => {} }: { onSchedule?: (entries: ScheduleEntry[]) => void } = {}) {
+  constructor(
+    { onSchedule = () => {}, warmupSec = 0 }: {
+      onSchedule?: (entries: ScheduleEntry[]) => void;
+      /** The first seconds, whose operations count in no statistic. */
+      warmupSec?: number;
+    } = {},
+  ) {
     this.#onSchedule = onSchedule;
+    this.#warmupSec = warmupSec;
   }
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
@@ -122,11 +170,19 @@ export class RunStats {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;
       const latency = new Latency(counts.latency);
-      const total = this.#byOp[kind];
-      total.count += counts.ops;
-      total.failures += counts.failures;
-      total.rows += counts.rows;
-      total.latency.add(latency);
+      const service = counts.service ? new Latency(counts.service) : null;
+      if (service) (point.service ??= new Latency(undefined, { compact: true })).add(service);
+      if (tally.warmup) {
+        this.#warmup.ops += counts.ops;
+        this.#warmup.failures += counts.failures;
+      } else {
+        const total = this.#byOp[kind];
+        total.count += counts.ops;
+        total.failures += counts.failures;
+        total.rows += counts.rows;
+        total.latency.add(latency);
+        if (service) (total.service ??= new Latency()).add(service);
+      }
       point.ops += counts.ops;
       point.failures += counts.failures;
       if (isRead(kind)) point.readRows += counts.rows;
@@ -137,6 +193,11 @@ export class RunStats {
     }
     if (point.ops > 0) this.#lastCompletionSec = Math.max(this.#lastCompletionSec, atSec);
     this.#inFlight.set(workerId, tally.inFlight);
+    // The warm-up's operations stay on the timeline (marked) and in the live counts, no further.
+    if (tally.warmup) {
+      this.#closeThrough(point.atSec - OPEN_SECONDS);
+      return;
+    }
     for (const [user, counts] of Object.entries(tally.users)) {
       const mine = this.#users.get(Number(user)) ?? { ops: 0, failures: 0 };
       mine.ops += counts.ops;
@@ -225,16 +286,22 @@ export class RunStats {
     const point = this.#pointAt(atSec);
     for (const op of this.inFlight()) {
       const ms = Math.max(0, atSec - op.startedAtSec) * 1000;
+      // Open model: the response time runs from the arrival, the service time from the send.
+      const responseMs = Math.max(0, atSec - (op.arrivedAtSec ?? op.startedAtSec)) * 1000;
       const total = this.#byOp[op.kind];
       total.count++;
       total.failures++;
-      total.latency.record(ms);
+      total.latency.record(responseMs);
+      if (op.arrivedAtSec !== undefined) (total.service ??= new Latency()).record(ms);
       this.#live.ops++;
       this.#live.failures++;
       point.ops++;
       point.failures++;
-      point.latency.record(ms);
-      this.#kindLatency(point, op.kind)?.record(ms);
+      point.latency.record(responseMs);
+      if (op.arrivedAtSec !== undefined) {
+        (point.service ??= new Latency(undefined, { compact: true })).record(ms);
+      }
+      this.#kindLatency(point, op.kind)?.record(responseMs);
       const user = this.#users.get(op.user) ?? { ops: 0, failures: 0 };
       user.ops++;
       user.failures++;
@@ -260,9 +327,11 @@ export class RunStats {
         insertedRows: 0,
         readRows: 0,
         latency,
+        service: null,
         // A second that was closed before its first tick (a late one) keeps no per-kind latency.
         kinds: second > this.#closedThrough ? {} : null,
         byOp: {},
+        ...(second <= this.#warmupSec ? { warmup: true as const } : {}),
       };
       this.#seconds.set(second, point);
     }
@@ -303,19 +372,32 @@ export class RunStats {
     return { atSec, ops: 0, failures: 0, insertedRows: 0, readRows: 0, latencyMs, byOp: {} };
   }
 
-  /** Per-kind totals, the overall latency and the run's latency spectrum. */
-  byOp(): { byOp: Record<OpKind, OpTotals>; latencyMs: LatencySummary; spectrum: LatencySpectrum } {
+  /**
+   * Per-kind totals, the overall latency (the response time), the service time (the same in the
+   * closed model) and the run's latency spectrum; the warm-up is in none of them.
+   */
+  byOp(): {
+    byOp: Record<OpKind, OpTotals>;
+    latencyMs: LatencySummary;
+    serviceTimeMs: LatencySummary;
+    spectrum: LatencySpectrum;
+  } {
     const overall = new Latency();
+    const service = new Latency();
     const byOpMs: LatencySpectrum["byOpMs"] = {};
     const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
       const t = this.#byOp[kind];
       overall.add(t.latency);
+      // Closed model: nothing queued, so the service time is the latency.
+      service.add(t.service ?? t.latency);
       if (t.latency.count > 0) byOpMs[kind] = t.latency.spectrum();
+      const latencyMs = t.latency.summary();
       return [kind, {
         count: t.count,
         failures: t.failures,
         rows: t.rows,
-        latencyMs: t.latency.summary(),
+        latencyMs,
+        serviceTimeMs: t.service?.summary() ?? latencyMs,
       }];
     })) as Record<OpKind, OpTotals>;
     const spectrum = {
@@ -323,7 +405,44 @@ export class RunStats {
       allMs: overall.spectrum(),
       byOpMs,
     };
-    return { byOp, latencyMs: overall.summary(), spectrum };
+    return { byOp, latencyMs: overall.summary(), serviceTimeMs: service.summary(), spectrum };
+  }
+
+  /**
+   * Open model: an arrival due at `atSec`, whether it dropped (the queue was full), and the
+   * queue's length after it. Counted by when it was due, so the warm-up's are left out.
+   */
+  recordArrival(atSec: number, dropped: boolean, queued: number): void {
+    const point = this.#pointAt(atSec);
+    point.arrivals = (point.arrivals ?? 0) + 1;
+    point.dropped = (point.dropped ?? 0) + (dropped ? 1 : 0);
+    point.queue = Math.max(point.queue ?? 0, queued);
+    this.#liveArrivals.arrivals++;
+    if (dropped) this.#liveArrivals.dropped++;
+    if (atSec < this.#warmupSec) return;
+    this.#arrivals.arrivals++;
+    if (dropped) this.#arrivals.dropped++;
+    this.#arrivals.maxQueue = Math.max(this.#arrivals.maxQueue, queued);
+  }
+
+  /** The planned load at `atSec`: arrivals per second (open) or active users (closed). */
+  recordTarget(atSec: number, target: number): void {
+    this.#pointAt(atSec).target = Math.round(target * 100) / 100;
+  }
+
+  /** Open model: arrivals and drops so far, the warm-up's too (for progress lines). */
+  liveArrivals(): { arrivals: number; dropped: number } {
+    return { ...this.#liveArrivals };
+  }
+
+  /** Open model: arrivals, drops and the longest queue after the warm-up. */
+  arrivalTotals(): ArrivalTotals {
+    return { ...this.#arrivals };
+  }
+
+  /** What the warm-up left out: its operations and failures. */
+  warmupTotals(): { sec: number; ops: number; failures: number } {
+    return { sec: this.#warmupSec, ...this.#warmup };
   }
 
   /** The run's latency histograms, encoded: all operations and each kind, so runs merge exactly. */
@@ -338,8 +457,13 @@ export class RunStats {
 }
 
 /** A second as the timeline shows it. */
-function timelinePoint({ latency, kinds, byOp, ...point }: Second): TimelinePoint {
-  return { ...point, latencyMs: latency.summary(), byOp: kinds ? kindSeconds(kinds) : byOp };
+function timelinePoint({ latency, service, kinds, byOp, ...point }: Second): TimelinePoint {
+  return {
+    ...point,
+    latencyMs: latency.summary(),
+    byOp: kinds ? kindSeconds(kinds) : byOp,
+    ...(service ? { serviceMs: service.summary() } : {}),
+  };
 }
 
 /** Per-kind ops and percentiles from per-kind histograms. */

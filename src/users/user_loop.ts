@@ -23,6 +23,13 @@ export interface UserEnvironment {
   startAtMs: number[] | null;
   /** Builds the operation context for a (new) connection. */
   contextFor: (conn: HyperConnection) => Promise<OpContext>;
+  /**
+   * Open model: the user's arrivals (their due times in ms from the run's start; null once the
+   * run stops) and the call that tells the dispatcher the user is free again. Null: closed loops.
+   */
+  arrivals?: { take: () => Promise<number | null>; free: () => void } | null;
+  /** Closed model with stages: whether the ramp lets the user run now; null: always. */
+  active?: (() => boolean) | null;
 }
 
 /** How often a paused or thinking user looks at the flags, in ms. */
@@ -52,6 +59,11 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   let ctx = await env.contextFor(conn);
   try {
     while (!flags.stopped && (spec.maxOps === undefined || digest.count < spec.maxOps)) {
+      // Open model: nothing runs before its arrival; the time it waited counts in its latency.
+      const arrivalMs = env.arrivals ? await env.arrivals.take() : undefined;
+      if (arrivalMs === null) break;
+      while (env.active && !env.active() && !flags.stopped) await sleep(FLAG_POLL_MS);
+      if (flags.stopped) break;
       const planned = planner.next();
       const op = flags.diskFull && isInsert(planned.kind) ? redirectToRead(planned) : planned;
       while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
@@ -69,6 +81,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         rows: op.rows,
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),
+        ...(arrivalMs === undefined ? {} : { arrivedAtSec: arrivalMs / 1000 }),
       }, lateMs);
       try {
         const outcome = await executeOp(ctx, op);
@@ -93,6 +106,11 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
           conn = connect(env.endpoint, database.path);
           ctx = await env.contextFor(conn);
         }
+      }
+      // Open model: arrivals pace the user, not its think time.
+      if (env.arrivals) {
+        env.arrivals.free();
+        continue;
       }
       // In a timed replay the recorded starts pace the user, not its think time, while they last.
       const nextIsTimed = env.startAtMs?.[planned.seq + 1] !== undefined;

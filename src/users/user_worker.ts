@@ -8,11 +8,25 @@ import type { OpContext } from "./ops/context.ts";
 import { OpStats } from "../stats/op_stats.ts";
 import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
+import { nowMs } from "../time.ts";
+import { LoadCurve } from "../workload/stages.ts";
+import { activeUsers } from "../workload/user_ramp.ts";
+import type { UserSpec } from "../workload/layout.ts";
+import { ArrivalInbox } from "./arrival_inbox.ts";
 import { SharedFlags } from "./shared_flags.ts";
-import { runUser } from "./user_loop.ts";
-import type { FromWorker, StartMessage, WorkerDatabase } from "./worker_protocol.ts";
+import { runUser, type UserEnvironment } from "./user_loop.ts";
+import type { FromWorker, StartMessage, ToWorker, WorkerDatabase } from "./worker_protocol.ts";
 
 const TICK_MS = 1000;
+
+/** Open model: each user's arrivals; made on the first "go" or start, whichever comes first. */
+const inboxes = new Map<number, ArrivalInbox>();
+
+function inbox(user: number): ArrivalInbox {
+  let found = inboxes.get(user);
+  if (!found) inboxes.set(user, found = new ArrivalInbox());
+  return found;
+}
 
 function post(message: FromWorker): void {
   self.postMessage(message);
@@ -24,7 +38,10 @@ function postFatal(workerId: number, error: unknown): void {
 }
 
 async function start(message: StartMessage): Promise<void> {
-  const stats = new OpStats();
+  const warmupEndMs = message.warmupSec > 0
+    ? message.runStartMs + message.warmupSec * 1000
+    : undefined;
+  const stats = new OpStats({ warmupEndMs });
   const flags = new SharedFlags(message.flags);
   let copyEncoder: CopyEncoder = new HyperBinaryEncoder();
   const batches = new Map<Shape, RowBatch>();
@@ -41,7 +58,11 @@ async function start(message: StartMessage): Promise<void> {
     postFatal(message.workerId, error);
     return;
   }
-  const tick = () => post({ type: "tick", workerId: message.workerId, tally: stats.tick() });
+  const tick = () => {
+    const warmup = stats.takeWarmup();
+    if (warmup) post({ type: "tick", workerId: message.workerId, tally: warmup });
+    post({ type: "tick", workerId: message.workerId, tally: stats.tick() });
+  };
   const ticker = setInterval(tick, TICK_MS);
 
   // One gRPC channel per database serves every user of this worker on it.
@@ -76,6 +97,7 @@ async function start(message: StartMessage): Promise<void> {
       return { ...base, read, readTransport: "libpq" };
     };
 
+  post({ type: "ready", workerId: message.workerId });
   try {
     const users = await Promise.all(message.users.map((spec) => {
       const database = message.databases.find((d) => d.index === spec.database)!;
@@ -88,6 +110,7 @@ async function start(message: StartMessage): Promise<void> {
         runStartMs: message.runStartMs,
         startAtMs: message.startAtMs?.[spec.id] ?? null,
         contextFor: contextFor(database),
+        ...pacing(message, spec, flags),
       });
     }));
     clearInterval(ticker);
@@ -102,6 +125,33 @@ async function start(message: StartMessage): Promise<void> {
   }
 }
 
-self.onmessage = (event: MessageEvent<StartMessage>) => {
-  if (event.data.type === "start") start(event.data);
+/** How `spec` is paced: by arrivals (open), by the ramp (closed with stages), or neither. */
+function pacing(
+  message: StartMessage,
+  spec: UserSpec,
+  flags: SharedFlags,
+): Pick<UserEnvironment, "arrivals" | "active"> {
+  const { load, workerId, runStartMs } = message;
+  if (load.model === "open") {
+    const mine = inbox(spec.id);
+    return {
+      arrivals: {
+        take: () => mine.take(() => flags.stopped),
+        free: () => post({ type: "free", workerId, user: spec.id }),
+      },
+      active: null,
+    };
+  }
+  if (!load.ramp) return { arrivals: null, active: null };
+  const { stages, ranks, total } = load.ramp;
+  const curve = new LoadCurve(0, stages);
+  const rank = ranks[spec.id];
+  const active = () => rank < activeUsers(curve, (nowMs() - runStartMs) / 1000, total);
+  return { arrivals: null, active };
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "start") start(message);
+  else if (message.type === "go") inbox(message.user).push(message.arrivalMs);
 };

@@ -2,7 +2,7 @@
 import type { UserSpec } from "../workload/layout.ts";
 import type { RunStats } from "../stats/run_stats.ts";
 import { nowMs, TIMED_OUT, within } from "../time.ts";
-import type { FromWorker, StartMessage, UserResult } from "./worker_protocol.ts";
+import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_protocol.ts";
 
 /**
  * Workers when `STRESS_WORKERS` is 0: one per user, at most two per CPU core. More would
@@ -23,16 +23,23 @@ export interface WorkerFailure {
 export class WorkerPool {
   readonly #workers: Worker[] = [];
   readonly #done: Promise<void>[] = [];
+  readonly #ready: Promise<void>[] = [];
+  /** The worker hosting each user, by user id. */
+  readonly #workerOf = new Map<number, Worker>();
   readonly #fatal: WorkerFailure[] = [];
   readonly #users: UserResult[] = [];
 
-  /** Starts the workers; `base` is the start message without its users and worker id. */
+  /**
+   * Starts the workers; `base` is the start message without its users and worker id. `onFree`:
+   * open model, a user finished its arrival.
+   */
   constructor(
     users: UserSpec[],
     workerCount: number,
     base: Omit<StartMessage, "users" | "workerId" | "type">,
     stats: RunStats,
     onFatal: (failure: WorkerFailure) => void,
+    onFree: (user: number) => void = () => {},
   ) {
     const fail = (failure: WorkerFailure) => {
       this.#fatal.push(failure);
@@ -43,12 +50,17 @@ export class WorkerPool {
       const mine = users.filter((_, i) => i % count === workerId);
       const worker = new Worker(new URL("./user_worker.ts", import.meta.url), { type: "module" });
       this.#workers.push(worker);
+      for (const user of mine) this.#workerOf.set(user.id, worker);
+      let ready = () => {};
+      this.#ready.push(new Promise<void>((resolve) => ready = resolve));
       this.#done.push(
-        new Promise((resolve) => {
+        new Promise<void>((resolve) => {
           worker.onmessage = (event: MessageEvent<FromWorker>) => {
             const message = event.data;
             const atSec = (nowMs() - base.runStartMs) / 1000;
             if (message.type === "tick") stats.addTick(message.tally, atSec, workerId);
+            else if (message.type === "free") onFree(message.user);
+            else if (message.type === "ready") ready();
             else if (message.type === "done") {
               this.#users.push(...message.users);
               resolve();
@@ -65,10 +77,20 @@ export class WorkerPool {
             fail({ message: `worker ${workerId}: ${event.message}`, permission: false });
             resolve();
           };
-        }),
+        }).finally(ready),
       );
       worker.postMessage({ type: "start", workerId, users: mine, ...base } satisfies StartMessage);
     }
+  }
+
+  /** Resolves once every worker is about to start its users (or has ended). */
+  get ready(): Promise<void> {
+    return Promise.all(this.#ready).then(() => {});
+  }
+
+  /** Open model: `user` runs its next operation for the arrival due at `arrivalMs`. */
+  go(user: number, arrivalMs: number): void {
+    this.#workerOf.get(user)?.postMessage({ type: "go", user, arrivalMs } satisfies GoMessage);
   }
 
   /** Resolves once every worker has ended: its users all stopped (or it failed). */

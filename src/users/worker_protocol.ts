@@ -2,6 +2,7 @@
 import type { IntervalTally } from "../stats/op_stats.ts";
 import type { TableSpec, UserSpec } from "../workload/layout.ts";
 import type { PlanSettings } from "../workload/planner.ts";
+import type { Stage } from "../workload/stages.ts";
 import type { Endpoint } from "../wire/connection.ts";
 
 /** A database as a worker needs it: its absolute path and its base tables. */
@@ -10,6 +11,18 @@ export interface WorkerDatabase {
   path: string;
   tables: TableSpec[];
 }
+
+/**
+ * How users are paced. Closed: each user loops (operation, think time), and with a ramp only the
+ * users ranked below the stages' active count run. Open: each user waits for "go" messages.
+ */
+export type WorkerLoad =
+  | {
+    model: "closed";
+    /** Stages of active users from 0, each user's place in the joining order, the users in all. */
+    ramp: { stages: Stage[]; ranks: Record<number, number>; total: number } | null;
+  }
+  | { model: "open" };
 
 /** Main → worker: run these users until the stop flag is set. */
 export interface StartMessage {
@@ -25,7 +38,21 @@ export interface StartMessage {
   runStartMs: number;
   /** A timed replay: each user's recorded start offsets (ms from the run's start) by seq. */
   startAtMs: Record<number, number[]> | null;
+  load: WorkerLoad;
+  /** Operations completed this many seconds into the run or earlier count in no statistic. */
+  warmupSec: number;
 }
+
+/** Main → worker, open model: `user` runs its next operation for an arrival due at `arrivalMs`. */
+export interface GoMessage {
+  type: "go";
+  user: number;
+  /** Ms from the run's start; the response time runs from here. */
+  arrivalMs: number;
+}
+
+/** Every message the main thread sends a worker. */
+export type ToWorker = StartMessage | GoMessage;
 
 /** What one user did over the whole run. */
 export interface UserResult {
@@ -53,6 +80,19 @@ export interface DoneMessage {
   users: UserResult[];
 }
 
+/** Worker → main, once, when its users are about to start: the open model's clock may run. */
+export interface ReadyMessage {
+  type: "ready";
+  workerId: number;
+}
+
+/** Worker → main, open model: `user` finished its operation and takes the next arrival. */
+export interface FreeMessage {
+  type: "free";
+  workerId: number;
+  user: number;
+}
+
 /** Worker → main: the worker itself failed (not an operation). */
 export interface FatalMessage {
   type: "fatal";
@@ -63,4 +103,4 @@ export interface FatalMessage {
 }
 
 /** Every message a worker sends. */
-export type FromWorker = TickMessage | DoneMessage | FatalMessage;
+export type FromWorker = TickMessage | DoneMessage | FatalMessage | ReadyMessage | FreeMessage;

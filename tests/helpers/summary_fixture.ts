@@ -129,6 +129,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     stopReason: "DurationElapsed",
     stopDetail: null,
     exitCode: 3,
+    model: "closed",
     totals: {
       ops,
       failures,
@@ -137,6 +138,9 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
       insertRowsPerSec: round(insertedRows / SECONDS),
     },
     latencyMs: latency(4.2),
+    serviceTimeMs: latency(4.2),
+    arrivals: null,
+    warmup: null,
     latencySpectrum: {
       percentiles: [0, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100],
       allMs: spectrum(4.2),
@@ -226,6 +230,54 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     ],
   };
   return { ...summary, ...overrides };
+}
+
+/**
+ * An open-model run at 40 arrivals/s with a 5-second warm-up: from 30 s to 40 s hyperd is slow,
+ * the queue grows to its limit and arrivals drop, so response times rise far above service times.
+ */
+export function openSummaryFixture(): Summary {
+  const closed = summaryFixture();
+  const slow = (sec: number) => sec >= 30 && sec < 40;
+  const timeline = closed.timeline.map((point) => {
+    const sec = point.atSec;
+    const queue = slow(sec) ? Math.min(90, (sec - 29) * 12) : 0;
+    return {
+      ...point,
+      ...(sec <= 5 ? { warmup: true as const } : {}),
+      arrivals: 40,
+      dropped: slow(sec) && sec > 36 ? 12 : 0,
+      queue,
+      target: 40,
+      serviceMs: point.latencyMs,
+      latencyMs: slow(sec) ? latency(point.latencyMs.p50 + queue * 25) : point.latencyMs,
+    };
+  });
+  return summaryFixture({
+    commandLine: ["stress", "--seed", "424242", "--arrival-rate", "40", "--warmup-sec", "5"],
+    config: { ...closed.config, arrivalRate: 40, warmupSec: 5 },
+    model: "open",
+    timeline,
+    latencyMs: latency(21.5),
+    serviceTimeMs: latency(4.2),
+    byOp: Object.fromEntries(
+      Object.entries(closed.byOp).map(([kind, op]) => [kind, {
+        ...op,
+        serviceTimeMs: op.latencyMs,
+        latencyMs: latency(op.latencyMs.p50 * 5),
+      }]),
+    ) as Summary["byOp"],
+    arrivals: {
+      process: "poisson",
+      ratePerSec: 40,
+      queueLimit: 90,
+      arrivals: 2200,
+      dropped: 36,
+      maxQueue: 90,
+      unserved: 0,
+    },
+    warmup: { sec: 5, ops: 190, failures: 0 },
+  });
 }
 
 /** A run that did nothing: empty series, null peaks, integrity not checked. */
