@@ -43,6 +43,7 @@ export function helpText(): string {
     "  shrink  cut a replay.json down to the smallest one that still does what --until says",
     "  plan    print the operations each user will roll, without starting hyperd",
     "  compare BASE NEW  two runs side by side; exit 3 on a significant regression",
+    "  merge DIR...  the segments of one run (--segment i/n) as one summary",
     "  report  rebuild report.html from a saved summary.json: report <summary.json>",
     "  hyperd  find or install hyperd and print which one a run would use",
     "",

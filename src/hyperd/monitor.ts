@@ -118,6 +118,11 @@ export class Monitor {
     this.#tail?.start();
   }
 
+  /** False when there is no log to read (an attached hyperd without --hyperd-log). */
+  get watching(): boolean {
+    return this.#tail !== null;
+  }
+
   /** The newest resource sample, or null before the first. */
   latest(): ResourceSample | null {
     return this.#latest;

@@ -246,3 +246,14 @@ Deno.test("Progress redraws one fitted line on a terminal and prints full lines 
   assert.ok(logged.endsWith("\n") && logged.length > 100, logged);
   assert.equal(written.length, 3);
 });
+
+Deno.test("progressLine() says hyperd is not monitored when there is no log to read", () => {
+  const stats = new RunStats();
+  const line = progressLine(
+    { ...view(stats), monitor: { latest: () => null, watching: false } },
+    CONFIG,
+    5,
+  );
+  assert.match(line, /hyperd not monitored \(no --hyperd-log\)/);
+  assert.doesNotMatch(line, /waiting for the first resource sample/);
+});
