@@ -19,11 +19,18 @@ const SETTLE_SEC = 0.5;
 /** One open file of the stream. */
 interface Sink {
   out: MetricsOut;
-  writer: WritableStreamDefaultWriter<Uint8Array>;
+  file: Deno.FsFile;
+  /** The writes so far, in order; FsFile.writable would hold them back until it is closed. */
+  written: Promise<void>;
   line: (row: MetricsRow) => string;
   /** Why writing stopped; null while it goes on. */
   error: string | null;
   lines: number;
+}
+
+/** Writes all of `bytes`: a write may take only part of them. */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
 }
 
 /** Every `--out` file of a run. */
@@ -46,18 +53,18 @@ export class MetricsStream {
         const out = parseMetricsOut(spec);
         if (typeof out === "string") throw new ConfigError(`--out ${JSON.stringify(spec)}: ${out}`);
         const file = await Deno.open(out.path, { write: true, create: true, truncate: true });
-        const sink: Sink = {
+        sinks.push({
           out,
-          writer: file.writable.getWriter(),
+          file,
+          written: Promise.resolve(),
           line: out.format === "csv" ? csvLine : jsonLine,
           error: null,
           lines: 0,
-        };
-        sinks.push(sink);
-        if (out.format === "csv") await sink.writer.write(new TextEncoder().encode(csvHeader()));
+        });
+        if (out.format === "csv") await writeAll(file, new TextEncoder().encode(csvHeader()));
       }
     } catch (error) {
-      await Promise.all(sinks.map((s) => s.writer.close().catch(() => {})));
+      for (const sink of sinks) sink.file.close();
       if (error instanceof Deno.errors.NotCapable || error instanceof ConfigError) throw error;
       throw new ConfigError(
         `--out: could not open the metrics stream's file: ${writeErrorReason(error)}; name a ` +
@@ -80,8 +87,9 @@ export class MetricsStream {
   ): Promise<{ out: MetricsOut; lines: number; error: string | null }[]> {
     if (endSec !== undefined) this.#writeThrough(Math.floor(endSec));
     await Promise.all(this.#sinks.map(async (sink) => {
+      await sink.written;
       try {
-        await sink.writer.close();
+        sink.file.close();
       } catch (error) {
         sink.error ??= writeErrorReason(error);
       }
@@ -108,9 +116,12 @@ export class MetricsStream {
   #write(sink: Sink, row: MetricsRow): void {
     if (sink.error !== null) return;
     sink.lines++;
-    // Queued in order by the stream; a failure is kept and ends this file's writing.
-    sink.writer.write(this.#encoder.encode(sink.line(row))).catch((error) => {
-      sink.error ??= writeErrorReason(error);
-    });
+    const bytes = this.#encoder.encode(sink.line(row));
+    // One after the other; a failure is kept and ends this file's writing.
+    sink.written = sink.written
+      .then(() => sink.error === null ? writeAll(sink.file, bytes) : undefined)
+      .catch((error) => {
+        sink.error ??= writeErrorReason(error);
+      });
   }
 }

@@ -3,6 +3,7 @@
  * what the granted permissions allow and says unknown (null) for the rest, so that describing
  * the host never asks for a broader permission than the run needs.
  */
+import os from "node:os";
 import { totalMemoryBytes } from "./host_facts.ts";
 
 /** The host of a run. */
@@ -10,7 +11,10 @@ export interface HostInfo {
   /** `linux`, `darwin`, `windows`; with the kernel release where --allow-sys=osRelease allows. */
   os: string;
   arch: string;
-  /** From /proc/cpuinfo where --allow-read covers it; null otherwise (the task does not grant it). */
+  /**
+   * With --allow-sys=cpus (or a readable /proc/cpuinfo, which Deno grants only with --allow-all);
+   * null otherwise: the task grants neither.
+   */
   cpuModel: string | null;
   /** Logical cores, as navigator.hardwareConcurrency counts them. */
   cores: number;
@@ -44,13 +48,18 @@ async function osName(): Promise<string> {
   return `${Deno.build.os} ${Deno.osRelease()}`;
 }
 
-/** The first `model name` of /proc/cpuinfo (Linux on x86), or null. */
+/** The CPU's model from node:os, else from /proc/cpuinfo (Linux on x86), or null. */
 async function cpuModel(): Promise<string | null> {
+  if (await granted({ name: "sys", kind: "cpus" })) {
+    const model = os.cpus()[0]?.model?.trim();
+    if (model) return model;
+  }
   const path = "/proc/cpuinfo";
   if (Deno.build.os !== "linux" || !(await granted({ name: "read", path }))) return null;
   try {
     return parseCpuModel(await Deno.readTextFile(path));
   } catch {
+    // Deno asks for --allow-all for /proc files, whatever --allow-read says.
     return null;
   }
 }

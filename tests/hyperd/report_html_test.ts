@@ -5,7 +5,17 @@ import { summaryFixture } from "../helpers/summary_fixture.ts";
 import { runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
-const CHART_IDS = ["chart-throughput", "chart-latency", "chart-resources", "chart-opmix"];
+const CHART_IDS = [
+  "chart-throughput",
+  "chart-latency",
+  "chart-latency-kind-p50",
+  "chart-latency-kind-p95",
+  "chart-latency-kind-p99",
+  "chart-distribution",
+  "chart-resources",
+  "chart-client",
+  "chart-opmix",
+];
 
 /** The `<svg>` element with `id`, or undefined. */
 function svgById(html: string, id: string): string | undefined {
@@ -68,7 +78,7 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-Deno.test("report.html renders in headless Chromium with its four charts drawn", async () => {
+Deno.test("report.html renders in headless Chromium with every chart drawn", async () => {
   const binary = await chromium();
   const dir = await Deno.makeTempDir({ prefix: "report-html-test-" });
   try {

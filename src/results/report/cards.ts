@@ -37,7 +37,7 @@ function hostLine(host: Summary["host"] | undefined): string {
   if (!host) return `<span class="muted">not recorded</span>`;
   const model = host.cpuModel
     ? esc(host.cpuModel)
-    : `<span class="muted" title="/proc/cpuinfo is outside the run's --allow-read">` +
+    : `<span class="muted" title="reading it needs --allow-sys=cpus, which the run was not given">` +
       `CPU model unknown</span>`;
   const memory = host.memoryMb === null
     ? `<span class="muted">memory unknown</span>`
