@@ -10,6 +10,7 @@ export class SharedFlags {
   /** The shared memory; post it to a worker and wrap it there with `new SharedFlags(buffer)`. */
   readonly buffer: SharedArrayBuffer;
   readonly #cells: Int32Array;
+  #stopping: Promise<void> | null = null;
 
   constructor(buffer = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)) {
     this.buffer = buffer;
@@ -22,6 +23,19 @@ export class SharedFlags {
   }
   set stopped(value: boolean) {
     Atomics.store(this.#cells, STOP, value ? 1 : 0);
+    Atomics.notify(this.#cells, STOP); // wakes `untilStopped` in every thread
+  }
+
+  /**
+   * Resolves once the run stops: one waiter per thread on the shared cell, woken by the stop
+   * setter, so sleeping users need no polling timers to notice the stop.
+   */
+  untilStopped(): Promise<void> {
+    if (!this.#stopping) {
+      const waiting = Atomics.waitAsync(this.#cells, STOP, 0);
+      this.#stopping = waiting.async ? waiting.value.then(() => {}) : Promise.resolve();
+    }
+    return this.#stopping;
   }
 
   /** Users pause before their next operation while hyperd is under pressure. */

@@ -32,8 +32,10 @@ export interface UserEnvironment {
   active?: (() => boolean) | null;
 }
 
-/** How often a paused or thinking user looks at the flags, in ms. */
+/** How often a user paused by backpressure looks at the flags, in ms. */
 const FLAG_POLL_MS = 50;
+/** Longest single timer of a think or backoff pause; the stop flag wakes it sooner. */
+const STOP_CHECK_MS = 1000;
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
 const CONNECTION_CODES = new Set([
@@ -160,10 +162,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Sleeps `ms`, waking early when the run stops. */
+/**
+ * Sleeps `ms`, waking early when the run stops: one timer per pause (of at most STOP_CHECK_MS,
+ * should the stop's wake-up ever be missed) instead of one every FLAG_POLL_MS.
+ */
 async function sleepUnlessStopped(ms: number, flags: SharedFlags): Promise<void> {
   const until = performance.now() + ms;
   while (!flags.stopped && performance.now() < until) {
-    await sleep(Math.max(0, Math.min(FLAG_POLL_MS, until - performance.now())));
+    const step = Math.max(0, Math.min(STOP_CHECK_MS, until - performance.now()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, step))),
+      flags.untilStopped(),
+    ]);
+    clearTimeout(timer);
   }
 }
