@@ -83,6 +83,14 @@ Deno.test("reportHtml() gives the run info: versions, command line, host and set
   const flags = [...config.matchAll(/<td><code>(--[a-z-]+)<\/code><\/td>/g)].map((m) => m[1]);
   assert.equal(flags[0], "--duration");
   assert.match(config, /<code>--duration<\/code><\/td><td><strong>60<\/strong><\/td>/);
+  // Set where the default is none, default where it was left unset.
+  const fromOf = (flag: string) =>
+    new RegExp(`<code>${flag}</code></td>(?:<td>.*?</td>){2}<td>(.*?)</td>`).exec(config)?.[1];
+  assert.equal(fromOf("--junit"), `<span class="muted">default</span>`);
+  const withJunit = reportHtml(summaryFixture({
+    config: { ...summaryFixture().config, junit: "out/junit.xml" },
+  }));
+  assert.match(withJunit, /<code>--junit<\/code><\/td><td><strong>out\/junit\.xml<\/strong>/);
   // A random seed's default is no value to compare with: neither set nor default.
   assert.match(
     config,

@@ -433,9 +433,8 @@ export function configCard(summary: Summary): string {
   const settings = SETTINGS as Record<string, { flag: string; env: string; default?: unknown }>;
   const entries = Object.entries(summary.config).map(([key, value]) => {
     const s = settings[key];
-    const fixed = s?.default === undefined || typeof s.default === "function"
-      ? undefined
-      : settingValue(s.default);
+    // A default drawn at start (the seed) is nothing to compare with; no default is a dash.
+    const fixed = !s || typeof s.default === "function" ? undefined : settingValue(s.default);
     const shown = settingValue(value);
     return { key, s, shown, fixed, changed: fixed !== undefined && shown !== fixed };
   });

@@ -1,5 +1,5 @@
 /** SVG charts drawn as strings: line charts of stacked panels (linear or log), 100% stacked bars. */
-import { formatNumber, formatTicks } from "../format.ts";
+import { formatPercent, formatTicks } from "../format.ts";
 import { esc } from "./html.ts";
 
 /** A line: x, y pairs in x order; a null y breaks the line. */
@@ -308,7 +308,7 @@ export function stackedBarChart(
     let x = barLeft;
     const segments = row.values.map((value, i) => {
       const width = (value / total) * barWidth;
-      const share = `${formatNumber((value / total) * 100, 1)}%`;
+      const share = formatPercent((value / total) * 100);
       const rect =
         `<rect class="bar" x="${x.toFixed(1)}" y="${y + 2}" width="${width.toFixed(1)}" ` +
         `height="26" fill="${keys[i].color}"><title>${esc(`${keys[i].name}: ${share}`)}</title>` +
