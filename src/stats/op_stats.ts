@@ -103,9 +103,10 @@ export interface ScheduleEntry {
 }
 
 /**
- * What a worker's users did in one interval; latencies are encoded HDR histograms. `latency` is
- * the response time: from the arrival in the open model, else from the send, which is then also
- * the service time; `service` (open model only) runs from the send.
+ * What a worker's users did in one interval; latencies are encoded HDR histograms ("" for a kind
+ * with no operations). `latency` is the response time: from the arrival in the open model, else
+ * from the send, which is then also the service time; `service` (open model only) runs from the
+ * send.
  */
 export interface IntervalTally {
   byOp: Record<OpKind, OpCounts & { latency: string; service?: string }>;
@@ -253,7 +254,8 @@ export class OpStats {
   #take(warmup: boolean): IntervalTally {
     const byOp = Object.fromEntries(OP_KINDS.map((k) => {
       const { latency, service, ...counts } = this.#byOp[k];
-      const encoded = latency.encode();
+      // Nothing reads an empty kind's histogram, and encoding one costs as much as a full one.
+      const encoded = counts.ops > 0 ? latency.encode() : "";
       const serviceEncoded = service && service.count > 0 ? service.encode() : undefined;
       this.#byOp[k] = { ops: 0, failures: 0, rows: 0, latency, service };
       latency.reset();
