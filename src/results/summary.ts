@@ -181,7 +181,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     warmup: parts.load.warmup,
     latencySpectrum: parts.latencySpectrum,
     byOp: parts.byOp,
-    peak: parts.resources.peak,
+    peak: peakAfter(parts.resources, parts.load.warmup?.sec ?? 0),
     memory: parts.resources.memory,
     disk: {
       usedMb: megabytes(parts.diskBytes),
@@ -224,6 +224,29 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
   summary.exitCode = parts.internalExitCode ??
     exitCodeOf(summary, parts.config.failOnFindings);
   return summary;
+}
+
+/**
+ * hyperd's peaks over the resource samples after `warmupSec` (its thresholds leave the warm-up
+ * out too); the run's peaks without a warm-up, or when no sample came after it.
+ */
+export function peakAfter(resources: ResourceReport, warmupSec: number): ResourceReport["peak"] {
+  const after = resources.timeline.filter((point) => point.atSec > warmupSec);
+  if (warmupSec <= 0 || after.length === 0) return resources.peak;
+  const top = (pick: (point: ResourcePoint) => number | null) =>
+    after.reduce<number | null>((max, point) => {
+      const value = pick(point);
+      return value === null ? max : Math.max(max ?? value, value);
+    }, null);
+  return {
+    ...resources.peak,
+    memoryMb: top((p) => p.memoryMb),
+    fileMappingsMb: top((p) => p.fileMappingsMb),
+    trackedMemoryMb: top((p) => p.trackedMemoryMb),
+    overallLoad: top((p) => p.overallLoad),
+    schedulerLoad: top((p) => p.schedulerLoad),
+    processCpuPercent: top((p) => p.processCpuPercent),
+  };
 }
 
 /**

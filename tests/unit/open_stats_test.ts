@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
+import { peakAfter } from "../../src/results/summary.ts";
 import { nowMs } from "../../src/time.ts";
 
 /** Equal within HdrHistogram's 3 significant digits. */
@@ -130,4 +131,38 @@ Deno.test("a stall's operations in flight fail with their response time from the
   const { byOp } = stats.byOp();
   near(byOp.Aggregate.latencyMs.max, 3000, "response");
   near(byOp.Aggregate.serviceTimeMs!.max, 2000, "service");
+});
+
+Deno.test("hyperd's peaks leave the warm-up's resource samples out, unless none came after it", () => {
+  const point = (atSec: number, memoryMb: number, cpu: number | null) => ({
+    atSec,
+    memoryMb,
+    fileMappingsMb: null,
+    trackedMemoryMb: memoryMb / 10,
+    overallLoad: 0.1,
+    schedulerLoad: null,
+    processCpuPercent: cpu,
+    backpressure: false,
+  });
+  const report = {
+    peak: {
+      memoryMb: 900,
+      fileMappingsMb: null,
+      trackedMemoryMb: 90,
+      overallLoad: 0.1,
+      schedulerLoad: null,
+      processCpuPercent: 95,
+    },
+    timeline: [point(1, 900, 95), point(4, 300, null), point(6, 500, 40)],
+  } as unknown as Parameters<typeof peakAfter>[0];
+  assert.deepEqual(peakAfter(report, 3), {
+    memoryMb: 500,
+    fileMappingsMb: null,
+    trackedMemoryMb: 50,
+    overallLoad: 0.1,
+    schedulerLoad: null,
+    processCpuPercent: 40,
+  });
+  assert.equal(peakAfter(report, 0), report.peak);
+  assert.equal(peakAfter(report, 10), report.peak);
 });
