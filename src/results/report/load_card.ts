@@ -11,6 +11,9 @@ import { lineChart, type Series } from "./svg_chart.ts";
 
 type Point = Summary["timeline"][number];
 
+/** The planned load: a muted dashed line behind the measured ones (drops have the red). */
+const TARGET_COLOR = "#66737f";
+
 /** The warm-up's seconds as a shaded band: the points it marks, from 0. */
 function warmupBands(timeline: Point[]): [number, number][] {
   const last = timeline.filter((p) => p.warmup).at(-1);
@@ -42,7 +45,7 @@ export function loadCard(summary: Summary): string {
       {
         label: "operations / s",
         series: [
-          line("target rate", COLORS[2], (p) => p.target, true),
+          line("target rate", TARGET_COLOR, (p) => p.target, true),
           line("arrivals/s", COLORS[3], (p) => p.arrivals ?? 0),
           ops,
         ],
