@@ -39,6 +39,8 @@ export class ArrivalDispatcher {
   #next: Arrival | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
+  /** Once stopped, a late start (workers ready after the stop) must not start the clock. */
+  #stopped = false;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -58,7 +60,7 @@ export class ArrivalDispatcher {
 
   /** Starts the schedule's clock at `originMs` (run ms): its arrivals are due from then on. */
   start(originMs = this.#options.clockMs()): void {
-    if (this.#running) return;
+    if (this.#running || this.#stopped) return;
     this.#running = true;
     this.#originMs = originMs;
     this.#next = this.#options.schedule.next();
@@ -92,6 +94,7 @@ export class ArrivalDispatcher {
   /** Stops the arrivals; returns how many waited in the queue and never started. */
   stop(): number {
     this.#running = false;
+    this.#stopped = true;
     clearTimeout(this.#timer);
     const unserved = this.#queued;
     for (const waiting of this.#waiting.values()) waiting.length = 0;

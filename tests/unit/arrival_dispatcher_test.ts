@@ -77,6 +77,14 @@ Deno.test("stop() ends the arrivals and counts those still waiting; start waits 
   assert.equal(sent.length, 1, "nothing is sent after the stop");
 });
 
+Deno.test("a start after the stop (workers ready only then) sends nothing and sets no timer", () => {
+  const { d, sent } = dispatcher([{ id: 0, class: "query" }], 100, 10, 100);
+  assert.equal(d.stop(), 0);
+  d.start(0);
+  assert.deepEqual(sent, []);
+  // A timer left behind would fail this test as a leak.
+});
+
 Deno.test("a user with maxOps takes no more arrivals than that", () => {
   const users: User[] = [{ id: 0, class: "query", maxOps: 1 }, { id: 1, class: "query" }];
   const { d, sent } = dispatcher(users, 100, 10, 40);
