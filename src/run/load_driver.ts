@@ -76,6 +76,8 @@ export interface Load {
   view: LoadView;
   /** Stops the arrivals and the target's samples; returns the arrivals that never started. */
   stop(): number;
+  /** Open model: when the schedule's clock started (every worker ready), in run seconds. */
+  scheduleStartSec(): number | null;
 }
 
 /** Starts the users in workers with the config's load model. */
@@ -145,6 +147,7 @@ export function startLoad(options: LoadOptions): Load {
       unserved ??= dispatcher?.stop() ?? 0;
       return unserved;
     },
+    scheduleStartSec: () => dispatcher?.started ? dispatcher.originMs / 1000 : null,
   };
 }
 
@@ -162,6 +165,8 @@ export interface ArrivalReport {
   maxQueue: number;
   /** Arrivals still waiting when the run stopped: they never started. */
   unserved: number;
+  /** When the schedule (and its stages) started: once every worker was ready, in run seconds. */
+  startedAtSec: number | null;
 }
 
 /** The load's part of a run's outcome. */
@@ -173,12 +178,12 @@ export interface LoadOutcome {
   warmup: { sec: number; ops: number; failures: number } | null;
 }
 
-/** The load's outcome from the run's tally; `unserved` from `Load.stop()`. */
+/** The load's outcome from the run's tally and its load (null when users never started). */
 export function loadOutcome(
   config: Config,
   users: number,
   stats: RunStats,
-  unserved: number,
+  load: Load | null,
 ): LoadOutcome {
   const model = loadModel(config);
   return {
@@ -188,7 +193,8 @@ export function loadOutcome(
       ratePerSec: config.arrivalRate!,
       queueLimit: queueLimit(config, users),
       ...stats.arrivalTotals(),
-      unserved,
+      unserved: load?.stop() ?? 0,
+      startedAtSec: load?.scheduleStartSec() ?? null,
     },
     warmup: config.warmupSec > 0 ? stats.warmupTotals() : null,
   };

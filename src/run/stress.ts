@@ -421,7 +421,7 @@ async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> 
     byOp: totals.byOp,
     latencyMs: totals.latencyMs,
     serviceTimeMs: totals.serviceTimeMs,
-    load: loadOutcome(config, run.users.length, stats, run.load?.stop() ?? 0),
+    load: loadOutcome(config, run.users.length, stats, run.load),
     histograms: stats.histograms(),
     acknowledged: { ...stats.acknowledged },
     databases: (finished.databases ?? []).map((d) => ({

@@ -36,6 +36,7 @@ export class ArrivalDispatcher {
   #queued = 0;
   #busy = 0;
   #originMs = 0;
+  #started = false;
   #next: Arrival | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
@@ -62,14 +63,20 @@ export class ArrivalDispatcher {
   start(originMs = this.#options.clockMs()): void {
     if (this.#running || this.#stopped) return;
     this.#running = true;
+    this.#started = true;
     this.#originMs = originMs;
     this.#next = this.#options.schedule.next();
     this.#pump();
   }
 
-  /** When the schedule's clock started, in ms from the run's start. */
+  /** When the schedule's clock started, in ms from the run's start (0 before it did). */
   get originMs(): number {
     return this.#originMs;
+  }
+
+  /** Whether the schedule's clock has started. */
+  get started(): boolean {
+    return this.#started;
   }
 
   /** `user` finished its arrival: it takes the oldest waiting one of its class, or waits. */

@@ -275,6 +275,7 @@ export function openSummaryFixture(): Summary {
       dropped: 36,
       maxQueue: 90,
       unserved: 0,
+      startedAtSec: 0.6,
     },
     warmup: { sec: 5, ops: 190, failures: 0 },
   });
