@@ -97,6 +97,8 @@ function eventMarkers(summary: Summary, xMax: number): { at: number; label: stri
     label: `hyperd: ${WARNING_KINDS[kind]?.label ?? kind}`,
   }));
   if (summary.crash) events.push({ at: summary.crash.atSec, label: "hyperd crashed" });
+  // Everything before it is in no statistic; older summaries have no warm-up.
+  if (summary.warmup) events.push({ at: summary.warmup.sec, label: "warm-up ends" });
   const markers: { at: number; label: string }[] = [];
   for (const event of events.sort((a, b) => a.at - b.at)) {
     const last = markers[markers.length - 1];
