@@ -31,9 +31,10 @@ export class Rng {
 }
 
 /**
- * Independent mulberry32 streams, one Int32Array slot each, for bulk row data: a draw is a few
- * integer operations, many times cheaper than Alea's. Seed them from an Rng draw so the rows
- * stay a function of the operation's seed.
+ * Independent random streams, one Int32Array slot each, for bulk row data: a draw is a 32-bit
+ * linear congruential step with an xorshift of its high bits into its low ones, a handful of
+ * integer operations where Alea costs a closure call and float arithmetic. Seed them from an
+ * Rng draw so the rows stay a function of the operation's seed.
  */
 export function seedStreams(seed: number, count: number): Int32Array {
   const streams = new Int32Array(count);
@@ -49,10 +50,8 @@ export function seedStreams(seed: number, count: number): Int32Array {
 
 /** The next draw of stream `i`, an integer in [0, 2^32). */
 export function draw(streams: Int32Array, i: number): number {
-  const s = (streams[i] = (streams[i] + 0x6d2b79f5) | 0);
-  let t = Math.imul(s ^ (s >>> 15), s | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (t ^ (t >>> 14)) >>> 0;
+  const s = (streams[i] = (Math.imul(streams[i], 1664525) + 1013904223) | 0);
+  return (s ^ (s >>> 16)) >>> 0;
 }
 
 /** Derives a child seed from a parent seed and a label, e.g. `deriveSeed(42, "user", 3)`. */
