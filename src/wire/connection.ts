@@ -60,6 +60,7 @@ export function connect(
           socket.once("error", reject);
           socket.once("connect", () => {
             socket.off("error", reject);
+            watch.connected();
             socket.on("data", (chunk: Uint8Array) => watch.feed(chunk));
             socket.on("close", () => watch.connectionLost("connection to hyperd closed"));
             resolve(socket);

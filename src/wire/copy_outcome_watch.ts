@@ -26,6 +26,8 @@ export class BackendWatch {
   #waiters: ((outcome: CopyOutcome) => void)[] = [];
   /** Outcomes that arrived before their COPY asked for them. */
   #unclaimed: CopyOutcome[] = [];
+  /** Set while the connection is down: the outcome of any COPY that asks now. */
+  #lost: CopyOutcome | null = null;
 
   /**
    * Resolves with the outcome of the COPY that is running: call it once the server has accepted
@@ -33,15 +35,28 @@ export class BackendWatch {
    * behind to take the next COPY's outcome.
    */
   nextCopyOutcome(): Promise<CopyOutcome> {
-    const ready = this.#unclaimed.shift();
+    const ready = this.#unclaimed.shift() ?? this.#lost;
     if (ready) return Promise.resolve(ready);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Fails the running COPY: the connection is gone. */
+  /** A new socket of the connection is up (postgres.js reconnects on its own): parse afresh. */
+  connected(): void {
+    this.#lost = null;
+    this.#inCopy = false;
+    this.#headerFill = 0;
+    this.#remaining = 0;
+    this.#body = null;
+  }
+
+  /**
+   * Fails the running COPY, and any COPY that asks for its outcome before the connection is up
+   * again: the connection is gone, and no outcome will come.
+   */
   connectionLost(message: string): void {
     const lost: CopyOutcome = { ok: false, sqlState: "08006", message };
     if (this.#inCopy || this.#waiters.length > 0) this.#settle(lost);
+    this.#lost = lost;
     this.#inCopy = false;
     this.#headerFill = 0;
     this.#remaining = 0;

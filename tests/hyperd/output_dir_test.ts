@@ -109,7 +109,7 @@ Deno.test("a run in a dir with an earlier run's files replaces them, keeps other
       new RegExp(
         `^hyperstress: replacing the previous run in ${dir} \\(removed db_0\\.hyper, ` +
           `db_1\\.hyper, db_2\\.hyper, log/hyperd\\.log, replay\\.json, report\\.html, ` +
-          `summary\\.json\\)$`,
+          `schedule\\.jsonl\\.gz, summary\\.json\\)$`,
       ),
     );
     assert.deepEqual(await names(dir), [
@@ -118,6 +118,7 @@ Deno.test("a run in a dir with an earlier run's files replaces them, keeps other
       "notes.txt",
       "replay.json",
       "report.html",
+      "schedule.jsonl.gz",
       "summary.json",
     ]);
     assert.equal(await Deno.readTextFile(join(dir, "notes.txt")), "mine\n");

@@ -169,6 +169,7 @@ Deno.test("BackendWatch.connectionLost() fails a pending COPY with 08006 and the
     sqlState: "08006",
     message: "connection to hyperd closed",
   });
+  watch.connected(); // postgres.js opens a new socket
   const next = expectOutcome(watch);
   watch.feed(concat(readyForQuery(), copyInResponse(), commandComplete("COPY 9")));
   await flush();
@@ -197,4 +198,22 @@ Deno.test("BackendWatch reports a COPY's outcome once: a later CommandComplete i
   await flush();
   assert.deepEqual(first.value, { ok: true, rows: 3 });
   assert.equal(second.value, undefined);
+});
+
+Deno.test("BackendWatch answers a COPY that asks after the connection was lost, until it is up again", async () => {
+  const watch = new BackendWatch();
+  watch.connectionLost("cut");
+  // No CopyInResponse will ever come: the outcome is the loss, at once.
+  assert.deepEqual(await watch.nextCopyOutcome(), {
+    ok: false,
+    sqlState: "08006",
+    message: "cut",
+  });
+  watch.connected();
+  const next = expectOutcome(watch);
+  await flush();
+  assert.equal(next.value, undefined, "a fresh connection waits for its COPY's own outcome");
+  watch.feed(concat(copyInResponse(), commandComplete("COPY 7"), readyForQuery()));
+  await flush();
+  assert.deepEqual(next.value, { ok: true, rows: 7 });
 });
