@@ -1,0 +1,205 @@
+/** The workload's settings: how long, which users doing what, how fast, within which limits. */
+import { z } from "zod";
+import { PRESET_NAMES } from "./presets.ts";
+import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
+import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
+import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
+import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
+
+/** The workload's settings, in the order `--help` lists them. */
+export const WORKLOAD_SETTINGS = {
+  duration: setting({
+    operator: true,
+    ...integer(1),
+    env: "STRESS_DURATION",
+    flag: "duration",
+    default: 300,
+    help: "How long the run lasts, in seconds.",
+  }),
+  databases: setting({
+    ...integer(1, 64),
+    env: "STRESS_DATABASES",
+    flag: "databases",
+    default: 3,
+    help: "Number of .hyper databases the users spread over.",
+  }),
+  inserterUsers: setting({
+    ...integer(0, 1024),
+    env: "STRESS_INSERTER_USERS",
+    flag: "inserter-users",
+    default: 4,
+    help: "Users that mostly bulk insert.",
+  }),
+  queryUsers: setting({
+    ...integer(0, 1024),
+    env: "STRESS_QUERY_USERS",
+    flag: "query-users",
+    default: 3,
+    help: "Users that mostly query.",
+  }),
+  mixedUsers: setting({
+    ...integer(0, 1024),
+    env: "STRESS_MIXED_USERS",
+    flag: "mixed-users",
+    default: 2,
+    help: "Users with a balanced mix of writes and reads.",
+  }),
+  seed: setting({
+    ...integer(0, 2 ** 32 - 1),
+    env: "STRESS_SEED",
+    flag: "seed",
+    default: () => crypto.getRandomValues(new Uint32Array(1))[0],
+    help: "Global seed; every user's sequence derives from it (random when unset).",
+  }),
+  maxMemoryMb: setting({
+    ...integer(1),
+    env: "STRESS_MAX_MEMORY_MB",
+    flag: "max-memory-mb",
+    default: 4096,
+    help: "hyperd's tracked memory (what memory_limit counts) above which users pause, in MB.",
+  }),
+  maxCpuPercent: setting({
+    ...decimal(100),
+    env: "STRESS_MAX_CPU_PERCENT",
+    flag: "max-cpu-percent",
+    default: 90,
+    help: "hyperd CPU use above which users pause (backpressure).",
+  }),
+  maxDiskMb: setting({
+    ...integer(1),
+    env: "STRESS_MAX_DISK_MB",
+    flag: "max-disk-mb",
+    default: 2048,
+    help: "Size of the run's .hyper files above which writes turn into reads.",
+  }),
+  maxBackpressureSec: setting({
+    ...integer(1),
+    env: "STRESS_MAX_BACKPRESSURE_SEC",
+    flag: "max-backpressure-sec",
+    default: 60,
+    help: "Stop with ResourceLimit when backpressure or read-only mode lasts this long.",
+  }),
+  stallSec: setting({
+    operator: true,
+    ...integer(1, 86400),
+    env: "STRESS_STALL_SEC",
+    flag: "stall-sec",
+    default: 60,
+    help: "Stop with Stalled (exit 6) when users run but no operation completes for this long.",
+  }),
+  slowOpSec: setting({
+    operator: true,
+    ...decimal(86400),
+    env: "STRESS_SLOW_OP_SEC",
+    flag: "slow-op-sec",
+    default: 10,
+    help: "An operation that takes longer than this many seconds is a finding.",
+  }),
+  thinkMinMs: setting({
+    ...integer(0),
+    env: "STRESS_THINK_MIN_MS",
+    flag: "think-min-ms",
+    default: 10,
+    help: "Shortest pause between a user's operations, in ms.",
+  }),
+  thinkMaxMs: setting({
+    ...integer(0),
+    env: "STRESS_THINK_MAX_MS",
+    flag: "think-max-ms",
+    default: 200,
+    help: "Longest pause between a user's operations, in ms.",
+  }),
+  arrivalRate: setting({
+    schema: z.number().min(0).max(100_000).optional(),
+    kind: "number",
+    expects: "a number from 0 to 100000 (operations per second)",
+    env: "STRESS_ARRIVAL_RATE",
+    flag: "arrival-rate",
+    help: "Open model: operations arriving per second, whatever the latency (unset: closed loops).",
+  }),
+  arrivals: setting({
+    ...choice(ARRIVAL_PROCESSES),
+    env: "STRESS_ARRIVALS",
+    flag: "arrivals",
+    default: "poisson",
+    help: "Open model: Poisson arrivals (random gaps from the seed) or constant (even gaps).",
+  }),
+  maxQueue: setting({
+    ...optional(integer(0, 1_000_000)),
+    env: "STRESS_MAX_QUEUE",
+    flag: "max-queue",
+    help: "Open model: arrivals waiting for a free user beyond which they drop (10 x users).",
+  }),
+  stages: setting({
+    schema: z.string().refine((s) => typeof parseStages(s) !== "string", {
+      message: `expected ${STAGES_EXPECTED}`,
+    }).optional(),
+    kind: "string",
+    expects: STAGES_EXPECTED,
+    env: "STRESS_STAGES",
+    flag: "stages",
+    help: 'Ramp the arrival rate (open) or active users (closed) linearly: "30s:50,60s:200".',
+  }),
+  warmupSec: setting({
+    operator: true,
+    ...integer(0, 86400),
+    env: "STRESS_WARMUP_SEC",
+    flag: "warmup-sec",
+    default: 0,
+    help: "Run the load but leave the first N seconds out of every statistic and threshold.",
+  }),
+  batchMin: setting({
+    ...integer(1),
+    env: "STRESS_BATCH_MIN",
+    flag: "batch-min",
+    default: 100,
+    help: "Fewest rows in one bulk insert.",
+  }),
+  batchMax: setting({
+    ...integer(1),
+    env: "STRESS_BATCH_MAX",
+    flag: "batch-max",
+    default: 10000,
+    help: "Most rows in one bulk insert.",
+  }),
+  queryComplexityMax: setting({
+    ...integer(1, 3),
+    env: "STRESS_QUERY_COMPLEXITY_MAX",
+    flag: "query-complexity-max",
+    default: 3,
+    help: "Highest join complexity: 1 two tables, 2 plus grouping, 3 three tables and a window.",
+  }),
+  opKinds: setting({
+    schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {
+      message: "expected at least one insert (BulkInsert, SingleInsert) and one read " +
+        "(SimpleSelect, Aggregate, ComplexJoin)",
+    }),
+    kind: "list",
+    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
+    env: "STRESS_OPS",
+    flag: "ops",
+    default: [...OP_KINDS],
+    help: "Operation kinds users roll (the others' probabilities go to zero, the rest rescale).",
+  }),
+  preset: setting({
+    operator: true,
+    ...optional(choice(PRESET_NAMES)),
+    env: "STRESS_PRESET",
+    flag: "preset",
+    help: "One of the seed tool's test modes; explicit transport and format settings win.",
+  }),
+  transport: setting({
+    ...choice(["tcp", "grpc"]),
+    env: "STRESS_TRANSPORT",
+    flag: "transport",
+    default: "tcp",
+    help: "tcp: everything over libpq; grpc: reads over gRPC, writes over libpq.",
+  }),
+  dataFormat: setting({
+    ...choice(["hyperbinary", "arrow"]),
+    env: "STRESS_DATA_FORMAT",
+    flag: "data-format",
+    default: "hyperbinary",
+    help: "Wire format of bulk inserts (COPY).",
+  }),
+} as const;
