@@ -4,45 +4,32 @@
  * gathered for the results.
  */
 import { dirname, join } from "node:path";
-import { EXIT } from "../exit_codes.ts";
-import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
-import { layoutDigest, parseSegment, type Segment, segmentUsers } from "../config/segment.ts";
-import type { CrashInfo } from "../hyperd/crash.ts";
-import type { HyperdBinary } from "../hyperd/locate.ts";
-import { Monitor, type MonitorLog, type ResourceReport } from "../hyperd/monitor.ts";
-import type { LatencySummary } from "../stats/latency.ts";
-import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
-import {
-  type ErrorGroup,
-  type LatencyHistograms,
-  type LatencySpectrum,
-  type OpTotals,
-  RunStats,
-  type TimelinePoint,
-} from "../stats/run_stats.ts";
+import { parseSegment, segmentUsers } from "../config/segment.ts";
+import { Monitor, type MonitorLog } from "../hyperd/monitor.ts";
+import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
-import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
-import type { UserSpec } from "../workload/layout.ts";
-import type { OpKind } from "../workload/op_table.ts";
+import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { AttachedServer } from "./attached_server.ts";
 import { runDatabases } from "./database_setup.ts";
-import { databaseBytes } from "./disk_usage.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
-import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
-import { type Load, type LoadOutcome, loadOutcome, startLoad } from "./load_driver.ts";
-import { ClientCpu, type ClientCpuReport, processCpuSec } from "./client_cpu.ts";
-import { type LiveView, ResourceWatch, type WatchPoint } from "./resource_watch.ts";
+import { startLoad } from "./load_driver.ts";
+import { ClientCpu, processCpuSec } from "./client_cpu.ts";
+import { ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
-import type { Server, ServerFacts, ServerLoss } from "./server.ts";
+import type { Server } from "./server.ts";
 import { StartedServer } from "./started_server.ts";
-import { StopControl, type StopReason } from "./stop_control.ts";
+import { StopControl } from "./stop_control.ts";
 import { ConfigError } from "../errors.ts";
 import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
+import { gatherOutcome, type RunOutcome } from "./outcome.ts";
+import type { Run, StressOptions } from "./run_state.ts";
 
+export type { RunOutcome } from "./outcome.ts";
 export type { LiveView } from "./resource_watch.ts";
+export type { StressOptions } from "./run_state.ts";
 
 /** How long users get to finish their last operation after the stop. */
 const STOP_GRACE_MS = 30_000;
@@ -50,98 +37,6 @@ const STOP_GRACE_MS = 30_000;
 const CRASH_GRACE_MS = 2_000;
 /** Steps of stopping a hyperd that stalled: callback close, SIGTERM, then SIGKILL. */
 const STALLED_STOP_STEP_MS = 2_000;
-
-/** What a stress run needs. */
-export interface StressOptions {
-  config: Config;
-  layout: RunLayout;
-  /** The hyperd to start; null when the run attaches to `config.endpoint` instead. */
-  binary: HyperdBinary | null;
-  outputDir: string;
-  /** Aborting stops the run as Interrupted. */
-  signal: AbortSignal;
-  /** Called about once a second while users run. */
-  onSecond?: (view: LiveView) => void;
-}
-
-/** Everything a finished run measured, from which the summary is built. */
-export interface RunOutcome {
-  hyperd: { path: string; version: string };
-  outputDir: string;
-  config: Config;
-  startedAt: Date;
-  durationSec: number;
-  stopReason: StopReason;
-  stopDetail: string | null;
-  /** How the server was reached and what could be measured; null when it never answered. */
-  server: ServerFacts | null;
-  /** This process's part of a segmented run, and the digest of the whole run's layout. */
-  segment: (Segment & { layoutDigest: string }) | null;
-  byOp: Record<OpKind, OpTotals>;
-  /** The response time: from the arrival in the open model, from the send in the closed one. */
-  latencyMs: LatencySummary;
-  /** From the send to the completion (the same as `latencyMs` in the closed model). */
-  serviceTimeMs: LatencySummary;
-  /** The load's model, the open model's arrivals and what the warm-up left out. */
-  load: LoadOutcome;
-  /** The latency histograms themselves, so segments' results merge exactly. */
-  histograms: LatencyHistograms;
-  /** Rows the server acknowledged per `database/table`. */
-  acknowledged: Record<string, number>;
-  /** The databases as the server sees them, with their base tables. */
-  databases: { index: number; path: string; tables: string[] }[];
-  /** Latency at fixed percentiles over the run, overall and per kind. */
-  latencySpectrum: LatencySpectrum;
-  resources: ResourceReport;
-  diskBytes: number;
-  writesRedirected: number;
-  errors: OpFailure[];
-  /** Every failure reported, by kind and message. */
-  errorGroups: ErrorGroup[];
-  /** The slowest operations, slowest first, with those a stall left in flight. */
-  slowest: SlowOp[];
-  crash: CrashInfo | null;
-  /** A stall: each user's operation in flight when no operation had completed for too long. */
-  stall: { inFlight: InFlightOp[] } | null;
-  /** schedule.jsonl.gz: one line per executed operation; error when writing it stopped. */
-  schedule: { file: string; lines: number; error: string | null } | null;
-  integrity: Integrity;
-  transport: { grpcReads: number; libpqReads: number };
-  users: UserResult[];
-  workers: number;
-  timeline: TimelinePoint[];
-  /** The resource watch's looks: disk use and hyperstress's own CPU, about once a second. */
-  watch: WatchPoint[];
-  /** hyperstress's own CPU over the run. */
-  client: ClientCpuReport;
-  /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
-  internalExitCode: number | null;
-}
-
-/** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */
-type Lost = { loss: ServerLoss; atSec: number; inFlight: InFlightOp[] };
-
-/** The parts of a run every step shares. */
-interface Run {
-  options: StressOptions;
-  flags: SharedFlags;
-  control: StopControl;
-  clock: RunClock;
-  stats: RunStats;
-  monitor: Monitor;
-  clientCpu: ClientCpu;
-  /** This process's users: all of them, or its segment's. */
-  users: UserSpec[];
-  lost: Lost | null;
-  /** What users were doing when the run stalled. */
-  stalledInFlight: InFlightOp[] | null;
-  /** schedule.jsonl.gz, written as operations finish; null when it could not be created. */
-  schedule: ScheduleWriter | null;
-  /** A timed replay: each user's recorded start offsets by seq. */
-  startAtMs: Record<number, number[]> | null;
-  /** The users' load once they run: their workers and its shape. */
-  load: Load | null;
-}
 
 /** Runs the stress test and returns what it measured; hyperd is stopped however it ends. */
 export async function stress(options: StressOptions): Promise<RunOutcome> {
@@ -378,93 +273,6 @@ function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): Work
   return run.load.pool;
 }
 
-/** What the users' step leaves for the last one; absent when users never started. */
-interface Finished {
-  durationSec: number;
-  server?: Server;
-  databases?: WorkerDatabase[];
-  pool?: WorkerPool;
-  allReported?: boolean;
-  watch?: WatchPoint[];
-}
-
-/** Step 3: integrity (where it can be checked), the crash report and every figure. */
-async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> {
-  const { options, control, stats } = run;
-  const { server, pool } = finished;
-  const { config, binary, layout } = options;
-  const integrity = await checkOrSkipIntegrity(run, finished);
-  const schedule = await run.schedule?.close();
-  // hyperd folds its transient files into the databases as it stops: measure them after that.
-  await server?.release();
-  const diskBytes = server?.diskDir ? await databaseBytes(server.diskDir).catch(() => 0) : 0;
-  const segment = parseSegment(config.segment);
-  // A worker that fails after another stop (hyperd gone) is a consequence, not our fault.
-  const failures = pool?.failures ?? [];
-  const ourFault = control.reason === "WorkerFailed";
-  const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
-  const totals = stats.byOp();
-  return {
-    hyperd: server?.identity ??
-      (binary
-        ? { path: binary.path, version: binary.version }
-        : { path: `${config.endpoint} (attached)`, version: "unknown" }),
-    outputDir: options.outputDir,
-    config: options.config,
-    startedAt: run.clock.startedAt,
-    durationSec: finished.durationSec,
-    stopReason: control.reason,
-    stopDetail: [control.detail, ...failures.map((f) => f.message)].filter(Boolean).join("; ") ||
-      null,
-    server: server?.facts ?? null,
-    segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
-    byOp: totals.byOp,
-    latencyMs: totals.latencyMs,
-    serviceTimeMs: totals.serviceTimeMs,
-    load: loadOutcome(config, run.users.length, stats, run.load),
-    histograms: stats.histograms(),
-    acknowledged: { ...stats.acknowledged },
-    databases: (finished.databases ?? []).map((d) => ({
-      index: d.index,
-      path: d.path,
-      tables: d.tables.map((t) => t.name),
-    })),
-    latencySpectrum: totals.spectrum,
-    resources: run.monitor.report(),
-    diskBytes,
-    writesRedirected: stats.writesRedirected,
-    errors: stats.errors,
-    errorGroups: stats.errorGroups(),
-    slowest: stats.slowest(),
-    crash: run.lost && server
-      ? await server.crashInfo(run.lost.loss, run.lost.atSec, run.lost.inFlight)
-      : null,
-    stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
-    schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
-    integrity,
-    transport: { ...stats.transport },
-    // Every user of this process: one whose worker never sent its final report has its ticks.
-    users: run.users.map((spec) =>
-      reported.get(spec.id) ?? {
-        id: spec.id,
-        class: spec.class,
-        ...stats.userCounts(spec.id),
-        sequenceDigest: null,
-        unfinished: true,
-      }
-    ),
-    workers: pool?.size ?? 0,
-    timeline: stats.timeline(),
-    watch: finished.watch ?? [],
-    client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: !ourFault
-      ? null
-      : failures.some((f) => f.permission)
-      ? EXIT.usage
-      : EXIT.internal,
-  };
-}
-
 /** A timed replay's recorded starts, from the schedule beside its replay file; else null. */
 async function recordedStarts(config: Config): Promise<Record<number, number[]> | null> {
   if (config.replayTiming !== "recorded" || !config.replayFile) return null;
@@ -478,23 +286,4 @@ async function recordedStarts(config: Config): Promise<Record<number, number[]> 
         `wrote the replay file, got ${(error as Error).message}`,
     );
   }
-}
-
-/** Counts every table, unless the run gives no ground for it. */
-async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
-  const { server, databases } = finished;
-  if (!server || !databases) return integritySkipped("the run stopped during set-up");
-  if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");
-  if (run.lost) return integritySkipped("the server stopped answering");
-  if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
-  if (!finished.allReported) {
-    return integritySkipped("some users did not finish their last operation");
-  }
-  if (run.options.config.segment) {
-    return integritySkipped(
-      "a segment does not count tables while other segments may still write: merge with " +
-        "--endpoint counts them",
-    );
-  }
-  return await checkIntegrity(server.endpoint, databases, run.stats.acknowledged);
 }

@@ -1,0 +1,54 @@
+/** What every step of a stress run shares: its options and its state. */
+import type { RunLayout } from "../config/run_layout.ts";
+import type { Config } from "../config/settings.ts";
+import type { HyperdBinary } from "../hyperd/locate.ts";
+import { Monitor } from "../hyperd/monitor.ts";
+import type { InFlightOp } from "../stats/op_stats.ts";
+import { RunStats } from "../stats/run_stats.ts";
+import { SharedFlags } from "../users/shared_flags.ts";
+import type { UserSpec } from "../workload/layout.ts";
+import { type Load } from "./load_driver.ts";
+import { ClientCpu } from "./client_cpu.ts";
+import { type LiveView } from "./resource_watch.ts";
+import { RunClock } from "./run_clock.ts";
+import type { ServerLoss } from "./server.ts";
+import { StopControl } from "./stop_control.ts";
+import { ScheduleWriter } from "./schedule_file.ts";
+
+/** What a stress run needs. */
+export interface StressOptions {
+  config: Config;
+  layout: RunLayout;
+  /** The hyperd to start; null when the run attaches to `config.endpoint` instead. */
+  binary: HyperdBinary | null;
+  outputDir: string;
+  /** Aborting stops the run as Interrupted. */
+  signal: AbortSignal;
+  /** Called about once a second while users run. */
+  onSecond?: (view: LiveView) => void;
+}
+
+/** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */
+export type Lost = { loss: ServerLoss; atSec: number; inFlight: InFlightOp[] };
+
+/** The parts of a run every step shares. */
+export interface Run {
+  options: StressOptions;
+  flags: SharedFlags;
+  control: StopControl;
+  clock: RunClock;
+  stats: RunStats;
+  monitor: Monitor;
+  clientCpu: ClientCpu;
+  /** This process's users: all of them, or its segment's. */
+  users: UserSpec[];
+  lost: Lost | null;
+  /** What users were doing when the run stalled. */
+  stalledInFlight: InFlightOp[] | null;
+  /** schedule.jsonl.gz, written as operations finish; null when it could not be created. */
+  schedule: ScheduleWriter | null;
+  /** A timed replay: each user's recorded start offsets by seq. */
+  startAtMs: Record<number, number[]> | null;
+  /** The users' load once they run: their workers and its shape. */
+  load: Load | null;
+}
