@@ -12,51 +12,15 @@ import {
   SlowestOps,
   type SlowOp,
 } from "./op_stats.ts";
+import { Timeline, type TimelinePoint } from "./timeline.ts";
+
+/** The timeline's types, where callers have always found them. */
+export type { KindSecond, TimelinePoint } from "./timeline.ts";
 
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
 /** Distinct (kind, message) pairs counted one by one; later new ones count as other messages. */
 export const MAX_ERROR_GROUPS = 1000;
-/**
- * Seconds behind the newest tick that a second's per-kind histograms are kept before they become
- * percentiles: ticks arrive up to a second late, and a run-long set of histograms per kind and
- * second would grow the tool as the per-second ones once did.
- */
-const OPEN_SECONDS = 3;
-
-/** One operation kind in one second: its operations and latency percentiles in ms. */
-export interface KindSecond {
-  ops: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-/** One second (or bucket) of the run. */
-export interface TimelinePoint {
-  atSec: number;
-  ops: number;
-  failures: number;
-  insertedRows: number;
-  /** Rows the read queries returned; absent in summaries written before it was kept. */
-  readRows?: number;
-  latencyMs: LatencySummary;
-  /** Each kind that ran in the second; absent in summaries written before it was kept. */
-  byOp?: Partial<Record<OpKind, KindSecond>>;
-  /** The second is part of the warm-up: its operations are in no total, rate or threshold. */
-  warmup?: true;
-  /** Open model: the service time (from the send); `latencyMs` is the response time. */
-  serviceMs?: LatencySummary;
-  /** Open model: arrivals due in the second, how many of them dropped, the longest queue. */
-  arrivals?: number;
-  dropped?: number;
-  queue?: number;
-  /** The planned load at the second: arrivals per second (open) or active users (closed). */
-  target?: number;
-}
-
-/** The fields of a second only a shaped load (open model, stages, warm-up) has. */
-type LoadFields = "warmup" | "serviceMs" | "arrivals" | "dropped" | "queue" | "target";
 
 /** Latency at SPECTRUM_PERCENTILES over the whole run, in ms: all operations and each kind. */
 export interface LatencySpectrum {
@@ -101,20 +65,6 @@ export interface ArrivalTotals {
   maxQueue: number;
 }
 
-type Second =
-  & Required<Omit<TimelinePoint, "latencyMs" | LoadFields>>
-  & Pick<
-    TimelinePoint,
-    Exclude<LoadFields, "serviceMs">
-  >
-  & {
-    latency: Latency;
-    /** Open model: the service time's histogram. */
-    service: Latency | null;
-    /** Per-kind histograms while the second is open; null once they are percentiles in `byOp`. */
-    kinds: Partial<Record<OpKind, Latency>> | null;
-  };
-
 /** Tally of every tick from every worker. */
 export class RunStats {
   /** Receives every finished operation of each tick (schedule.jsonl); the tally keeps none. */
@@ -137,13 +87,11 @@ export class RunStats {
   readonly #warmup = { ops: 0, failures: 0 };
   readonly #arrivals: ArrivalTotals = { arrivals: 0, dropped: 0, maxQueue: 0 };
   readonly #liveArrivals = { arrivals: 0, dropped: 0 };
-  readonly #seconds = new Map<number, Second>();
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
   readonly #slowest = new SlowestOps();
   readonly #errorGroups = new Map<string, ErrorGroup>();
-  /** Seconds up to this one have their per-kind latency as percentiles. */
-  #closedThrough = 0;
+  readonly #timeline: Timeline;
   #lastCompletionSec = 0;
 
   constructor(
@@ -155,12 +103,13 @@ export class RunStats {
   ) {
     this.#onSchedule = onSchedule;
     this.#warmupSec = warmupSec;
+    this.#timeline = new Timeline(warmupSec);
   }
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
   addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
     if (tally.schedule.length > 0) this.#onSchedule(tally.schedule);
-    const point = this.#pointAt(atSec);
+    const point = this.#timeline.pointAt(atSec);
     let inserted = 0;
     for (const rows of Object.values(tally.acknowledged)) inserted += rows;
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
@@ -187,7 +136,7 @@ export class RunStats {
       point.failures += counts.failures;
       if (isRead(kind)) point.readRows += counts.rows;
       point.latency.add(latency);
-      this.#kindLatency(point, kind)?.add(latency);
+      this.#timeline.kindLatency(point, kind)?.add(latency);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
@@ -195,7 +144,7 @@ export class RunStats {
     this.#inFlight.set(workerId, tally.inFlight);
     // The warm-up's operations stay on the timeline (marked) and in the live counts, no further.
     if (tally.warmup) {
-      this.#closeThrough(point.atSec - OPEN_SECONDS);
+      this.#timeline.closeBehind(point.atSec);
       return;
     }
     for (const [user, counts] of Object.entries(tally.users)) {
@@ -214,7 +163,7 @@ export class RunStats {
       this.#groupError(failure);
     }
     for (const op of tally.slowest) this.#slowest.offer(op);
-    this.#closeThrough(point.atSec - OPEN_SECONDS);
+    this.#timeline.closeBehind(point.atSec);
   }
 
   /** Counts `failure` with the others of its kind and message. */
@@ -242,22 +191,6 @@ export class RunStats {
     );
   }
 
-  /** The per-kind histogram of `point` for `kind`, or null once the second is closed. */
-  #kindLatency(point: Second, kind: OpKind): Latency | null {
-    if (!point.kinds) return null;
-    return point.kinds[kind] ??= new Latency(undefined, { compact: true });
-  }
-
-  /** Turns the per-kind histograms of every second up to `lastSec` into percentiles. */
-  #closeThrough(lastSec: number): void {
-    for (; this.#closedThrough < lastSec; this.#closedThrough++) {
-      const point = this.#seconds.get(this.#closedThrough + 1);
-      if (!point?.kinds) continue;
-      point.byOp = kindSeconds(point.kinds);
-      point.kinds = null;
-    }
-  }
-
   /** The run's slowest operations so far, slowest first. */
   slowest(): SlowOp[] {
     return this.#slowest.list();
@@ -283,7 +216,7 @@ export class RunStats {
    * finished), once each.
    */
   failInFlight(message: (op: InFlightOp) => string, atSec: number): void {
-    const point = this.#pointAt(atSec);
+    const point = this.#timeline.pointAt(atSec);
     for (const op of this.inFlight()) {
       const ms = Math.max(0, atSec - op.startedAtSec) * 1000;
       // Open model: the response time runs from the arrival, the service time from the send.
@@ -301,7 +234,7 @@ export class RunStats {
       if (op.arrivedAtSec !== undefined) {
         (point.service ??= new Latency(undefined, { compact: true })).record(ms);
       }
-      this.#kindLatency(point, op.kind)?.record(responseMs);
+      this.#timeline.kindLatency(point, op.kind)?.record(responseMs);
       const user = this.#users.get(op.user) ?? { ops: 0, failures: 0 };
       user.ops++;
       user.failures++;
@@ -314,30 +247,6 @@ export class RunStats {
     this.#inFlight.clear();
   }
 
-  /** The timeline point of the second `atSec` falls in (seconds count from 1). */
-  #pointAt(atSec: number): Second {
-    const second = Math.max(1, Math.ceil(atSec));
-    let point = this.#seconds.get(second);
-    if (!point) {
-      const latency = new Latency(undefined, { compact: true });
-      point = {
-        atSec: second,
-        ops: 0,
-        failures: 0,
-        insertedRows: 0,
-        readRows: 0,
-        latency,
-        service: null,
-        // A second that was closed before its first tick (a late one) keeps no per-kind latency.
-        kinds: second > this.#closedThrough ? {} : null,
-        byOp: {},
-        ...(second <= this.#warmupSec ? { warmup: true as const } : {}),
-      };
-      this.#seconds.set(second, point);
-    }
-    return point;
-  }
-
   /** Counters so far: for progress lines while the run goes on. */
   live(): { ops: number; failures: number; insertedRows: number } {
     return { ...this.#live };
@@ -345,31 +254,17 @@ export class RunStats {
 
   /** Ops, failures, inserted rows and latency over the seconds after `fromSec`. */
   since(fromSec: number): Omit<TimelinePoint, "atSec"> {
-    const latency = new Latency();
-    const sum = { ops: 0, failures: 0, insertedRows: 0 };
-    for (const point of this.#seconds.values()) {
-      if (point.atSec <= fromSec) continue;
-      sum.ops += point.ops;
-      sum.failures += point.failures;
-      sum.insertedRows += point.insertedRows;
-      latency.add(point.latency);
-    }
-    return { ...sum, latencyMs: latency.summary() };
+    return this.#timeline.since(fromSec);
   }
 
   /** Ops, failures, rows and latency per second (and per kind), in time order. */
   timeline(): TimelinePoint[] {
-    return [...this.#seconds.values()]
-      .sort((a, b) => a.atSec - b.atSec)
-      .map(timelinePoint);
+    return this.#timeline.points();
   }
 
   /** The timeline point of second `atSec` (counted from 1): zeros when no tick came in it. */
   second(atSec: number): TimelinePoint {
-    const point = this.#seconds.get(atSec);
-    if (point) return timelinePoint(point);
-    const latencyMs = new Latency().summary();
-    return { atSec, ops: 0, failures: 0, insertedRows: 0, readRows: 0, latencyMs, byOp: {} };
+    return this.#timeline.second(atSec);
   }
 
   /**
@@ -413,7 +308,7 @@ export class RunStats {
    * queue's length after it. Counted by when it was due, so the warm-up's are left out.
    */
   recordArrival(atSec: number, dropped: boolean, queued: number): void {
-    const point = this.#pointAt(atSec);
+    const point = this.#timeline.pointAt(atSec);
     point.arrivals = (point.arrivals ?? 0) + 1;
     point.dropped = (point.dropped ?? 0) + (dropped ? 1 : 0);
     point.queue = Math.max(point.queue ?? 0, queued);
@@ -427,7 +322,7 @@ export class RunStats {
 
   /** The planned load at `atSec`: arrivals per second (open) or active users (closed). */
   recordTarget(atSec: number, target: number): void {
-    this.#pointAt(atSec).target = Math.round(target * 100) / 100;
+    this.#timeline.pointAt(atSec).target = Math.round(target * 100) / 100;
   }
 
   /** Open model: arrivals and drops so far, the warm-up's too (for progress lines). */
@@ -454,26 +349,4 @@ export class RunStats {
     })) as Record<OpKind, string>;
     return { overall: overall.encode(), byOp };
   }
-}
-
-/** A second as the timeline shows it. */
-function timelinePoint({ latency, service, kinds, byOp, ...point }: Second): TimelinePoint {
-  return {
-    ...point,
-    latencyMs: latency.summary(),
-    byOp: kinds ? kindSeconds(kinds) : byOp,
-    ...(service ? { serviceMs: service.summary() } : {}),
-  };
-}
-
-/** Per-kind ops and percentiles from per-kind histograms. */
-function kindSeconds(kinds: Partial<Record<OpKind, Latency>>): Partial<Record<OpKind, KindSecond>> {
-  const out: Partial<Record<OpKind, KindSecond>> = {};
-  for (const kind of OP_KINDS) {
-    const latency = kinds[kind];
-    if (!latency || latency.count === 0) continue;
-    const { p50, p95, p99 } = latency.summary();
-    out[kind] = { ops: latency.count, p50, p95, p99 };
-  }
-  return out;
 }

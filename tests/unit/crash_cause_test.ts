@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crashCause, crashInfo, describeCause } from "../../src/hyperd/crash.ts";
 import { type LogEntry, parseLogLine, readFatalEntry } from "../../src/hyperd/log_entries.ts";
-import { problemsCards } from "../../src/results/report/cards.ts";
+import { problemsCards } from "../../src/results/report/problem_cards.ts";
 import { crashedSummaryFixture, emptySummaryFixture } from "../helpers/summary_fixture.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { reportHtml } from "../../src/results/report/page.ts";
-import { shellLine } from "../../src/results/report/cards.ts";
+import { shellLine } from "../../src/results/report/run_details.ts";
 import { lineChart, type Series } from "../../src/results/report/svg_chart.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import {

@@ -1,18 +1,14 @@
 /** report.html: one self-contained page (inline CSS and SVG, no script, no network) of a run. */
 import type { Summary } from "../summary.ts";
+import { keyFigures, operationsCard, thresholdsCard, usersTable } from "./measurement_cards.ts";
 import {
-  configCard,
   errorsCard,
   findingsCard,
-  header,
-  keyFigures,
-  operationsCard,
   problemsCards,
   serverWarningsCard,
   slowestCard,
-  thresholdsCard,
-  usersTable,
-} from "./cards.ts";
+} from "./problem_cards.ts";
+import { configCard, header } from "./run_details.ts";
 import { card, esc } from "./html.ts";
 import { loadCard } from "./load_card.ts";
 import { opMixChart, timeCharts } from "./run_charts.ts";
