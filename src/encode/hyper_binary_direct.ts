@@ -11,7 +11,6 @@ import {
   MAX_TEXT_BYTES,
   NameLabel,
   nullGap,
-  type RowRecipe,
   smallintValue,
   TEXT_SCRATCH,
   timestampOffset,
@@ -20,7 +19,8 @@ import {
   writeCategory,
   writeRef,
   writeWords,
-} from "../workload/data_gen.ts";
+} from "../workload/column_values.ts";
+import type { RowRecipe } from "../workload/data_gen.ts";
 import { draw } from "../workload/rng.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 
