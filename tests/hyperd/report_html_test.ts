@@ -4,23 +4,7 @@ import { reportHtml } from "../../src/results/report/page.ts";
 import { summaryFixture } from "../helpers/summary_fixture.ts";
 import { runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
-
-const CHART_IDS = [
-  "chart-throughput",
-  "chart-latency",
-  "chart-latency-kind-p50",
-  "chart-latency-kind-p95",
-  "chart-latency-kind-p99",
-  "chart-distribution",
-  "chart-resources",
-  "chart-client",
-  "chart-opmix",
-];
-
-/** The `<svg>` element with `id`, or undefined. */
-function svgById(html: string, id: string): string | undefined {
-  return new RegExp(`<svg id="${id}"[^>]*>[\\s\\S]*?</svg>`).exec(html)?.[0];
-}
+import { CHART_IDS, svgById } from "../helpers/report_charts.ts";
 
 /** Debian's Chromium, or a failure that says how to get it. */
 async function chromium(): Promise<string> {

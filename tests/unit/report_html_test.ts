@@ -2,23 +2,7 @@ import assert from "node:assert/strict";
 import { reportHtml } from "../../src/results/report/page.ts";
 import { ticks } from "../../src/results/report/svg_chart.ts";
 import { emptySummaryFixture, summaryFixture } from "../helpers/summary_fixture.ts";
-
-const CHART_IDS = [
-  "chart-throughput",
-  "chart-latency",
-  "chart-latency-kind-p50",
-  "chart-latency-kind-p95",
-  "chart-latency-kind-p99",
-  "chart-distribution",
-  "chart-resources",
-  "chart-client",
-  "chart-opmix",
-];
-
-/** The `<svg>` element with `id`, or undefined. */
-function svgById(html: string, id: string): string | undefined {
-  return new RegExp(`<svg id="${id}"[^>]*>[\\s\\S]*?</svg>`).exec(html)?.[0];
-}
+import { CHART_IDS, svgById } from "../helpers/report_charts.ts";
 
 Deno.test("reportHtml() draws every chart, each an <svg> with a <title>", () => {
   const html = reportHtml(summaryFixture());
