@@ -9,7 +9,7 @@ import {
   statusWord,
 } from "../compare_text.ts";
 import { formatNumber, formatSeconds } from "../format.ts";
-import { card, esc, htmlTable, pill } from "./html.ts";
+import { card, esc, htmlPage, htmlTable, pill } from "./html.ts";
 import { lineChart, type Series } from "./svg_chart.ts";
 import { COLORS, STYLE } from "./style.ts";
 
@@ -118,26 +118,15 @@ export function compareHtml(comparison: Comparison): string {
   );
   const charts = card("Operations per second", samplesChart(comparison, "opsPerSec")) +
     card("p95 latency per second", samplesChart(comparison, "p95"));
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>hyperstress compare: ${ok ? "passed" : "regression"}</title>
-<style>${STYLE}${RUNS_STYLE}</style>
-</head>
-<body>
-<main>
-<header><div class="title"><h1>hyperstress compare</h1>${
-    pill(ok, ok ? "passed" : `failed: exit ${comparison.exitCode}`)
-  }</div><p>${esc(compareVerdictLine(comparison))}</p></header>
+  return htmlPage(
+    `hyperstress compare: ${ok ? "passed" : "regression"}`,
+    STYLE + RUNS_STYLE,
+    `<header><div class="title"><h1>hyperstress compare</h1>${
+      pill(ok, ok ? "passed" : `failed: exit ${comparison.exitCode}`)
+    }</div><p>${esc(compareVerdictLine(comparison))}</p></header>
 ${runs}
 ${notes}
 ${charts}
-${card("Side by side", changesTable(comparison) + explained, true)}
-</main>
-</body>
-</html>
-`;
+${card("Side by side", changesTable(comparison) + explained, true)}`,
+  );
 }

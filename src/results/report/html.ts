@@ -37,3 +37,26 @@ export function pill(ok: boolean, text: string): string {
 export function card(title: string, body: string, wide = false): string {
   return `<section class="card${wide ? " wide" : ""}"><h2>${esc(title)}</h2>${body}</section>`;
 }
+
+/**
+ * A whole self-contained page: no script and no network (the Content-Security-Policy says so), so
+ * it opens from disk anywhere. `title` is escaped; `style` and `main` are markup.
+ */
+export function htmlPage(title: string, style: string, main: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${esc(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<main>
+${main}
+</main>
+</body>
+</html>
+`;
+}

@@ -9,7 +9,7 @@ import {
   slowestCard,
 } from "./problem_cards.ts";
 import { configCard, header } from "./run_details.ts";
-import { card, esc } from "./html.ts";
+import { card, esc, htmlPage } from "./html.ts";
 import { loadCard } from "./load_card.ts";
 import { opMixChart, timeCharts } from "./run_charts.ts";
 import { STYLE } from "./style.ts";
@@ -45,68 +45,57 @@ export function reportHtml(summary: Summary): string {
     { label: "p50", html: charts.latencyByKind.p50 },
     { label: "p99", html: charts.latencyByKind.p99 },
   ]);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>hyperstress report: seed ${esc(summary.config.seed)}, ${esc(summary.stopReason)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${header(summary)}
+  return htmlPage(
+    `hyperstress report: seed ${summary.config.seed}, ${summary.stopReason}`,
+    STYLE,
+    `${header(summary)}
 ${findingsCard(summary)}
 ${keyFigures(summary)}
 ${thresholdsCard(summary)}
 ${operationsCard(summary)}
 ${loadCard(summary)}
 ${
-    chart(
-      "Throughput (per second)",
-      charts.throughput,
-      "Each point is the second that ends there; the partial second after the stop is left out.",
-    )
-  }
+      chart(
+        "Throughput (per second)",
+        charts.throughput,
+        "Each point is the second that ends there; the partial second after the stop is left out.",
+      )
+    }
 ${
-    chart(
-      "Latency over time (ms)",
-      charts.latency,
-      "All operations, per second.",
-      `<h3>Per operation kind (ms, log scale): pick the percentile</h3>${byKind}`,
-    )
-  }
+      chart(
+        "Latency over time (ms)",
+        charts.latency,
+        "All operations, per second.",
+        `<h3>Per operation kind (ms, log scale): pick the percentile</h3>${byKind}`,
+      )
+    }
 ${
-    chart(
-      "Latency distribution (ms, log scale)",
-      charts.distribution,
-      "The latency below which each share of the operations finished, over the whole run: " +
-        "min, the median (50%), the tail (90% to 99.99%) and max.",
-    )
-  }
+      chart(
+        "Latency distribution (ms, log scale)",
+        charts.distribution,
+        "The latency below which each share of the operations finished, over the whole run: " +
+          "min, the median (50%), the tail (90% to 99.99%) and max.",
+      )
+    }
 ${
-    chart(
-      "Disk and hyperstress CPU",
-      charts.client,
-      "Measured by hyperstress each second while users run: the run's .hyper files against " +
-        "--max-disk-mb (the disk figure above is measured after hyperd stops and folds its " +
-        "transient files in), and its own CPU (every worker thread) as a share of all cores; " +
-        "shaded: hyperstress saturated, when the figures may describe the load generator " +
-        "rather than hyperd.",
-    )
-  }
+      chart(
+        "Disk and hyperstress CPU",
+        charts.client,
+        "Measured by hyperstress each second while users run: the run's .hyper files against " +
+          "--max-disk-mb (the disk figure above is measured after hyperd stops and folds its " +
+          "transient files in), and its own CPU (every worker thread) as a share of all cores; " +
+          "shaded: hyperstress saturated, when the figures may describe the load generator " +
+          "rather than hyperd.",
+      )
+    }
 ${chart("hyperd resources", charts.resources, resourcesNote(summary))}
 ${opMix}
 ${slowestCard(summary)}
 ${serverWarningsCard(summary)}
 ${problemsCards(summary)}
 ${errorsCard(summary)}
-${configCard(summary)}
-</main>
-</body>
-</html>
-`;
+${configCard(summary)}`,
+  );
 }
 
 /** Where hyperd's figures come from, or why some are missing (an attached hyperd's log, disk). */
