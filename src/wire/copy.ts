@@ -32,16 +32,24 @@ export async function copyIn(
   const writable = await query.writable();
   const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
   writable.on("error", () => {}); // the outcome above reports failures
-  for (const chunk of chunks) {
-    if (settled) break; // rejected mid-stream: stop sending, end the COPY
-    // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
-    // still has bytes to read; waiting for every drain would leave it idle meanwhile.
-    if (!writable.write(chunk) && writable.writableLength > MAX_IN_FLIGHT) {
-      await Promise.race([
-        new Promise((resolve) => writable.once("drain", resolve)),
-        outcome,
-      ]);
+  try {
+    for (const chunk of chunks) {
+      if (settled) break; // rejected mid-stream: stop sending, end the COPY
+      // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
+      // still has bytes to read; waiting for every drain would leave it idle meanwhile.
+      if (!writable.write(chunk) && writable.writableLength > MAX_IN_FLIGHT) {
+        await Promise.race([
+          new Promise((resolve) => writable.once("drain", resolve)),
+          outcome,
+        ]);
+      }
     }
+  } catch (error) {
+    // The rows could not be made: end the COPY with CopyFail. A COPY left open holds its table
+    // in hyperd until long after the connection is gone (README, Hyper bugs found).
+    writable.destroy(error as Error);
+    await within(outcome, timeoutMs);
+    throw error;
   }
   writable.end();
   const result = await within(outcome, timeoutMs);

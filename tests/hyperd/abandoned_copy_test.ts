@@ -1,0 +1,110 @@
+/**
+ * A hyperd bug hyperstress found (README, "Hyper bugs found"): a COPY whose client goes away
+ * before CopyDone never ends, and every later read of its table waits behind it. This test fails
+ * the day a hyperd build fixes it, so that reconnect_test.ts can cut COPYs again.
+ */
+import assert from "node:assert/strict";
+import { connect, createDatabase } from "../../src/wire/connection.ts";
+import { copyIn } from "../../src/wire/copy.ts";
+import { TIMED_OUT, within } from "../../src/time.ts";
+import { withHyperd } from "../helpers/hyperd.ts";
+
+const COPY_IN_RESPONSE = 0x47; // G
+const READY_FOR_QUERY = 0x5a; // Z
+
+/** One frontend message: type byte, int32 length, body. */
+function message(type: string, body: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(5 + body.length);
+  bytes[0] = type.charCodeAt(0);
+  new DataView(bytes.buffer).setInt32(1, 4 + body.length);
+  bytes.set(body, 5);
+  return bytes;
+}
+
+/** Reads until a backend message of `type` starts somewhere in what arrived. */
+async function readUntil(conn: Deno.Conn, type: number): Promise<void> {
+  const buffer = new Uint8Array(1 << 16);
+  for (;;) {
+    const n = await conn.read(buffer);
+    if (n === null) throw new Error("hyperd closed the connection");
+    if (buffer.subarray(0, n).includes(type)) return;
+  }
+}
+
+/** Starts `COPY <table> FROM STDIN`, sends half a row and vanishes without CopyDone. */
+async function abandonCopy(endpoint: { host: string; port: number }, database: string) {
+  const text = new TextEncoder();
+  const conn = await Deno.connect({ hostname: endpoint.host, port: endpoint.port });
+  try {
+    const params = text.encode(`user\0tableau_internal_user\0database\0${database}\0\0`);
+    const startup = new Uint8Array(8 + params.length);
+    new DataView(startup.buffer).setInt32(0, startup.length);
+    new DataView(startup.buffer).setInt32(4, 196608); // protocol 3.0
+    startup.set(params, 8);
+    await conn.write(startup);
+    await readUntil(conn, READY_FOR_QUERY);
+    await conn.write(message("Q", text.encode("COPY t FROM STDIN WITH (FORMAT CSV)\0")));
+    await readUntil(conn, COPY_IN_RESPONSE);
+    await conn.write(message("d", text.encode("2,b\n3,")));
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("hyperd bug: a COPY abandoned before CopyDone blocks every later read of its table", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const database = `${dir}/abandoned.hyper`;
+    await createDatabase(hyperd, database);
+    const reader = connect(hyperd, database);
+    try {
+      await reader.sql.unsafe("CREATE TABLE t (id INT, name TEXT)");
+      await reader.sql.unsafe("INSERT INTO t VALUES (1, 'a')");
+      assert.deepEqual([...await reader.sql.unsafe("SELECT count(*)::INT AS n FROM t")], [{
+        n: 1,
+      }]);
+
+      await abandonCopy(hyperd, database);
+      const read = reader.sql.unsafe("SELECT count(*)::INT AS n FROM t");
+      read.catch(() => {}); // still waiting when hyperd stops
+      const answer = await within(read, 10_000);
+      assert.equal(
+        answer,
+        TIMED_OUT,
+        "hyperd answered the read: this build ends an abandoned COPY. Let reconnect_test.ts " +
+          "cut COPYs again and move the README's entry to fixed.",
+      );
+    } finally {
+      await reader.sql.end({ timeout: 0 }).catch(() => {});
+    }
+  });
+});
+
+Deno.test("a COPY whose rows cannot be made ends with CopyFail, and its table stays readable", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const database = `${dir}/failed.hyper`;
+    await createDatabase(hyperd, database);
+    const writer = connect(hyperd, database);
+    const reader = connect(hyperd, database);
+    try {
+      await writer.sql.unsafe("CREATE TABLE t (id INT, name TEXT)");
+      const rows = function* () {
+        yield new TextEncoder().encode("1,a\n2,");
+        throw new Error("the generator broke");
+      };
+      await assert.rejects(
+        copyIn(writer, "COPY t FROM STDIN WITH (FORMAT CSV)", rows()),
+        /the generator broke/,
+      );
+      const count = "SELECT count(*)::INT AS n FROM t";
+      const read = reader.sql.unsafe(count);
+      read.catch(() => {});
+      const answer = await within(read, 10_000);
+      assert.notEqual(answer, TIMED_OUT, "the failed COPY still holds its table");
+      assert.deepEqual([...(answer as Iterable<unknown>)], [{ n: 0 }]);
+      assert.deepEqual([...await writer.sql.unsafe(count)], [{ n: 0 }], "the writer is usable");
+    } finally {
+      await writer.sql.end({ timeout: 0 }).catch(() => {});
+      await reader.sql.end({ timeout: 0 }).catch(() => {});
+    }
+  });
+});
