@@ -10,6 +10,7 @@ import { type ClientCost, clientCost } from "./client_cost.ts";
 import { encodeNsPerRow, genEncodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
 import { moderate } from "./moderate.ts";
+import { tallyCost } from "./tally_cost.ts";
 import type { SoakFigures } from "./soak.ts";
 import type { Users1000Figures } from "./users1000.ts";
 
@@ -56,6 +57,8 @@ async function rssPerUser(users: number): Promise<number> {
 }
 
 const binary = await benchHyperd();
+step("the main thread's tally");
+const tally = tallyCost();
 step("encoding");
 const encode = encodeNsPerRow();
 step("generation and encoding");
@@ -115,6 +118,7 @@ const results = {
   moderate: moderateFigures,
   clientCost: cost,
   genEncodeNsPerRow: genEncode,
+  tallyCost: tally,
   users1000: users1000Figures,
   soak: soakFigures,
 };

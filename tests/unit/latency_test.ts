@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { Latency } from "../../src/stats/latency.ts";
+import { Latency, type LatencySummary } from "../../src/stats/latency.ts";
 
-Deno.test("a compact Latency gives the same percentiles as a full one, and merges with it", () => {
+Deno.test("a compact Latency gives the percentiles of a full one within 1%, and merges with it", () => {
   const full = new Latency();
   const compact = new Latency(undefined, { compact: true });
   for (let i = 1; i <= 5000; i++) {
@@ -9,16 +9,20 @@ Deno.test("a compact Latency gives the same percentiles as a full one, and merge
     full.record(ms);
     compact.record(ms);
   }
-  assert.deepEqual(compact.summary(), full.summary());
+  const near = (got: LatencySummary, want: LatencySummary, relative: number) => {
+    for (const key of Object.keys(want) as (keyof LatencySummary)[]) {
+      assert.ok(
+        Math.abs(got[key] - want[key]) <= want[key] * relative,
+        `${key}: ${got[key]} vs ${want[key]}`,
+      );
+    }
+  };
+  // Two significant digits: each value is known to 1%, the max exactly.
+  near(compact.summary(), full.summary(), 1e-2);
+  assert.equal(compact.summary().max, full.summary().max);
+  assert.notDeepEqual(compact.summary(), full.summary(), "the compact one should be coarser");
   const merged = new Latency(undefined, { compact: true });
   merged.add(new Latency(full.encode()));
-  // A merged histogram knows values to its 3 significant digits, the max included.
-  const [got, want] = [merged.summary(), full.summary()];
-  for (const key of Object.keys(want) as (keyof typeof want)[]) {
-    assert.ok(
-      Math.abs(got[key] - want[key]) <= want[key] * 1e-3,
-      `${key}: ${got[key]} vs ${want[key]}`,
-    );
-  }
+  near(merged.summary(), full.summary(), 1e-2);
   assert.equal(merged.count, 5000);
 });

@@ -189,7 +189,7 @@ Deno.test("progressLine() with a width fits it, dropping the least important fie
   assert.deepEqual(fields(progressLine(busyView(), CONFIG, 5, 96)), [
     "[10/60s]",
     "12,345.0 ops/s",
-    "p95 123.5 ms",
+    "p95 123.4 ms",
     "failures 30",
     "hyperd 1,234.5/4,096 MB tracked load 0.97",
   ]);
