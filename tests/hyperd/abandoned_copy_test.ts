@@ -21,17 +21,27 @@ function message(type: string, body: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** Reads until a backend message of `type` starts somewhere in what arrived. */
+/** Reads whole backend messages (type byte, int32 length, body) until one of `type` has come. */
 async function readUntil(conn: Deno.Conn, type: number): Promise<void> {
+  let pending = new Uint8Array(0);
   const buffer = new Uint8Array(1 << 16);
   for (;;) {
+    while (pending.length >= 5) {
+      const length = new DataView(pending.buffer, pending.byteOffset).getInt32(1);
+      if (pending.length < 1 + length) break;
+      if (pending[0] === type) return;
+      pending = pending.subarray(1 + length);
+    }
     const n = await conn.read(buffer);
     if (n === null) throw new Error("hyperd closed the connection");
-    if (buffer.subarray(0, n).includes(type)) return;
+    const joined = new Uint8Array(pending.length + n);
+    joined.set(pending);
+    joined.set(buffer.subarray(0, n), pending.length);
+    pending = joined;
   }
 }
 
-/** Starts `COPY <table> FROM STDIN`, sends half a row and vanishes without CopyDone. */
+/** Starts `COPY t FROM STDIN`, sends half a row and vanishes without CopyDone. */
 async function abandonCopy(endpoint: { host: string; port: number }, database: string) {
   const text = new TextEncoder();
   const conn = await Deno.connect({ hostname: endpoint.host, port: endpoint.port });
