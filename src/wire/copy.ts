@@ -46,7 +46,7 @@ export async function copyIn(
     }
   } catch (error) {
     // The rows could not be made: end the COPY with CopyFail. A COPY left open holds its table
-    // in hyperd until long after the connection is gone (README, Hyper bugs found).
+    // in hyperd for good once the connection is gone (README, Hyper bugs found).
     writable.destroy(error as Error);
     await within(outcome, timeoutMs);
     throw error;
