@@ -4,7 +4,7 @@
  * (`genEncodeNsPerRow`). Times are the process's CPU time, so a busy machine inflates them less
  * than wall time would; GC threads count.
  */
-import process from "node:process";
+import { processCpuSec } from "../src/run/client_cpu.ts";
 import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
 import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
 import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
@@ -24,10 +24,7 @@ const INSERT_ROWS = 50_000;
 /** ns/row per format and shape. */
 export type NsPerRow = Record<"hyperbinary" | "arrow", Record<Shape["name"], number>>;
 
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
+const cpuMs = () => processCpuSec() * 1000;
 
 /** The median ns/row of `body`, which handles `rows` rows, over REPETITIONS after a warm-up. */
 function nsPerRow(rows: number, body: () => void): number {

@@ -3,16 +3,12 @@
  * (a worker's entry, its structured clone to the main thread, JSON and gzip), against the CPU
  * the tool spends per operation in a real default run. `deno run -A bench/schedule_cost.ts`.
  */
-import process from "node:process";
+import { processCpuSec } from "../src/run/client_cpu.ts";
 import { ScheduleWriter } from "../src/run/schedule_file.ts";
 import type { ScheduleEntry } from "../src/stats/op_stats.ts";
 import { benchRun } from "./bench_run.ts";
 
 const ENTRIES = 200_000;
-const cpuSec = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
 
 /** CPU nanoseconds per entry written, median of three rounds. */
 async function nsPerEntry(): Promise<number> {
@@ -20,7 +16,7 @@ async function nsPerEntry(): Promise<number> {
   for (let round = 0; round < 3; round++) {
     const dir = await Deno.makeTempDir({ prefix: "hyperstress-schedule-" });
     const writer = await ScheduleWriter.open(dir);
-    const before = cpuSec();
+    const before = processCpuSec();
     for (let i = 0; i < ENTRIES; i += 100) {
       // A tick's worth at a time, cloned as a worker message would be.
       const tick: ScheduleEntry[] = Array.from({ length: 100 }, (_, k) => ({
@@ -34,16 +30,16 @@ async function nsPerEntry(): Promise<number> {
       writer.append(structuredClone(tick));
     }
     await writer.close();
-    rounds.push(((cpuSec() - before) * 1e9) / ENTRIES);
+    rounds.push(((processCpuSec() - before) * 1e9) / ENTRIES);
     await Deno.remove(dir, { recursive: true });
   }
   return rounds.sort((a, b) => a - b)[1];
 }
 
 const perEntryNs = await nsPerEntry();
-const before = cpuSec();
+const before = processCpuSec();
 const summary = await benchRun(["--duration=30", "--progress-interval=0"]);
-const toolCpuSec = cpuSec() - before;
+const toolCpuSec = processCpuSec() - before;
 const ops = summary.totals.ops;
 const figures = {
   perEntryNs: Math.round(perEntryNs),

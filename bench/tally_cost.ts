@@ -3,7 +3,7 @@
  * the run's totals and to the second's histograms, the seconds closed into percentiles, a
  * progress line every 5 s, and the timeline at the end. `deno run -A bench/tally_cost.ts`.
  */
-import process from "node:process";
+import { processCpuSec } from "../src/run/client_cpu.ts";
 import { OP_KINDS } from "../src/workload/op_table.ts";
 import { OpStats } from "../src/stats/op_stats.ts";
 import { RunStats } from "../src/stats/run_stats.ts";
@@ -12,10 +12,7 @@ const WORKERS = 4;
 const SECONDS = 600;
 const OPS_PER_KIND = 20;
 
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e3;
-};
+const cpuMs = () => processCpuSec() * 1000;
 
 /** Distinct ticks as a busy worker sends them: every kind ran in the second. */
 function workerTicks(count: number) {
