@@ -22,7 +22,12 @@ import type {
 } from "../stats/run_stats.ts";
 import type { UserResult } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
-import { evaluateThresholds, metricValues, type ThresholdResult } from "./thresholds.ts";
+import {
+  evaluateThresholds,
+  metricValues,
+  type RunTotals,
+  type ThresholdResult,
+} from "./thresholds.ts";
 import { round } from "./format.ts";
 import { type Finding, findingsOf } from "./findings.ts";
 import { type MessageGroup, messageGroups } from "./error_groups.ts";
@@ -51,14 +56,7 @@ export interface Summary {
   exitCode: number;
   /** Open: operations arrived at a rate (`arrivals`); closed: users looped. */
   model: LoadOutcome["model"];
-  /** After the warm-up; rates are over the measured seconds. */
-  totals: {
-    ops: number;
-    failures: number;
-    insertedRows: number;
-    opsPerSec: number;
-    insertRowsPerSec: number;
-  };
+  totals: RunTotals;
   /** The response time: from the arrival in the open model, from the send in the closed one. */
   latencyMs: LatencySummary;
   /** From the send to the completion; the same as `latencyMs` in the closed model. */

@@ -17,15 +17,18 @@ export interface ThresholdResult {
 /** Every metric a threshold can name, with its value; null where the run did not measure it. */
 export type MetricValues = Record<Metric, number | null>;
 
+/** A run's totals after the warm-up; rates are over the measured seconds. */
+export interface RunTotals {
+  ops: number;
+  failures: number;
+  insertedRows: number;
+  opsPerSec: number;
+  insertRowsPerSec: number;
+}
+
 /** What the metric map is built from: the summary's figures (not the summary, so no cycle). */
 export interface MetricSource {
-  totals: {
-    ops: number;
-    failures: number;
-    insertedRows: number;
-    opsPerSec: number;
-    insertRowsPerSec: number;
-  };
+  totals: RunTotals;
   latencyMs: LatencySummary;
   byOp: Record<
     string,
