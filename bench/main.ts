@@ -17,43 +17,21 @@ import type { Users1000Figures } from "./users1000.ts";
 const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
 const step = (what: string) => console.error(`bench: ${what}`);
 
-/** The soak in a fresh process, so the resident memory it reports is the stress run's own. */
-async function soakInOwnProcess(seconds: number): Promise<SoakFigures> {
-  const script = new URL("./soak.ts", import.meta.url).pathname;
+/**
+ * Runs a bench script in a fresh process, so the resident memory it reports is its own, with the
+ * stress task's V8 flag (a small young generation per worker isolate); its figures are the last
+ * line it prints, as JSON.
+ */
+async function inOwnProcess<T>(script: string, args: string[], what: string): Promise<T> {
+  const path = new URL(script, import.meta.url).pathname;
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", script, String(seconds)],
+    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", path, ...args],
     stdout: "piped",
     stderr: "inherit",
   }).output();
-  if (!result.success) throw new Error("the soak failed");
+  if (!result.success) throw new Error(`${what} failed`);
   const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
   return JSON.parse(lines[lines.length - 1]);
-}
-
-/** The 1,000-user run in a fresh process, so its resident memory is the stress run's own. */
-async function users1000InOwnProcess(): Promise<Users1000Figures> {
-  const script = new URL("./users1000.ts", import.meta.url).pathname;
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", script],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!result.success) throw new Error("the 1,000-user run failed");
-  const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]);
-}
-
-async function rssPerUser(users: number): Promise<number> {
-  const probe = new URL("./memory_probe.ts", import.meta.url).pathname;
-  const result = await new Deno.Command(Deno.execPath(), {
-    // The same V8 flag as the stress task: a small young generation per worker isolate.
-    args: ["run", "--allow-all", "--v8-flags=--max-semi-space-size=2", probe, String(users)],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!result.success) throw new Error(`memory probe with ${users} users failed`);
-  const lines = new TextDecoder().decode(result.stdout).trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]).perUserMb;
 }
 
 const binary = await benchHyperd();
@@ -78,7 +56,11 @@ try {
 const rss: Record<string, number> = {};
 for (const users of [1, 18, 64]) {
   step(`memory with ${users} users`);
-  rss[String(users)] = await rssPerUser(users);
+  rss[String(users)] = (await inOwnProcess<{ perUserMb: number }>(
+    "./memory_probe.ts",
+    [String(users)],
+    `memory probe with ${users} users`,
+  )).perUserMb;
 }
 
 step("moderate preset");
@@ -91,13 +73,17 @@ for (const run of ["moderate", "high"] as const) {
 }
 
 step("1,000 users (20 s)");
-const users1000Figures = await users1000InOwnProcess();
+const users1000Figures = await inOwnProcess<Users1000Figures>(
+  "./users1000.ts",
+  [],
+  "the 1,000-user run",
+);
 
 let soakFigures: SoakFigures | null = null;
 if (Deno.env.get("BENCH_SOAK") === "1") {
   const seconds = Number(Deno.env.get("BENCH_SOAK_SEC") ?? 600);
   step(`soak (${seconds} s)`);
-  soakFigures = await soakInOwnProcess(seconds);
+  soakFigures = await inOwnProcess<SoakFigures>("./soak.ts", [String(seconds)], "the soak");
 }
 
 const cpu = (await Deno.readTextFile("/proc/cpuinfo").catch(() => "")).match(
