@@ -28,7 +28,7 @@ export interface CrashInfo {
   atSec: number;
   /** null when the log has no fatal entry, as after a `kill -9`. */
   cause: CrashCause | null;
-  /** Each user's operation in flight when hyperd died (as of the workers' last tick). */
+  /** The operations in flight when hyperd died: those its death cut short and those never ended. */
   inFlight: InFlightOp[];
   logTail: string[];
 }

@@ -139,7 +139,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),
     crash: run.lost && server
-      ? await server.crashInfo(run.lost.loss, run.lost.atSec, run.lost.inFlight)
+      ? await server.crashInfo(run.lost.loss, run.lost.atSec, stats.inFlightAt(run.lost.atSec))
       : null,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,

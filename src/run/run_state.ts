@@ -29,7 +29,7 @@ export interface StressOptions {
 }
 
 /** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */
-export type Lost = { loss: ServerLoss; atSec: number; inFlight: InFlightOp[] };
+export type Lost = { loss: ServerLoss; atSec: number };
 
 /** The parts of a run every step shares. */
 export interface Run {

@@ -200,7 +200,7 @@ async function runUsers(
   });
   const duration = setTimeout(() => control.stop("DurationElapsed"), config.duration * 1000);
   server.watch((loss) => {
-    run.lost = { loss, atSec: clock.elapsedSec(), inFlight: stats.inFlight() };
+    run.lost = { loss, atSec: clock.elapsedSec() };
     control.stop(loss.reason, loss.detail);
   });
   let pool: WorkerPool | undefined;

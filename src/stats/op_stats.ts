@@ -116,6 +116,8 @@ export interface IntervalTally {
   users: Record<number, { ops: number; failures: number }>;
   /** What each user of the worker is doing at the tick. */
   inFlight: InFlightOp[];
+  /** Operations whose connection broke under them: what a crash cut short. */
+  connectionLost: SlowOp[];
   /** Rows the server acknowledged, per `database/table`. */
   acknowledged: Record<string, number>;
   writesRedirected: number;
@@ -153,6 +155,7 @@ export class OpStats {
   #schedule: ScheduleEntry[] = [];
   readonly #slowest = new SlowestOps();
   #slowNew: SlowOp[] = [];
+  #connectionLost: SlowOp[] = [];
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
@@ -178,9 +181,12 @@ export class OpStats {
     recordLatency(tally, ms, queuedMs);
   }
 
-  /** Records a failed operation with the server's message. */
-  recordFailure(kind: OpKind, ms: number, failure: OpFailure): void {
-    const queuedMs = this.#finish(failure.user, ms, true);
+  /**
+   * Records a failed operation with the server's message; `connectionLost`: its connection broke
+   * under it (the server may have died).
+   */
+  recordFailure(kind: OpKind, ms: number, failure: OpFailure, connectionLost = false): void {
+    const queuedMs = this.#finish(failure.user, ms, true, connectionLost);
     const tally = this.#byOp[kind];
     tally.ops++;
     tally.failures++;
@@ -198,7 +204,7 @@ export class OpStats {
    * Ends `user`'s operation: its schedule line, its place among the slowest and its user's
    * counts. Returns how long it waited between its arrival and its send (null: closed model).
    */
-  #finish(user: number, ms: number, failed: boolean): number | null {
+  #finish(user: number, ms: number, failed: boolean, connectionLost = false): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
     if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
@@ -225,6 +231,7 @@ export class OpStats {
       const done: SlowOp = { ...sent, durationMs: ms, outcome: failed ? "failed" : "ok" };
       // A warm-up operation must not hold a place the run's slowest would need.
       if (this.#warmupEndMs === null && this.#slowest.offer(done)) this.#slowNew.push(done);
+      if (connectionLost) this.#connectionLost.push(done);
     }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
     counts.ops++;
@@ -271,6 +278,7 @@ export class OpStats {
       byOp,
       users: this.#users,
       inFlight: [...this.#inFlight.values()].map(({ lateMs: _, ...op }) => op),
+      connectionLost: this.#connectionLost,
       acknowledged: this.#acknowledged,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
@@ -281,6 +289,7 @@ export class OpStats {
     };
     this.#schedule = [];
     this.#slowNew = [];
+    this.#connectionLost = [];
     this.#acknowledged = {};
     this.#failures = [];
     this.#users = {};

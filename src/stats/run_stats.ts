@@ -17,6 +17,14 @@ import { Timeline, type TimelinePoint } from "./timeline.ts";
 /** The timeline's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
 
+/** Operations cut by a lost connection that the tally keeps, the latest. */
+const CONNECTION_LOST_KEPT = 200;
+/**
+ * How long before the crash was seen an operation cut by a lost connection still counts as in
+ * flight at it: its user may notice the dead socket before the main thread hears of the exit.
+ */
+const CRASH_CUT_WINDOW_SEC = 2;
+
 /** Errors the summary keeps. */
 export const MAX_ERRORS = 100;
 /** Distinct (kind, message) pairs counted one by one; later new ones count as other messages. */
@@ -89,6 +97,7 @@ export class RunStats {
   readonly #liveArrivals = { arrivals: 0, dropped: 0 };
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
+  #connectionLost: SlowOp[] = [];
   readonly #slowest = new SlowestOps();
   readonly #errorGroups = new Map<string, ErrorGroup>();
   readonly #timeline: Timeline;
@@ -142,6 +151,10 @@ export class RunStats {
     }
     if (point.ops > 0) this.#lastCompletionSec = Math.max(this.#lastCompletionSec, atSec);
     this.#inFlight.set(workerId, tally.inFlight);
+    if (tally.connectionLost.length > 0) {
+      this.#connectionLost = [...this.#connectionLost, ...tally.connectionLost]
+        .slice(-CONNECTION_LOST_KEPT);
+    }
     // The warm-up's operations stay on the timeline (marked) and in the live counts, no further.
     if (tally.warmup) {
       this.#timeline.closeBehind(point.atSec);
@@ -204,6 +217,22 @@ export class RunStats {
   /** The operations in flight at each worker's last tick. */
   inFlight(): InFlightOp[] {
     return [...this.#inFlight.values()].flat();
+  }
+
+  /**
+   * What was in flight when the server died at `atSec`: the operations its death cut short (their
+   * connection broke) and those that never ended, as far as the ticks so far tell. Ask after the
+   * workers' last ticks: before, an operation begun since a worker's last tick is missing.
+   */
+  inFlightAt(atSec: number): InFlightOp[] {
+    const cut = this.#connectionLost.filter((op) =>
+      op.startedAtSec <= atSec &&
+      op.startedAtSec + op.durationMs / 1000 >= atSec - CRASH_CUT_WINDOW_SEC
+    ).map(({ durationMs: _, outcome: _outcome, ...op }) => op);
+    const open = this.inFlight().filter((op) =>
+      op.startedAtSec <= atSec && !cut.some((c) => c.user === op.user && c.seq === op.seq)
+    );
+    return [...cut, ...open].sort((a, b) => a.startedAtSec - b.startedAtSec || a.user - b.user);
   }
 
   /** Operations and failures of `user` from the ticks so far. */

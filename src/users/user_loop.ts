@@ -95,13 +95,14 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         backoffMs = BACKOFF_FIRST_MS;
       } catch (error) {
         failures++;
+        const connectionLost = isConnectionLost(error);
         stats.recordFailure(op.kind, performance.now() - started, {
           atSec: (nowMs() - env.runStartMs) / 1000,
           user: spec.id,
           op: op.kind,
           message: describe(error),
-        });
-        if (isConnectionLost(error)) {
+        }, connectionLost);
+        if (connectionLost) {
           await conn.sql.end({ timeout: 0 }).catch(() => {});
           await sleepUnlessStopped(backoffMs, flags);
           backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
