@@ -164,10 +164,15 @@ export class Monitor {
   #onSample(sample: ResourceSample): void {
     this.#latest = sample;
     const engaged = this.#gate.update(sample);
-    const atSec = Math.round(this.#options.elapsedSec() * 1000) / 1000;
+    // The log's own time, not when it was read: a burst read late keeps its spacing.
+    const elapsedSec = this.#options.elapsedSec();
+    const nowMs = Date.now();
+    const atSec = runSecondOf(sample.atMs, nowMs, elapsedSec);
     if (engaged && this.#engagedSinceSec === null) this.#engagedSinceSec = atSec;
     if (!engaged) this.#engagedSinceSec = null;
     this.#options.onBackpressure(engaged);
+    // A sample of the set-up steers the gate; the timeline is the run's.
+    if (elapsedSec - (nowMs - sample.atMs) / 1000 < 0) return;
     this.#timeline.push({
       atSec,
       memoryMb: sample.memoryMb,

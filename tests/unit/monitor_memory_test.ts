@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { parseLogTime } from "../../src/hyperd/log_entries.ts";
 import { Monitor } from "../../src/hyperd/monitor.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
@@ -17,8 +18,11 @@ async function logLines(edit: (entry: Record<string, unknown>) => void = () => {
   });
 }
 
-/** Runs a monitor over `lines` as hyperd's log and returns its report and flag changes. */
-async function monitorOver(lines: string[], maxMemoryMb: number) {
+/**
+ * Runs a monitor over `lines` as hyperd's log and returns its report and flag changes; the run
+ * started `runStartMs` (epoch ms; default: before the fixture's first line).
+ */
+async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0) {
   return await withTempDir(async (dir) => {
     await Deno.writeTextFile(join(dir, "hyperd.log"), lines.join("\n") + "\n");
     const flags: boolean[] = [];
@@ -29,7 +33,7 @@ async function monitorOver(lines: string[], maxMemoryMb: number) {
       // CPU never engages here: only memory is under test.
       maxCpuPercent: 100,
       memoryLimitMb: 300,
-      elapsedSec: () => 0,
+      elapsedSec: () => (Date.now() - runStartMs) / 1000,
     });
     monitor.start();
     await monitor.close();
@@ -47,6 +51,21 @@ Deno.test("Monitor engages backpressure on tracked memory and releases when it f
   assert.equal(report.peak.fileMappingsMb, 369.734);
   assert.deepEqual(report.timeline.map((p) => p.trackedMemoryMb), [0, 2.233, 198.774, 297.901, 0]);
   assert.deepEqual(report.timeline.map((p) => p.backpressure), flags);
+});
+
+Deno.test("Monitor places samples by the log's time; those before the run only steer the gate", async () => {
+  const lines = await logLines();
+  const sampleMs = lines.map((line) => parseLogTime(JSON.parse(line).ts))
+    .filter((ms, i) => JSON.parse(lines[i]).k === "resource-metrics");
+  // The run started between the second and the third of the five samples; read in one burst.
+  const runStartMs = (sampleMs[1] + sampleMs[2]) / 2;
+  const { report, flags } = await monitorOver(lines, 100, runStartMs);
+  assert.deepEqual(flags, [false, false, true, true, false]);
+  assert.deepEqual(report.timeline.map((p) => p.trackedMemoryMb), [198.774, 297.901, 0]);
+  const expected = sampleMs.slice(2).map((ms) => Math.round(ms - runStartMs) / 1000);
+  report.timeline.forEach((p, i) =>
+    assert.ok(Math.abs(p.atSec - expected[i]) <= 0.005, `${p.atSec}`)
+  );
 });
 
 Deno.test("Monitor ignores mapped files: physical memory over the limit, tracked under it", async () => {
