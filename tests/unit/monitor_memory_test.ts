@@ -55,8 +55,8 @@ Deno.test("Monitor engages backpressure on tracked memory and releases when it f
 
 Deno.test("Monitor places samples by the log's time; those before the run only steer the gate", async () => {
   const lines = await logLines();
-  const sampleMs = lines.map((line) => parseLogTime(JSON.parse(line).ts))
-    .filter((ms, i) => JSON.parse(lines[i]).k === "resource-metrics");
+  const sampleMs = lines.map((line) => JSON.parse(line))
+    .filter((entry) => entry.k === "resource-metrics").map((entry) => parseLogTime(entry.ts));
   // The run started between the second and the third of the five samples; read in one burst.
   const runStartMs = (sampleMs[1] + sampleMs[2]) / 2;
   const { report, flags } = await monitorOver(lines, 100, runStartMs);
