@@ -38,15 +38,42 @@ export function spawnCli(
   }).spawn();
 }
 
-/** Runs the CLI to the end and collects its output. */
+/** Longest a CLI run of the tests may take: the longest takes about a minute on a busy machine. */
+export const CLI_DEADLINE_MS = 300_000;
+
+/**
+ * Runs the CLI to the end and collects its output. A run still going after CLI_DEADLINE_MS is
+ * killed with the hyperd it started, and the test fails with its stderr instead of hanging CI.
+ */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
   permissions?: string[],
 ): Promise<CliResult> {
-  const out = await spawnCli(args, env, permissions).output();
+  const child = spawnCli(args, env, permissions);
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, CLI_DEADLINE_MS);
+  const out = await child.output().finally(() => clearTimeout(deadline));
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  const result = { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  if (timedOut) {
+    killStartedHyperd(result.stderr);
+    const what = `hyperstress ${args.join(" ")}`;
+    throw new Error(`${what} still ran after ${CLI_DEADLINE_MS / 1000} s:\n${result.stderr}`);
+  }
+  return result;
+}
+
+/** Kills the hyperd a killed CLI run started (its stderr names the pid), if it is still there. */
+export function killStartedHyperd(stderr: string): void {
+  const pid = Number(/hyperd pid (\d+)/.exec(stderr)?.[1]);
+  if (!(pid > 0)) return;
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch { /* it ended with its callback connection */ }
 }
 
 /** Env that points a run at the same hyperd the tests use, wherever it came from. */

@@ -1,5 +1,5 @@
 /** A CLI run whose output is read as it arrives, so a test can act mid-run. */
-import { hyperdEnv, spawnCli } from "./cli.ts";
+import { CLI_DEADLINE_MS, hyperdEnv, killStartedHyperd, spawnCli } from "./cli.ts";
 
 /** One running `main.ts` with the stress task's permissions and the tests' hyperd. */
 export class LiveRun {
@@ -30,10 +30,22 @@ export class LiveRun {
     throw new Error(`stderr never matched ${pattern}:\n${this.stderr}`);
   }
 
-  /** Exit code, once the run has ended and its output is read. */
+  /**
+   * Exit code, once the run has ended and its output is read. A run still going after
+   * CLI_DEADLINE_MS is killed with its hyperd, and this fails with its stderr.
+   */
   async code(): Promise<number> {
-    const status = await this.child.status;
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      this.child.kill("SIGKILL");
+    }, CLI_DEADLINE_MS);
+    const status = await this.child.status.finally(() => clearTimeout(deadline));
     await this.#done;
+    if (timedOut) {
+      killStartedHyperd(this.stderr);
+      throw new Error(`the run still ran after ${CLI_DEADLINE_MS / 1000} s:\n${this.stderr}`);
+    }
     return status.code;
   }
 }
