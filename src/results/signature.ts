@@ -56,8 +56,8 @@ export function failureSignature(code: string, message: string): string {
 }
 
 /**
- * A hyperd crash: `crash | finalize-version-failed | 53S02 | unable to ... of <n> bytes ...`
- * from hyperd's cause; without one (a kill -9), the signal or exit code.
+ * A hyperd crash: `crash | finalize-version-failed | 53S02 | Cannot allocate <n> bytes ...` from
+ * hyperd's cause; without one (a kill -9), the signal or exit code.
  */
 export function crashSignature(
   cause: { kind: string; code: string; message: string } | null,
@@ -65,7 +65,18 @@ export function crashSignature(
 ): string {
   // SQLSTATEs (53S02) and exit codes are identities, so they are kept out of the number rule.
   const parts = cause
-    ? ["crash", cause.kind, cause.code, normaliseText(cause.message)]
+    ? ["crash", cause.kind, cause.code, normaliseText(rootCause(cause.message))]
     : ["crash", exit.signal ?? `exit code ${exit.exitCode}`];
   return parts.filter((p) => p !== "").join(SEPARATOR);
+}
+
+/**
+ * hyperd's message from its first capitalised part: hyperd puts lowercase context before a cause
+ * (`unable to write compressed datablock: Cannot allocate ...`), and the same abort comes with
+ * and without it. A message with no capitalised part is kept whole.
+ */
+function rootCause(message: string): string {
+  const parts = message.split(": ");
+  const first = parts.findIndex((part) => /^[A-Z]/.test(part));
+  return first <= 0 ? message : parts.slice(first).join(": ");
 }

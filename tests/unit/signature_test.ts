@@ -47,20 +47,24 @@ Deno.test("two seeds' slow COPYs on different medium tables share one signature"
   assert.equal(signatureOf(["stall", ""]), "stall");
 });
 
-Deno.test("crashSignature() keeps the kind and SQLSTATE and normalises hyperd's message", () => {
-  const cause = (bytes: number) => ({
+Deno.test("crashSignature() keeps the kind, SQLSTATE and hyperd's cause without its context", () => {
+  // Both forms came from the same abort (seeds 1 and 3 of the memory-limit sweep).
+  const cause = (bytes: number, context = "unable to write compressed datablock: ") => ({
     kind: "finalize-version-failed",
     code: "53S02",
-    message: `unable to write compressed datablock: Cannot allocate ${bytes} bytes of memory: ` +
+    message: `${context}Cannot allocate ${bytes} bytes of memory: ` +
       "The `global memory limit` limit of 314572800 bytes was exceeded.",
   });
   const exit = { signal: "SIGABRT", exitCode: 134 };
   assert.equal(
     crashSignature(cause(2332356), exit),
-    "crash | finalize-version-failed | 53S02 | unable to write compressed datablock: Cannot " +
-      "allocate <n> bytes of memory: The `global memory limit` limit of <n> bytes was exceeded.",
+    "crash | finalize-version-failed | 53S02 | Cannot allocate <n> bytes of memory: " +
+      "The `global memory limit` limit of <n> bytes was exceeded.",
   );
   assert.equal(crashSignature(cause(2332356), exit), crashSignature(cause(1048576), exit));
+  assert.equal(crashSignature(cause(2332356), exit), crashSignature(cause(1065056, ""), exit));
+  const lowercase = { kind: "k", code: "XX000", message: "assertion failed: x > 0" };
+  assert.equal(crashSignature(lowercase, exit), "crash | k | XX000 | assertion failed: x > <n>");
   assert.equal(crashSignature(null, { signal: "SIGKILL", exitCode: 137 }), "crash | SIGKILL");
   assert.equal(crashSignature(null, { signal: null, exitCode: 3 }), "crash | exit code 3");
 });
