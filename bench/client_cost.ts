@@ -4,6 +4,7 @@
  * growth of this process's reaped-children CPU over the run, as hyperd is its only child that
  * exits during it; the last live reading of /proc/<pid>/stat stands in elsewhere.
  */
+import type { Summary } from "../src/results/summary.ts";
 import { benchRun } from "./bench_run.ts";
 import { round } from "./measure.ts";
 
@@ -49,26 +50,38 @@ export function procCpuSec(pid: number | "self"): { own: number; children: numbe
   }
 }
 
-/** Runs one workload for `durationSec` and measures both processes over the whole run. */
-export async function clientCost(
-  run: keyof typeof CLIENT_COST_RUNS,
-  durationSec: number,
-): Promise<ClientCost> {
+/** A bench run's summary with the CPU of this process and of hyperd over the whole run. */
+export async function measuredRun(
+  flags: string[],
+): Promise<{ summary: Summary; toolCpuSec: number; hyperdCpuSec: number }> {
   let hyperdLive = 0;
   const before = procCpuSec("self");
-  const summary = await benchRun([
-    `--duration=${durationSec}`,
-    "--seed=2024",
-    "--progress-interval=0",
-    ...CLIENT_COST_RUNS[run],
-  ], (view) => {
+  const summary = await benchRun(flags, (view) => {
     hyperdLive = procCpuSec(view.hyperdPid)?.own ?? hyperdLive;
   });
   const after = procCpuSec("self");
   const reaped = before && after ? after.children - before.children : 0;
   return {
+    summary,
     toolCpuSec: before && after ? round(after.own - before.own, 2) : NaN,
     hyperdCpuSec: round(Math.max(reaped, hyperdLive), 2),
+  };
+}
+
+/** Runs one workload for `durationSec` and measures both processes over the whole run. */
+export async function clientCost(
+  run: keyof typeof CLIENT_COST_RUNS,
+  durationSec: number,
+): Promise<ClientCost> {
+  const { summary, toolCpuSec, hyperdCpuSec } = await measuredRun([
+    `--duration=${durationSec}`,
+    "--seed=2024",
+    "--progress-interval=0",
+    ...CLIENT_COST_RUNS[run],
+  ]);
+  return {
+    toolCpuSec,
+    hyperdCpuSec,
     insertedRows: summary.totals.insertedRows,
     ops: summary.totals.ops,
     opsPerSec: summary.totals.opsPerSec,
