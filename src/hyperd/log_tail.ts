@@ -8,7 +8,7 @@ import { type LogEntry, parseLogLine } from "./log_entries.ts";
 
 /** Options for LogTail. */
 export interface LogTailOptions {
-  /** Period of the fallback poll, for file systems whose watch events never arrive. */
+  /** How often the log is read. */
   pollMs?: number;
   /**
    * Skip what the log holds when the tail starts (a server that ran before us): files found by
@@ -34,9 +34,11 @@ interface Cursor extends Located {
   skipToNewline: boolean;
 }
 
-const DEFAULT_POLL_MS = 250;
-/** Reads after file events wait this long, so a burst of writes costs one read. */
-const WATCH_COALESCE_MS = 50;
+/**
+ * A poll, not a file watch: hyperd writes hundreds of times a second, and a watch woke on every
+ * write (8% of the tool's CPU at the moderate preset); resource samples come once a second.
+ */
+const DEFAULT_POLL_MS = 200;
 const CHUNK_BYTES = 64 * 1024;
 /**
  * Timestamped files still read. Two rotations within one second make hyperd alternate between
@@ -63,9 +65,6 @@ export class LogTail {
   #cursors: Cursor[] = [];
   #running = false;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #soon: ReturnType<typeof setTimeout> | undefined;
-  #watcher: Deno.FsWatcher | null = null;
-  #watching: Promise<void> = Promise.resolve();
   #reading: Promise<void> | null = null;
   #again = false;
   #failure: unknown = null;
@@ -83,7 +82,7 @@ export class LogTail {
     this.#rotated = new RegExp(`^${stem}_(\\d{4}(?:_\\d{2}){5})(?:_(\\d+))?\\.log$`);
   }
 
-  /** Starts following: reads what is there, then on every change in the directory and poll. */
+  /** Starts following: reads what is there, then every poll. */
   start(): void {
     if (this.#running || this.#closing) return;
     this.#running = true;
@@ -103,26 +102,10 @@ export class LogTail {
   async #shutdown(): Promise<void> {
     this.#running = false;
     clearInterval(this.#timer);
-    clearTimeout(this.#soon);
-    this.#watcher?.close();
-    this.#watcher = null;
     await this.#kick();
     for (const cursor of this.#cursors) this.#finish(cursor);
     this.#cursors = [];
-    await this.#watching;
     if (this.#failure) throw this.#failure;
-  }
-
-  /**
-   * A read shortly after a change: hyperd writes hundreds of lines a second, and one read per
-   * file event would cost more CPU than everything else the tool does.
-   */
-  #kickSoon(): void {
-    if (this.#soon !== undefined) return;
-    this.#soon = setTimeout(() => {
-      this.#soon = undefined;
-      if (this.#running) this.#kick();
-    }, WATCH_COALESCE_MS);
   }
 
   /** Runs one read, or asks the read in progress to go round once more; reads never overlap. */
@@ -147,7 +130,6 @@ export class LogTail {
   }
 
   async #readOnce(): Promise<void> {
-    if (this.#running && !this.#watcher) this.#watch();
     const located = await this.#locate();
     for (const cursor of [...this.#cursors]) {
       const now = located.find((l) => l.path === cursor.path);
@@ -259,26 +241,6 @@ export class LogTail {
     }
     this.entries++;
     this.#onEntry(entry);
-  }
-
-  #watch(): void {
-    let watcher: Deno.FsWatcher;
-    try {
-      watcher = Deno.watchFs(dirname(this.#path), { recursive: false });
-    } catch {
-      // No directory yet, or no watch support (inotify limits): the poll covers it.
-      return;
-    }
-    this.#watcher = watcher;
-    this.#watching = (async () => {
-      try {
-        for await (const _event of watcher) if (this.#running) this.#kickSoon();
-      } catch {
-        // The directory went away; the poll carries on and the next read watches again.
-      } finally {
-        if (this.#watcher === watcher) this.#watcher = null;
-      }
-    })();
   }
 }
 
