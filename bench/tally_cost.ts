@@ -15,8 +15,7 @@ const OPS_PER_KIND = 20;
 const cpuMs = () => processCpuSec() * 1000;
 
 /** Distinct ticks as a busy worker sends them: every kind ran in the second. */
-function workerTicks(count: number) {
-  const stats = new OpStats();
+function workerTicks(count: number, stats = new OpStats()) {
   return Array.from({ length: count }, (_, t) => {
     for (const kind of OP_KINDS) {
       for (let i = 0; i < OPS_PER_KIND; i++) {
@@ -36,13 +35,17 @@ function workerTicks(count: number) {
   });
 }
 
-/** The figures: main-thread CPU per second of run while it goes, and for the timeline at its end. */
+/**
+ * The figures: main-thread CPU per second of run while it goes, and for the timeline at its end;
+ * a worker's CPU to record a second's operations and make its tick.
+ */
 export interface TallyCostFigures {
   workers: number;
   seconds: number;
   opsPerKindPerTick: number;
   liveMsPerRunSecond: number;
   timelineAtEndMs: number;
+  workerTickUs: number;
 }
 
 /** Tallies a 600-second run of four busy workers and times it in CPU. */
@@ -52,18 +55,23 @@ export function tallyCost(): TallyCostFigures {
   const before = cpuMs();
   for (let sec = 1; sec <= SECONDS; sec++) {
     for (let w = 0; w < WORKERS; w++) stats.addTick(ticks[(sec + w) % ticks.length], sec, w);
-    if (sec % 5 === 0) stats.since(sec - 5);
+    if (sec % 5 === 0) stats.takeInterval(sec - 5);
   }
   const live = cpuMs() - before;
   const endStart = cpuMs();
   stats.timeline();
   const end = cpuMs() - endStart;
+  workerTicks(100); // warm
+  const workerStart = cpuMs();
+  workerTicks(1000);
+  const workerTickUs = (cpuMs() - workerStart) * 1000 / 1000;
   return {
     workers: WORKERS,
     seconds: SECONDS,
     opsPerKindPerTick: OPS_PER_KIND,
     liveMsPerRunSecond: Number((live / SECONDS).toFixed(2)),
     timelineAtEndMs: Number(end.toFixed(0)),
+    workerTickUs: Number(workerTickUs.toFixed(1)),
   };
 }
 

@@ -72,7 +72,8 @@ type ProgressConfig =
 
 /**
  * One progress line for the interval since `fromSec`: every field, or with `width` the most
- * important fields that fit in that many columns.
+ * important fields that fit in that many columns. It takes the interval's latency from the stats,
+ * which starts the next interval: one call per line.
  */
 export function progressLine(
   view: ProgressView,
@@ -155,7 +156,7 @@ function loadFields(view: ProgressView, achieved: string): Field[] {
 /** Every field of the line for the interval since `fromSec`, in the order they are shown. */
 function progressFields(view: ProgressView, config: ProgressConfig, fromSec: number): Field[] {
   const seconds = Math.max(0.001, view.elapsedSec - fromSec);
-  const interval = view.stats.since(Math.floor(fromSec));
+  const interval = view.stats.takeInterval(Math.floor(fromSec));
   const total = view.stats.live();
   // Until hyperd logs its first resource sample there is nothing to show.
   const sample = view.monitor.latest();

@@ -22,18 +22,13 @@ export const SPECTRUM_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100
 export class Latency {
   readonly #histogram: hdr.Histogram;
 
-  /**
-   * An empty histogram, or one decoded from `encoded`. `compact` is for the run's histograms per
-   * second: packed (a few KB instead of ~94 KB, or the tool would grow 5 MB a minute) and to two
-   * significant digits (1%), since percentiles walk every bucket and a packed one is slow to read:
-   * 3 percentiles and the mean take ~1 ms instead of ~8 ms.
-   */
-  constructor(encoded?: string, { compact = false }: { compact?: boolean } = {}) {
+  /** An empty histogram, or one decoded from `encoded` (a run's, for merging runs). */
+  constructor(encoded?: string) {
     this.#histogram = encoded ? hdr.decodeFromCompressedBase64(encoded, 32, false) : hdr.build({
-      bitBucketSize: compact ? "packed" : 32,
+      bitBucketSize: 32,
       lowestDiscernibleValue: 1,
       highestTrackableValue: HIGHEST_US,
-      numberOfSignificantValueDigits: compact ? 2 : 3,
+      numberOfSignificantValueDigits: 3,
       useWebAssembly: false,
     });
   }
@@ -41,6 +36,11 @@ export class Latency {
   /** Records one latency in milliseconds. */
   record(ms: number): void {
     this.#histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
+  }
+
+  /** Records each latency of `ms`, in milliseconds. */
+  recordAll(ms: readonly number[]): void {
+    for (const value of ms) this.record(value);
   }
 
   /** Number of recorded latencies. */
@@ -58,7 +58,7 @@ export class Latency {
     this.#histogram.reset();
   }
 
-  /** Compressed form for posting between workers. */
+  /** Compressed form, for summary.json: runs merge exactly from it. */
   encode(): string {
     return hdr.encodeIntoCompressedBase64(this.#histogram);
   }

@@ -5,7 +5,6 @@
  */
 import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import { Latency } from "./latency.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
@@ -103,13 +102,13 @@ export interface ScheduleEntry {
 }
 
 /**
- * What a worker's users did in one interval; latencies are encoded HDR histograms ("" for a kind
- * with no operations). `latency` is the response time: from the arrival in the open model, else
- * from the send, which is then also the service time; `service` (open model only) runs from the
- * send.
+ * What a worker's users did in one interval. Latencies are each operation's, in ms: a second's
+ * few dozen numbers cost less to send than a histogram costs to encode and decode. `latencyMs` is
+ * the response time: from the arrival in the open model, else from the send, which is then also
+ * the service time; `serviceMs` (open model only) runs from the send.
  */
 export interface IntervalTally {
-  byOp: Record<OpKind, OpCounts & { latency: string; service?: string }>;
+  byOp: Record<OpKind, OpCounts & { latencyMs: number[]; serviceMs?: number[] }>;
   /** Every operation in it completed during the warm-up: statistics leave it out. */
   warmup?: true;
   /** Operations and failures per user id. */
@@ -129,7 +128,7 @@ export interface IntervalTally {
   schedule: ScheduleEntry[];
 }
 
-type KindTally = OpCounts & { latency: Latency; service: Latency | null };
+type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
 
 /** Options of a worker's tally. */
 export interface OpStatsOptions {
@@ -139,11 +138,10 @@ export interface OpStatsOptions {
 
 /** Everything the users of one worker record, until the next tick. */
 export class OpStats {
-  readonly #byOp = Object.fromEntries(
-    OP_KINDS.map((
-      k,
-    ) => [k, { ops: 0, failures: 0, rows: 0, latency: new Latency(), service: null }]),
-  ) as Record<OpKind, KindTally>;
+  readonly #byOp = Object.fromEntries(OP_KINDS.map((k) => [k, emptyKind()])) as Record<
+    OpKind,
+    KindTally
+  >;
   /** Set while the warm-up lasts. */
   #warmupEndMs: number | null;
   /** The interval cut when the warm-up ended, until the next tick sends it. */
@@ -260,18 +258,9 @@ export class OpStats {
   /** The interval so far as a tally, and a new interval. */
   #take(warmup: boolean): IntervalTally {
     const byOp = Object.fromEntries(OP_KINDS.map((k) => {
-      const { latency, service, ...counts } = this.#byOp[k];
-      // Nothing reads an empty kind's histogram, and encoding one costs as much as a full one.
-      const encoded = counts.ops > 0 ? latency.encode() : "";
-      const serviceEncoded = service && service.count > 0 ? service.encode() : undefined;
-      this.#byOp[k] = { ops: 0, failures: 0, rows: 0, latency, service };
-      latency.reset();
-      service?.reset();
-      return [k, {
-        ...counts,
-        latency: encoded,
-        ...(serviceEncoded ? { service: serviceEncoded } : {}),
-      }];
+      const { serviceMs, ...kind } = this.#byOp[k];
+      this.#byOp[k] = emptyKind();
+      return [k, serviceMs ? { ...kind, serviceMs } : kind];
     })) as IntervalTally["byOp"];
     const tally: IntervalTally = {
       ...(warmup ? { warmup: true as const } : {}),
@@ -300,12 +289,16 @@ export class OpStats {
   }
 }
 
+function emptyKind(): KindTally {
+  return { ops: 0, failures: 0, rows: 0, latencyMs: [], serviceMs: null };
+}
+
 /** Records a latency: the response time, and the service time apart when it queued first. */
 function recordLatency(tally: KindTally, ms: number, queuedMs: number | null): void {
   if (queuedMs === null) {
-    tally.latency.record(ms);
+    tally.latencyMs.push(ms);
     return;
   }
-  tally.latency.record(ms + queuedMs);
-  (tally.service ??= new Latency()).record(ms);
+  tally.latencyMs.push(ms + queuedMs);
+  (tally.serviceMs ??= []).push(ms);
 }

@@ -127,9 +127,7 @@ export class RunStats {
     for (const kind of OP_KINDS) {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;
-      const latency = new Latency(counts.latency);
-      const service = counts.service ? new Latency(counts.service) : null;
-      if (service) (point.service ??= new Latency(undefined, { compact: true })).add(service);
+      const { latencyMs, serviceMs } = counts;
       if (tally.warmup) {
         this.#warmup.ops += counts.ops;
         this.#warmup.failures += counts.failures;
@@ -138,14 +136,13 @@ export class RunStats {
         total.count += counts.ops;
         total.failures += counts.failures;
         total.rows += counts.rows;
-        total.latency.add(latency);
-        if (service) (total.service ??= new Latency()).add(service);
+        total.latency.recordAll(latencyMs);
+        if (serviceMs) (total.service ??= new Latency()).recordAll(serviceMs);
       }
       point.ops += counts.ops;
       point.failures += counts.failures;
       if (isRead(kind)) point.readRows += counts.rows;
-      point.latency.add(latency);
-      this.#timeline.kindLatency(point, kind)?.add(latency);
+      this.#timeline.record(point, kind, latencyMs, serviceMs);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
@@ -259,11 +256,12 @@ export class RunStats {
       this.#live.failures++;
       point.ops++;
       point.failures++;
-      point.latency.record(responseMs);
-      if (op.arrivedAtSec !== undefined) {
-        (point.service ??= new Latency(undefined, { compact: true })).record(ms);
-      }
-      this.#timeline.kindLatency(point, op.kind)?.record(responseMs);
+      this.#timeline.record(
+        point,
+        op.kind,
+        [responseMs],
+        op.arrivedAtSec === undefined ? undefined : [ms],
+      );
       const user = this.#users.get(op.user) ?? { ops: 0, failures: 0 };
       user.ops++;
       user.failures++;
@@ -281,9 +279,12 @@ export class RunStats {
     return { ...this.#live };
   }
 
-  /** Ops, failures, inserted rows and latency over the seconds after `fromSec`. */
-  since(fromSec: number): Omit<TimelinePoint, "atSec"> {
-    return this.#timeline.since(fromSec);
+  /**
+   * Ops, failures and inserted rows over the seconds after `fromSec`, and the latency since the
+   * last call, which starts a new interval (one per progress line).
+   */
+  takeInterval(fromSec: number): Omit<TimelinePoint, "atSec"> {
+    return this.#timeline.takeInterval(fromSec);
   }
 
   /** Ops, failures, rows and latency per second (and per kind), in time order. */

@@ -1,14 +1,13 @@
 /**
- * The run's timeline: one point per second (counted from 1) with its counts and latency, the
- * per-kind histograms of the newest seconds until they become percentiles.
+ * The run's timeline: one point per second (counted from 1) with its counts and latency. The
+ * newest seconds keep each operation's latency until they close into exact percentiles.
  */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency, type LatencySummary } from "./latency.ts";
 
 /**
- * Seconds behind the newest tick that a second's per-kind histograms are kept before they become
- * percentiles: ticks arrive up to a second late, and a run-long set of histograms per kind and
- * second would grow the tool as the per-second ones once did.
+ * Seconds behind the newest tick that a second's latencies are kept before they become
+ * percentiles: ticks arrive up to a second late, and keeping them all would grow the tool.
  */
 const OPEN_SECONDS = 3;
 
@@ -46,19 +45,21 @@ export interface TimelinePoint {
 /** The fields of a second only a shaped load (open model, stages, warm-up) has. */
 type LoadFields = "warmup" | "serviceMs" | "arrivals" | "dropped" | "queue" | "target";
 
-/** A second being tallied: histograms where the timeline shows percentiles. */
+/** The latencies of an open second, in ms, as the workers sent them. */
+interface OpenLatencies {
+  all: number[];
+  /** Open model: the service times (from the send). */
+  service: number[];
+  byOp: Partial<Record<OpKind, number[]>>;
+}
+
+/** A second being tallied: its latencies stay values until it closes into percentiles. */
 export type Second =
-  & Required<Omit<TimelinePoint, "latencyMs" | LoadFields>>
-  & Pick<
-    TimelinePoint,
-    Exclude<LoadFields, "serviceMs">
-  >
+  & Required<Omit<TimelinePoint, LoadFields>>
+  & Pick<TimelinePoint, LoadFields>
   & {
-    latency: Latency;
-    /** Open model: the service time's histogram. */
-    service: Latency | null;
-    /** Per-kind histograms while the second is open; null once they are percentiles in `byOp`. */
-    kinds: Partial<Record<OpKind, Latency>> | null;
+    /** Null once the second is closed and its latencies are percentiles. */
+    open: OpenLatencies | null;
   };
 
 /** The seconds of a run, each created by the first tick, arrival or target that falls in it. */
@@ -66,8 +67,10 @@ export class Timeline {
   /** Seconds from the start that are the warm-up. */
   readonly #warmupSec: number;
   readonly #seconds = new Map<number, Second>();
-  /** Seconds up to this one have their per-kind latency as percentiles. */
+  /** Seconds up to this one are closed: their latencies are percentiles. */
   #closedThrough = 0;
+  /** Every latency since the last `takeInterval()`, for the progress line. */
+  readonly #sinceLast = new Latency();
 
   constructor(warmupSec: number) {
     this.#warmupSec = warmupSec;
@@ -78,17 +81,15 @@ export class Timeline {
     const second = Math.max(1, Math.ceil(atSec));
     let point = this.#seconds.get(second);
     if (!point) {
-      const latency = new Latency(undefined, { compact: true });
       point = {
         atSec: second,
         ops: 0,
         failures: 0,
         insertedRows: 0,
         readRows: 0,
-        latency,
-        service: null,
-        // A second that was closed before its first tick (a late one) keeps no per-kind latency.
-        kinds: second > this.#closedThrough ? {} : null,
+        latencyMs: NO_LATENCY,
+        // A second that was closed before its first tick (a late one) keeps no latency.
+        open: second > this.#closedThrough ? { all: [], service: [], byOp: {} } : null,
         byOp: {},
         ...(second <= this.#warmupSec ? { warmup: true as const } : {}),
       };
@@ -97,34 +98,45 @@ export class Timeline {
     return point;
   }
 
-  /** The per-kind histogram of `point` for `kind`, or null once the second is closed. */
-  kindLatency(point: Second, kind: OpKind): Latency | null {
-    if (!point.kinds) return null;
-    return point.kinds[kind] ??= new Latency(undefined, { compact: true });
+  /**
+   * Adds operations of `kind` that completed in `point`'s second: their latencies in ms, and in
+   * the open model their service times.
+   */
+  record(point: Second, kind: OpKind, latencyMs: readonly number[], serviceMs?: readonly number[]) {
+    this.#sinceLast.recordAll(latencyMs);
+    const open = point.open;
+    if (!open) return;
+    append(open.all, latencyMs);
+    append(open.byOp[kind] ??= [], latencyMs);
+    if (serviceMs) append(open.service, serviceMs);
   }
 
-  /** Turns per-kind histograms into percentiles up to OPEN_SECONDS behind `newestSec`. */
+  /** Turns the latencies of seconds up to OPEN_SECONDS behind `newestSec` into percentiles. */
   closeBehind(newestSec: number): void {
     for (; this.#closedThrough < newestSec - OPEN_SECONDS; this.#closedThrough++) {
       const point = this.#seconds.get(this.#closedThrough + 1);
-      if (!point?.kinds) continue;
-      point.byOp = kindSeconds(point.kinds);
-      point.kinds = null;
+      if (!point?.open) continue;
+      Object.assign(point, closedLatencies(point.open));
+      point.open = null;
     }
   }
 
-  /** Ops, failures, inserted rows and latency over the seconds after `fromSec`. */
-  since(fromSec: number): Omit<TimelinePoint, "atSec"> {
-    const latency = new Latency();
+  /**
+   * Ops, failures and inserted rows over the seconds after `fromSec`, and the latency of the
+   * operations tallied since the last call, which starts a new interval: a progress line takes
+   * one per line. (Seconds close into percentiles, which do not add up over seconds.)
+   */
+  takeInterval(fromSec: number): Omit<TimelinePoint, "atSec"> {
     const sum = { ops: 0, failures: 0, insertedRows: 0 };
     for (const point of this.#seconds.values()) {
       if (point.atSec <= fromSec) continue;
       sum.ops += point.ops;
       sum.failures += point.failures;
       sum.insertedRows += point.insertedRows;
-      latency.add(point.latency);
     }
-    return { ...sum, latencyMs: latency.summary() };
+    const latencyMs = this.#sinceLast.summary();
+    this.#sinceLast.reset();
+    return { ...sum, latencyMs };
   }
 
   /** Ops, failures, rows and latency per second (and per kind), in time order. */
@@ -138,29 +150,64 @@ export class Timeline {
   second(atSec: number): TimelinePoint {
     const point = this.#seconds.get(atSec);
     if (point) return timelinePoint(point);
-    const latencyMs = new Latency().summary();
-    return { atSec, ops: 0, failures: 0, insertedRows: 0, readRows: 0, latencyMs, byOp: {} };
+    return {
+      atSec,
+      ops: 0,
+      failures: 0,
+      insertedRows: 0,
+      readRows: 0,
+      latencyMs: NO_LATENCY,
+      byOp: {},
+    };
   }
 }
 
-/** A second as the timeline shows it. */
-function timelinePoint({ latency, service, kinds, byOp, ...point }: Second): TimelinePoint {
+/** Pushes one by one: a spread of a busy worker's second could pass the engine's argument limit. */
+function append(to: number[], values: readonly number[]): void {
+  for (const value of values) to.push(value);
+}
+
+const NO_LATENCY: LatencySummary = { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+
+/** A second as the timeline shows it: an open one's percentiles from its values so far. */
+function timelinePoint({ open, ...point }: Second): TimelinePoint {
+  return open ? { ...point, ...closedLatencies(open) } : point;
+}
+
+/** An open second's latencies as percentiles: the second's, its service time's, each kind's. */
+function closedLatencies(
+  open: OpenLatencies,
+): Pick<TimelinePoint, "latencyMs" | "serviceMs" | "byOp"> {
+  const byOp: Partial<Record<OpKind, KindSecond>> = {};
+  for (const kind of OP_KINDS) {
+    const values = open.byOp[kind];
+    if (!values || values.length === 0) continue;
+    const { p50, p95, p99 } = percentiles(values);
+    byOp[kind] = { ops: values.length, p50, p95, p99 };
+  }
   return {
-    ...point,
-    latencyMs: latency.summary(),
-    byOp: kinds ? kindSeconds(kinds) : byOp,
-    ...(service ? { serviceMs: service.summary() } : {}),
+    latencyMs: percentiles(open.all),
+    byOp,
+    ...(open.service.length > 0 ? { serviceMs: percentiles(open.service) } : {}),
   };
 }
 
-/** Per-kind ops and percentiles from per-kind histograms. */
-function kindSeconds(kinds: Partial<Record<OpKind, Latency>>): Partial<Record<OpKind, KindSecond>> {
-  const out: Partial<Record<OpKind, KindSecond>> = {};
-  for (const kind of OP_KINDS) {
-    const latency = kinds[kind];
-    if (!latency || latency.count === 0) continue;
-    const { p50, p95, p99 } = latency.summary();
-    out[kind] = { ops: latency.count, p50, p95, p99 };
-  }
-  return out;
+/**
+ * Exact percentiles of a second's latencies, rounded to µs: the value at rank ceil(p% of n), as
+ * HdrHistogram ranks them. Zeros when there are none.
+ */
+export function percentiles(values: readonly number[]): LatencySummary {
+  if (values.length === 0) return NO_LATENCY;
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+  const us = (ms: number) => Math.round(ms * 1000) / 1000;
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return {
+    p50: us(at(50)),
+    p95: us(at(95)),
+    p99: us(at(99)),
+    max: us(sorted[sorted.length - 1]),
+    mean: us(sum / sorted.length),
+  };
 }

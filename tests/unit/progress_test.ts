@@ -80,6 +80,8 @@ Deno.test("progressLine() reports ops/s, rows/s and p95 over the interval, not t
   const stats = new RunStats();
   // Seconds 1 to 5, before the interval: many slow ops that must not count.
   for (let sec = 1; sec <= 5; sec++) stats.addTick(tick(400, 500, 90_000, 1), sec);
+  const first = fields(progressLine(view(stats, { elapsedSec: 5 }), CONFIG, 0));
+  assert.equal(first[3], "p95 500.0 ms");
   // Seconds 6 to 10: 30 ops and 5,000 rows a second, 10 ms each.
   for (let sec = 6; sec <= 10; sec++) stats.addTick(tick(30, 10, 5_000), sec);
 
@@ -147,6 +149,7 @@ Deno.test("progressLine() names the stand-in memory figure when hyperd logs no t
 Deno.test("progressLine() shows zero rates and a zero p95 for an interval without ticks", () => {
   const stats = new RunStats();
   stats.addTick(tick(10, 3), 1);
+  progressLine(view(stats, { elapsedSec: 2 }), CONFIG, 0);
   const line = fields(progressLine(view(stats, { elapsedSec: 7 }), CONFIG, 2));
   assert.deepEqual(line.slice(1, 5), ["0.0 ops/s", "0 rows/s", "p95 0.0 ms", "failures 0"]);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Latency, SPECTRUM_PERCENTILES } from "../../src/stats/latency.ts";
 import { OpStats } from "../../src/stats/op_stats.ts";
 import { MAX_ERROR_GROUPS, RunStats } from "../../src/stats/run_stats.ts";
+import { percentiles } from "../../src/stats/timeline.ts";
 
 /** Equal within HdrHistogram's 3 significant digits. */
 function near(actual: number | undefined, expected: number, what = ""): void {
@@ -49,6 +50,18 @@ Deno.test("the timeline has each kind's ops and percentiles per second, and read
   assert.deepEqual(run.second(8).byOp, timeline[7].byOp);
 });
 
+Deno.test("a second's percentiles are exact, ranked as HdrHistogram ranks them", () => {
+  const values = Array.from({ length: 200 }, (_, i) => (200 - i) * 0.25); // 0.25 .. 50 ms
+  const exact = percentiles(values);
+  assert.deepEqual(exact, { p50: 25, p95: 47.5, p99: 49.5, max: 50, mean: 25.125 });
+  const hdr = new Latency();
+  hdr.recordAll(values);
+  const summary = hdr.summary();
+  for (const p of ["p50", "p95", "p99", "max", "mean"] as const) near(exact[p], summary[p], p);
+  assert.deepEqual(percentiles([]), { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 });
+  assert.deepEqual(percentiles([7.0004]), { p50: 7, p95: 7, p99: 7, max: 7, mean: 7 });
+});
+
 Deno.test("second() gives zeros for a second no tick arrived in", () => {
   const run = new RunStats();
   run.addTick(tick({ Aggregate: { n: 3, ms: 5 } }), 2.2);
@@ -64,7 +77,7 @@ Deno.test("second() gives zeros for a second no tick arrived in", () => {
   assert.equal(run.second(3).ops, 3);
 });
 
-Deno.test("a tick for a second already closed counts, but adds no per-kind latency", () => {
+Deno.test("a tick for a second already closed counts, but adds no latency to it", () => {
   const run = new RunStats();
   for (let sec = 1; sec <= 6; sec++) run.addTick(tick({ Aggregate: { n: 1, ms: 5 } }), sec);
   // Second 2 was closed when the tick of second 5 arrived (three seconds behind).
