@@ -8,10 +8,22 @@ import type { Summary } from "../src/results/summary.ts";
 import { benchRun } from "./bench_run.ts";
 import { round } from "./measure.ts";
 
+/**
+ * The tool's CPU by thread while users ran (Linux; null elsewhere): the main thread, the user
+ * workers, V8's background threads (concurrent compiling and marking), and the rest (Deno's I/O).
+ */
+export interface ThreadCpu {
+  mainSec: number;
+  workersSec: number;
+  v8BackgroundSec: number;
+  otherSec: number;
+}
+
 /** One run's cost. */
 export interface ClientCost {
   toolCpuSec: number;
   hyperdCpuSec: number;
+  threads: ThreadCpu | null;
   insertedRows: number;
   ops: number;
   opsPerSec: number;
@@ -50,14 +62,68 @@ export function procCpuSec(pid: number | "self"): { own: number; children: numbe
   }
 }
 
-/** A bench run's summary with the CPU of this process and of hyperd over the whole run. */
-export async function measuredRun(
-  flags: string[],
-): Promise<{ summary: Summary; toolCpuSec: number; hyperdCpuSec: number }> {
+/** CPU seconds of each thread of this process by thread id, with its name; null without /proc. */
+function threadCpuSec(): Map<string, { name: string; sec: number }> | null {
+  const threads = new Map<string, { name: string; sec: number }>();
+  try {
+    for (const task of Deno.readDirSync("/proc/self/task")) {
+      try {
+        const stat = Deno.readTextFileSync(`/proc/self/task/${task.name}/stat`);
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        threads.set(task.name, {
+          name,
+          sec: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+        });
+      } catch { /* the thread ended */ }
+    }
+  } catch {
+    return null;
+  }
+  return threads;
+}
+
+/** The growth of each thread group's CPU from `before` to `after` (threads alive at `after`). */
+function threadGroups(
+  before: Map<string, { sec: number }>,
+  after: Map<string, { name: string; sec: number }>,
+): ThreadCpu {
+  const groups = { mainSec: 0, workersSec: 0, v8BackgroundSec: 0, otherSec: 0 };
+  for (const [id, { name, sec }] of after) {
+    const used = sec - (before.get(id)?.sec ?? 0);
+    // Deno names the main thread after the executable and each Web Worker `worker-<n>`.
+    const group = id === String(Deno.pid)
+      ? "mainSec"
+      : name.startsWith("worker-")
+      ? "workersSec"
+      : name.startsWith("V8 ")
+      ? "v8BackgroundSec"
+      : "otherSec";
+    groups[group] += used;
+  }
+  return {
+    mainSec: round(groups.mainSec, 2),
+    workersSec: round(groups.workersSec, 2),
+    v8BackgroundSec: round(groups.v8BackgroundSec, 2),
+    otherSec: round(groups.otherSec, 2),
+  };
+}
+
+/**
+ * A bench run's summary with the CPU of this process and of hyperd over the whole run, and the
+ * tool's by thread from the users' first second to their last (workers end with the run).
+ */
+export async function measuredRun(flags: string[]): Promise<
+  { summary: Summary; toolCpuSec: number; hyperdCpuSec: number; threads: ThreadCpu | null }
+> {
   let hyperdLive = 0;
+  let firstSecond: Map<string, { sec: number }> | null = null;
+  let lastSecond: Map<string, { name: string; sec: number }> | null = null;
   const before = procCpuSec("self");
   const summary = await benchRun(flags, (view) => {
     hyperdLive = procCpuSec(view.hyperdPid)?.own ?? hyperdLive;
+    lastSecond = threadCpuSec();
+    firstSecond ??= lastSecond;
   });
   const after = procCpuSec("self");
   const reaped = before && after ? after.children - before.children : 0;
@@ -65,6 +131,7 @@ export async function measuredRun(
     summary,
     toolCpuSec: before && after ? round(after.own - before.own, 2) : NaN,
     hyperdCpuSec: round(Math.max(reaped, hyperdLive), 2),
+    threads: firstSecond && lastSecond ? threadGroups(firstSecond, lastSecond) : null,
   };
 }
 
@@ -73,7 +140,7 @@ export async function clientCost(
   run: keyof typeof CLIENT_COST_RUNS,
   durationSec: number,
 ): Promise<ClientCost> {
-  const { summary, toolCpuSec, hyperdCpuSec } = await measuredRun([
+  const { summary, toolCpuSec, hyperdCpuSec, threads } = await measuredRun([
     `--duration=${durationSec}`,
     "--seed=2024",
     "--progress-interval=0",
@@ -82,6 +149,7 @@ export async function clientCost(
   return {
     toolCpuSec,
     hyperdCpuSec,
+    threads,
     insertedRows: summary.totals.insertedRows,
     ops: summary.totals.ops,
     opsPerSec: summary.totals.opsPerSec,
