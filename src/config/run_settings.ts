@@ -55,7 +55,8 @@ export const RUN_SETTINGS = {
     env: "STRESS_WORKERS",
     flag: "workers",
     default: 0,
-    help: "Web Workers hosting the users (0: one per user, at most two per CPU core).",
+    help:
+      "Web Workers hosting the users (0: one per user, at most one per CPU core, two at least).",
   }),
   progressInterval: setting({
     operator: true,

@@ -5,11 +5,12 @@ import { nowMs, TIMED_OUT, within } from "../time.ts";
 import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_protocol.ts";
 
 /**
- * Workers when `STRESS_WORKERS` is 0: one per user, at most two per CPU core. More would
- * only add memory (each worker is a V8 isolate) without adding CPU to drive hyperd.
+ * Workers when `STRESS_WORKERS` is 0: one per user, at most one per CPU core (two at least).
+ * Each worker is a V8 isolate that starts, compiles and collects on its own: on 2 cores, 4 workers
+ * cost 25% more CPU than 2 at the moderate preset for the same load (bench/README).
  */
 export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
-  return Math.min(users, Math.max(2, 2 * cores));
+  return Math.min(users, Math.max(2, cores));
 }
 
 /** A worker that failed as a whole, so its users never ran or stopped early. */
