@@ -102,7 +102,12 @@ export class Timeline {
    * Adds operations of `kind` that completed in `point`'s second: their latencies in ms, and in
    * the open model their service times.
    */
-  record(point: Second, kind: OpKind, latencyMs: readonly number[], serviceMs?: readonly number[]) {
+  record(
+    point: Second,
+    kind: OpKind,
+    latencyMs: readonly number[],
+    serviceMs?: readonly number[],
+  ): void {
     this.#sinceLast.recordAll(latencyMs);
     const open = point.open;
     if (!open) return;
