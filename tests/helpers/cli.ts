@@ -39,7 +39,7 @@ export function spawnCli(
 }
 
 /** Longest a CLI run of the tests may take: the longest takes about a minute on a busy machine. */
-export const CLI_DEADLINE_MS = 300_000;
+const CLI_DEADLINE_MS = 300_000;
 
 /**
  * Runs the CLI to the end and collects its output. A run still going after CLI_DEADLINE_MS is
@@ -51,29 +51,34 @@ export async function runCli(
   permissions?: string[],
 ): Promise<CliResult> {
   const child = spawnCli(args, env, permissions);
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const out = await endedInTime(child, child.output(), (ended) => decode(ended.stderr));
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/**
+ * What `ending` (the CLI run's output or status) gives; a run still going after CLI_DEADLINE_MS
+ * is killed, and so is the hyperd its stderr names (read through `stderr` once it has ended),
+ * and this throws with that stderr.
+ */
+export async function endedInTime<T>(
+  child: Deno.ChildProcess,
+  ending: Promise<T>,
+  stderr: (ended: T) => string,
+): Promise<T> {
   let timedOut = false;
   const deadline = setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
   }, CLI_DEADLINE_MS);
-  const out = await child.output().finally(() => clearTimeout(deadline));
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  const result = { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-  if (timedOut) {
-    killStartedHyperd(result.stderr);
-    const what = `hyperstress ${args.join(" ")}`;
-    throw new Error(`${what} still ran after ${CLI_DEADLINE_MS / 1000} s:\n${result.stderr}`);
-  }
-  return result;
-}
-
-/** Kills the hyperd a killed CLI run started (its stderr names the pid), if it is still there. */
-export function killStartedHyperd(stderr: string): void {
-  const pid = Number(/hyperd pid (\d+)/.exec(stderr)?.[1]);
-  if (!(pid > 0)) return;
+  const ended = await ending.finally(() => clearTimeout(deadline));
+  if (!timedOut) return ended;
+  const text = stderr(ended);
+  const pid = Number(/hyperd pid (\d+)/.exec(text)?.[1]);
   try {
-    Deno.kill(pid, "SIGKILL");
+    if (pid > 0) Deno.kill(pid, "SIGKILL");
   } catch { /* it ended with its callback connection */ }
+  throw new Error(`the run still ran after ${CLI_DEADLINE_MS / 1000} s:\n${text}`);
 }
 
 /** Env that points a run at the same hyperd the tests use, wherever it came from. */

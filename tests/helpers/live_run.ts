@@ -1,5 +1,5 @@
 /** A CLI run whose output is read as it arrives, so a test can act mid-run. */
-import { CLI_DEADLINE_MS, hyperdEnv, killStartedHyperd, spawnCli } from "./cli.ts";
+import { endedInTime, hyperdEnv, spawnCli } from "./cli.ts";
 
 /** One running `main.ts` with the stress task's permissions and the tests' hyperd. */
 export class LiveRun {
@@ -31,21 +31,12 @@ export class LiveRun {
   }
 
   /**
-   * Exit code, once the run has ended and its output is read. A run still going after
-   * CLI_DEADLINE_MS is killed with its hyperd, and this fails with its stderr.
+   * Exit code, once the run has ended and its output is read. A run still going after the tests'
+   * deadline is killed with its hyperd, and this fails with its stderr.
    */
   async code(): Promise<number> {
-    let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      this.child.kill("SIGKILL");
-    }, CLI_DEADLINE_MS);
-    const status = await this.child.status.finally(() => clearTimeout(deadline));
+    const status = await endedInTime(this.child, this.child.status, () => this.stderr);
     await this.#done;
-    if (timedOut) {
-      killStartedHyperd(this.stderr);
-      throw new Error(`the run still ran after ${CLI_DEADLINE_MS / 1000} s:\n${this.stderr}`);
-    }
     return status.code;
   }
 }
