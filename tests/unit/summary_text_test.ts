@@ -46,7 +46,7 @@ Deno.test("summaryText() tabulates every operation kind with right-aligned numbe
   const header = line(text, "operation").split(/\s{2,}/);
   assert.deepEqual(header, [
     "count",
-    "failures",
+    "failed",
     "rows",
     "mean ms",
     "p50 ms",
@@ -74,6 +74,8 @@ Deno.test("summaryText() tabulates every operation kind with right-aligned numbe
     assert.match(l.slice(0, rowsEnd), /\d$/, l);
     assert.equal(l[rowsEnd], " ", l);
   }
+  // An 80-column terminal shows each line whole, millions of rows included.
+  for (const l of table) assert.ok(l.length <= 80, `${l.length} columns: ${l}`);
 });
 
 Deno.test("summaryText() ends the table with an all row over every operation", () => {
