@@ -11,7 +11,13 @@ import {
   type ResourceSample,
 } from "./log_entries.ts";
 import { LogTail } from "./log_tail.ts";
-import { readWarning, runSecondOf, type WarningStats, WarningTally } from "./warnings.ts";
+import {
+  loggedBeforeRun,
+  readWarning,
+  runSecondOf,
+  type WarningStats,
+  WarningTally,
+} from "./warnings.ts";
 
 /** hyperd's own view of the run, from its resource log. */
 export interface ResourceReport {
@@ -172,7 +178,7 @@ export class Monitor {
     if (!engaged) this.#engagedSinceSec = null;
     this.#options.onBackpressure(engaged);
     // A sample of the set-up steers the gate; the timeline is the run's.
-    if (elapsedSec - (nowMs - sample.atMs) / 1000 < 0) return;
+    if (loggedBeforeRun(sample.atMs, nowMs, elapsedSec)) return;
     this.#timeline.push({
       atSec,
       memoryMb: sample.memoryMb,

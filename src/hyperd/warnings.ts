@@ -110,9 +110,19 @@ export function readWarning(entry: LogEntry): ServerWarning | null {
  * read `elapsedSec` at epoch `nowMs`; within 0..elapsedSec, as set-up entries come before 0.
  */
 export function runSecondOf(atMs: number, nowMs: number, elapsedSec: number): number {
-  if (!Number.isFinite(atMs)) return elapsedSec;
-  const atSec = elapsedSec - (nowMs - atMs) / 1000;
+  const atSec = loggedSecond(atMs, nowMs, elapsedSec);
   return Math.round(Math.min(elapsedSec, Math.max(0, atSec)) * 1000) / 1000;
+}
+
+/** Whether a log time (as for runSecondOf) falls before the run's start: an entry of the set-up. */
+export function loggedBeforeRun(atMs: number, nowMs: number, elapsedSec: number): boolean {
+  return loggedSecond(atMs, nowMs, elapsedSec) < 0;
+}
+
+/** A log time on the run's clock, unclamped; a bad timestamp counts as read now. */
+function loggedSecond(atMs: number, nowMs: number, elapsedSec: number): number {
+  if (!Number.isFinite(atMs)) return elapsedSec;
+  return elapsedSec - (nowMs - atMs) / 1000;
 }
 
 /** Counts warnings per kind, keeping the first and last time and the first entry. */

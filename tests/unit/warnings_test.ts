@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type LogEntry, parseLogLine, parseLogTime } from "../../src/hyperd/log_entries.ts";
 import {
+  loggedBeforeRun,
   readWarning,
   runSecondOf,
   type ServerWarning,
@@ -92,4 +93,7 @@ Deno.test("runSecondOf() maps a log time onto the run clock, never before 0 or a
   assert.equal(runSecondOf(now - 60_000, now, 10), 0, "set-up entries come before the run");
   assert.equal(runSecondOf(now + 3000, now, 10), 10, "a clock a little ahead is clamped");
   assert.equal(runSecondOf(NaN, now, 10), 10, "a bad timestamp counts as read now");
+  assert.equal(loggedBeforeRun(now - 10_001, now, 10), true, "logged before the start");
+  assert.equal(loggedBeforeRun(now - 9_999, now, 10), false);
+  assert.equal(loggedBeforeRun(NaN, now, 10), false);
 });
