@@ -135,17 +135,25 @@ export async function measuredRun(flags: string[]): Promise<
   };
 }
 
-/** Runs one workload for `durationSec` and measures both processes over the whole run. */
-export async function clientCost(
+/** One of the workloads for `durationSec`, measured as measuredRun does. */
+export function measuredWorkload(
   run: keyof typeof CLIENT_COST_RUNS,
   durationSec: number,
-): Promise<ClientCost> {
-  const { summary, toolCpuSec, hyperdCpuSec, threads } = await measuredRun([
+): ReturnType<typeof measuredRun> {
+  return measuredRun([
     `--duration=${durationSec}`,
     "--seed=2024",
     "--progress-interval=0",
     ...CLIENT_COST_RUNS[run],
   ]);
+}
+
+/** Runs one workload for `durationSec` and measures both processes over the whole run. */
+export async function clientCost(
+  run: keyof typeof CLIENT_COST_RUNS,
+  durationSec: number,
+): Promise<ClientCost> {
+  const { summary, toolCpuSec, hyperdCpuSec, threads } = await measuredWorkload(run, durationSec);
   return {
     toolCpuSec,
     hyperdCpuSec,

@@ -3,7 +3,7 @@
  * 2 mixed) on 2 databases for 30 s with default think times and batches. Reports throughput,
  * latency, and the CPU time of this tool against hyperd's.
  */
-import { CLIENT_COST_RUNS, measuredRun } from "./client_cost.ts";
+import { measuredWorkload } from "./client_cost.ts";
 
 /** The moderate run's figures. */
 export interface ModerateFigures {
@@ -18,12 +18,7 @@ export interface ModerateFigures {
 
 /** Runs the moderate preset and measures it. */
 export async function moderate(durationSec = 30): Promise<ModerateFigures> {
-  const { summary, toolCpuSec, hyperdCpuSec } = await measuredRun([
-    `--duration=${durationSec}`,
-    "--seed=2024",
-    "--progress-interval=0",
-    ...CLIENT_COST_RUNS.moderate,
-  ]);
+  const { summary, toolCpuSec, hyperdCpuSec } = await measuredWorkload("moderate", durationSec);
   return {
     opsPerSec: summary.totals.opsPerSec,
     insertRowsPerSec: summary.totals.insertRowsPerSec,
