@@ -83,7 +83,9 @@ Deno.test("the attached hyperd killed mid-run gives ServerUnreachable, exit 4 an
     assert.equal(await run.code(), 4, run.stderr);
     const summary = await readSummary(out);
     assert.equal(summary.stopReason, "ServerUnreachable");
-    assert.match(summary.stopDetail ?? "", /refused connections for 3 s/);
+    // The probe runs once a second and may be late under load: at least --stall-sec, never far past.
+    const refusedSec = Number(/refused connections for (\d+) s/.exec(summary.stopDetail ?? "")?.[1]);
+    assert.ok(refusedSec >= 3 && refusedSec <= 10, summary.stopDetail ?? "no detail");
     assert.equal(summary.exitCode, 4);
     assert.equal(summary.integrity.checked, false);
     assert.ok(summary.totals.ops > 0);
