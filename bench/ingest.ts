@@ -72,7 +72,12 @@ export async function ingest(
             : null;
           const started = performance.now();
           for (let i = 0; i < BATCHES; i++) {
-            await copyIn(conn, copySql, encoded ? encoded[i] : streamed(encoder, i, reuse));
+            await copyIn(
+              conn,
+              copySql,
+              encoded ? encoded[i] : streamed(encoder, i, reuse),
+              { sent: (chunk) => encoder.recycle(chunk) }, // as a bulk insert does
+            );
           }
           const seconds = (performance.now() - started) / 1000;
           (mode === "live" ? live : preencoded).push(totalRows / seconds);

@@ -114,6 +114,9 @@ export class ArrowEncoder implements CopyEncoder {
     return chunks;
   }
 
+  /** Arrow's writer makes its own buffers: nothing to reuse. */
+  recycle(_chunk: Uint8Array): void {}
+
   #schema(shape: Shape): { schema: Schema; message: Uint8Array } {
     let cached = this.#schemas.get(shape);
     if (!cached) {

@@ -8,8 +8,13 @@ export interface CopyEncoder {
   readonly sqlFormat: "HYPERBINARY" | "ARROWSTREAM";
   /** Bytes that open a stream of rows of `shape`. */
   header(shape: Shape): Uint8Array;
-  /** The batch's rows; each chunk is a fresh buffer the caller may keep. */
+  /** The batch's rows; each chunk is the caller's to keep, or to `recycle` once sent. */
   rows(batch: RowBatch): Uint8Array[];
+  /**
+   * Hands back a chunk of `rows` that was sent and is never read again, so its buffer can be
+   * written for a later chunk (any other chunk is ignored).
+   */
+  recycle(chunk: Uint8Array): void;
   /** Bytes that close the stream (empty when the format has none). */
   trailer(): Uint8Array;
 }

@@ -2,6 +2,7 @@
  * HyperBinary COPY encoding: a 19-byte header, then rows back to back, little-endian, with a
  * null flag byte before each value of a nullable column (see shared/HYPER.md).
  */
+import { BufferPool } from "./buffer_pool.ts";
 import { type CopyEncoder, encodeStream } from "./copy_encoder.ts";
 import { encodeGenerated, EPOCH_HI, EPOCH_LO, writeInt64 } from "./hyper_binary_direct.ts";
 import { recipeOf } from "../workload/data_gen.ts";
@@ -29,15 +30,19 @@ const VALUE_BYTES = [4, 2, 8, 8, 1, 4, 8];
 
 /** Bytes past a chunk's end: a text copy may read and write a whole 16-byte block there. */
 const SLACK = 16;
+/** Room past `chunkBytes` in a pooled buffer: the widest row (397 bytes) and its scratch. */
+const ROW_ROOM = 1024;
 
 /**
  * Encodes rows as HyperBinary in chunks of about `chunkBytes` each (whole rows; a longer row is
  * a chunk of its own). Row offsets are computed first, so each column is then written by one
- * tight loop over its own typed array. Each chunk is a fresh buffer the caller may keep.
+ * tight loop over its own typed array. Each chunk is a buffer the caller may keep, or hand back
+ * with `recycle` once sent.
  */
 export class HyperBinaryEncoder implements CopyEncoder {
   readonly sqlFormat = "HYPERBINARY";
   readonly #chunkBytes: number;
+  readonly #buffers: BufferPool;
   // Scratch reused from call to call: where each row starts, and where its next value goes.
   #starts = new Int32Array(0);
   #cursor = new Int32Array(0);
@@ -45,6 +50,7 @@ export class HyperBinaryEncoder implements CopyEncoder {
   /** Chunks stay below 128 KiB by default, where an allocation still comes from malloc's heap. */
   constructor(chunkBytes = 120 * 1024) {
     this.#chunkBytes = chunkBytes;
+    this.#buffers = new BufferPool(chunkBytes + ROW_ROOM);
   }
 
   /** The 19-byte signature that opens every stream. */
@@ -67,7 +73,7 @@ export class HyperBinaryEncoder implements CopyEncoder {
     const rowCount = batch.rowCount;
     if (rowCount === 0) return [];
     const recipe = recipeOf(batch);
-    if (recipe) return encodeGenerated(recipe, this.#chunkBytes);
+    if (recipe) return encodeGenerated(recipe, this.#chunkBytes, this.#buffers);
     if (this.#starts.length <= rowCount) {
       this.#starts = new Int32Array(rowCount + 1);
       this.#cursor = new Int32Array(rowCount + 1);
@@ -81,7 +87,7 @@ export class HyperBinaryEncoder implements CopyEncoder {
       const to = chunkEnd(starts, from, rowCount, this.#chunkBytes);
       const base = starts[from];
       const size = starts[to] - base;
-      const bytes = new Uint8Array(size + SLACK);
+      const bytes = this.#buffers.take(size + SLACK);
       const view = new DataView(bytes.buffer);
       for (let r = from; r <= to; r++) at[r] = starts[r] - base;
       for (let c = 0; c < codes.length; c++) {
@@ -91,6 +97,11 @@ export class HyperBinaryEncoder implements CopyEncoder {
       from = to;
     }
     return chunks;
+  }
+
+  /** A chunk of `rows` that was sent: its buffer is written again for a later chunk. */
+  recycle(chunk: Uint8Array): void {
+    this.#buffers.give(chunk);
   }
 }
 

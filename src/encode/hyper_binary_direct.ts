@@ -1,6 +1,7 @@
 /**
  * HyperBinary rows written straight from a generated batch's recipe, row by row in one pass:
- * no typed arrays in between, each value drawn and written where it goes on the wire.
+ * no typed arrays in between, each value drawn and written where it goes on the wire, by a row
+ * writer compiled for the table shape.
  */
 import {
   bigintHigh,
@@ -16,12 +17,14 @@ import {
   timestampOffset,
   TS_FROM_US,
   valueStream,
+  wordsTakeSecondDraw,
   writeCategory,
   writeRef,
   writeWords,
 } from "../workload/column_values.ts";
+import type { BufferPool } from "./buffer_pool.ts";
 import type { RowRecipe } from "../workload/data_gen.ts";
-import { draw } from "../workload/rng.ts";
+import { drawSource } from "../workload/rng.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 
 const TWO_32 = 4294967296;
@@ -76,93 +79,152 @@ function maxRowBytes(shape: Shape, kinds: readonly number[]): number {
   return max;
 }
 
+/** What a compiled row writer calls, passed in as it has no imports. */
+const HELPERS = {
+  nullGap,
+  intValue,
+  smallintValue,
+  boolValue,
+  bigintHigh,
+  timestampOffset,
+  doubleValue,
+  writeCategory,
+  writeRef,
+  writeWords,
+  wordsTakeSecondDraw,
+  withLength,
+  INV_2_32,
+  TWO_32,
+  TS_BASE_HI,
+  TS_BASE_LO,
+};
+
+/**
+ * Writes rows from row `at[0]` at byte `at[1]` until `rowCount`, or until the bytes pass `limit`,
+ * and leaves the next row and byte in `at`.
+ */
+type RowWriter = (
+  view: DataView,
+  at: Int32Array,
+  rowCount: number,
+  limit: number,
+  firstId: number,
+  streams: Int32Array,
+  gaps: Int32Array,
+  label: NameLabel,
+) => void;
+
+/** Source of the statement that writes a value of `kind` at `p`, drawn from local `s`. */
+function valueSource(kind: number, s: string): string {
+  const u = drawSource(s);
+  switch (kind) {
+    case KIND.ID:
+      return "view.setInt32(p, firstId + r, true); p += 4;";
+    case KIND.INT:
+      return `view.setInt32(p, intValue(${u}), true); p += 4;`;
+    case KIND.SMALLINT:
+      return `view.setInt16(p, smallintValue(${u}), true); p += 2;`;
+    case KIND.BOOL:
+      return `view.setUint8(p++, boolValue(${u}));`;
+    case KIND.BIGINT: // the high word is drawn first
+      return `view.setInt32(p + 4, bigintHigh(${u}), true); view.setUint32(p, ${u}, true); p += 8;`;
+    case KIND.TIMESTAMP: // an offset below 2^48 added to the first timestamp's two words
+      return `{
+        const offset = timestampOffset(${u});
+        const high = Math.floor(offset * INV_2_32);
+        let low = offset - high * TWO_32 + TS_BASE_LO;
+        const carry = low >= TWO_32 ? 1 : 0;
+        low -= carry * TWO_32;
+        view.setUint32(p, low, true);
+        view.setInt32(p + 4, TS_BASE_HI + high + carry, true);
+        p += 8;
+      }`;
+    case KIND.DOUBLE:
+      return `view.setFloat64(p, doubleValue(${u}), true); p += 8;`;
+    // Text goes after its 4-byte length.
+    case KIND.NAME:
+      return "p = withLength(view, p, label.write(view, p + 4, firstId + r));";
+    case KIND.CATEGORY:
+      return `p = withLength(view, p, writeCategory(view, p + 4, ${u}));`;
+    case KIND.REF:
+      return `p = withLength(view, p, writeRef(view, p + 4, ${u}));`;
+    default:
+      return `{
+        const u = ${u};
+        p = withLength(view, p, writeWords(view, p + 4, u, wordsTakeSecondDraw(u) ? ${u} : 0));
+      }`;
+  }
+}
+
+const writerByShape = new Map<Shape, RowWriter>();
+
+/**
+ * The row writer of `shape`, compiled once: its columns unrolled, so a row is straight-line code
+ * with no switch on the kind, and each column's value stream and rows to its next NULL in locals.
+ */
+function rowWriter(shape: Shape, kinds: readonly number[]): RowWriter {
+  let writer = writerByShape.get(shape);
+  if (writer) return writer;
+  const columns = kinds.map((_, c) => c);
+  const nullable = columns.filter((c) => shape.columns[c].nullable);
+  const rowSource = columns.map((c) => {
+    const value = valueSource(kinds[c], `s${c}`);
+    if (!shape.columns[c].nullable) return value;
+    return `if (g${c} === 0) {
+        g${c} = nullGap(streams, ${valueStream(c) + 1});
+        view.setUint8(p++, 1);
+      } else {
+        g${c}--;
+        view.setUint8(p++, 0);
+        ${value}
+      }`;
+  });
+  const source = `
+    const { ${Object.keys(HELPERS).join(", ")} } = helpers;
+    return function writeRows(view, at, rowCount, limit, firstId, streams, gaps, label) {
+      let r = at[0];
+      let p = at[1];
+      ${columns.map((c) => `let s${c} = streams[${valueStream(c)}];`).join("\n")}
+      ${nullable.map((c) => `let g${c} = gaps[${c}];`).join("\n")}
+      for (; r < rowCount && p < limit; r++) {
+        ${rowSource.join("\n")}
+      }
+      ${columns.map((c) => `streams[${valueStream(c)}] = s${c};`).join("\n")}
+      ${nullable.map((c) => `gaps[${c}] = g${c};`).join("\n")}
+      at[0] = r;
+      at[1] = p;
+    };`;
+  writer = new Function("helpers", source)(HELPERS) as RowWriter;
+  writerByShape.set(shape, writer);
+  return writer;
+}
+
 /**
  * The recipe's rows in chunks of about `chunkBytes` (whole rows). Each chunk is a view of a
- * fresh buffer a little larger than it: the buffer is sized before its rows are drawn.
+ * buffer from `buffers` a little larger than it: the buffer is sized before its rows are drawn.
  */
-export function encodeGenerated(recipe: RowRecipe, chunkBytes: number): Uint8Array[] {
+export function encodeGenerated(
+  recipe: RowRecipe,
+  chunkBytes: number,
+  buffers: BufferPool,
+): Uint8Array[] {
   const { shape, rowCount, kinds, firstId } = recipe;
   const streams = recipe.streams;
-  const columns = kinds.length;
-  const nullable = Uint8Array.from(shape.columns, (c) => (c.nullable ? 1 : 0));
-  // Rows until each column's next NULL.
-  const untilNull = new Int32Array(columns);
-  for (let c = 0; c < columns; c++) {
-    if (nullable[c] !== 0) untilNull[c] = nullGap(streams, valueStream(c) + 1);
-  }
+  const gaps = new Int32Array(kinds.length);
+  shape.columns.forEach((column, c) => {
+    if (column.nullable) gaps[c] = nullGap(streams, valueStream(c) + 1);
+  });
+  const writeRows = rowWriter(shape, kinds);
   const label = new NameLabel();
   const maxRow = maxRowBytes(shape, kinds);
   const chunks: Uint8Array[] = [];
-  let r = 0;
-  while (r < rowCount) {
-    const room = Math.min(chunkBytes, (rowCount - r) * maxRow) + maxRow + TEXT_SCRATCH;
-    const bytes = new Uint8Array(room);
-    const view = new DataView(bytes.buffer);
-    let p = 0;
-    for (; r < rowCount && p < chunkBytes; r++) {
-      for (let c = 0; c < columns; c++) {
-        const i = 2 * c; // valueStream(c); its NULL stream is i + 1
-        if (nullable[c] !== 0) {
-          if (untilNull[c] === 0) {
-            untilNull[c] = nullGap(streams, i + 1);
-            view.setUint8(p++, 1);
-            continue; // a NULL draws no value
-          }
-          untilNull[c]--;
-          view.setUint8(p++, 0);
-        }
-        // Literal cases (KIND's values) make a jump table; a call per value would cost more.
-        switch (kinds[c]) {
-          case 0: // ID
-            view.setInt32(p, firstId + r, true);
-            p += 4;
-            break;
-          case 1: // INT
-            view.setInt32(p, intValue(draw(streams, i)), true);
-            p += 4;
-            break;
-          case 2: // SMALLINT
-            view.setInt16(p, smallintValue(draw(streams, i)), true);
-            p += 2;
-            break;
-          case 3: // BOOL
-            view.setUint8(p++, boolValue(draw(streams, i)));
-            break;
-          case 4: // BIGINT: the high word is drawn first
-            view.setInt32(p + 4, bigintHigh(draw(streams, i)), true);
-            view.setUint32(p, draw(streams, i), true);
-            p += 8;
-            break;
-          case 5: { // TIMESTAMP
-            const offset = timestampOffset(draw(streams, i));
-            const high = Math.floor(offset * INV_2_32);
-            let low = offset - high * TWO_32 + TS_BASE_LO;
-            const carry = low >= TWO_32 ? 1 : 0;
-            low -= carry * TWO_32;
-            view.setUint32(p, low, true);
-            view.setInt32(p + 4, TS_BASE_HI + high + carry, true);
-            p += 8;
-            break;
-          }
-          case 6: // DOUBLE
-            view.setFloat64(p, doubleValue(draw(streams, i)), true);
-            p += 8;
-            break;
-          case 7: // NAME: the bytes go after their 4-byte length
-            p = withLength(view, p, label.write(view, p + 4, firstId + r));
-            break;
-          case 8: // CATEGORY
-            p = withLength(view, p, writeCategory(view, p + 4, streams, i));
-            break;
-          case 9: // REF
-            p = withLength(view, p, writeRef(view, p + 4, streams, i));
-            break;
-          default: // WORDS
-            p = withLength(view, p, writeWords(view, p + 4, streams, i));
-        }
-      }
-    }
-    chunks.push(bytes.subarray(0, p));
+  const at = new Int32Array(2);
+  while (at[0] < rowCount) {
+    const room = Math.min(chunkBytes, (rowCount - at[0]) * maxRow) + maxRow + TEXT_SCRATCH;
+    const bytes = buffers.take(room);
+    at[1] = 0;
+    writeRows(new DataView(bytes.buffer), at, rowCount, chunkBytes, firstId, streams, gaps, label);
+    chunks.push(bytes.subarray(0, at[1]));
   }
   return chunks;
 }

@@ -13,6 +13,14 @@ const MAX_IN_FLIGHT = 1 << 20;
 /** How long to wait for the server's verdict after the last byte, in ms. */
 const OUTCOME_TIMEOUT_MS = 60_000;
 
+/** What else a COPY may be told. */
+export interface CopyOptions {
+  /** Called with each chunk once the connection is done with it, so its buffer can be reused. */
+  sent?: (chunk: Uint8Array) => void;
+  /** How long to wait for the server's verdict after the last byte, in ms. */
+  timeoutMs?: number;
+}
+
 /**
  * Streams `chunks` into `COPY ... FROM STDIN` (`copySql`) and resolves with the rows the
  * server inserted. A rejected COPY throws CopyRejectedError; the connection stays usable.
@@ -21,7 +29,7 @@ export async function copyIn(
   conn: HyperConnection,
   copySql: string,
   chunks: Iterable<Uint8Array>,
-  timeoutMs = OUTCOME_TIMEOUT_MS,
+  { sent = () => {}, timeoutMs = OUTCOME_TIMEOUT_MS }: CopyOptions = {},
 ): Promise<number> {
   let settled: CopyOutcome | null = null;
   // A COPY the server rejects before it starts throws here, before it waits for an outcome.
@@ -37,7 +45,7 @@ export async function copyIn(
       if (settled) break; // rejected mid-stream: stop sending, end the COPY
       // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
       // still has bytes to read; waiting for every drain would leave it idle meanwhile.
-      if (!writable.write(chunk) && writable.writableLength > MAX_IN_FLIGHT) {
+      if (!writable.write(chunk, () => sent(chunk)) && writable.writableLength > MAX_IN_FLIGHT) {
         await Promise.race([
           new Promise((resolve) => writable.once("drain", resolve)),
           outcome,

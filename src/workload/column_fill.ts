@@ -19,6 +19,7 @@ import {
   TS_FROM_US,
   TWO_32,
   valueStream,
+  wordsTakeSecondDraw,
   writeCategory,
   writeRef,
   writeWords,
@@ -244,7 +245,7 @@ function fillCategories(
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeCategory(out, pos, streams, i);
+    if (nulls === null || nulls[r] === 0) pos = writeCategory(out, pos, draw(streams, i));
     offsets[r + 1] = pos;
   }
   return pos;
@@ -261,7 +262,7 @@ function fillRefs(
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeRef(out, pos, streams, i);
+    if (nulls === null || nulls[r] === 0) pos = writeRef(out, pos, draw(streams, i));
     offsets[r + 1] = pos;
   }
   return pos;
@@ -278,7 +279,10 @@ function fillWords(
   let pos = 0;
   offsets[0] = 0;
   for (let r = 0; r < rowCount; r++) {
-    if (nulls === null || nulls[r] === 0) pos = writeWords(out, pos, streams, i);
+    if (nulls === null || nulls[r] === 0) {
+      const u = draw(streams, i);
+      pos = writeWords(out, pos, u, wordsTakeSecondDraw(u) ? draw(streams, i) : 0);
+    }
     offsets[r + 1] = pos;
   }
   return pos;

@@ -126,6 +126,12 @@ const PHRASES = (() => {
   const three = two.flatMap((a) => WORDS.map((b) => `${a} ${b}`));
   return slotPool([...WORDS, ...two, ...three], 8);
 })();
+/** The phrase slots as doubles, for copyPhrase. UTF-8 text never has a NaN's exponent bits. */
+const PHRASE_DOUBLES = (() => {
+  const doubles = new Float64Array(PHRASES.words.buffer);
+  if (doubles.some(Number.isNaN)) throw new Error("a phrase slot holds a NaN pattern");
+  return doubles;
+})();
 // Integer tables (typed arrays keep the index arithmetic in integers).
 /** First phrase index and phrase count of each phrase length 1..3. */
 const PHRASE_FROM = Int32Array.of(0, 0, WORDS.length, WORDS.length + WORDS.length ** 2);
@@ -147,46 +153,54 @@ const PLAIN_PAIRS = slotPool(
 );
 const REF_PREFIX = 0x2d464552; // "REF-" read as a little-endian int32
 
-function copy8(out: DataView, pos: number, pool: Int32Array, slot: number): void {
-  const from = slot * 8;
-  out.setInt32(pos, pool[from], true);
-  out.setInt32(pos + 4, pool[from + 1], true);
-  out.setInt32(pos + 8, pool[from + 2], true);
-  out.setInt32(pos + 12, pool[from + 3], true);
-  out.setInt32(pos + 16, pool[from + 4], true);
-  out.setInt32(pos + 20, pool[from + 5], true);
-  out.setInt32(pos + 24, pool[from + 6], true);
-  out.setInt32(pos + 28, pool[from + 7], true);
+/**
+ * Copies a 32-byte phrase slot as four doubles: half the stores of 4-byte words. The bits
+ * survive because no slot holds a NaN pattern (checked when the pool is built).
+ */
+function copyPhrase(out: DataView, pos: number, slot: number): void {
+  const from = slot * 4;
+  const pool = PHRASE_DOUBLES;
+  out.setFloat64(pos, pool[from], true);
+  out.setFloat64(pos + 8, pool[from + 1], true);
+  out.setFloat64(pos + 16, pool[from + 2], true);
+  out.setFloat64(pos + 24, pool[from + 3], true);
 }
 
-/** 1 to 6 uniform words joined by spaces: one draw, and a second for 4 words or more. */
-export function writeWords(out: DataView, pos: number, streams: Int32Array, i: number): number {
-  // The draw picks the word count; what is left of it picks the first phrase.
-  const six = draw(streams, i) * INV_2_32 * 6;
+/** True when a WORDS value whose first draw is `u` takes a second draw: 4 words or more. */
+export function wordsTakeSecondDraw(u: number): boolean {
+  return u * INV_2_32 * 6 >= 3;
+}
+
+/**
+ * 1 to 6 uniform words joined by spaces. The first draw `u` picks the word count and, with what
+ * is left of it, the first phrase; `u2` (drawn only when wordsTakeSecondDraw) the second phrase.
+ */
+export function writeWords(out: DataView, pos: number, u: number, u2: number): number {
+  const six = u * INV_2_32 * 6;
   const count = six | 0;
   const first = FIRST_PHRASE[count];
   let pick = PHRASE_FROM[first] + (((six - count) * PHRASE_COUNT[first]) | 0);
-  copy8(out, pos, PHRASES.words, pick);
+  copyPhrase(out, pos, pick);
   pos += PHRASES.lengths[pick];
   const second = SECOND_PHRASE[count];
   if (second === 0) return pos;
-  pick = PHRASE_FROM[second] + ((draw(streams, i) * INV_2_32 * PHRASE_COUNT[second]) | 0);
+  pick = PHRASE_FROM[second] + ((u2 * INV_2_32 * PHRASE_COUNT[second]) | 0);
   out.setUint8(pos, SPACE);
-  copy8(out, pos + 1, PHRASES.words, pick);
+  copyPhrase(out, pos + 1, pick);
   return pos + 1 + PHRASES.lengths[pick];
 }
 
-/** One of eight category names. */
-export function writeCategory(out: DataView, pos: number, streams: Int32Array, i: number): number {
-  const pick = (draw(streams, i) * INV_2_32 * 8) | 0;
+/** One of eight category names, picked by the draw `u`. */
+export function writeCategory(out: DataView, pos: number, u: number): number {
+  const pick = (u * INV_2_32 * 8) | 0;
   out.setInt32(pos, CATEGORIES.words[2 * pick], true);
   out.setInt32(pos + 4, CATEGORIES.words[2 * pick + 1], true);
   return pos + CATEGORIES.lengths[pick];
 }
 
-/** `REF-` and 0 .. 999999 in base 36, upper case, no leading zeros. */
-export function writeRef(out: DataView, pos: number, streams: Int32Array, i: number): number {
-  const value = (draw(streams, i) * INV_2_32 * 1_000_000) | 0;
+/** `REF-` and 0 .. 999999 (picked by the draw `u`) in base 36, upper case, no leading zeros. */
+export function writeRef(out: DataView, pos: number, u: number): number {
+  const value = (u * INV_2_32 * 1_000_000) | 0;
   const high = (value / 1296) | 0;
   const low = value - high * 1296;
   out.setInt32(pos, REF_PREFIX, true);

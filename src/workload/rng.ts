@@ -48,10 +48,22 @@ export function seedStreams(seed: number, count: number): Int32Array {
   return streams;
 }
 
+const LCG_MULTIPLIER = 1664525;
+const LCG_INCREMENT = 1013904223;
+
 /** The next draw of stream `i`, an integer in [0, 2^32). */
 export function draw(streams: Int32Array, i: number): number {
-  const s = (streams[i] = (Math.imul(streams[i], 1664525) + 1013904223) | 0);
+  const s = (streams[i] = (Math.imul(streams[i], LCG_MULTIPLIER) + LCG_INCREMENT) | 0);
   return (s ^ (s >>> 16)) >>> 0;
+}
+
+/**
+ * The same draw as JavaScript source, on a stream state held in the local `state`: for row
+ * writers compiled per table shape, which keep each stream in a local instead of an array.
+ */
+export function drawSource(state: string): string {
+  return `(${state} = (Math.imul(${state}, ${LCG_MULTIPLIER}) + ${LCG_INCREMENT}) | 0, ` +
+    `(${state} ^ (${state} >>> 16)) >>> 0)`;
 }
 
 /** Derives a child seed from a parent seed and a label, e.g. `deriveSeed(42, "user", 3)`. */

@@ -84,7 +84,9 @@ Deno.test("the attached hyperd killed mid-run gives ServerUnreachable, exit 4 an
     const summary = await readSummary(out);
     assert.equal(summary.stopReason, "ServerUnreachable");
     // The probe runs once a second and may be late under load: at least --stall-sec, never far past.
-    const refusedSec = Number(/refused connections for (\d+) s/.exec(summary.stopDetail ?? "")?.[1]);
+    const refusedSec = Number(
+      /refused connections for (\d+) s/.exec(summary.stopDetail ?? "")?.[1],
+    );
     assert.ok(refusedSec >= 3 && refusedSec <= 10, summary.stopDetail ?? "no detail");
     assert.equal(summary.exitCode, 4);
     assert.equal(summary.integrity.checked, false);

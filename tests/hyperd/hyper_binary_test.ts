@@ -34,11 +34,12 @@ function selectAllSql(table: string, shape: Shape): string {
   return `SELECT ${columns.join(", ")} FROM ${quoteIdent(table)} ORDER BY "id"`;
 }
 
-Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULLs included", async () => {
+Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULLs included, in recycled buffers", async () => {
   await withHyperd(async (hyperd, dir) => {
     const database = `${dir}/roundtrip.hyper`;
     await createDatabase(hyperd, database);
     const conn = connect(hyperd, database);
+    const encoder = new HyperBinaryEncoder(4096);
     try {
       for (const shape of SHAPES) {
         const table = `rt_${shape.name}`;
@@ -49,9 +50,19 @@ Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULL
           0,
         );
         assert.ok(nullCount > 0, "the generated batch should hold NULLs");
-        const chunks = new HyperBinaryEncoder(4096).encode(batch);
+        const chunks = encoder.encode(batch);
         assert.ok(chunks.length > 1, "a small chunk size should split the stream");
-        assert.equal(await copyIn(conn, copyInSql(table, shape, "HYPERBINARY"), chunks), 600);
+        // Each chunk is handed back once sent, so the next shape's chunks reuse its buffers.
+        const sent: Uint8Array[] = [];
+        const copySql = copyInSql(table, shape, "HYPERBINARY");
+        const inserted = await copyIn(conn, copySql, chunks, {
+          sent: (chunk) => {
+            sent.push(chunk);
+            encoder.recycle(chunk);
+          },
+        });
+        assert.equal(inserted, 600);
+        assert.deepEqual(sent, chunks);
         const rows = await conn.sql.unsafe(selectAllSql(table, shape)).values();
         assert.equal(rows.length, 600);
         for (let r = 0; r < batch.rowCount; r++) {
@@ -105,11 +116,19 @@ Deno.test("copyIn() into a missing table fails, and the next COPYs on that conne
     try {
       await conn.sql.unsafe(createTableSql("t", SMALL));
       const rows = () => new HyperBinaryEncoder().encode(generateBatch(SMALL, 10, new Rng("next")));
-      await assert.rejects(copyIn(conn, copyInSql("missing", SMALL, "HYPERBINARY"), rows(), 5000));
+      await assert.rejects(
+        copyIn(conn, copyInSql("missing", SMALL, "HYPERBINARY"), rows(), { timeoutMs: 5000 }),
+      );
       // Before the fix, the rejected COPY's waiter took the next outcome and these timed out.
       const started = performance.now();
-      assert.equal(await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), 5000), 10);
-      assert.equal(await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), 5000), 10);
+      assert.equal(
+        await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), { timeoutMs: 5000 }),
+        10,
+      );
+      assert.equal(
+        await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), rows(), { timeoutMs: 5000 }),
+        10,
+      );
       assert.ok(performance.now() - started < 4000, "the COPYs after the rejected one were slow");
     } finally {
       await conn.sql.end();

@@ -3,7 +3,7 @@ import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../../src/encode/hyper_
 import { generateBatch } from "../../src/workload/data_gen.ts";
 import { Rng } from "../../src/workload/rng.ts";
 import { textColumn } from "../../src/workload/row_batch.ts";
-import { SHAPES, SMALL } from "../../src/workload/table_shapes.ts";
+import { SHAPES, SMALL, WIDE } from "../../src/workload/table_shapes.ts";
 
 Deno.test("HyperBinaryEncoder writes the 19-byte header and a null flag only for nullable columns", () => {
   const batch = generateBatch(SMALL, 1, new Rng("layout"), 7);
@@ -30,5 +30,27 @@ Deno.test("HyperBinaryEncoder writes a generated batch from its seed byte for by
       const fromArrays = encoder.rows(batch);
       assert.deepEqual(join(direct), join(fromArrays), `${shape.name} from id ${firstId}`);
     }
+  }
+});
+
+Deno.test("HyperBinaryEncoder writes every byte of a recycled buffer: the rows match a fresh encoder's", () => {
+  const join = (chunks: Uint8Array[]) => new Uint8Array(chunks.flatMap((chunk) => [...chunk]));
+  const used = new HyperBinaryEncoder(4096);
+  /** Hands back every chunk of a wide batch, its buffers filled with 0xFF bytes. */
+  const dirty = () => {
+    for (const chunk of used.rows(generateBatch(WIDE, 300, new Rng("earlier")))) {
+      used.recycle(chunk);
+      new Uint8Array(chunk.buffer).fill(0xff);
+    }
+  };
+  for (const shape of SHAPES) {
+    const fresh = new HyperBinaryEncoder(4096);
+    const batch = () => generateBatch(shape, 500, new Rng(`recycled-${shape.name}`), 3);
+    dirty();
+    assert.deepEqual(join(used.rows(batch())), join(fresh.rows(batch())), `${shape.name}, direct`);
+    const filled = batch();
+    void filled.values; // encoded from its arrays
+    dirty();
+    assert.deepEqual(join(used.rows(filled)), join(fresh.rows(filled)), `${shape.name}, arrays`);
   }
 });

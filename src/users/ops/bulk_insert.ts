@@ -17,7 +17,8 @@ export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutco
   const { name, shape } = ctx.tables[op.table];
   const sql = copyInSql(name, shape, ctx.copyEncoder.sqlFormat);
   const stream = streamBatches(ctx.copyEncoder, shape, subBatches(ctx, shape, op));
-  const inserted = await copyIn(ctx.conn, sql, stream);
+  const encoder = ctx.copyEncoder;
+  const inserted = await copyIn(ctx.conn, sql, stream, { sent: (chunk) => encoder.recycle(chunk) });
   return { rows: inserted, insertedRows: inserted };
 }
 
