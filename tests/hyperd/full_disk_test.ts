@@ -79,6 +79,9 @@ async function withTmpfs(mb: number, body: (dir: string) => Promise<void>): Prom
   }
 }
 
+/** A full disk must end the run long before this; past it the test fails instead of hanging. */
+const RUN_DEADLINE_MS = 300_000;
+
 /** Takes every free byte of the filesystem holding `path` (appending to it until ENOSPC). */
 async function fillToTheLastByte(path: string): Promise<void> {
   const chunk = new Uint8Array(64 * 1024).fill(7);
@@ -137,7 +140,12 @@ Deno.test({
         // other writer on a shared disk, this test takes that rest while hyperd runs, so the
         // disk is full to the last byte and only the reserve can hold the artifacts.
         let pid = 0;
+        const deadline = performance.now() + RUN_DEADLINE_MS;
         while (status === undefined) {
+          if (performance.now() > deadline) {
+            child.kill("SIGKILL"); // hyperd follows: its callback connection closes
+            throw new Error(`the run did not end within ${RUN_DEADLINE_MS / 1000} s:\n${stderr}`);
+          }
           pid ||= Number(stderr.match(/hyperd pid (\d+)/)?.[1] ?? 0);
           if (pid && processExists(pid) && await databaseBytes(dir) > (TMPFS_MB / 2) << 20) {
             await fillToTheLastByte(join(dir, "filler"));
