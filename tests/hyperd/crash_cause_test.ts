@@ -38,8 +38,15 @@ Deno.test("hyperd's abort under its memory limit is reported in its own words", 
     // What each user was doing when hyperd died, with its statement: the COPYs that grew it.
     const inFlight = summary.crash!.inFlight;
     assert.ok(inFlight.length >= 1, "nothing recorded in flight at the crash");
-    assert.ok(inFlight.every((op) => op.sql.length > 0 && op.startedAtSec <= summary.crash!.atSec));
-    assert.ok(inFlight.some((op) => op.kind === "BulkInsert" && /^COPY /.test(op.sql)));
+    assert.ok(inFlight.every((op) => op.sql.length > 0 && op.startedAtSec <= crash.atSec));
+    assert.ok(inFlight.every((op) => op.kind !== "BulkInsert" || /^COPY /.test(op.sql)));
+    // The COPYs that grew it are in flight or, rarely, all ended with an error in the 2 s before
+    // the abort.
+    const copyInFlight = inFlight.some((op) => op.kind === "BulkInsert");
+    const copyRefused = summary.errors.some((e) =>
+      e.op === "BulkInsert" && e.atSec <= crash.atSec && e.atSec >= crash.atSec - 2
+    );
+    assert.ok(copyInFlight || copyRefused, JSON.stringify({ inFlight, errors: summary.errors }));
     assert.match(run.stdout, /^In flight when it crashed:\n {2}user \d+, seq \d+, /m);
     // finalize-version-failed, server-termination, unhandled-exception, deadly-signal-received.
     assert.ok(summary.serverErrors.fatal >= 4, JSON.stringify(summary.serverErrors));
