@@ -4,7 +4,13 @@
  */
 import { BufferPool } from "./buffer_pool.ts";
 import { type CopyEncoder, encodeStream } from "./copy_encoder.ts";
-import { encodeGenerated, EPOCH_HI, EPOCH_LO, writeInt64 } from "./hyper_binary_direct.ts";
+import {
+  encodeGenerated,
+  EPOCH_HI,
+  EPOCH_LO,
+  ROW_ROOM,
+  writeInt64,
+} from "./hyper_binary_direct.ts";
 import { recipeOf } from "../workload/data_gen.ts";
 import type { ColumnValues, RowBatch, TextColumn } from "../workload/row_batch.ts";
 
@@ -30,8 +36,6 @@ const VALUE_BYTES = [4, 2, 8, 8, 1, 4, 8];
 
 /** Bytes past a chunk's end: a text copy may read and write a whole 16-byte block there. */
 const SLACK = 16;
-/** Room past `chunkBytes` in a pooled buffer: the widest row (397 bytes) and its scratch. */
-const ROW_ROOM = 1024;
 
 /**
  * Encodes rows as HyperBinary in chunks of about `chunkBytes` each (whole rows; a longer row is
@@ -50,6 +54,7 @@ export class HyperBinaryEncoder implements CopyEncoder {
   /** Chunks stay below 128 KiB by default, where an allocation still comes from malloc's heap. */
   constructor(chunkBytes = 120 * 1024) {
     this.#chunkBytes = chunkBytes;
+    // A chunk of arrays ends past its target by at most a row and SLACK: within ROW_ROOM.
     this.#buffers = new BufferPool(chunkBytes + ROW_ROOM);
   }
 

@@ -23,9 +23,9 @@ import {
   writeWords,
 } from "../workload/column_values.ts";
 import type { BufferPool } from "./buffer_pool.ts";
-import type { RowRecipe } from "../workload/data_gen.ts";
+import { kindsOf, type RowRecipe } from "../workload/data_gen.ts";
 import { drawSource } from "../workload/rng.ts";
-import type { Shape } from "../workload/table_shapes.ts";
+import { type Shape, SHAPES } from "../workload/table_shapes.ts";
 
 const TWO_32 = 4294967296;
 const INV_2_32 = 1 / TWO_32;
@@ -78,6 +78,13 @@ function maxRowBytes(shape: Shape, kinds: readonly number[]): number {
   }
   return max;
 }
+
+/**
+ * Room a chunk buffer needs past its target size, for any shape: the widest row, which may start
+ * just before the target, and the scratch a text writer leaves after it.
+ */
+export const ROW_ROOM = Math.max(...SHAPES.map((shape) => maxRowBytes(shape, kindsOf(shape)))) +
+  TEXT_SCRATCH;
 
 /** What a compiled row writer calls, passed in as it has no imports. */
 const HELPERS = {
