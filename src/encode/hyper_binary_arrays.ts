@@ -3,7 +3,7 @@
  * column is then written by one tight loop over its own array.
  */
 import type { BufferPool } from "./buffer_pool.ts";
-import { EPOCH_HI, EPOCH_LO, writeInt64 } from "./hyper_binary_direct.ts";
+import { EPOCH_HI, EPOCH_LO, writeInt64 } from "./hyper_binary_int64.ts";
 import type { ColumnValues, RowBatch, TextColumn } from "../workload/row_batch.ts";
 
 /** Type codes, so the column loop picks its writer with an integer switch. */

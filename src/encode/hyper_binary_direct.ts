@@ -23,34 +23,10 @@ import {
   writeWords,
 } from "../workload/column_values.ts";
 import type { BufferPool } from "./buffer_pool.ts";
+import { EPOCH_HI, EPOCH_LO, INV_2_32, TWO_32 } from "./hyper_binary_int64.ts";
 import { kindsOf, type RowRecipe } from "../workload/data_gen.ts";
 import { drawSource } from "../workload/rng.ts";
 import { type Shape, SHAPES } from "../workload/table_shapes.ts";
-
-const TWO_32 = 4294967296;
-const INV_2_32 = 1 / TWO_32;
-// Hyper timestamps count µs from the Julian day 0 epoch; the Unix epoch is Julian day 2440588.
-const UNIX_EPOCH_US = 2440588n * 86_400_000_000n;
-/** The Unix epoch in Hyper's µs, as the high and low 32 bits of an int64. */
-export const EPOCH_HI = Number(UNIX_EPOCH_US / BigInt(TWO_32));
-/** See EPOCH_HI. */
-export const EPOCH_LO = Number(UNIX_EPOCH_US % BigInt(TWO_32));
-
-/** Writes `value + (addHi * 2^32 + addLo)` as a little-endian int64, without BigInt. */
-export function writeInt64(
-  view: DataView,
-  p: number,
-  value: number,
-  addHi: number,
-  addLo: number,
-): void {
-  const hi = Math.floor(value * INV_2_32); // exact: a power of two, and no division
-  let lo = value - hi * TWO_32 + addLo;
-  const carry = lo >= TWO_32 ? 1 : 0;
-  lo -= carry * TWO_32;
-  view.setUint32(p, lo, true);
-  view.setInt32(p + 4, hi + addHi + carry, true);
-}
 
 // The first generated TIMESTAMP in Hyper's µs as an int64's high and low words: a TIMESTAMP is
 // this plus an offset below 2^48.
