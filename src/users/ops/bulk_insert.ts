@@ -15,9 +15,9 @@ export const SUB_BATCH_ROWS = 4096;
 /** Generates the planned rows, COPYs them in, and returns the rows the server reported. */
 export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
   const { name, shape } = ctx.tables[op.table];
-  const sql = copyInSql(name, shape, ctx.copyEncoder.sqlFormat);
-  const stream = streamBatches(ctx.copyEncoder, shape, subBatches(ctx, shape, op));
   const encoder = ctx.copyEncoder;
+  const sql = copyInSql(name, shape, encoder.sqlFormat);
+  const stream = streamBatches(encoder, shape, subBatches(ctx, shape, op));
   const inserted = await copyIn(ctx.conn, sql, stream, { sent: (chunk) => encoder.recycle(chunk) });
   return { rows: inserted, insertedRows: inserted };
 }
