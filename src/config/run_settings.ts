@@ -55,8 +55,7 @@ export const RUN_SETTINGS = {
     env: "STRESS_WORKERS",
     flag: "workers",
     default: 0,
-    help:
-      "Web Workers hosting the users (0: one per user, at most one per CPU core, two at least).",
+    help: "Web Workers hosting the users (0: one per user, at most one per two CPU cores).",
   }),
   progressInterval: setting({
     operator: true,

@@ -5,12 +5,13 @@ import { nowMs, TIMED_OUT, within } from "../time.ts";
 import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_protocol.ts";
 
 /**
- * Workers when `STRESS_WORKERS` is 0: one per user, at most one per CPU core (two at least).
- * Each worker is a V8 isolate that starts, compiles and collects on its own: on 2 cores, 4 workers
- * cost 25% more CPU than 2 at the moderate preset for the same load (bench/README).
+ * Workers when `STRESS_WORKERS` is 0: one per user, at most one per two CPU cores (one at least).
+ * Each worker is a V8 isolate that starts, compiles and collects on its own, and each wakes on its
+ * own: on 2 cores, 2 workers cost 15% more CPU than 1 at the moderate preset for the same load
+ * (README, benchmarks).
  */
 export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
-  return Math.min(users, Math.max(2, cores));
+  return Math.min(users, Math.max(1, Math.floor(cores / 2)));
 }
 
 /** A worker that failed as a whole, so its users never ran or stopped early. */
