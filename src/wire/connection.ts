@@ -26,6 +26,8 @@ export interface Endpoint {
 export interface HyperConnection {
   sql: postgres.Sql;
   watch: BackendWatch;
+  /** The connection's socket once connected (null before): COPY writes its data straight to it. */
+  readonly socket: net.Socket | null;
 }
 
 /** Connects to `database` (a .hyper path), or to no database when it is omitted. */
@@ -34,6 +36,7 @@ export function connect(
   database?: string,
 ): HyperConnection {
   const watch = new BackendWatch();
+  let connected: net.Socket | null = null;
   const sql = postgres({
     host: endpoint.host,
     port: endpoint.port,
@@ -61,6 +64,7 @@ export function connect(
           socket.once("connect", () => {
             socket.off("error", reject);
             watch.connected();
+            connected = socket;
             socket.on("data", (chunk: Uint8Array) => watch.feed(chunk));
             socket.on("close", () => watch.connectionLost("connection to hyperd closed"));
             resolve(socket);
@@ -68,7 +72,13 @@ export function connect(
         }),
     } as postgres.Options<Record<string, never>>,
   });
-  return { sql, watch };
+  return {
+    sql,
+    watch,
+    get socket() {
+      return connected;
+    },
+  };
 }
 
 /** Creates the .hyper file at `path` if it does not exist yet. */

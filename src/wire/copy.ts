@@ -1,6 +1,9 @@
 /**
  * COPY FROM STDIN over postgres.js that always settles: with the row count the server
- * reported, or with a CopyRejectedError carrying the server's message.
+ * reported, or with a CopyRejectedError carrying the server's message. postgres.js starts and
+ * ends the COPY; the data goes straight to the socket, each chunk as it is behind its own
+ * CopyData header. Through postgres.js's writable every chunk would be copied into a new frame
+ * (Buffer.concat), and Deno zero-fills every new buffer.
  */
 import type { CopyOutcome } from "./copy_outcome_watch.ts";
 import type { HyperConnection } from "./connection.ts";
@@ -12,6 +15,14 @@ const MAX_IN_FLIGHT = 1 << 20;
 
 /** How long to wait for the server's verdict after the last byte, in ms. */
 const OUTCOME_TIMEOUT_MS = 60_000;
+
+/** The 5-byte header of a CopyData message ('d', then its length, itself included). */
+function copyDataHeader(dataBytes: number): Uint8Array {
+  const header = new Uint8Array(5);
+  header[0] = 0x64;
+  new DataView(header.buffer).setUint32(1, dataBytes + 4);
+  return header;
+}
 
 /** What else a COPY may be told. */
 export interface CopyOptions {
@@ -38,16 +49,18 @@ export async function copyIn(
   // connection breaks (hyperd killed mid-COPY) and end the process.
   query.catch(() => {});
   const writable = await query.writable();
+  const socket = conn.socket!; // connected: the server has answered the COPY
   const outcome = conn.watch.nextCopyOutcome().then((o) => (settled = o));
   writable.on("error", () => {}); // the outcome above reports failures
   try {
     for (const chunk of chunks) {
       if (settled) break; // rejected mid-stream: stop sending, end the COPY
+      socket.write(copyDataHeader(chunk.length));
       // Keep up to MAX_IN_FLIGHT bytes queued, so the next chunk is encoded while the server
       // still has bytes to read; waiting for every drain would leave it idle meanwhile.
-      if (!writable.write(chunk, () => sent(chunk)) && writable.writableLength > MAX_IN_FLIGHT) {
+      if (!socket.write(chunk, () => sent(chunk)) && socket.writableLength > MAX_IN_FLIGHT) {
         await Promise.race([
-          new Promise((resolve) => writable.once("drain", resolve)),
+          new Promise((resolve) => socket.once("drain", resolve)),
           outcome,
         ]);
       }
