@@ -165,12 +165,14 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * Sleeps `ms`, waking early when the run stops: one timer per pause (of at most STOP_CHECK_MS,
- * should the stop's wake-up ever be missed) instead of one every FLAG_POLL_MS.
+ * should the stop's wake-up ever be missed) instead of one every FLAG_POLL_MS. Timers count whole
+ * milliseconds, so the step is rounded up and a remainder under 1 ms is not slept: a second timer
+ * for it would wake the worker again (a wake costs more CPU than the work it does).
  */
 async function sleepUnlessStopped(ms: number, flags: SharedFlags): Promise<void> {
   const until = performance.now() + ms;
-  while (!flags.stopped && performance.now() < until) {
-    const step = Math.max(0, Math.min(STOP_CHECK_MS, until - performance.now()));
+  while (!flags.stopped && until - performance.now() >= 1) {
+    const step = Math.min(STOP_CHECK_MS, Math.ceil(until - performance.now()));
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       new Promise<void>((resolve) => (timer = setTimeout(resolve, step))),
