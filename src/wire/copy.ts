@@ -72,6 +72,10 @@ export async function copyIn(
     await within(outcome, timeoutMs);
     throw error;
   }
+  // postgres.js destroys its stream once the COPY completes, and its destroy sends CopyFail
+  // ("null") after the fact: hyperd logs one ignored message per COPY. A COPY that was sent whole
+  // has nothing to fail.
+  writable._destroy = (error, callback) => callback(error);
   writable.end();
   const result = await within(outcome, timeoutMs);
   if (result === TIMED_OUT) {

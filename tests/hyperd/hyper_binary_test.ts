@@ -108,6 +108,38 @@ Deno.test("copyIn() fails promptly with the server's message and the connection 
   });
 });
 
+Deno.test("a COPY that completes sends hyperd nothing after it (no stray CopyFail)", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const database = `${dir}/clean.hyper`;
+    await createDatabase(hyperd, database);
+    const conn = connect(hyperd, database);
+    try {
+      await conn.sql.unsafe(createTableSql("t", SMALL));
+      const encoder = new HyperBinaryEncoder();
+      for (let i = 0; i < 5; i++) {
+        const batch = generateBatch(SMALL, 100, new Rng(`clean-${i}`), i * 100);
+        assert.equal(
+          await copyIn(conn, copyInSql("t", SMALL, "HYPERBINARY"), encoder.encode(batch)),
+          100,
+        );
+      }
+      const [{ count }] = await conn.sql`SELECT count(*) AS count FROM t`;
+      assert.equal(count, "500");
+    } finally {
+      await conn.sql.end();
+    }
+    // hyperd logs every COPY message that arrives outside a COPY as ignored.
+    const log = await Deno.readTextFile(`${dir}/log/hyperd.log`);
+    assert.match(log, /"k":"query-end"/, "hyperd should have logged the statements");
+    const ignored = log.split("\n").filter((line) => line.includes("connection-ignore-copy-msg"));
+    assert.equal(
+      ignored.length,
+      0,
+      `hyperd ignored COPY messages sent after the COPY: ${ignored[0]}`,
+    );
+  });
+});
+
 Deno.test("copyIn() into a missing table fails, and the next COPYs on that connection get their own outcomes", async () => {
   await withHyperd(async (hyperd, dir) => {
     const database = `${dir}/missing.hyper`;
