@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../../src/hyperd/locate.ts";
 import { Hyperd, type HyperdOptions } from "../../src/hyperd/process.ts";
+import { connect, createDatabase, type HyperConnection } from "../../src/wire/connection.ts";
 import { withTempDir } from "./temp_dir.ts";
 
 let binary: Promise<HyperdBinary> | undefined;
@@ -34,6 +35,21 @@ export async function withHyperd<T>(
       await hyperd?.stop();
     }
   });
+}
+
+/** Creates the database at `path`, runs `body` on a connection to it, and always closes it. */
+export async function withConnection<T>(
+  hyperd: Hyperd,
+  path: string,
+  body: (conn: HyperConnection) => Promise<T>,
+): Promise<T> {
+  await createDatabase(hyperd, path);
+  const conn = connect(hyperd, path);
+  try {
+    return await body(conn);
+  } finally {
+    await conn.sql.end();
+  }
 }
 
 /** True while a process with this pid exists. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ArrowEncoder, decodeArrowStream } from "../../src/encode/arrow_stream.ts";
-import { connect, createDatabase } from "../../src/wire/connection.ts";
+import type { HyperConnection } from "../../src/wire/connection.ts";
 import { copyIn } from "../../src/wire/copy.ts";
 import { generateBatch } from "../../src/workload/data_gen.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -8,7 +8,7 @@ import { Rng } from "../../src/workload/rng.ts";
 import { numberAt, rowAt, type RowBatch } from "../../src/workload/row_batch.ts";
 import { columnList, copyInSql, createTableSql, quoteIdent } from "../../src/wire/sql.ts";
 import { type Shape, SHAPES, SMALL, WIDE } from "../../src/workload/table_shapes.ts";
-import { withHyperd } from "../helpers/hyperd.ts";
+import { withConnection, withHyperd } from "../helpers/hyperd.ts";
 
 /** Formats µs since the Unix epoch the way Hyper prints a TIMESTAMP as text. */
 function timestampText(us: number): string {
@@ -19,7 +19,7 @@ function timestampText(us: number): string {
 
 /** Rows of `from` that `minus` lacks, counting duplicates; NULLs compare equal. */
 async function exceptAllCount(
-  sql: ReturnType<typeof connect>["sql"],
+  sql: HyperConnection["sql"],
   shape: Shape,
   from: string,
   minus: string,
@@ -38,10 +38,7 @@ function nullCount(batch: RowBatch): number {
 
 Deno.test("ArrowEncoder rows land in Hyper exactly as HyperBinary rows do, for every shape, NULLs included", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/arrow.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    try {
+    await withConnection(hyperd, `${dir}/arrow.hyper`, async (conn) => {
       for (const shape of SHAPES) {
         const rows = 2500;
         const [a, b] = [`a_${shape.name}`, `b_${shape.name}`];
@@ -88,24 +85,17 @@ Deno.test("ArrowEncoder rows land in Hyper exactly as HyperBinary rows do, for e
       assert.equal(row.name, rowAt(batch, r)[1]);
       const [{ big }] = await conn.sql`SELECT max(abs(counter)) AS big FROM b_wide`;
       assert.ok(Number(big) > 2 ** 32, "BIGINTs beyond 32 bits should be present");
-    } finally {
-      await conn.sql.end();
-    }
+    });
   });
 });
 
 Deno.test("ArrowEncoder streams an empty batch that inserts no rows", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/empty.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    try {
+    await withConnection(hyperd, `${dir}/empty.hyper`, async (conn) => {
       await conn.sql.unsafe(createTableSql("t", SMALL));
       const chunks = new ArrowEncoder().encode(generateBatch(SMALL, 0, new Rng("empty")));
       assert.equal(await copyIn(conn, copyInSql("t", SMALL, "ARROWSTREAM"), chunks), 0);
       assert.deepEqual(decodeArrowStream(chunks).rows, []);
-    } finally {
-      await conn.sql.end();
-    }
+    });
   });
 });

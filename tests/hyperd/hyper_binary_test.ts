@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { connect, createDatabase } from "../../src/wire/connection.ts";
 import { copyIn } from "../../src/wire/copy.ts";
 import { generateBatch } from "../../src/workload/data_gen.ts";
 import { HYPER_BINARY_HEADER, HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -7,7 +6,7 @@ import { Rng } from "../../src/workload/rng.ts";
 import { numberAt, rowAt, type RowBatch } from "../../src/workload/row_batch.ts";
 import { copyInSql, createTableSql, quoteIdent } from "../../src/wire/sql.ts";
 import { type Shape, SHAPES, SMALL } from "../../src/workload/table_shapes.ts";
-import { withHyperd } from "../helpers/hyperd.ts";
+import { withConnection, withHyperd } from "../helpers/hyperd.ts";
 
 /** Formats µs since the Unix epoch the way Hyper prints a TIMESTAMP as text. */
 function timestampText(us: number): string {
@@ -36,11 +35,8 @@ function selectAllSql(table: string, shape: Shape): string {
 
 Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULLs included, in recycled buffers", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/roundtrip.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    const encoder = new HyperBinaryEncoder(4096);
-    try {
+    await withConnection(hyperd, `${dir}/roundtrip.hyper`, async (conn) => {
+      const encoder = new HyperBinaryEncoder(4096);
       for (const shape of SHAPES) {
         const table = `rt_${shape.name}`;
         await conn.sql.unsafe(createTableSql(table, shape));
@@ -69,18 +65,13 @@ Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULL
           assert.deepEqual(rows[r], expectedRow(batch, r), `${shape.name} row ${r}`);
         }
       }
-    } finally {
-      await conn.sql.end();
-    }
+    });
   });
 });
 
 Deno.test("copyIn() fails promptly with the server's message and the connection keeps working", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/bad.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    try {
+    await withConnection(hyperd, `${dir}/bad.hyper`, async (conn) => {
       await conn.sql.unsafe(createTableSql("t", SMALL));
       const copySql = copyInSql("t", SMALL, "HYPERBINARY");
       const cases: [string, Uint8Array[]][] = [
@@ -102,18 +93,13 @@ Deno.test("copyIn() fails promptly with the server's message and the connection 
       }
       const good = new HyperBinaryEncoder().encode(generateBatch(SMALL, 10, new Rng("after")));
       assert.equal(await copyIn(conn, copySql, good), 10);
-    } finally {
-      await conn.sql.end();
-    }
+    });
   });
 });
 
 Deno.test("a COPY that completes sends hyperd nothing after it (no stray CopyFail)", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/clean.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    try {
+    await withConnection(hyperd, `${dir}/clean.hyper`, async (conn) => {
       await conn.sql.unsafe(createTableSql("t", SMALL));
       const encoder = new HyperBinaryEncoder();
       for (let i = 0; i < 5; i++) {
@@ -125,9 +111,7 @@ Deno.test("a COPY that completes sends hyperd nothing after it (no stray CopyFai
       }
       const [{ count }] = await conn.sql`SELECT count(*) AS count FROM t`;
       assert.equal(count, "500");
-    } finally {
-      await conn.sql.end();
-    }
+    });
     // hyperd logs every COPY message that arrives outside a COPY as ignored.
     const log = await Deno.readTextFile(`${dir}/log/hyperd.log`);
     assert.match(log, /"k":"query-end"/, "hyperd should have logged the statements");
@@ -142,10 +126,7 @@ Deno.test("a COPY that completes sends hyperd nothing after it (no stray CopyFai
 
 Deno.test("copyIn() into a missing table fails, and the next COPYs on that connection get their own outcomes", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const database = `${dir}/missing.hyper`;
-    await createDatabase(hyperd, database);
-    const conn = connect(hyperd, database);
-    try {
+    await withConnection(hyperd, `${dir}/missing.hyper`, async (conn) => {
       await conn.sql.unsafe(createTableSql("t", SMALL));
       const rows = () => new HyperBinaryEncoder().encode(generateBatch(SMALL, 10, new Rng("next")));
       await assert.rejects(
@@ -162,8 +143,6 @@ Deno.test("copyIn() into a missing table fails, and the next COPYs on that conne
         10,
       );
       assert.ok(performance.now() - started < 4000, "the COPYs after the rejected one were slow");
-    } finally {
-      await conn.sql.end();
-    }
+    });
   });
 });
