@@ -19,7 +19,6 @@ import {
   TS_FROM_US,
   TWO_32,
   valueStream,
-  wordsTakeSecondDraw,
   writeCategory,
   writeRef,
   writeWords,
@@ -281,7 +280,7 @@ function fillWords(
   for (let r = 0; r < rowCount; r++) {
     if (nulls === null || nulls[r] === 0) {
       const u = draw(streams, i);
-      pos = writeWords(out, pos, u, wordsTakeSecondDraw(u) ? draw(streams, i) : 0);
+      pos = writeWords(out, pos, u, draw(streams, i));
     }
     offsets[r + 1] = pos;
   }

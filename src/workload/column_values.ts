@@ -117,15 +117,19 @@ const CATEGORIES = slotPool(
   ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"],
   2,
 );
-/**
- * Every phrase of 1, 2 and 3 words, in 32-byte slots: a text of k uniform words (k = 1..6) is
- * one phrase or two joined by a space, the same distribution as k separate word picks.
- */
-const PHRASES = (() => {
+/** Every phrase of 1, 2 and 3 words. */
+const PHRASE_TEXTS = (() => {
   const two = WORDS.flatMap((a) => WORDS.map((b) => `${a} ${b}`));
   const three = two.flatMap((a) => WORDS.map((b) => `${a} ${b}`));
-  return slotPool([...WORDS, ...two, ...three], 8);
+  return [...WORDS, ...two, ...three];
 })();
+/** Where the second half of the pool starts: an empty slot, then each phrase after a space. */
+const SPACED = PHRASE_TEXTS.length;
+/**
+ * The phrases in 32-byte slots, then the same after a space: a text of k uniform words (k =
+ * 1..6) is one phrase, or two joined by a space, the same distribution as k separate word picks.
+ */
+const PHRASES = slotPool([...PHRASE_TEXTS, "", ...PHRASE_TEXTS.map((text) => ` ${text}`)], 8);
 /** The phrase slots as doubles, for copyPhrase. UTF-8 text never has a NaN's exponent bits. */
 const PHRASE_DOUBLES = (() => {
   const doubles = new Float64Array(PHRASES.words.buffer);
@@ -133,13 +137,14 @@ const PHRASE_DOUBLES = (() => {
   return doubles;
 })();
 // Integer tables (typed arrays keep the index arithmetic in integers).
-/** First phrase index and phrase count of each phrase length 1..3. */
+/** First phrase index and phrase count of each phrase length 1..3 (none for 0). */
 const PHRASE_FROM = Int32Array.of(0, 0, WORDS.length, WORDS.length + WORDS.length ** 2);
 const PHRASE_COUNT = Int32Array.of(0, WORDS.length, WORDS.length ** 2, WORDS.length ** 3);
+/** The same for a second phrase, after its space; length 0 is the empty slot. */
+const SPACED_FROM = PHRASE_FROM.map((from, length) => SPACED + (length === 0 ? 0 : 1 + from));
 /** By word count - 1: the phrase lengths that make it, 0 for no second phrase. */
 const FIRST_PHRASE = Int32Array.of(1, 2, 3, 2, 2, 3);
 const SECOND_PHRASE = Int32Array.of(0, 0, 0, 2, 3, 3);
-const SPACE = 0x20;
 
 const BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** 0 .. 1295 as two zero-padded base-36 digits, and as one or two without padding. */
@@ -166,28 +171,22 @@ function copyPhrase(out: DataView, pos: number, slot: number): void {
   out.setFloat64(pos + 24, pool[from + 3], true);
 }
 
-/** True when a WORDS value whose first draw is `u` takes a second draw: 4 words or more. */
-export function wordsTakeSecondDraw(u: number): boolean {
-  return u * INV_2_32 * 6 >= 3;
-}
-
 /**
  * 1 to 6 uniform words joined by spaces. The first draw `u` picks the word count and, with what
- * is left of it, the first phrase; `u2` (drawn only when wordsTakeSecondDraw) the second phrase.
+ * is left of it, the first phrase; the second draw `u2` the second phrase, when there is one.
+ * Without one, the empty slot is copied: no branch the CPU would mispredict every other text.
  */
 export function writeWords(out: DataView, pos: number, u: number, u2: number): number {
   const six = u * INV_2_32 * 6;
   const count = six | 0;
   const first = FIRST_PHRASE[count];
-  let pick = PHRASE_FROM[first] + (((six - count) * PHRASE_COUNT[first]) | 0);
+  const pick = PHRASE_FROM[first] + (((six - count) * PHRASE_COUNT[first]) | 0);
   copyPhrase(out, pos, pick);
   pos += PHRASES.lengths[pick];
   const second = SECOND_PHRASE[count];
-  if (second === 0) return pos;
-  pick = PHRASE_FROM[second] + ((u2 * INV_2_32 * PHRASE_COUNT[second]) | 0);
-  out.setUint8(pos, SPACE);
-  copyPhrase(out, pos + 1, pick);
-  return pos + 1 + PHRASES.lengths[pick];
+  const spaced = SPACED_FROM[second] + ((u2 * INV_2_32 * PHRASE_COUNT[second]) | 0);
+  copyPhrase(out, pos, spaced);
+  return pos + PHRASES.lengths[spaced];
 }
 
 /** One of eight category names, picked by the draw `u`. */
@@ -214,37 +213,52 @@ export function writeRef(out: DataView, pos: number, u: number): number {
   return pos + 2;
 }
 
-const NINE = 0x39;
+/** 0 .. 9999 as four zero-padded digits, and as one to four without padding. */
+const PADDED_QUADS = slotPool(
+  Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, "0")),
+  1,
+);
+const PLAIN_QUADS = slotPool(Array.from({ length: 10_000 }, (_, i) => String(i)), 1);
+const NAME_ = 0x656d616e; // "name" read as a little-endian int32; `_` follows
+const UNDERSCORE = 0x5f;
 
-/** `name_<id>` for rising ids: the digits are counted up in place, not formatted per row. */
+/**
+ * `name_<id>`: the id's last four digits come from a table, what precedes them is kept as
+ * words and formatted anew only when it changes (every 10,000 ids). No loop and no byte-wise
+ * digit arithmetic per row: those cost medium rows 8 ns (a third of their text).
+ */
 export class NameLabel {
-  readonly #words = new Int32Array(4);
-  readonly #bytes = new Uint8Array(this.#words.buffer);
-  #length = 0;
-  #id = -1;
+  /** `name_` and the digits above the last four, as little-endian words. */
+  readonly #head = new Int32Array(3);
+  #headBytes = 0;
+  #high = -1;
 
   /** Writes `name_<id>` at `pos`; returns where it ends. */
   write(out: DataView, pos: number, id: number): number {
-    if (id !== this.#id) this.#moveTo(id);
-    if (id < 0) return writeAscii(out, pos, `name_${id}`); // no sign to count up
-    const words = this.#words;
-    out.setInt32(pos, words[0], true);
-    out.setInt32(pos + 4, words[1], true);
-    out.setInt32(pos + 8, words[2], true);
-    out.setInt32(pos + 12, words[3], true);
-    return pos + this.#length;
+    if (id < 10_000) {
+      if (id < 0) return writeAscii(out, pos, `name_${id}`);
+      out.setInt32(pos, NAME_, true);
+      out.setUint8(pos + 4, UNDERSCORE);
+      out.setInt32(pos + 5, PLAIN_QUADS.words[id], true);
+      return pos + 5 + PLAIN_QUADS.lengths[id];
+    }
+    const high = (id / 10_000) | 0;
+    if (high !== this.#high) this.#setHigh(high);
+    const head = this.#head;
+    out.setInt32(pos, head[0], true);
+    out.setInt32(pos + 4, head[1], true);
+    out.setInt32(pos + 8, head[2], true);
+    pos += this.#headBytes;
+    out.setInt32(pos, PADDED_QUADS.words[id - high * 10_000], true);
+    return pos + 4;
   }
 
-  #moveTo(id: number): void {
-    const bytes = this.#bytes;
-    const last = this.#length - 1;
-    if (id === this.#id + 1 && id > 0 && bytes[last] !== NINE) bytes[last]++;
-    else {
-      const text = `name_${id}`;
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      this.#length = text.length;
-    }
-    this.#id = id;
+  #setHigh(high: number): void {
+    const text = `name_${high}`;
+    const bytes = new Uint8Array(this.#head.buffer);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    this.#headBytes = text.length;
+    this.#high = high;
   }
 }
 
