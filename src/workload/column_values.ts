@@ -1,6 +1,6 @@
 /**
  * The values of generated columns: how each kind of column draws a value from its own random
- * stream, and how text values are written as bytes (pre-encoded words, names counted up in place).
+ * stream, and how text values are written as bytes (pre-encoded words, names from four-digit groups).
  */
 import { draw } from "./rng.ts";
 import type { Shape } from "./table_shapes.ts";
