@@ -102,11 +102,12 @@ function slotPool(strings: string[], stride: number): SlotPool {
   const words = new Int32Array(strings.length * stride);
   const bytes = new Uint8Array(words.buffer);
   const lengths = new Uint8Array(strings.length);
+  const encoder = new TextEncoder();
   strings.forEach((s, i) => {
-    const encoded = new TextEncoder().encode(s);
-    if (encoded.length > stride * 4) throw new RangeError(`"${s}" does not fit a slot`);
-    bytes.set(encoded, i * stride * 4);
-    lengths[i] = encoded.length;
+    const slot = bytes.subarray(i * stride * 4, (i + 1) * stride * 4);
+    const { read, written } = encoder.encodeInto(s, slot);
+    if (read < s.length) throw new RangeError(`"${s}" does not fit a slot`);
+    lengths[i] = written;
   });
   return { words, lengths };
 }
