@@ -76,7 +76,7 @@ export async function ingest(
               conn,
               copySql,
               encoded ? encoded[i] : streamed(encoder, i, reuse),
-              { sent: (chunk) => encoder.recycle(chunk) }, // as a bulk insert does
+              { owner: encoder }, // as a bulk insert does
             );
           }
           const seconds = (performance.now() - started) / 1000;

@@ -117,6 +117,11 @@ export class ArrowEncoder implements CopyEncoder {
   /** Arrow's writer makes its own buffers: nothing to reuse. */
   recycle(_chunk: Uint8Array): void {}
 
+  /** The chunks are views of one stream: no room before any of them. */
+  roomBefore(_chunk: Uint8Array): number {
+    return 0;
+  }
+
   #schema(shape: Shape): { schema: Schema; message: Uint8Array } {
     let cached = this.#schemas.get(shape);
     if (!cached) {

@@ -2,6 +2,13 @@
 import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 
+/**
+ * Bytes an encoder that frees room before its chunks of rows leaves there: enough for the
+ * sender's 5-byte message header and a stream header of up to 27 bytes (HyperBinary's is 19),
+ * so both go out in one send with the rows.
+ */
+export const CHUNK_ROOM = 32;
+
 /** Encodes a COPY stream piece by piece, so a large insert streams in bounded memory. */
 export interface CopyEncoder {
   /** The `FORMAT` name in `COPY ... FROM STDIN WITH (FORMAT ...)`. */
@@ -15,6 +22,11 @@ export interface CopyEncoder {
    * written for a later chunk (any other chunk is ignored).
    */
   recycle(chunk: Uint8Array): void;
+  /**
+   * Bytes before `chunk` in its buffer that the sender may overwrite (CHUNK_ROOM for a chunk of
+   * `rows` not yet recycled, 0 for any other), so a header can go out with it in one send.
+   */
+  roomBefore(chunk: Uint8Array): number;
   /** Bytes that close the stream (empty when the format has none). */
   trailer(): Uint8Array;
 }

@@ -3,7 +3,7 @@
  * null flag byte before each value of a nullable column (see shared/HYPER.md).
  */
 import { BufferPool } from "./buffer_pool.ts";
-import { type CopyEncoder, encodeStream } from "./copy_encoder.ts";
+import { CHUNK_ROOM, type CopyEncoder, encodeStream } from "./copy_encoder.ts";
 import { encodeArrays } from "./hyper_binary_arrays.ts";
 import { encodeGenerated, ROW_ROOM } from "./hyper_binary_direct.ts";
 import { recipeOf } from "../workload/data_gen.ts";
@@ -30,7 +30,7 @@ export class HyperBinaryEncoder implements CopyEncoder {
   constructor(chunkBytes = 120 * 1024) {
     this.#chunkBytes = chunkBytes;
     // A chunk ends past its target by at most a row and its scratch: within ROW_ROOM.
-    this.#buffers = new BufferPool(chunkBytes + ROW_ROOM);
+    this.#buffers = new BufferPool(CHUNK_ROOM + chunkBytes + ROW_ROOM);
   }
 
   /** The 19-byte signature that opens every stream. */
@@ -60,6 +60,11 @@ export class HyperBinaryEncoder implements CopyEncoder {
   /** A chunk of `rows` that was sent: its buffer is written again for a later chunk. */
   recycle(chunk: Uint8Array): void {
     this.#buffers.give(chunk);
+  }
+
+  /** CHUNK_ROOM before a chunk of `rows` not yet recycled, 0 before anything else. */
+  roomBefore(chunk: Uint8Array): number {
+    return this.#buffers.lends(chunk) && chunk.byteOffset === CHUNK_ROOM ? CHUNK_ROOM : 0;
   }
 }
 

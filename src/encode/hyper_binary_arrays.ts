@@ -3,6 +3,7 @@
  * column is then written by one tight loop over its own array.
  */
 import type { BufferPool } from "./buffer_pool.ts";
+import { CHUNK_ROOM } from "./copy_encoder.ts";
 import { EPOCH_HI, EPOCH_LO, writeInt64 } from "./hyper_binary_int64.ts";
 import type { ColumnValues, RowBatch, TextColumn } from "../workload/row_batch.ts";
 
@@ -29,7 +30,7 @@ let cursorScratch = new Int32Array(0);
 
 /**
  * The rows of `batch` in chunks of about `chunkBytes` (whole rows; a longer row is a chunk of its
- * own), each a view of a buffer from `buffers`.
+ * own), each a view of a buffer from `buffers`, from CHUNK_ROOM on.
  */
 export function encodeArrays(
   batch: RowBatch,
@@ -50,13 +51,13 @@ export function encodeArrays(
     const to = chunkEnd(starts, from, rowCount, chunkBytes);
     const base = starts[from];
     const size = starts[to] - base;
-    const bytes = buffers.take(size + SLACK);
+    const bytes = buffers.take(CHUNK_ROOM + size + SLACK);
     const view = new DataView(bytes.buffer);
-    for (let r = from; r <= to; r++) at[r] = starts[r] - base;
+    for (let r = from; r <= to; r++) at[r] = CHUNK_ROOM + starts[r] - base;
     for (let c = 0; c < codes.length; c++) {
       writeColumn(codes[c], batch.values[c], batch.nulls[c], from, to, bytes, view, at);
     }
-    chunks.push(bytes.subarray(0, size));
+    chunks.push(bytes.subarray(CHUNK_ROOM, CHUNK_ROOM + size));
     from = to;
   }
   return chunks;

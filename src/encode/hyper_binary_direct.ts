@@ -22,6 +22,7 @@ import {
   writeWords,
 } from "../workload/column_values.ts";
 import type { BufferPool } from "./buffer_pool.ts";
+import { CHUNK_ROOM } from "./copy_encoder.ts";
 import { EPOCH_HI, EPOCH_LO, TWO_32, writeInt64 } from "./hyper_binary_int64.ts";
 import { kindsOf, type RowRecipe } from "../workload/data_gen.ts";
 import { drawSource } from "../workload/rng.ts";
@@ -180,7 +181,8 @@ function rowWriter(shape: Shape, kinds: readonly number[]): RowWriter {
 
 /**
  * The recipe's rows in chunks of about `chunkBytes` (whole rows). Each chunk is a view of a
- * buffer from `buffers` a little larger than it: the buffer is sized before its rows are drawn.
+ * buffer from `buffers` a little larger than it, from CHUNK_ROOM on: the buffer is sized before
+ * its rows are drawn.
  */
 export function encodeGenerated(
   recipe: RowRecipe,
@@ -200,10 +202,11 @@ export function encodeGenerated(
   const at = new Int32Array(2);
   while (at[0] < rowCount) {
     const room = Math.min(chunkBytes, (rowCount - at[0]) * maxRow) + maxRow + TEXT_SCRATCH;
-    const bytes = buffers.take(room);
-    at[1] = 0;
-    writeRows(new DataView(bytes.buffer), at, rowCount, chunkBytes, firstId, streams, gaps, label);
-    chunks.push(bytes.subarray(0, at[1]));
+    const bytes = buffers.take(CHUNK_ROOM + room);
+    at[1] = CHUNK_ROOM;
+    const limit = CHUNK_ROOM + chunkBytes;
+    writeRows(new DataView(bytes.buffer), at, rowCount, limit, firstId, streams, gaps, label);
+    chunks.push(bytes.subarray(CHUNK_ROOM, at[1]));
   }
   return chunks;
 }

@@ -52,7 +52,7 @@ export async function setUpDatabases(
         const rng = new Rng(deriveSeed(spec.schemaSeed, "seed-rows", i));
         const batch = generateBatch(table.shape, SEED_ROWS, rng, 1);
         const sql = copyInSql(table.name, table.shape, encoder.sqlFormat);
-        await copyIn(conn, sql, encoder.encode(batch));
+        await copyIn(conn, sql, encoder.encode(batch), { owner: encoder });
       }
     } finally {
       await conn.sql.end({ timeout: 5 });

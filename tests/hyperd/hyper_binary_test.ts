@@ -52,9 +52,12 @@ Deno.test("HyperBinaryEncoder rows round-trip through COPY for every shape, NULL
         const sent: Uint8Array[] = [];
         const copySql = copyInSql(table, shape, "HYPERBINARY");
         const inserted = await copyIn(conn, copySql, chunks, {
-          sent: (chunk) => {
-            sent.push(chunk);
-            encoder.recycle(chunk);
+          owner: {
+            recycle: (chunk) => {
+              sent.push(chunk);
+              encoder.recycle(chunk);
+            },
+            roomBefore: (chunk) => encoder.roomBefore(chunk),
           },
         });
         assert.equal(inserted, 600);

@@ -20,3 +20,15 @@ Deno.test("BufferPool lends a buffer given back again, once, and never one it di
   pool.give(large);
   assert.notEqual(pool.take(1).buffer, large.buffer);
 });
+
+Deno.test("BufferPool says which chunks it lends until each is given back, larger ones included", () => {
+  const pool = new BufferPool(1024);
+  const chunk = pool.take(100).subarray(32, 132);
+  const large = pool.take(4096);
+  assert.ok(pool.lends(chunk) && pool.lends(large));
+  assert.equal(pool.lends(new Uint8Array(1024)), false);
+  pool.give(chunk);
+  pool.give(large);
+  assert.equal(pool.lends(chunk), false);
+  assert.equal(pool.lends(large), false);
+});

@@ -18,7 +18,7 @@ export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutco
   const encoder = ctx.copyEncoder;
   const sql = copyInSql(name, shape, encoder.sqlFormat);
   const stream = streamBatches(encoder, shape, subBatches(ctx, shape, op));
-  const inserted = await copyIn(ctx.conn, sql, stream, { sent: (chunk) => encoder.recycle(chunk) });
+  const inserted = await copyIn(ctx.conn, sql, stream, { owner: encoder });
   return { rows: inserted, insertedRows: inserted };
 }
 
