@@ -88,13 +88,7 @@ async function start(message: StartMessage): Promise<void> {
         const reader = await grpcReader(database);
         return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
       }
-      // Rows are counted as they stream in: no result array, no parsed values.
-      const read = async (sql: string) => {
-        let rows = 0;
-        await conn.sql.unsafe(sql).raw().forEach(() => void rows++);
-        return rows;
-      };
-      return { ...base, read, readTransport: "libpq" };
+      return { ...base, read: (sql: string) => conn.countRows(sql), readTransport: "libpq" };
     };
 
   post({ type: "ready", workerId: message.workerId });

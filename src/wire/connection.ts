@@ -1,7 +1,7 @@
 /** postgres.js connections to hyperd, each with a BackendWatch on its socket. */
 import net from "node:net";
 import postgres from "postgres";
-import { BackendWatch } from "./copy_outcome_watch.ts";
+import { BackendWatch } from "./backend_watch.ts";
 import { DatabaseError } from "../errors.ts";
 import { quoteIdent } from "./sql.ts";
 
@@ -22,12 +22,17 @@ export interface Endpoint {
   port: number;
 }
 
-/** A postgres.js client on one connection, with the watch that reports COPY outcomes. */
+/** A postgres.js client on one connection, with the watch that reads its socket first. */
 export interface HyperConnection {
   sql: postgres.Sql;
   watch: BackendWatch;
   /** The connection's socket once connected (null before): COPY writes its data straight to it. */
   readonly socket: net.Socket | null;
+  /**
+   * Runs a read and resolves with the number of rows it returned, counted on the wire: the rows
+   * never reach postgres.js. Nothing else may run on the connection meanwhile.
+   */
+  countRows(query: string): Promise<number>;
 }
 
 /** Connects to `database` (a .hyper path), or to no database when it is omitted. */
@@ -65,7 +70,13 @@ export function connect(
             socket.off("error", reject);
             watch.connected();
             connected = socket;
-            socket.on("data", (chunk: Uint8Array) => watch.feed(chunk));
+            // Every chunk goes through the watch, and postgres.js gets what the watch passes on.
+            const emit = socket.emit.bind(socket);
+            socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+              if (event !== "data") return emit(event, ...args);
+              const passed = watch.feed(args[0] as Uint8Array);
+              return passed === null || emit("data", passed);
+            }) as typeof socket.emit;
             socket.on("close", () => watch.connectionLost("connection to hyperd closed"));
             resolve(socket);
           });
@@ -77,6 +88,16 @@ export function connect(
     watch,
     get socket() {
       return connected;
+    },
+    async countRows(query: string) {
+      watch.startCountingRows();
+      let rows = 0;
+      try {
+        await sql.unsafe(query);
+      } finally {
+        rows = watch.stopCountingRows();
+      }
+      return rows;
     },
   };
 }

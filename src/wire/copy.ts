@@ -6,7 +6,7 @@
  * (Buffer.concat), and Deno zero-fills every new buffer. Where the encoder left room before a
  * chunk, its header is written there and both go out in one send.
  */
-import type { CopyOutcome } from "./copy_outcome_watch.ts";
+import type { CopyOutcome } from "./backend_watch.ts";
 import type { HyperConnection } from "./connection.ts";
 import { CopyRejectedError } from "../errors.ts";
 import { TIMED_OUT, within } from "../time.ts";

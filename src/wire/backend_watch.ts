@@ -1,7 +1,10 @@
 /**
- * Watches the bytes a Hyper connection receives for the outcome of each COPY: postgres.js
- * 3.4.9 drops a COPY's ErrorResponse (porsager/postgres#1173), so we read it off the wire.
+ * Reads the bytes a Hyper connection receives before postgres.js does. It reports the outcome of
+ * each COPY: postgres.js 3.4.9 drops a COPY's ErrorResponse (porsager/postgres#1173). And while a
+ * read's rows are counted, it counts them here and keeps them from postgres.js, which would make
+ * a Buffer view of every value (README, benchmarks).
  */
+import { Buffer } from "node:buffer";
 
 /** How a COPY ended on the server. */
 export type CopyOutcome =
@@ -11,6 +14,7 @@ export type CopyOutcome =
 const COPY_IN_RESPONSE = 0x47; // G
 const COMMAND_COMPLETE = 0x43; // C
 const ERROR_RESPONSE = 0x45; // E
+const DATA_ROW = 0x44; // D
 
 /**
  * Parses the backend message stream (type byte, int32 length, body) chunk by chunk. After each
@@ -23,6 +27,10 @@ export class BackendWatch {
   #remaining = 0;
   #body: number[] | null = null;
   #inCopy = false;
+  #counting = false;
+  #rowsCounted = 0;
+  /** The message being read is a counted DataRow: none of its bytes are passed on. */
+  #dropping = false;
   #waiters: ((outcome: CopyOutcome) => void)[] = [];
   /** Outcomes that arrived before their COPY asked for them. */
   #unclaimed: CopyOutcome[] = [];
@@ -40,10 +48,26 @@ export class BackendWatch {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
+  /**
+   * Counts the DataRows that arrive from now on, and passes none of them on, until
+   * `stopCountingRows`. The connection must run nothing but the counted read meanwhile.
+   */
+  startCountingRows(): void {
+    this.#counting = true;
+    this.#rowsCounted = 0;
+  }
+
+  /** Passes DataRows on again; returns how many came since `startCountingRows`. */
+  stopCountingRows(): number {
+    this.#counting = false;
+    return this.#rowsCounted;
+  }
+
   /** A new socket of the connection is up (postgres.js reconnects on its own): parse afresh. */
   connected(): void {
     this.#lost = null;
     this.#inCopy = false;
+    this.#dropping = false;
     this.#headerFill = 0;
     this.#remaining = 0;
     this.#body = null;
@@ -58,22 +82,45 @@ export class BackendWatch {
     if (this.#inCopy || this.#waiters.length > 0) this.#settle(lost);
     this.#lost = lost;
     this.#inCopy = false;
+    this.#dropping = false;
     this.#headerFill = 0;
     this.#remaining = 0;
     this.#body = null;
   }
 
-  /** Feeds bytes as they arrive from the server. */
-  feed(chunk: Uint8Array): void {
+  /**
+   * Feeds bytes as they arrive from the server; returns the bytes to pass on to postgres.js:
+   * `chunk` itself, or while rows are counted what is left of it without them (null: nothing).
+   */
+  feed(chunk: Uint8Array): Uint8Array | null {
+    const kept: Uint8Array[] = [];
+    let keepFrom = this.#dropping ? -1 : 0; // where the bytes being kept start; -1: dropping
     let i = 0;
     while (i < chunk.length) {
       if (this.#remaining === 0 && this.#headerFill < 5) {
+        if (this.#headerFill === 0) {
+          // A message starts at i.
+          this.#dropping = this.#counting && chunk[i] === DATA_ROW;
+          if (this.#dropping) {
+            this.#rowsCounted++;
+            if (keepFrom >= 0 && i > keepFrom) kept.push(chunk.subarray(keepFrom, i));
+            keepFrom = -1;
+          } else if (keepFrom < 0) keepFrom = i;
+          if (i + 5 <= chunk.length) {
+            const length = (chunk[i + 1] << 24) | (chunk[i + 2] << 16) | (chunk[i + 3] << 8) |
+              chunk[i + 4];
+            this.#startMessage(chunk[i], length);
+            i += 5;
+            continue;
+          }
+        }
         const take = Math.min(5 - this.#headerFill, chunk.length - i);
         this.#header.set(chunk.subarray(i, i + take), this.#headerFill);
         this.#headerFill += take;
         i += take;
-        if (this.#headerFill < 5) return;
-        this.#startMessage();
+        if (this.#headerFill < 5) break;
+        const h = this.#header;
+        this.#startMessage(h[0], (h[1] << 24) | (h[2] << 16) | (h[3] << 8) | h[4]);
         continue;
       }
       const take = Math.min(this.#remaining, chunk.length - i);
@@ -84,12 +131,17 @@ export class BackendWatch {
       i += take;
       if (this.#remaining === 0) this.#endMessage();
     }
+    if (keepFrom === 0) return chunk;
+    if (keepFrom > 0 && keepFrom < chunk.length) kept.push(chunk.subarray(keepFrom));
+    if (kept.length === 0) return null;
+    return kept.length === 1 ? kept[0] : Buffer.concat(kept);
   }
 
-  #startMessage(): void {
-    const h = this.#header;
-    this.#type = h[0];
-    this.#remaining = ((h[1] << 24) | (h[2] << 16) | (h[3] << 8) | h[4]) - 4;
+  /** A message of `type` whose length field (itself included) is `length` starts. */
+  #startMessage(type: number, length: number): void {
+    this.#headerFill = 5;
+    this.#type = type;
+    this.#remaining = length - 4;
     const wanted = this.#inCopy &&
       (this.#type === COMMAND_COMPLETE || this.#type === ERROR_RESPONSE);
     this.#body = wanted ? [] : null;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BackendWatch, type CopyOutcome } from "../../src/wire/copy_outcome_watch.ts";
+import { BackendWatch, type CopyOutcome } from "../../src/wire/backend_watch.ts";
 
 // Backend messages as hyperd sends them: type byte, int32 length (itself included), body.
 
@@ -216,4 +216,47 @@ Deno.test("BackendWatch answers a COPY that asks after the connection was lost, 
   watch.feed(concat(copyInResponse(), commandComplete("COPY 7"), readyForQuery()));
   await flush();
   assert.deepEqual(next.value, { ok: true, rows: 7 });
+});
+
+/** RowDescription 'T' with one column, as far as the watch cares: an opaque body. */
+function rowDescription(): Uint8Array {
+  return message("T", concat(int16(1), cString("id"), new Uint8Array(18)));
+}
+
+Deno.test("BackendWatch passes every byte on unchanged, DataRows included, while rows are not counted", () => {
+  const watch = new BackendWatch();
+  const stream = concat(rowDescription(), dataRow(["1"]), commandComplete("SELECT 1"));
+  assert.equal(watch.feed(stream), stream);
+});
+
+Deno.test("BackendWatch counts a read's DataRows and passes on all else, wherever the stream is split", () => {
+  const rows = Array.from({ length: 5 }, (_, i) => dataRow([String(i), "x".repeat(i * 40)]));
+  const rest = [rowDescription(), commandComplete("SELECT 5"), readyForQuery()];
+  const stream = concat(rest[0], ...rows, rest[1], rest[2]);
+  const expected = concat(...rest);
+  const splits: [string, Uint8Array[]][] = [];
+  for (let at = 0; at <= stream.length; at++) {
+    splits.push([`split at ${at}`, [stream.subarray(0, at), stream.subarray(at)]]);
+  }
+  splits.push(["one byte at a time", [...stream].map((b) => new Uint8Array([b]))]);
+  for (const [name, chunks] of splits) {
+    const watch = new BackendWatch();
+    watch.startCountingRows();
+    const passed = chunks.map((chunk) => watch.feed(chunk)).filter((p) => p !== null);
+    assert.equal(watch.stopCountingRows(), 5, name);
+    assert.deepEqual(concat(...passed), expected, name);
+    const after = concat(dataRow(["9"]), readyForQuery());
+    assert.equal(watch.feed(after), after, `${name}: rows pass again once counted`);
+  }
+});
+
+Deno.test("BackendWatch still reports a COPY's outcome in a stream whose rows it counts", async () => {
+  const watch = new BackendWatch();
+  const outcome = expectOutcome(watch);
+  watch.startCountingRows();
+  const passed = watch.feed(concat(dataRow(["1"]), copyInResponse(), commandComplete("COPY 4")));
+  await flush();
+  assert.deepEqual(outcome.value, { ok: true, rows: 4 });
+  assert.deepEqual(passed, concat(copyInResponse(), commandComplete("COPY 4")));
+  assert.equal(watch.stopCountingRows(), 1);
 });
