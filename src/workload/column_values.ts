@@ -124,13 +124,11 @@ const PHRASE_TEXTS = (() => {
   const three = two.flatMap((a) => WORDS.map((b) => `${a} ${b}`));
   return [...WORDS, ...two, ...three];
 })();
-/** Where the second half of the pool starts: an empty slot, then each phrase after a space. */
-const SPACED = PHRASE_TEXTS.length;
 /**
- * The phrases in 32-byte slots, then the same after a space: a text of k uniform words (k =
- * 1..6) is one phrase, or two joined by a space, the same distribution as k separate word picks.
+ * An empty slot, then the phrases, in 32-byte slots (60 KB): a text of k uniform words (k = 1..6)
+ * is one phrase, or two joined by a space, the same distribution as k separate word picks.
  */
-const PHRASES = slotPool([...PHRASE_TEXTS, "", ...PHRASE_TEXTS.map((text) => ` ${text}`)], 8);
+const PHRASES = slotPool(["", ...PHRASE_TEXTS], 8);
 /** The phrase slots as doubles, for copyPhrase. UTF-8 text never has a NaN's exponent bits. */
 const PHRASE_DOUBLES = (() => {
   const doubles = new Float64Array(PHRASES.words.buffer);
@@ -138,14 +136,15 @@ const PHRASE_DOUBLES = (() => {
   return doubles;
 })();
 // Integer tables (typed arrays keep the index arithmetic in integers).
-/** First phrase index and phrase count of each phrase length 1..3 (none for 0). */
-const PHRASE_FROM = Int32Array.of(0, 0, WORDS.length, WORDS.length + WORDS.length ** 2);
+/** First slot and phrase count of each phrase length 1..3; length 0 is the empty slot. */
+const PHRASE_FROM = Int32Array.of(0, 1, 1 + WORDS.length, 1 + WORDS.length + WORDS.length ** 2);
 const PHRASE_COUNT = Int32Array.of(0, WORDS.length, WORDS.length ** 2, WORDS.length ** 3);
-/** The same for a second phrase, after its space; length 0 is the empty slot. */
-const SPACED_FROM = PHRASE_FROM.map((from, length) => SPACED + (length === 0 ? 0 : 1 + from));
+/** By phrase length: bytes of the space before a second phrase of it (none before none). */
+const SPACE_BYTES = Int32Array.of(0, 1, 1, 1);
 /** By word count - 1: the phrase lengths that make it, 0 for no second phrase. */
 const FIRST_PHRASE = Int32Array.of(1, 2, 3, 2, 2, 3);
 const SECOND_PHRASE = Int32Array.of(0, 0, 0, 2, 3, 3);
+const SPACE = 0x20;
 
 const BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /** 0 .. 1295 as two zero-padded base-36 digits, and as one or two without padding. */
@@ -175,7 +174,8 @@ function copyPhrase(out: DataView, pos: number, slot: number): void {
 /**
  * 1 to 6 uniform words joined by spaces. The first draw `u` picks the word count and, with what
  * is left of it, the first phrase; the second draw `u2` the second phrase, when there is one.
- * Without one, the empty slot is copied: no branch the CPU would mispredict every other text.
+ * Without one, a space and the empty slot are written as scratch: no branch the CPU would
+ * mispredict every other text. One pool serves both phrases.
  */
 export function writeWords(out: DataView, pos: number, u: number, u2: number): number {
   const six = u * INV_2_32 * 6;
@@ -185,9 +185,10 @@ export function writeWords(out: DataView, pos: number, u: number, u2: number): n
   copyPhrase(out, pos, pick);
   pos += PHRASES.lengths[pick];
   const second = SECOND_PHRASE[count];
-  const spaced = SPACED_FROM[second] + ((u2 * INV_2_32 * PHRASE_COUNT[second]) | 0);
-  copyPhrase(out, pos, spaced);
-  return pos + PHRASES.lengths[spaced];
+  const pick2 = PHRASE_FROM[second] + ((u2 * INV_2_32 * PHRASE_COUNT[second]) | 0);
+  out.setUint8(pos, SPACE);
+  copyPhrase(out, pos + 1, pick2);
+  return pos + SPACE_BYTES[second] + PHRASES.lengths[pick2];
 }
 
 /** One of eight category names, picked by the draw `u`. */
