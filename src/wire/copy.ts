@@ -97,8 +97,8 @@ export async function copyIn(
     await send(chunk, chunk);
   };
   // A chunk with no room before it (a stream's header) waits for the next chunk, to go out in
-  // that one's room if it fits: each send wakes hyperd, and a send costs the tool about as much
-  // whatever its size (README, benchmarks).
+  // that one's room if it fits. Each send is a syscall that wakes hyperd: one send per chunk
+  // instead of two or three cut the tool's CPU at the moderate preset by 3.6% (README).
   let held: Uint8Array | null = null;
   try {
     for (const chunk of chunks) {
