@@ -15,10 +15,14 @@ export function benchHyperd(): Promise<HyperdBinary> {
   });
 }
 
-/** Runs `stress` with these flags in a new temp dir, calling `onSecond` while users run. */
+/**
+ * Runs `stress` with these flags in a new temp dir, calling `onSecond` while users run and
+ * `onEnd` once the run has ended, before the temp dir (databases included) is removed.
+ */
 export async function benchRun(
   flags: string[],
   onSecond: (view: LiveView) => void = () => {},
+  onEnd: () => void = () => {},
 ): Promise<Summary> {
   const config = resolveConfig(parseCommandLine(flags).flags, {});
   const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
@@ -31,7 +35,9 @@ export async function benchRun(
       signal: new AbortController().signal,
       onSecond,
     });
-    return buildSummary(outcome);
+    const summary = buildSummary(outcome);
+    onEnd();
+    return summary;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
