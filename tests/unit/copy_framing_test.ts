@@ -101,3 +101,19 @@ Deno.test("HyperBinaryEncoder frees room only before its chunks of rows, and onl
   assert.equal(encoder.roomBefore(first), 0, "a recycled buffer is lent again");
   for (const chunk of rest) assert.equal(encoder.roomBefore(chunk), encoder.roomBefore(rest[0]));
 });
+
+Deno.test("copyIn sends a large chunk with no room before it at once, before it asks for the next", async () => {
+  const { conn, sends } = recordingConnection();
+  let sentBeforeNext = false;
+  function* chunks() {
+    yield new Uint8Array(1000).fill(7); // as an Arrow batch: the next one may take a while
+    sentBeforeNext = sends.length > 0;
+    yield new Uint8Array(10);
+  }
+  await copyIn(conn, "COPY t FROM STDIN", chunks());
+  assert.ok(sentBeforeNext, "the first chunk was held until the second was made");
+  assert.deepEqual(
+    join(copyDataPayloads(sends)),
+    join([new Uint8Array(1000).fill(7), new Uint8Array(10)]),
+  );
+});
