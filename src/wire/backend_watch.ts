@@ -66,11 +66,7 @@ export class BackendWatch {
   /** A new socket of the connection is up (postgres.js reconnects on its own): parse afresh. */
   connected(): void {
     this.#lost = null;
-    this.#inCopy = false;
-    this.#dropping = false;
-    this.#headerFill = 0;
-    this.#remaining = 0;
-    this.#body = null;
+    this.#parseAfresh();
   }
 
   /**
@@ -81,6 +77,11 @@ export class BackendWatch {
     const lost: CopyOutcome = { ok: false, sqlState: "08006", message };
     if (this.#inCopy || this.#waiters.length > 0) this.#settle(lost);
     this.#lost = lost;
+    this.#parseAfresh();
+  }
+
+  /** Forgets where in the stream parsing was: the next byte starts a message. */
+  #parseAfresh(): void {
     this.#inCopy = false;
     this.#dropping = false;
     this.#headerFill = 0;
