@@ -29,7 +29,15 @@ const UserSchema = z.object({
   database: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"),
   // Set by shrink: the user stops after this many operations, a prefix of its sequence.
   maxOps: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0").optional(),
-}).strict();
+  // Set by shrink: the seqs the user sends, ascending; the ones between are rolled, not sent.
+  ops: z.array(integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"), {
+    error: "expected a list of operation seqs",
+  }).refine((seqs) => seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]), {
+    error: "expected seqs in ascending order, each once",
+  }).optional(),
+}).strict().refine((user) => user.maxOps === undefined || user.ops === undefined, {
+  error: "expected maxOps or ops, not both (ops already says how many operations run)",
+});
 
 const DatabaseSchema = z.object({
   index: integer(0, Number.MAX_SAFE_INTEGER, "an integer >= 0"),

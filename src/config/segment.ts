@@ -33,7 +33,9 @@ export function segmentUsers(users: UserSpec[], segment: Segment | null): UserSp
 export function layoutDigest(layout: RunLayout): string {
   const text = JSON.stringify({
     globalSeed: layout.globalSeed,
-    users: layout.users.map((u) => [u.id, u.class, u.seed, u.database, u.maxOps ?? null]),
+    users: layout.users.map((
+      u,
+    ) => [u.id, u.class, u.seed, u.database, u.maxOps ?? null, u.ops ?? null]),
     databases: layout.databases.map((d) => [d.index, d.schemaSeed, d.file]),
   });
   return createHash("sha256").update(text).digest("hex").slice(0, 16);

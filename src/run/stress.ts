@@ -219,7 +219,7 @@ async function runUsers(
         watch: watch.points(),
       })
     );
-    // Users with maxOps (a shrunk replay) end on their own; the run ends with the last of them.
+    // Users with maxOps or ops (a shrunk replay) end on their own; the run ends with the last of them.
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
     await control.stopped;

@@ -78,3 +78,25 @@ export async function smallestReproducing(
   }
   return high;
 }
+
+/**
+ * The smallest value in (low, high] for which `reproduces` holds, to within a factor of `ratio`,
+ * assuming it holds for `high` and is monotone: bisection on a log scale, so a batch size of
+ * 50,000 takes about 6 looks, not 16.
+ */
+export async function smallestScaled(
+  low: number,
+  high: number,
+  reproduces: (value: number) => Promise<boolean>,
+  budget: () => boolean = () => true,
+  ratio = 1.25,
+): Promise<number> {
+  let lo = Math.max(1, low);
+  while (high > lo * ratio && high - lo > 1 && budget()) {
+    const mid = Math.round(Math.sqrt(lo * high));
+    if (mid <= lo || mid >= high) break;
+    if (await reproduces(mid)) high = mid;
+    else lo = mid;
+  }
+  return high;
+}

@@ -4,13 +4,13 @@
  * one bounded queue when none is, and drops beyond it. Workers only run what they are sent.
  */
 import type { Arrival, ArrivalSchedule } from "../workload/arrivals.ts";
-import type { UserSpec } from "../workload/layout.ts";
+import { opLimit, type UserSpec } from "../workload/layout.ts";
 import { USER_CLASSES, type UserClass } from "../workload/op_table.ts";
 
 /** What the dispatcher needs. */
 export interface DispatcherOptions {
   schedule: ArrivalSchedule;
-  users: readonly Pick<UserSpec, "id" | "class" | "maxOps">[];
+  users: readonly Pick<UserSpec, "id" | "class" | "maxOps" | "ops">[];
   /** Arrivals that may wait for a free user; more drop. */
   maxQueue: number;
   /** Ms since the run's start, now. */
@@ -29,7 +29,7 @@ export class ArrivalDispatcher {
   /** Due times (run ms) of the arrivals waiting per class, the oldest first. */
   readonly #waiting = new Map<UserClass, number[]>();
   readonly #classOf = new Map<number, UserClass>();
-  /** Operations a user may still run (a shrunk replay's maxOps); absent: no limit. */
+  /** Operations a user may still run (a shrunk replay's maxOps or ops); absent: no limit. */
   readonly #left = new Map<number, number>();
   /** Users per class that may still run something. */
   readonly #alive = new Map<UserClass, number>();
@@ -52,8 +52,9 @@ export class ArrivalDispatcher {
     }
     for (const user of options.users) {
       this.#classOf.set(user.id, user.class);
-      if (user.maxOps !== undefined) this.#left.set(user.id, user.maxOps);
-      if (user.maxOps === 0) continue;
+      const limit = opLimit(user);
+      if (limit !== undefined) this.#left.set(user.id, limit);
+      if (limit === 0) continue;
       this.#free.get(user.class)!.push(user.id);
       this.#alive.set(user.class, this.#alive.get(user.class)! + 1);
     }

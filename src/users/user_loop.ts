@@ -6,7 +6,7 @@ import type { OpContext } from "./ops/context.ts";
 import { executeOp, redirectToRead, statementOf } from "./ops/execute.ts";
 import type { OpStats } from "../stats/op_stats.ts";
 import { isInsert, isRead } from "../workload/op_table.ts";
-import type { UserSpec } from "../workload/layout.ts";
+import { opLimit, type UserSpec } from "../workload/layout.ts";
 import { type PlanSettings, SequenceDigest, UserPlanner } from "../workload/planner.ts";
 import type { SharedFlags } from "./shared_flags.ts";
 import type { UserResult, WorkerDatabase } from "./worker_protocol.ts";
@@ -55,12 +55,13 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   const { flags, stats, database } = env;
   const planner = new UserPlanner(spec, database.tables, env.settings);
   const digest = new SequenceDigest();
+  const limit = opLimit(spec) ?? Infinity;
   let failures = 0;
   let backoffMs = BACKOFF_FIRST_MS;
   let conn = connect(env.endpoint, database.path);
   let ctx = await env.contextFor(conn);
   try {
-    while (!flags.stopped && (spec.maxOps === undefined || digest.count < spec.maxOps)) {
+    while (!flags.stopped && digest.count < limit) {
       // Open model: nothing runs before its arrival; the time it waited counts in its latency.
       const arrivalMs = env.arrivals ? await env.arrivals.take() : undefined;
       if (arrivalMs === null) break;

@@ -18,6 +18,17 @@ export interface UserSpec {
   database: number;
   /** Stop after this many operations (a shrunk replay); unset: run until the run stops. */
   maxOps?: number;
+  /**
+   * Run only these operations, by seq, ascending (a shrunk replay): the others are still rolled,
+   * so each kept operation has the parameters it had in the original, but not sent. The user
+   * stops after the last. Never set together with maxOps.
+   */
+  ops?: number[];
+}
+
+/** How many operations the user sends at most; undefined: until the run stops. */
+export function opLimit(user: Pick<UserSpec, "maxOps" | "ops">): number | undefined {
+  return user.ops?.length ?? user.maxOps;
 }
 
 /** A base table of a database. */

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { type OpKind, rollOp } from "./op_table.ts";
-import type { TableSpec, UserSpec } from "./layout.ts";
+import { opLimit, type TableSpec, type UserSpec } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
 /** Settings the planner draws within. */
@@ -59,6 +59,9 @@ export class UserPlanner {
   readonly #tables: readonly TableSpec[];
   readonly #settings: PlanSettings;
   readonly #rng: Rng;
+  /** A shrunk replay's kept seqs: the others are rolled (to keep every draw) and passed over. */
+  readonly #kept: ReadonlySet<number> | null;
+  readonly #lastKept: number;
   #seq = 0;
   #scratch = { generation: 0, exists: false, alters: 0 };
 
@@ -67,10 +70,27 @@ export class UserPlanner {
     this.#tables = tables;
     this.#settings = settings;
     this.#rng = new Rng(user.seed);
+    this.#kept = user.ops ? new Set(user.ops) : null;
+    this.#lastKept = user.ops ? Math.max(-1, ...user.ops) : Infinity;
   }
 
-  /** The next operation. Always draws the same number of values, whatever the kind. */
+  /**
+   * The next operation the user sends: with kept seqs, the next of them (the ones between are
+   * rolled and dropped). Throws past the last kept one: the user has none left.
+   */
   next(): PlannedOp {
+    if (!this.#kept) return this.#roll();
+    if (this.#seq > this.#lastKept) {
+      throw new RangeError(`user ${this.#user.id} has no kept operation after ${this.#lastKept}`);
+    }
+    for (;;) {
+      const op = this.#roll();
+      if (this.#kept.has(op.seq)) return op;
+    }
+  }
+
+  /** The next rolled operation. Always draws the same number of values, whatever the kind. */
+  #roll(): PlannedOp {
     const rng = this.#rng;
     const s = this.#settings;
     const tableCount = this.#tables.length;
@@ -123,7 +143,7 @@ export class UserPlanner {
   }
 }
 
-/** The first `count` operations of a user. */
+/** The first `count` operations a user sends (no more than its limit, in a shrunk replay). */
 export function planOps(
   user: UserSpec,
   tables: readonly TableSpec[],
@@ -131,7 +151,8 @@ export function planOps(
   count: number,
 ): PlannedOp[] {
   const planner = new UserPlanner(user, tables, settings);
-  return Array.from({ length: count }, () => planner.next());
+  const length = Math.min(count, opLimit(user) ?? Infinity);
+  return Array.from({ length }, () => planner.next());
 }
 
 /** Running SHA-256 over the operations a user rolled, in order. */

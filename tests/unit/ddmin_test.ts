@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ddmin, smallestReproducing, split } from "../../src/shrink/ddmin.ts";
+import { ddmin, smallestReproducing, smallestScaled, split } from "../../src/shrink/ddmin.ts";
 
 Deno.test("split() cuts a list into contiguous, non-empty, nearly equal chunks", () => {
   assert.deepEqual(split([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4, 5]]);
@@ -56,4 +56,30 @@ Deno.test("smallestReproducing() bisects to the shortest prefix that still fails
   });
   assert.equal(n, 137);
   assert.ok(looked.length <= 11, `${looked.length} looks`);
+});
+
+Deno.test("ddmin() over a user's sequence drops chunks from anywhere, not only a tail", async () => {
+  // The failure needs seqs 3 and 17 of 0..19: a prefix cut keeps 18 operations, ddmin two.
+  const seqs = Array.from({ length: 20 }, (_, i) => i);
+  const tried: number[][] = [];
+  const result = await ddmin(seqs, (c) => {
+    tried.push(c);
+    return Promise.resolve(c.includes(3) && c.includes(17));
+  });
+  assert.deepEqual(result, [3, 17]);
+  assert.ok(tried.every((c) => c.every((x, i) => i === 0 || x > c[i - 1])), "order kept");
+  assert.ok(tried.length <= 40, `${tried.length} tries`);
+});
+
+Deno.test("smallestScaled() finds a threshold to within its ratio in a handful of looks", async () => {
+  const looks: number[] = [];
+  const result = await smallestScaled(1, 50_000, (v) => {
+    looks.push(v);
+    return Promise.resolve(v >= 7_000);
+  });
+  assert.ok(result >= 7_000 && result <= 7_000 * 1.25, `${result}`);
+  assert.ok(looks.length <= 8, `${looks.length} looks: ${looks}`);
+  // Everything reproduces: it ends next to its lower bound, which it takes as given.
+  assert.ok(await smallestScaled(1, 50_000, () => Promise.resolve(true)) <= 2);
+  assert.equal(await smallestScaled(1, 50_000, () => Promise.resolve(false)), 50_000);
 });

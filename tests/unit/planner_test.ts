@@ -142,3 +142,21 @@ Deno.test("opMix() gives each class's table with only the enabled kinds, summing
   assert.ok(Math.abs(two.SimpleSelect - 0.40 / 0.45) < 1e-12);
   assert.ok(Math.abs(Object.values(two).reduce((a, b) => a + b, 0) - 1) < 1e-12);
 });
+
+Deno.test("a user with kept ops sends exactly those seqs, each with its original parameters", () => {
+  const user = { id: 4, class: "mixed" as const, seed: "kept", database: 0 };
+  const all = planOps(user, tables, settings, 40);
+  const kept = [0, 3, 4, 17, 39];
+  const cut = planOps({ ...user, ops: kept }, tables, settings, 1000);
+  assert.deepEqual(cut, kept.map((seq) => all[seq]), "ops rolled between are passed over");
+  // The plan digest of the kept ops is the same however often they are planned.
+  const digest = (ops: typeof cut) => {
+    const d = new SequenceDigest();
+    for (const op of ops) d.add(op);
+    return d.hex();
+  };
+  assert.equal(digest(cut), digest(planOps({ ...user, ops: kept }, tables, settings, 5)));
+  const planner = new UserPlanner({ ...user, ops: kept }, tables, settings);
+  for (let i = 0; i < kept.length; i++) planner.next();
+  assert.throws(() => planner.next(), /user 4 has no kept operation after 39/);
+});

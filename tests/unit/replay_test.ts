@@ -133,6 +133,22 @@ Deno.test("readReplay() rejects unknown keys, wrong types and counts the lists c
   );
 });
 
+Deno.test("readReplay() reads a shrunk user's kept ops and rejects unordered seqs or ops with maxOps", async () => {
+  const replay = validReplay();
+  replay.users[0].ops = [0, 4, 9];
+  assert.deepEqual((await read(replay)).users[0].ops, [0, 4, 9]);
+  replay.users[0].ops = [4, 4, 9];
+  replay.users[1].ops = [1];
+  replay.users[1].maxOps = 1;
+  replay.users[2].ops = [-1];
+  await assertRejected(
+    replay,
+    /users\.0\.ops: expected seqs in ascending order, each once, got \[4,4,9\]/,
+    /users\.1: expected maxOps or ops, not both/,
+    /users\.2\.ops\.0: expected an integer >= 0, got -1/,
+  );
+});
+
 Deno.test("readReplay() names the env variable when that is where the path came from", async () => {
   await assert.rejects(
     () => read({ ...validReplay(), schemaVersion: 2 }, "STRESS_REPLAY_FILE"),

@@ -4,9 +4,15 @@ import { runLayout } from "../../src/config/run_layout.ts";
 import {
   type Candidate,
   describe,
+  isSmaller,
+  memoryLimitOf,
+  opKinds,
+  opRefs,
   totalOps,
   withBatchMax,
   withMaxOps,
+  withMemoryLimit,
+  withOps,
   withUsers,
 } from "../../src/shrink/candidate.ts";
 
@@ -44,5 +50,49 @@ Deno.test("withMaxOps() and withBatchMax() change only what they name", () => {
   assert.deepEqual([small.config.batchMin, small.config.batchMax], [50, 50]);
   const all = whole.layout.users.reduce((c, u) => withMaxOps(c, u.id, 10), whole);
   assert.equal(totalOps(all), 90);
-  assert.match(describe(all), /^users \[0:10, 1:10, .*\], 3 databases, batches 100\.\.10000$/);
+  assert.match(
+    describe(all),
+    /^9 users, 90 ops \[0:10, 1:10, .*\], 3 databases, batches 100\.\.10000, memory_limit 80%$/,
+  );
+});
+
+Deno.test("withOps() keeps each user's own seqs as an explicit list and drops users left with none", () => {
+  const whole = start();
+  const limited = whole.layout.users.reduce((c, u) => withMaxOps(c, u.id, 4), whole);
+  const refs = opRefs(limited)!;
+  assert.equal(refs.length, 36);
+  // Seq-major: every user's seq 0 first, so a chunk is a stretch of time.
+  assert.deepEqual(refs.slice(0, 3), [{ user: 0, seq: 0 }, { user: 1, seq: 0 }, {
+    user: 2,
+    seq: 0,
+  }]);
+  const cut = withOps(limited, [{ user: 5, seq: 3 }, { user: 2, seq: 1 }, { user: 5, seq: 0 }]);
+  assert.deepEqual(cut.layout.users.map((u) => [u.id, u.ops, u.maxOps]), [
+    [2, [1], undefined],
+    [5, [0, 3], undefined],
+  ]);
+  assert.equal(totalOps(cut), 3);
+  assert.deepEqual(opRefs(cut), [{ user: 5, seq: 0 }, { user: 2, seq: 1 }, { user: 5, seq: 3 }]);
+  assert.equal(cut.config.databases, 1);
+  // The kept operations are the ones the original rolled at those seqs.
+  const kinds = opKinds(limited);
+  const cutKinds = opKinds(cut);
+  for (const key of ["2:1", "5:0", "5:3"]) assert.equal(cutKinds.get(key), kinds.get(key), key);
+  assert.equal(cutKinds.size, 3);
+});
+
+Deno.test("withMemoryLimit() and isSmaller() order candidates by ops, users, then batches", () => {
+  const whole = start();
+  assert.equal(memoryLimitOf(whole), null, "80% is not a size");
+  const lower = withMemoryLimit(
+    { ...whole, config: { ...whole.config, memoryLimit: "300m" } },
+    150,
+  );
+  assert.equal(lower.config.memoryLimit, "150m");
+  assert.equal(memoryLimitOf(lower), 150);
+  const a = whole.layout.users.reduce((c, u) => withMaxOps(c, u.id, 4), whole);
+  const b = withOps(a, opRefs(a)!.slice(0, 10));
+  assert.ok(isSmaller(b, a) && !isSmaller(a, b));
+  assert.ok(isSmaller(withBatchMax(a, 10), a));
+  assert.ok(!isSmaller(a, a));
 });
