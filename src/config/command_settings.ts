@@ -12,6 +12,17 @@ function thresholdOrIssue(expr: string, ctx: z.RefinementCtx) {
   return z.NEVER;
 }
 
+/** "2/3", "0.67" or "67%" as a number; anything else is left for the schema to reject. */
+function parseRate(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  const fraction = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+  if (fraction) return Number(fraction[1]) / Number(fraction[2]);
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (percent) return Number(percent[1]) / 100;
+  return /^\d*\.?\d+$/.test(text) ? Number(text) : value;
+}
+
 /** The verdict's and the other commands' settings, in the order `--help` lists them. */
 export const COMMAND_SETTINGS = {
   runs: setting({
@@ -28,7 +39,7 @@ export const COMMAND_SETTINGS = {
     env: "STRESS_SWEEP_PARALLEL",
     flag: "parallel",
     default: 1,
-    help: "sweep: runs at the same time (each starts a hyperd of its own).",
+    help: "sweep and shrink: runs at the same time (each starts a hyperd of its own).",
   }),
   seeds: setting({
     operator: true,
@@ -90,16 +101,27 @@ export const COMMAND_SETTINGS = {
     ...integer(1, 100),
     env: "STRESS_SHRINK_TRIES",
     flag: "tries",
-    default: 3,
-    help: "shrink: tries per attempt; it reproduces if any try does (timing-dependent bugs).",
+    default: 6,
+    help: "shrink: tries that measure the original's and the result's rate; most a candidate gets.",
   }),
-  budgetMin: setting({
+  minReproRate: setting({
+    operator: true,
+    // "2/3", "0.67" or "67%": people write a rate all three ways.
+    schema: z.preprocess(parseRate, z.number().gt(0).max(1)).optional(),
+    kind: "string",
+    expects: 'a rate above 0 and at most 1: "2/3", "0.67" or "67%"',
+    env: "STRESS_SHRINK_MIN_REPRO_RATE",
+    flag: "min-repro-rate",
+    help:
+      "shrink: a candidate must reproduce at least this often (default: original's, at most 2/3).",
+  }),
+  maxMinutes: setting({
     operator: true,
     ...integer(1, 10_080),
-    env: "STRESS_SHRINK_BUDGET_MIN",
-    flag: "budget-min",
+    env: "STRESS_SHRINK_MAX_MINUTES",
+    flag: "max-minutes",
     default: 30,
-    help: "shrink: minutes the whole search may take; it keeps the smallest found by then.",
+    help: "shrink: minutes the search may take; it ends with the smallest that met the rate.",
   }),
   thresholds: setting({
     operator: true,

@@ -1,0 +1,116 @@
+/**
+ * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
+ * rate) says so: a lower memory_limit first (it can let fewer users reach the failure), then
+ * users, operation kinds, single operations anywhere in each user's sequence (ddmin), and batch
+ * sizes (log-scale bisection). Pure: what a try is and when time is up are given.
+ */
+import {
+  type Candidate,
+  memoryLimitOf,
+  opKinds,
+  opRefs,
+  refKey,
+  withBatchMax,
+  withMemoryLimit,
+  withOps,
+  withUsers,
+} from "./candidate.ts";
+import { ddmin, smallestScaled } from "./ddmin.ts";
+
+/** Whether `candidate` reproduces at the target rate; `step` names the cut for the log. */
+export type Accept = (step: string, candidate: Candidate) => Promise<boolean>;
+
+/** Halvings of memory_limit tried at most: each costs a measured rate. */
+const MEMORY_HALVINGS = 3;
+/** Never below this: hyperd needs room to start and to load the seed rows. */
+const MEMORY_FLOOR_MB = 32;
+
+/** Runs every step from `start` (a candidate that met the rate); returns the last one kept. */
+export async function shrinkSearch(
+  start: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  let current = start;
+  current = await lowerMemoryLimit(current, accept, budget);
+  current = await fewerUsers(current, accept, budget);
+  current = await fewerKinds(current, accept, budget);
+  current = await fewerOps(current, accept, budget);
+  current = await smallerBatches(current, accept, budget);
+  return current;
+}
+
+/** memory_limit halved while the failure still comes at the rate (a size limit only). */
+export async function lowerMemoryLimit(
+  current: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  for (let i = 0; i < MEMORY_HALVINGS && budget(); i++) {
+    const mb = memoryLimitOf(current);
+    if (mb === null || mb / 2 < MEMORY_FLOOR_MB) break;
+    const lower = withMemoryLimit(current, mb / 2);
+    if (!await accept("lower memory_limit", lower)) break;
+    current = lower;
+  }
+  return current;
+}
+
+/** ddmin over the users. */
+export async function fewerUsers(
+  current: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  const users = await ddmin(
+    current.layout.users,
+    (subset) => accept("fewer users", withUsers(current, subset)),
+    budget,
+  );
+  return withUsers(current, users);
+}
+
+/** ddmin over the operation kinds sent: drops every read, say, in one cut. */
+export async function fewerKinds(
+  current: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  const refs = opRefs(current);
+  if (!refs) return current;
+  const kindOf = opKinds(current);
+  const only = (kinds: string[]) =>
+    withOps(current, refs.filter((r) => kinds.includes(kindOf.get(refKey(r))!)));
+  const present = [...new Set(refs.map((r) => kindOf.get(refKey(r))!))].sort();
+  const kinds = await ddmin(present, (subset) => accept("fewer kinds", only(subset)), budget);
+  return kinds.length === present.length ? current : only(kinds);
+}
+
+/** ddmin over every operation of every user, seq-major: chunks from anywhere in the run. */
+export async function fewerOps(
+  current: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  const refs = opRefs(current);
+  if (!refs) return current;
+  const kept = await ddmin(refs, (subset) => accept("fewer ops", withOps(current, subset)), budget);
+  return kept.length === refs.length ? current : withOps(current, kept);
+}
+
+/** The largest batch size bisected down (log scale) while the failure still comes. */
+export async function smallerBatches(
+  current: Candidate,
+  accept: Accept,
+  budget: () => boolean,
+): Promise<Candidate> {
+  const high = current.config.batchMax;
+  if (high <= 1) return current;
+  const batchMax = await smallestScaled(
+    0,
+    high,
+    (value) => accept("smaller batches", withBatchMax(current, value)),
+    budget,
+  );
+  return batchMax === high ? current : withBatchMax(current, batchMax);
+}
