@@ -1,11 +1,17 @@
 /**
- * `shrink --replay-file F --until crash|stall|failure:<regex>`: delta debugging over a replay.
- * Users are removed (ddmin), each user's sequence cut to the shortest prefix that still
- * reproduces, then batches made smaller; every attempt is a fresh hyperd, tried up to --tries
- * times. Writes the smallest reproducer (replay.json), every attempt (shrink.json) and REPRO.md.
+ * `shrink --replay-file F --until crash|stall|failure:<regex>`: a smaller replay that fails as
+ * often as the target rate says, measured. The original's rate is measured first (with the
+ * recorded schedule when the original wrote one, and with natural timing when that does not
+ * reproduce every time); every cut is kept only when a sequential test over fresh tries says it
+ * meets the rate; the result is measured again with fresh tries of exactly the command REPRO.md
+ * gives. Every try is a fresh hyperd; --parallel runs that many at once.
  */
-import { join } from "node:path";
-import type { Replay } from "../config/replay.ts";
+import { copyFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { parseCommandLine } from "./args.ts";
+import { readReplay, type Replay } from "../config/replay.ts";
+import { buildReplay } from "../config/replay.ts";
+import { resolveConfig } from "../config/resolve.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
@@ -14,45 +20,43 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import { writeJson, writeText } from "../results/artifacts.ts";
 import type { Summary } from "../results/summary.ts";
 import { prepareOutputDir } from "../run/output_dir.ts";
+import { SCHEDULE_FILE } from "../run/schedule_file.ts";
 import {
   type Candidate,
   describe,
+  isSmaller,
+  type ReplayTiming,
   totalOps,
-  withBatchMax,
   withMaxOps,
   withUsers,
 } from "../shrink/candidate.ts";
-import { ddmin, smallestReproducing } from "../shrink/ddmin.ts";
-import { runSignature } from "../sweep/sweep_file.ts";
-import { buildReplay } from "../config/replay.ts";
-import { runInDir } from "./run_in_dir.ts";
+import { opLimit } from "../workload/layout.ts";
+import { shrinkSearch } from "../shrink/search.ts";
+import {
+  type Attempt,
+  changes,
+  type Rate,
+  rateWords,
+  reproArgs,
+  reproCommand,
+  reproText,
+  SHRINK_SCHEMA_VERSION,
+  type ShrinkReport,
+} from "../shrink/shrink_report.ts";
+import { measureFixed, measureRate, rateText } from "../shrink/sprt.ts";
 import { Interrupt } from "./interrupt.ts";
+import { ShrinkTries } from "./shrink_tries.ts";
 
-/** One attempt, as shrink.json lists it. */
-interface Attempt {
-  n: number;
-  step: string;
-  candidate: string;
-  reproduced: boolean;
-  tries: number;
-  signatures: (string | null)[];
-}
+/** Never asks a candidate for more than this rate by default: 2 of 3 is a usable reproduction. */
+const DEFAULT_RATE_CAP = 2 / 3;
 
-/** What the search is after, from `--until`. */
-interface Target {
-  until: string;
-  /** The signature to reproduce; fixed by the first reproducing run of the original. */
-  signature: string | null;
-  matches: (summary: Summary) => boolean;
-}
-
-/** Shrinks `replay` into `config.outputDir`; returns 0 with a reproducer, 1 without one. */
+/** Shrinks `replay` into `config.outputDir`; 0 with a reproducer that met the rate, else not. */
 export async function shrinkCommand(
   config: Config,
   replay: Replay | undefined,
   binary: HyperdBinary,
 ): Promise<number> {
-  if (!replay || !config.until) {
+  if (!replay || !config.until || !config.replayFile) {
     throw new ConfigError(
       "shrink: expected --replay-file (STRESS_REPLAY_FILE) and --until crash|stall|failure:<regex>",
     );
@@ -60,180 +64,239 @@ export async function shrinkCommand(
   const out = await prepareOutputDir(config.outputDir);
   const interrupt = new Interrupt();
   const stopListening = interrupt.listen();
-  const deadline = Date.now() + config.budgetMin * 60_000;
-  const budget = () => Date.now() < deadline && !interrupt.signal.aborted;
-  const attempts: Attempt[] = [];
-  const target = targetOf(config.until);
-  let best: { candidate: Candidate; summary: Summary } | null = null;
-
-  /** Runs `candidate` up to --tries times; true as soon as one try reproduces. */
-  const reproduces = async (step: string, candidate: Candidate): Promise<boolean> => {
-    const n = attempts.length;
-    const signatures: (string | null)[] = [];
-    let reproduced = false;
-    for (let tryNo = 1; tryNo <= config.tries && !reproduced && budget(); tryNo++) {
-      const summary = await attempt(candidate, binary, join(out.path, "attempt"), interrupt.signal);
-      const signature = runSignature(summary);
-      signatures.push(signature);
-      if (target.matches(summary) && (target.signature ?? signature) === signature) {
-        target.signature ??= signature;
-        reproduced = true;
-        if (!best || size(candidate) <= size(best.candidate)) best = { candidate, summary };
-      }
-    }
-    attempts.push({
-      n,
-      step,
-      candidate: describe(candidate),
-      reproduced,
-      tries: signatures.length,
-      signatures,
-    });
-    console.error(
-      `hyperstress: shrink attempt ${n} (${step}): ${describe(candidate)}: ${
-        reproduced ? "reproduced" : "did not reproduce"
-      } in ${signatures.length} ${signatures.length === 1 ? "try" : "tries"}`,
-    );
-    await writeJson(join(out.path, "shrink.json"), { until: config.until, target, attempts });
-    return reproduced;
-  };
-
+  const tries = new ShrinkTries({
+    binary,
+    root: out.path,
+    signal: interrupt.signal,
+    lanes: config.parallel,
+    until: config.until,
+  });
   try {
-    const original: Candidate = { config, layout: runLayout(config, replay) };
-    if (!await reproduces("original", original)) {
-      console.error(
-        `hyperstress: shrink: the replay did not ${config.until} in ${config.tries} tries; ` +
-          "nothing to shrink (raise --tries or --duration)",
-      );
-      return EXIT.internal;
-    }
-    let current = limitToExecuted(original, best!.summary);
-
-    // 1. Fewer users.
-    const users = await ddmin(
-      current.layout.users,
-      (subset) => reproduces("fewer users", withUsers(current, subset)),
-      budget,
-    );
-    current = withUsers(current, users);
-    // 2. Each user's shortest prefix that still reproduces.
-    for (const user of current.layout.users) {
-      if (!budget()) break;
-      const high = user.maxOps ?? 0;
-      const ops = await smallestReproducing(
-        0,
-        high,
-        (n) => reproduces(`user ${user.id} prefix`, withMaxOps(current, user.id, n)),
-        budget,
-      );
-      current = withMaxOps(current, user.id, ops);
-    }
-    // 3. Smaller batches, halving while it still reproduces.
-    while (current.config.batchMax > 1 && budget()) {
-      const smaller = withBatchMax(current, Math.floor(current.config.batchMax / 2));
-      if (!await reproduces("smaller batches", smaller)) break;
-      current = smaller;
-    }
-
-    const smallest = best!;
-    const replayPath = join(out.path, "replay.json");
-    const { config: c, layout } = smallest.candidate;
-    await writeJson(replayPath, buildReplay(c, layout.users, layout.databases, null));
-    await writeText(join(out.path, "REPRO.md"), repro(replayPath, target, smallest, original));
-    console.error(`hyperstress: shrink: ${describe(smallest.candidate)}`);
-    console.error(`hyperstress: wrote ${replayPath}, ${join(out.path, "REPRO.md")}`);
-    return EXIT.ok;
+    return await shrink({ config, replay, binary, outDir: out.path, interrupt, tries });
   } finally {
     stopListening();
-    await Deno.remove(join(out.path, "attempt"), { recursive: true }).catch(() => {});
+    for (const dir of tries.dirs()) await Deno.remove(dir, { recursive: true }).catch(() => {});
     await out.release();
   }
 }
 
-/** One try of a candidate in `dir`, quiet. */
-async function attempt(
-  candidate: Candidate,
-  binary: HyperdBinary,
-  dir: string,
-  signal: AbortSignal,
-): Promise<Summary> {
-  const config = { ...candidate.config, outputDir: dir, progressInterval: 0 };
-  const { summary } = await runInDir({
-    config,
-    layout: candidate.layout,
-    binary,
-    dir,
-    signal,
-    say: () => {},
-  });
-  return summary;
+/** What the steps of one shrink share. */
+interface Shrink {
+  config: Config;
+  replay: Replay;
+  binary: HyperdBinary;
+  outDir: string;
+  interrupt: Interrupt;
+  tries: ShrinkTries;
 }
 
-function targetOf(until: string): Target {
-  if (until === "crash") {
-    return { until, signature: null, matches: (s) => s.stopReason === "CrashDetected" };
-  }
-  if (until === "stall") {
-    return {
-      until,
-      signature: null,
-      matches: (s) => s.stopReason === "Stalled",
-    };
-  }
-  const pattern = new RegExp(until.slice("failure:".length));
-  // A failure is matched by its message; the signature is left to the first match.
-  return {
-    until,
-    signature: null,
-    matches: (s) => s.errors.some((e) => pattern.test(e.message)),
+async function shrink(s: Shrink): Promise<number> {
+  const { config, tries, interrupt } = s;
+  const startedMs = Date.now();
+  const deadline = startedMs + config.maxMinutes * 60_000;
+  const minutes = () => (Date.now() - startedMs) / 60_000;
+  const say = (line: string) => console.error(`hyperstress: shrink: ${line}`);
+  const attempts: Attempt[] = [];
+  const original: Candidate = { config, layout: runLayout(config, s.replay) };
+  const scheduleFile = join(dirname(config.replayFile!), SCHEDULE_FILE);
+  const hasSchedule = await Deno.stat(scheduleFile).then(() => true, () => false);
+
+  // 1. The original's rate, with each timing worth trying.
+  const rates: Partial<Record<ReplayTiming, Rate>> = {};
+  const reproducing: Summary[] = [];
+  const measureOriginal = async (timing: ReplayTiming) => {
+    const candidate = withTiming(original, timing);
+    const rate = await measureFixed(
+      async () => {
+        const result = await tries.run(candidate);
+        if (result.reproduced) reproducing.push(result.summary);
+        return result.reproduced;
+      },
+      config.tries,
+      config.parallel,
+      () => !interrupt.signal.aborted,
+    );
+    rates[timing] = rate;
+    say(
+      `original with ${timing} timing reproduced ${rateText(rate)} (${minutes().toFixed(1)} min)`,
+    );
+    return rate;
   };
+  let timing: ReplayTiming = hasSchedule ? "recorded" : "natural";
+  const first = await measureOriginal(timing);
+  if (hasSchedule && first.k < first.n && Date.now() < deadline && !interrupt.signal.aborted) {
+    const natural = await measureOriginal("natural");
+    if (natural.k / natural.n > first.k / first.n) timing = "natural";
+  }
+  const best = rates[timing]!;
+  if (best.k === 0) {
+    say(
+      `the replay did not ${config.until} in ${best.n} tries; nothing to shrink ` +
+        "(raise --tries or --duration)",
+    );
+    return EXIT.internal;
+  }
+  const target = config.minReproRate ?? Math.min(best.k / best.n, DEFAULT_RATE_CAP);
+  const from = config.minReproRate === undefined ? "original" : "--min-repro-rate";
+  if (best.k / best.n < target) {
+    say(
+      `the original reproduced ${rateText(best)}, below --min-repro-rate ` +
+        `${rateWords(target)}; nothing can meet it (lower --min-repro-rate)`,
+    );
+    return EXIT.internal;
+  }
+  say(`every cut must reproduce at least ${rateWords(target)} of the time (${timing} timing)`);
+
+  // 2. The search: each candidate accepted only when its measured rate meets the target.
+  let smallest: { candidate: Candidate; summary: Summary | null } | null = null;
+  const meanTrySec = () =>
+    tries.seconds.length === 0
+      ? 30
+      : tries.seconds.reduce((a, b) => a + b, 0) / tries.seconds.length;
+  // Time is kept back for the final measure, so the whole shrink ends within --max-minutes.
+  const reserveMs = () => Math.ceil(config.tries / config.parallel) * meanTrySec() * 1000;
+  const budget = () => Date.now() + reserveMs() < deadline && !interrupt.signal.aborted;
+  const accept = async (step: string, candidate: Candidate): Promise<boolean> => {
+    let summary: Summary | null = null;
+    const signatures: (string | null)[] = [];
+    const rate = await measureRate(
+      async () => {
+        const result = await tries.run(candidate);
+        signatures.push(result.signature);
+        if (result.reproduced) summary = result.summary;
+        return result.reproduced;
+      },
+      { target, maxTries: config.tries },
+      config.parallel,
+      () => !interrupt.signal.aborted,
+    );
+    const accepted = rate.verdict === "accept";
+    if (accepted && (!smallest || isSmaller(candidate, smallest.candidate))) {
+      smallest = { candidate, summary };
+    }
+    attempts.push({
+      n: attempts.length + 1,
+      step,
+      candidate: describe(candidate),
+      users: candidate.layout.users.length,
+      ops: totalOps(candidate),
+      k: rate.k,
+      tries: rate.n,
+      accepted,
+      signatures,
+      atMin: Number(minutes().toFixed(2)),
+    });
+    say(
+      `${attempts.length} (${step}) ${describe(candidate)}: reproduced ${rateText(rate)}, ` +
+        `${accepted ? "kept" : "dropped"} · smallest ${sizeText(smallest?.candidate)} · ` +
+        `${minutes().toFixed(1)} of ${config.maxMinutes} min`,
+    );
+    return accepted;
+  };
+
+  const executed = limitToExecuted(withTiming(original, timing), reproducing);
+  if (await accept("operations sent before it failed", executed)) {
+    await shrinkSearch(executed, accept, budget);
+  }
+  const stoppedBy = interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time";
+  const report: ShrinkReport = {
+    schemaVersion: SHRINK_SCHEMA_VERSION,
+    until: config.until!,
+    signature: tries.target.signature,
+    minReproRate: { rate: target, from },
+    timing,
+    original: {
+      users: original.layout.users.length,
+      ops: reproducing[0] ? reproducing[0].users.reduce((n, u) => n + u.ops, 0) : null,
+      rates,
+    },
+    result: null,
+    stoppedBy,
+    minutes: 0,
+    tries: config.tries,
+    attempts,
+  };
+  const found = smallest as { candidate: Candidate; summary: Summary | null } | null;
+  if (!found) {
+    report.minutes = minutes();
+    await writeJson(join(s.outDir, "shrink.json"), report);
+    say("no cut met the rate, not even the original cut to what it had sent; nothing written");
+    return EXIT.internal;
+  }
+
+  // 3. The result written, then measured again with fresh tries of the command REPRO.md gives.
+  const { candidate } = found;
+  const replayFile = resolve(join(s.outDir, "replay.json"));
+  const { config: c, layout } = candidate;
+  await writeJson(replayFile, buildReplay(c, layout.users, layout.databases, null));
+  if (timing === "recorded") await copyFile(scheduleFile, join(s.outDir, SCHEDULE_FILE));
+  const args = reproArgs(replayFile, c.duration, timing);
+  const command = reproCommand(args);
+  say(`measuring the result: ${config.tries} fresh tries of ${command}`);
+  const measured = await candidateOfArgs(args);
+  const inFlight: Summary[] = [];
+  const rate = await measureFixed(
+    async () => {
+      const result = await tries.run(measured);
+      if (result.reproduced) inFlight.push(result.summary);
+      return result.reproduced;
+    },
+    config.tries,
+    config.parallel,
+    () => !interrupt.signal.aborted,
+  );
+  report.minutes = minutes();
+  report.result = {
+    candidate: describe(candidate),
+    users: layout.users.length,
+    ops: totalOps(candidate),
+    replayFile,
+    command,
+    rate,
+    changes: changes(original, candidate),
+  };
+  await writeJson(join(s.outDir, "shrink.json"), report);
+  const shown = inFlight[0] ?? found.summary;
+  const crash = shown?.crash?.inFlight ?? shown?.stall?.inFlight ?? [];
+  await writeText(
+    join(s.outDir, "REPRO.md"),
+    reproText(report, candidate, shown?.hyperd.version ?? "unknown", crash),
+  );
+  say(`${describe(candidate)}: reproduces ${rateText(rate)} with ${command}`);
+  say(`wrote ${replayFile}, ${join(s.outDir, "REPRO.md")}, ${join(s.outDir, "shrink.json")}`);
+  return EXIT.ok;
 }
 
-/** Each user limited to the operations it sent in the reproducing run: nothing later matters. */
-function limitToExecuted(candidate: Candidate, summary: Summary): Candidate {
-  return candidate.layout.users.reduce((c, user) => {
-    const ran = summary.users.find((u) => u.id === user.id);
-    return ran ? withMaxOps(c, user.id, Math.min(user.maxOps ?? Infinity, ran.ops)) : c;
+/** The candidate with `timing`; recorded starts come from the schedule beside the replay file. */
+function withTiming(candidate: Candidate, timing: ReplayTiming): Candidate {
+  return { ...candidate, config: { ...candidate.config, replayTiming: timing } };
+}
+
+/** What `deno task stress <args>` would run, resolved the way main.ts resolves it (no env). */
+async function candidateOfArgs(args: string[]): Promise<Candidate> {
+  const parsed = parseCommandLine(args);
+  const replay = await readReplay(parsed.flags.replayFile!, "--replay-file");
+  const config = resolveConfig(parsed.flags, {}, replay);
+  return { config, layout: runLayout(config, replay) };
+}
+
+/**
+ * Each user limited to the most operations it sent in any reproducing try of the original:
+ * nothing it would have sent later played a part.
+ */
+function limitToExecuted(candidate: Candidate, summaries: readonly Summary[]): Candidate {
+  const limited = candidate.layout.users.reduce((c, user) => {
+    // An already shrunk replay's kept ops stay as they are.
+    if (user.ops) return c;
+    const sent = summaries.map((s) => s.users.find((u) => u.id === user.id)?.ops ?? 0);
+    return withMaxOps(c, user.id, Math.min(user.maxOps ?? Infinity, Math.max(0, ...sent)));
   }, candidate);
+  // A user that sent nothing played no part (a replay keeps one user at least).
+  const active = limited.layout.users.filter((u) => opLimit(u) !== 0);
+  return active.length > 0 ? withUsers(limited, active) : limited;
 }
 
-/** Smaller is fewer operations, then fewer users. */
-function size(candidate: Candidate): number {
-  return (totalOps(candidate) ?? Number.MAX_SAFE_INTEGER) * 1000 + candidate.layout.users.length;
-}
-
-/** Markdown inline code that holds backticks of its own (hyperd's messages quote with them). */
-function code(text: string): string {
-  return `\`\` ${text} \`\``;
-}
-
-/** REPRO.md: the command, the signature, the operations in flight when it happened. */
-function repro(
-  replayPath: string,
-  target: Target,
-  smallest: { candidate: Candidate; summary: Summary },
-  original: Candidate,
-): string {
-  const { candidate, summary } = smallest;
-  const inFlight = summary.crash?.inFlight ?? summary.stall?.inFlight ?? [];
-  return [
-    "# A minimal reproduction",
-    "",
-    "```sh",
-    `deno task stress --replay-file ${replayPath} --duration ${candidate.config.duration}`,
-    "```",
-    "",
-    `- Until: ${code(target.until)}`,
-    `- Signature: ${code(target.signature ?? "")}`,
-    `- Shrunk from ${original.layout.users.length} users to ${candidate.layout.users.length}, ` +
-    `${totalOps(candidate)} operations in all (${describe(candidate)}).`,
-    `- hyperd: ${summary.hyperd.version}`,
-    "",
-    "## In flight when it happened",
-    "",
-    ...(inFlight.length === 0
-      ? ["(none recorded)"]
-      : inFlight.map((op) => `- user ${op.user}, seq ${op.seq}, ${op.kind}: ${code(op.sql)}`)),
-    "",
-  ].join("\n");
+function sizeText(candidate: Candidate | undefined): string {
+  if (!candidate) return "none yet";
+  return `${candidate.layout.users.length} users, ${totalOps(candidate) ?? "?"} ops`;
 }

@@ -11,6 +11,9 @@ import { databaseTables, opLimit, type UserSpec } from "../workload/layout.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { planOps } from "../workload/planner.ts";
 
+/** How a replay paces its operations: its own think times, or the original's recorded starts. */
+export type ReplayTiming = Config["replayTiming"];
+
 /** What one attempt runs. */
 export interface Candidate {
   config: Config;

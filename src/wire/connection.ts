@@ -52,6 +52,10 @@ export function connect(
     // Hyper invalidates cached statements on DDL (40001) and a cached DROP can turn into a
     // silent no-op: never prepare.
     prepare: false,
+    // postgres.js 3.4.9 asks for the array types when a connection opens, from a promise nobody
+    // catches: when hyperd refuses that query (memory_limit reached) the worker, and the whole
+    // process, died of an unhandled rejection. No query here uses arrays.
+    fetch_types: false,
     idle_timeout: 0,
     connect_timeout: 10,
     onnotice: () => {},
