@@ -148,7 +148,11 @@ async function shrink(s: Shrink): Promise<number> {
   say(`every cut must reproduce at least ${rateWords(target)} of the time (${timing} timing)`);
 
   // 2. The search: each candidate accepted only when its measured rate meets the target.
-  let smallest: { candidate: Candidate; summary: Summary | null } | null = null;
+  // The original met the rate as measured: the result when no cut does, or time is up first.
+  let smallest: { candidate: Candidate; summary: Summary | null } = {
+    candidate: withTiming(original, timing),
+    summary: reproducing[0] ?? null,
+  };
   const meanTrySec = () =>
     tries.seconds.length === 0
       ? 30
@@ -171,7 +175,7 @@ async function shrink(s: Shrink): Promise<number> {
       () => !interrupt.signal.aborted,
     );
     const accepted = rate.verdict === "accept";
-    if (accepted && (!smallest || isSmaller(candidate, smallest.candidate))) {
+    if (accepted && isSmaller(candidate, smallest.candidate)) {
       smallest = { candidate, summary };
     }
     attempts.push({
@@ -188,14 +192,14 @@ async function shrink(s: Shrink): Promise<number> {
     });
     say(
       `${attempts.length} (${step}) ${describe(candidate)}: reproduced ${rateText(rate)}, ` +
-        `${accepted ? "kept" : "dropped"} · smallest ${sizeText(smallest?.candidate)} · ` +
+        `${accepted ? "kept" : "dropped"} · smallest ${sizeText(smallest.candidate)} · ` +
         `${minutes().toFixed(1)} of ${config.maxMinutes} min`,
     );
     return accepted;
   };
 
   const executed = limitToExecuted(withTiming(original, timing), reproducing);
-  if (await accept("operations sent before it failed", executed)) {
+  if (budget() && await accept("operations sent before it failed", executed)) {
     await shrinkSearch(executed, accept, budget);
   }
   const stoppedBy = interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time";
@@ -216,13 +220,7 @@ async function shrink(s: Shrink): Promise<number> {
     tries: config.tries,
     attempts,
   };
-  const found = smallest as { candidate: Candidate; summary: Summary | null } | null;
-  if (!found) {
-    report.minutes = minutes();
-    await writeJson(join(s.outDir, "shrink.json"), report);
-    say("no cut met the rate, not even the original cut to what it had sent; nothing written");
-    return EXIT.internal;
-  }
+  const found = smallest;
 
   // 3. The result written, then measured again with fresh tries of the command REPRO.md gives.
   const { candidate } = found;
@@ -296,7 +294,6 @@ function limitToExecuted(candidate: Candidate, summaries: readonly Summary[]): C
   return active.length > 0 ? withUsers(limited, active) : limited;
 }
 
-function sizeText(candidate: Candidate | undefined): string {
-  if (!candidate) return "none yet";
+function sizeText(candidate: Candidate): string {
   return `${candidate.layout.users.length} users, ${totalOps(candidate) ?? "?"} ops`;
 }
