@@ -1,8 +1,9 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
  * rate) says so: a lower memory_limit first (it can let fewer users reach the failure), then
- * users, operation kinds, single operations anywhere in each user's sequence (ddmin), and batch
- * sizes (log-scale bisection). Pure: what a try is and when time is up are given.
+ * operation kinds (one cut of every read also drops every user that only reads), users, single
+ * operations anywhere in each user's sequence (ddmin), and batch sizes (log-scale bisection).
+ * Pure: what a try is and when time is up are given.
  */
 import {
   type Candidate,
@@ -33,8 +34,8 @@ export async function shrinkSearch(
 ): Promise<Candidate> {
   let current = start;
   current = await lowerMemoryLimit(current, accept, budget);
-  current = await fewerUsers(current, accept, budget);
   current = await fewerKinds(current, accept, budget);
+  current = await fewerUsers(current, accept, budget);
   current = await fewerOps(current, accept, budget);
   current = await smallerBatches(current, accept, budget);
   return current;
