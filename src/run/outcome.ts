@@ -25,6 +25,7 @@ import type { Server, ServerFacts } from "./server.ts";
 import { type StopReason } from "./stop_control.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
 import type { Run } from "./run_state.ts";
+import { nowMs } from "../time.ts";
 
 /** Everything a finished run measured, from which the summary is built. */
 export interface RunOutcome {
@@ -57,6 +58,8 @@ export interface RunOutcome {
   resources: ResourceReport;
   diskBytes: number;
   writesRedirected: number;
+  /** Wall time users ran with writes turned into reads (the disk budget spent), by their clock. */
+  readOnlySec: number;
   errors: OpFailure[];
   /** Every failure reported, by kind and message. */
   errorGroups: ErrorGroup[];
@@ -135,6 +138,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     resources: run.monitor.report(),
     diskBytes,
     writesRedirected: stats.writesRedirected,
+    readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
     errors: stats.errors,
     errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),

@@ -23,6 +23,7 @@ import type { Server } from "./server.ts";
 import { StartedServer } from "./started_server.ts";
 import { StopControl } from "./stop_control.ts";
 import { ConfigError } from "../errors.ts";
+import { nowMs } from "../time.ts";
 import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
 import { gatherOutcome, type RunOutcome } from "./outcome.ts";
 import type { Run, StressOptions } from "./run_state.ts";
@@ -54,7 +55,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       warmupSec: options.config.warmupSec,
     }),
     // Off until the server says which log it has.
-    monitor: newMonitor(options.config, flags, clock, null),
+    monitor: newMonitor(options.config, flags, clock, null, options.config.logInterval),
     clientCpu: new ClientCpu(processCpuSec()),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
@@ -62,6 +63,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     schedule,
     startAtMs,
     load: null,
+    stoppedAtMs: null,
   };
   const stopWatching = watchForStops(run);
   try {
@@ -79,6 +81,8 @@ function newMonitor(
   flags: SharedFlags,
   clock: RunClock,
   log: MonitorLog | null,
+  logIntervalSec: number,
+  stoppedAtMs: () => number | null = () => null,
 ): Monitor {
   return new Monitor({
     log,
@@ -87,6 +91,9 @@ function newMonitor(
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
     elapsedSec: () => clock.elapsedSec(),
+    // The users' own clock of the gate, up to the stop: a worker ended while held never leaves.
+    heldSec: () => flags.heldByBackpressure.seconds(stoppedAtMs() ?? nowMs()),
+    logIntervalSec,
   });
 }
 
@@ -135,7 +142,14 @@ async function setUp(run: Run): Promise<Started | null> {
       opening.then((s) => s.release(STALLED_STOP_STEP_MS), () => {});
       return null;
     }
-    run.monitor = newMonitor(config, run.flags, run.clock, server.monitorLog);
+    run.monitor = newMonitor(
+      config,
+      run.flags,
+      run.clock,
+      server.monitorLog,
+      server.logIntervalSec,
+      () => run.stoppedAtMs,
+    );
     const setting = runDatabases({
       endpoint: server.endpoint,
       databaseDir: server.databaseDir,
@@ -212,6 +226,7 @@ async function runUsers(
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
     await control.stopped;
+    run.stoppedAtMs = nowMs();
     run.load?.stop();
     const durationSec = clock.elapsedSec();
     let allReported: boolean;
