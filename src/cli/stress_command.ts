@@ -1,7 +1,7 @@
 /** `stress`: run the test, print its summary, write its artifacts, return its exit code. */
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import { MetricsStream } from "../results/metrics_stream.ts";

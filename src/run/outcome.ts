@@ -1,5 +1,4 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
-import { EXIT } from "../exit_codes.ts";
 import type { Config } from "../config/settings.ts";
 import { layoutDigest, parseSegment, type Segment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
@@ -22,7 +21,7 @@ import { type LoadOutcome, loadOutcome } from "./load_driver.ts";
 import { type ClientCpuReport } from "./client_cpu.ts";
 import { type WatchPoint } from "./resource_watch.ts";
 import type { Server, ServerFacts } from "./server.ts";
-import { type StopReason } from "./stop_control.ts";
+import type { StopReason } from "../verdict_policy.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
 import type { Run } from "./run_state.ts";
 
@@ -76,8 +75,8 @@ export interface RunOutcome {
   watch: WatchPoint[];
   /** hyperstress's own CPU over the run. */
   client: ClientCpuReport;
-  /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
-  internalExitCode: number | null;
+  /** hyperstress's own failure: a missing permission (usage) or a bug (internal); else null. */
+  ownFault: "usage" | "internal" | null;
 }
 
 /** What the users' step leaves for the last one; absent when users never started. */
@@ -159,11 +158,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: !ourFault
-      ? null
-      : failures.some((f) => f.permission)
-      ? EXIT.usage
-      : EXIT.internal,
+    ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
   };
 }
 

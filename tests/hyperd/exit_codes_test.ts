@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { connect } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { SETTINGS } from "../../src/config/settings.ts";
-import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { exitCodeOf, exitCodeRows } from "../../src/verdict_policy.ts";
 import { checkIntegrity } from "../../src/run/integrity.ts";
-import { exitCodeOf, type Summary } from "../../src/results/summary.ts";
+import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 
@@ -159,5 +159,7 @@ Deno.test("--help lists every setting with its env variable and flag, and the ex
       s.env,
     );
   }
-  for (const [code] of EXIT_MEANINGS) assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  for (const { code } of exitCodeRows()) {
+    assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  }
 });
