@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { SETTINGS } from "../../src/config/settings.ts";
+import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { BLOCKS } from "../../tools/docs/blocks.ts";
+import { docPages, renderedPages } from "../../tools/docs/generate.ts";
+import { blockNames, bullets, renderPage, table } from "../../tools/docs/markdown.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
+
+Deno.test("every committed page is what `deno task docs` generates from the code", () => {
+  for (const page of renderedPages()) {
+    assert.equal(
+      page.committed,
+      page.generated,
+      `${page.path} differs from its generated blocks: run \`deno task docs\``,
+    );
+  }
+});
+
+Deno.test("the README and the configuration page carry the generated tables", () => {
+  assert.ok(blockNames(read("README.md")).includes("exit-codes"));
+  assert.ok(blockNames(read("docs/findings-and-verdicts.md")).includes("exit-codes"));
+  assert.ok(blockNames(read("docs/configuration.md")).includes("settings"));
+});
+
+Deno.test("the generated settings table has a row for every setting, with its flag and env", () => {
+  const rendered = BLOCKS["settings"].render();
+  for (const s of Object.values(SETTINGS)) {
+    const row = rendered.split("\n").find((l) => l.startsWith(`| \`--${s.flag}\` `));
+    assert.ok(row, `no row for --${s.flag}`);
+    assert.ok(row.includes(`| \`${s.env}\` `), `--${s.flag}'s row does not name ${s.env}`);
+  }
+});
+
+Deno.test("the generated exit code table lists every exit code with its meaning", () => {
+  const lines = BLOCKS["exit-codes"].render().split("\n");
+  for (const [code, meaning] of EXIT_MEANINGS) {
+    const row = lines.find((l) => l.startsWith(`| ${code} `));
+    assert.ok(row, `no row for exit code ${code}`);
+    assert.equal(row.split("|")[2].trim(), meaning);
+  }
+});
+
+Deno.test("every docs/ page is linked from the README, and every docs link names a page", () => {
+  const readme = read("README.md");
+  for (const page of docPages().filter((p) => p !== "README.md")) {
+    assert.ok(readme.includes(`](${page})`) || readme.includes(`](${page}#`), `README: ${page}`);
+  }
+  for (const path of docPages()) {
+    const base = path === "README.md" ? "" : "docs/";
+    for (const [, target] of read(path).matchAll(/\]\(((?:\.\.\/|docs\/)?[a-z0-9_/.-]+\.md)/g)) {
+      const resolved = new URL(target, new URL(base, ROOT));
+      assert.ok(
+        Deno.statSync(resolved).isFile,
+        `${path} links to ${target}, which does not exist`,
+      );
+    }
+  }
+});
+
+Deno.test("renderPage() refuses an unknown block and a block without its end marker", () => {
+  assert.throws(
+    () => renderPage("<!-- BEGIN GENERATED nope -->\nx\n<!-- END GENERATED nope -->\n", BLOCKS),
+    /unknown generated block "nope"/,
+  );
+  assert.throws(
+    () => renderPage("<!-- BEGIN GENERATED exit-codes -->\nstale\n", BLOCKS),
+    /"exit-codes" has no "<!-- END GENERATED exit-codes -->"/,
+  );
+});
+
+Deno.test("renderPage() replaces a stale block and leaves the prose around it alone", () => {
+  const page = "# Title\n\nProse.\n\n<!-- BEGIN GENERATED t: old -->\nstale\n" +
+    "<!-- END GENERATED t -->\n\nMore prose.\n";
+  const out = renderPage(page, { t: { source: "x.ts", render: () => "fresh" } });
+  assert.equal(
+    out,
+    "# Title\n\nProse.\n\n<!-- BEGIN GENERATED t: `deno task docs` writes this from x.ts; " +
+      "edit that, not this -->\n\nfresh\n\n<!-- END GENERATED t -->\n\nMore prose.\n",
+  );
+});
+
+Deno.test("table() pads every column to its widest cell; bullets() wraps at 100 columns", () => {
+  assert.equal(
+    table(["A", "Long header"], [["wide cell", "x"]]),
+    "| A         | Long header |\n| --------- | ----------- |\n| wide cell | x           |",
+  );
+  const wrapped = bullets([Array(40).fill("word").join(" ")]).split("\n");
+  assert.ok(wrapped.length > 1 && wrapped.every((l) => l.length <= 100));
+  assert.ok(wrapped[0].startsWith("- word") && wrapped[1].startsWith("  word"));
+});

@@ -1,0 +1,110 @@
+/**
+ * Every generated block of the docs, by name: each is rendered from the one module that owns its
+ * facts (exit codes, settings, presets, the op table, threshold metrics), so no page keeps a copy.
+ */
+import { COMMAND_SETTINGS } from "../../src/config/command_settings.ts";
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, PRESETS } from "../../src/config/presets.ts";
+import { RUN_SETTINGS } from "../../src/config/run_settings.ts";
+import { SERVER_SETTINGS } from "../../src/config/server_settings.ts";
+import { defaultText, type Setting, settingEntries } from "../../src/config/settings.ts";
+import { COMPARISONS, OP_METRICS, RUN_METRICS } from "../../src/config/thresholds.ts";
+import { WORKLOAD_SETTINGS } from "../../src/config/workload_settings.ts";
+import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
+import { type Block, bullets, cell, code, table } from "./markdown.ts";
+
+/** The exit codes and their meanings, in the order the owning module lists them. */
+function exitCodeRows(): { code: number; meaning: string }[] {
+  return EXIT_MEANINGS.map(([code, meaning]) => ({ code, meaning }));
+}
+
+/** The settings' groups, each titled by what its part of the settings table is about. */
+const SETTING_GROUPS: readonly { title: string; keys: readonly string[] }[] = [
+  { title: "The workload", keys: Object.keys(WORKLOAD_SETTINGS) },
+  { title: "Operating a run", keys: Object.keys(RUN_SETTINGS) },
+  { title: "Verdict, sweep, shrink and compare", keys: Object.keys(COMMAND_SETTINGS) },
+  { title: "Which hyperd, attaching and segments", keys: Object.keys(SERVER_SETTINGS) },
+];
+
+function settingRow(s: Setting): string[] {
+  const fallback = defaultText(s);
+  return [
+    code(`--${s.flag}`),
+    code(s.env),
+    fallback === null ? "—" : code(fallback),
+    cell(s.help),
+    cell(s.expects),
+  ];
+}
+
+function settingsTables(): string {
+  const entries = settingEntries();
+  const grouped = new Set(SETTING_GROUPS.flatMap((g) => g.keys));
+  const stray = entries.filter(([key]) => !grouped.has(key)).map(([key]) => key);
+  if (stray.length > 0) throw new Error(`settings in no group of the docs: ${stray.join(", ")}`);
+  return SETTING_GROUPS.map((group) => {
+    const rows = entries.filter(([key]) => group.keys.includes(key)).map(([, s]) => settingRow(s));
+    return `### ${group.title}\n\n${
+      table(["Flag", "Env variable", "Default", "Meaning", "Takes"], rows)
+    }`;
+  }).join("\n\n");
+}
+
+/** The generated blocks, by the name their markers use. */
+export const BLOCKS: Readonly<Record<string, Block>> = {
+  "exit-codes": {
+    source: "src/exit_codes.ts",
+    render: () =>
+      table(
+        ["Code", "Meaning"],
+        exitCodeRows().map((row) => [String(row.code), cell(row.meaning)]),
+      ),
+  },
+  "settings": {
+    source: "SETTINGS in src/config/settings.ts",
+    render: settingsTables,
+  },
+  "replay-settings": {
+    source: "SETTINGS in src/config/settings.ts",
+    render: () =>
+      bullets(
+        settingEntries()
+          .filter(([, s]) => s.operator)
+          .map(([, s]) => `${code(`--${s.flag}`)} (${code(s.env)}): ${s.help}`),
+      ),
+  },
+  "presets": {
+    source: "src/config/presets.ts",
+    render: () =>
+      table(
+        ["Preset", "What it tests", "Sets"],
+        PRESET_NAMES.map((name) => [
+          code(name),
+          cell(PRESET_DESCRIPTIONS[name]),
+          Object.entries(PRESETS[name]).map(([k, v]) => code(`${k}=${v}`)).join(", ") || "—",
+        ]),
+      ),
+  },
+  "op-probabilities": {
+    source: "src/workload/op_table.ts",
+    render: () =>
+      table(
+        ["Operation", ...USER_CLASSES.map((c) => c[0].toUpperCase() + c.slice(1))],
+        OP_KINDS.map((kind) => [
+          kind,
+          ...USER_CLASSES.map((c) => OP_PROBABILITIES[c][kind].toFixed(2)),
+        ]),
+      ),
+  },
+  "threshold-metrics": {
+    source: "src/config/thresholds.ts",
+    render: () =>
+      bullets([
+        `The whole run: ${RUN_METRICS.map(code).join(", ")}.`,
+        `One operation kind, as ${code("<Kind>.<metric>")}: the kinds ${
+          OP_KINDS.map(code).join(", ")
+        }; the metrics ${OP_METRICS.map(code).join(", ")}.`,
+        `Comparisons: ${COMPARISONS.map(code).join(", ")}.`,
+      ]),
+  },
+};
