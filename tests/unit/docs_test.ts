@@ -42,19 +42,35 @@ Deno.test("the generated exit code table lists every exit code with its meaning"
   }
 });
 
-Deno.test("every docs/ page is linked from the README, and every docs link names a page", () => {
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function slug(heading: string): string {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replaceAll(" ", "-");
+}
+
+/** The anchors of a page's headings (code fences skipped). */
+function anchors(page: string): Set<string> {
+  const outside = page.replace(/^```[\s\S]*?^```/gm, "");
+  return new Set([...outside.matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1])));
+}
+
+Deno.test("every docs/ page is linked from the README, and every link names a page and heading", () => {
   const readme = read("README.md");
   for (const page of docPages().filter((p) => p !== "README.md")) {
     assert.ok(readme.includes(`](${page})`) || readme.includes(`](${page}#`), `README: ${page}`);
   }
   for (const path of docPages()) {
-    const base = path === "README.md" ? "" : "docs/";
-    for (const [, target] of read(path).matchAll(/\]\(((?:\.\.\/|docs\/)?[a-z0-9_/.-]+\.md)/g)) {
-      const resolved = new URL(target, new URL(base, ROOT));
-      assert.ok(
-        Deno.statSync(resolved).isFile,
-        `${path} links to ${target}, which does not exist`,
-      );
+    const base = new URL(path.startsWith("docs/") ? "docs/" : "", ROOT);
+    for (
+      const [, target, anchor] of read(path).matchAll(/\]\(([a-z0-9_/.-]*\.md)?(?:#([^)]+))?\)/g)
+    ) {
+      const file = target ? new URL(target, base) : new URL(path, ROOT);
+      assert.ok(Deno.statSync(file).isFile, `${path} links to ${target}, which does not exist`);
+      if (anchor) {
+        assert.ok(
+          anchors(Deno.readTextFileSync(file)).has(anchor),
+          `${path} links to ${target ?? ""}#${anchor}, which is no heading there`,
+        );
+      }
     }
   }
 });

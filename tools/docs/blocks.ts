@@ -11,6 +11,7 @@ import { COMPARISONS, OP_METRICS, RUN_METRICS } from "../../src/config/threshold
 import { WORKLOAD_SETTINGS } from "../../src/config/workload_settings.ts";
 import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
 import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
+import { LAYERS } from "./layers.ts";
 import { type Block, bullets, cell, code, table } from "./markdown.ts";
 
 /** The exit codes and their meanings, in the order the owning module lists them. */
@@ -94,6 +95,17 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
           kind,
           ...USER_CLASSES.map((c) => OP_PROBABILITIES[c][kind].toFixed(2)),
         ]),
+      ),
+  },
+  "layers": {
+    source: "tools/docs/layers.ts",
+    render: () =>
+      table(
+        ["Folder", "What it holds"],
+        [
+          ...LAYERS.map((l) => [code(`src/${l.folder}/`), cell(l.holds)]),
+          [code("src/*.ts"), "errors, exit codes, the clock, the version: shared by every layer"],
+        ],
       ),
   },
   "threshold-metrics": {

@@ -69,7 +69,8 @@ function endMarker(name: string): string {
   return `<!-- END GENERATED ${name} -->`;
 }
 
-const BLOCK = /<!-- BEGIN GENERATED ([a-z0-9-]+)[^\n]*-->\n[\s\S]*?<!-- END GENERATED \1 -->/g;
+/** A whole generated block; markers count only at the start of a line, not quoted in prose. */
+const BLOCK = /^<!-- BEGIN GENERATED ([a-z0-9-]+)[^\n]*-->\n[\s\S]*?^<!-- END GENERATED \1 -->/gm;
 
 /** What one generated block is made from, and how. */
 export interface Block {
@@ -88,7 +89,7 @@ export function blockNames(page: string): string[] {
  * has but `blocks` does not, and a BEGIN marker without its END, so a typo cannot leave stale text.
  */
 export function renderPage(page: string, blocks: Readonly<Record<string, Block>>): string {
-  const begins = [...page.matchAll(/<!-- BEGIN GENERATED ([a-z0-9-]+)/g)].map((m) => m[1]);
+  const begins = [...page.matchAll(/^<!-- BEGIN GENERATED ([a-z0-9-]+)/gm)].map((m) => m[1]);
   const whole = blockNames(page);
   const unclosed = begins.filter((name, i) => whole[i] !== name);
   if (unclosed.length > 0) {
