@@ -14,8 +14,11 @@ import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_
 import { LAYERS } from "./layers.ts";
 import { type Block, bullets, cell, code, table } from "./markdown.ts";
 
-/** The exit codes and their meanings, in the order the owning module lists them. */
-function exitCodeRows(): { code: number; meaning: string }[] {
+/**
+ * The exit codes and their meanings, by code: the one place the docs read them from. When the
+ * verdict policy module owns the codes, this becomes its `exitCodeRows`.
+ */
+export function exitCodeRows(): { code: number; meaning: string }[] {
   return EXIT_MEANINGS.map(([code, meaning]) => ({ code, meaning }));
 }
 
