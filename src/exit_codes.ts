@@ -16,7 +16,7 @@ export const EXIT = {
 /** One exit code. */
 export type ExitCode = typeof EXIT[keyof typeof EXIT];
 
-/** What each exit code means, in the order `--help`, the docs and the report list them. */
+/** What each exit code means, in the order `--help`, the README and the report list them. */
 export const EXIT_MEANINGS: readonly (readonly [ExitCode, string])[] = [
   [EXIT.ok, "the run completed and every threshold held"],
   [EXIT.internal, "unexpected internal error"],
