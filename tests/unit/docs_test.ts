@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SETTINGS } from "../../src/config/settings.ts";
-import { BLOCKS, exitCodeRows } from "../../tools/docs/blocks.ts";
+import { exitCodeRows } from "../../src/verdict_policy.ts";
+import { BLOCKS } from "../../tools/docs/blocks.ts";
 import { docPages, renderedPages } from "../../tools/docs/generate.ts";
 import { blockNames, bullets, renderPage, table } from "../../tools/docs/markdown.ts";
 

@@ -9,18 +9,10 @@ import { SERVER_SETTINGS } from "../../src/config/server_settings.ts";
 import { defaultText, type Setting, settingEntries } from "../../src/config/settings.ts";
 import { COMPARISONS, OP_METRICS, RUN_METRICS } from "../../src/config/thresholds.ts";
 import { WORKLOAD_SETTINGS } from "../../src/config/workload_settings.ts";
-import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { exitCodeRows } from "../../src/verdict_policy.ts";
 import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
 import { LAYERS } from "./layers.ts";
 import { type Block, bullets, cell, code, table } from "./markdown.ts";
-
-/**
- * The exit codes and their meanings, by code: the one place the docs read them from. When the
- * verdict policy module owns the codes, this becomes its `exitCodeRows`.
- */
-export function exitCodeRows(): { code: number; meaning: string }[] {
-  return EXIT_MEANINGS.map(([code, meaning]) => ({ code, meaning }));
-}
 
 /** The settings' groups, each titled by what its part of the settings table is about. */
 const SETTING_GROUPS: readonly { title: string; keys: readonly string[] }[] = [
@@ -57,7 +49,7 @@ function settingsTables(): string {
 /** The generated blocks, by the name their markers use. */
 export const BLOCKS: Readonly<Record<string, Block>> = {
   "exit-codes": {
-    source: "src/exit_codes.ts",
+    source: "src/verdict_policy.ts",
     render: () =>
       table(
         ["Code", "Meaning"],
