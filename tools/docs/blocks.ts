@@ -9,10 +9,51 @@ import { SERVER_SETTINGS } from "../../src/config/server_settings.ts";
 import { defaultText, type Setting, settingEntries } from "../../src/config/settings.ts";
 import { COMPARISONS, OP_METRICS, RUN_METRICS } from "../../src/config/thresholds.ts";
 import { WORKLOAD_SETTINGS } from "../../src/config/workload_settings.ts";
-import { exitCodeRows } from "../../src/verdict_policy.ts";
+import {
+  exitCodeOf,
+  exitCodeRows,
+  FINDING_KIND_NAMES,
+  findingFails,
+  gravestCode,
+  STOP_REASON_NAMES,
+  type StopReason,
+} from "../../src/verdict_policy.ts";
 import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
 import { LAYERS } from "./layers.ts";
 import { type Block, bullets, cell, code, table } from "./markdown.ts";
+
+/**
+ * When each stop reason happens, in a user's words. Partial on purpose: a stop reason is one
+ * entry in the verdict policy, and a new one still gets its row (and exit code) without words here.
+ */
+const STOP_REASON_WHEN: Partial<Record<StopReason, string>> = {
+  DurationElapsed: "`--duration` seconds passed",
+  UsersFinished: "every user stopped on its own: a replay whose users have `maxOps` (a shrunk " +
+    "reproducer)",
+  ResourceLimit: "backpressure, or read-only mode after the disk budget is spent, held for " +
+    "`--max-backpressure-sec`",
+  CrashDetected: "hyperd exited unexpectedly; users stop within a second; `crash` holds exit " +
+    "code, signal, time, the log's last lines and `crash.cause`, hyperd's own reason",
+  ServerUnreachable: "an attached hyperd (`--endpoint`) refused connections for `--stall-sec` " +
+    "seconds: killed, gone or unreachable; hyperstress sees no exit, so `crash` is null",
+  Stalled: "users ran but no operation completed for `--stall-sec` (a hung hyperd), or set-up " +
+    "took over `--start-timeout-sec`; operations in flight count as failed, hyperd is ended " +
+    "(SIGKILL if it must)",
+  Interrupted: "SIGINT or SIGTERM: users stop, hyperd stops cleanly, artifacts are written",
+  WorkerFailed: "a user worker itself failed: a fault of hyperstress, not of Hyper (a missing " +
+    "permission is a usage error)",
+};
+
+/** The exit code a run ends with when `stopReason` is all that went wrong. */
+function stopReasonCode(stopReason: StopReason): number {
+  return exitCodeOf({ stopReason, integrity: { mismatches: 0 }, thresholds: [] });
+}
+
+/** The exit codes, gravest first, as the verdict policy ranks them. */
+function codesByRank(): number[] {
+  return exitCodeRows().map((r) => r.code as number)
+    .sort((a, b) => a === b ? 0 : gravestCode([a, b]) === a ? -1 : 1);
+}
 
 /** The settings' groups, each titled by what its part of the settings table is about. */
 const SETTING_GROUPS: readonly { title: string; keys: readonly string[] }[] = [
@@ -54,6 +95,33 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
       table(
         ["Code", "Meaning"],
         exitCodeRows().map((row) => [String(row.code), cell(row.meaning)]),
+      ),
+  },
+  "stop-reasons": {
+    source: "src/verdict_policy.ts",
+    render: () =>
+      table(
+        ["Stop reason", "When", "Exit code alone"],
+        STOP_REASON_NAMES.map((r) => [
+          code(r),
+          cell(STOP_REASON_WHEN[r] ?? "—"),
+          String(stopReasonCode(r)),
+        ]),
+      ),
+  },
+  "exit-code-ranks": {
+    source: "src/verdict_policy.ts",
+    render: () => `Gravest first: ${codesByRank().join(", ")}.`,
+  },
+  "finding-kinds": {
+    source: "src/verdict_policy.ts",
+    render: () =>
+      table(
+        ["Finding kind", "Fails the run"],
+        FINDING_KIND_NAMES.map((kind) => [
+          code(kind),
+          findingFails(kind, false) ? "always" : "only with `--fail-on-findings`",
+        ]),
       ),
   },
   "settings": {
