@@ -167,7 +167,10 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
         ["Folder", "What it holds"],
         [
           ...LAYERS.map((l) => [code(`src/${l.folder}/`), cell(l.holds)]),
-          [code("src/*.ts"), "errors, exit codes, the clock, the version: shared by every layer"],
+          [
+            code("src/*.ts"),
+            "errors, the verdict policy (exit codes and their ranks), the clock, the version: shared by every layer",
+          ],
         ],
       ),
   },
