@@ -18,6 +18,14 @@ Deno.test("every committed page is what `deno task docs` generates from the code
   }
 });
 
+Deno.test("the README stays a page users read: under 300 lines, the rest in docs/", () => {
+  const lines = read("README.md").split("\n").length;
+  assert.ok(
+    lines < 300,
+    `README.md has ${lines} lines; move a concern's details to its docs/ page`,
+  );
+});
+
 Deno.test("the README and the configuration page carry the generated tables", () => {
   assert.ok(blockNames(read("README.md")).includes("exit-codes"));
   assert.ok(blockNames(read("docs/findings-and-verdicts.md")).includes("exit-codes"));
