@@ -71,15 +71,6 @@ export class HeldClock {
     });
   }
 
-  /** Seconds the current hold has lasted at `atMs`; 0 when nobody is held. */
-  currentSeconds(atMs: number): number {
-    return this.#locked(() => {
-      if (Atomics.load(this.#ints, this.#int + HOLDERS) <= 0) return 0;
-      const running = micros(atMs) - Atomics.load(this.#bigs, this.#big + SINCE_US);
-      return running > 0n ? Number(running) / 1e6 : 0;
-    });
-  }
-
   #locked<T>(body: () => T): T {
     const cell = this.#int + LOCK;
     while (Atomics.compareExchange(this.#ints, cell, 0, 1) !== 0) {
