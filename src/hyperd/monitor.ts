@@ -103,6 +103,8 @@ export interface MonitorOptions {
   log: MonitorLog | null;
   /** Told whether users should pause, after every sample and once more (false) at close. */
   onBackpressure: (engaged: boolean) => void;
+  /** Told once, at the first sample without a CPU figure: overall load stands in for CPU. */
+  onLoadOnly?: () => void;
   maxMemoryMb: number;
   maxCpuPercent: number;
   /** hyperd's `memory_limit` in MB, only reported; null or absent where unknown. */
@@ -287,6 +289,9 @@ export class Monitor {
   }
 
   #onSample(sample: ResourceSample): void {
+    if (sample.processCpuPercent === null && this.#gate.stats().cpuSignal !== "load") {
+      this.#options.onLoadOnly?.();
+    }
     this.#latest = sample;
     const engaged = this.#gate.update(sample);
     const now = this.#now();

@@ -36,6 +36,7 @@ export class AttachedServer implements Server {
   readonly databaseDir: string;
   readonly monitorLog: MonitorLog | null;
   readonly logIntervalSec: number;
+  readonly loadOnlySaid: boolean;
   readonly diskDir: string | null;
   readonly #stallSec: number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -56,6 +57,7 @@ export class AttachedServer implements Server {
     this.diskDir = dirs.diskDir;
     this.monitorLog = config.hyperdLog ? { file: config.hyperdLog, startAtEnd: true } : null;
     this.logIntervalSec = logging?.intervalSec ?? config.logInterval;
+    this.loadOnlySaid = logging?.loadOnly ?? false;
     this.#stallSec = config.stallSec;
     this.facts = {
       mode: "attached",

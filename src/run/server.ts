@@ -55,6 +55,8 @@ export interface Server {
   readonly monitorLog: MonitorLog | null;
   /** How often hyperd logs a resource sample, in seconds: samples age against it. */
   readonly logIntervalSec: number;
+  /** True when the start already said that overall load will stand in for CPU. */
+  readonly loadOnlySaid: boolean;
   /** A local dir whose `db_N.hyper` files are the databases; null when they are not local. */
   readonly diskDir: string | null;
   /** Calls `onLost` once if the server goes away before `release()`. */

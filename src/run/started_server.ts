@@ -31,6 +31,7 @@ export class StartedServer implements Server {
   readonly databaseDir: string;
   readonly monitorLog: MonitorLog;
   readonly logIntervalSec: number;
+  readonly loadOnlySaid: boolean;
   readonly diskDir: string;
   readonly #hyperd: Hyperd;
 
@@ -45,6 +46,7 @@ export class StartedServer implements Server {
     this.monitorLog = { file: join(hyperd.logDir, "hyperd.log"), startAtEnd: false };
     // hyperstress sets it (log_resource_usage_interval) when it starts hyperd.
     this.logIntervalSec = options.config.logInterval;
+    this.loadOnlySaid = !(options.config.logMode & MODE_CPU);
     this.facts = {
       mode: "started",
       endpoint: `${hyperd.host}:${hyperd.port}`,

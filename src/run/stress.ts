@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import type { Config } from "../config/settings.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
 import { parseSegment, segmentUsers } from "../config/segment.ts";
+import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { Monitor, type MonitorLog } from "../hyperd/monitor.ts";
 import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
@@ -84,10 +85,13 @@ function newMonitor(
   log: MonitorLog | null,
   logIntervalSec: number,
   stoppedAtMs: () => number | null = () => null,
+  loadOnlySaid = false,
 ): Monitor {
   return new Monitor({
     log,
     onBackpressure: (engaged) => (flags.backpressure = engaged),
+    // Where the start could not know (hyperd on macOS logs `cpu: {}`), the first sample tells.
+    onLoadOnly: loadOnlySaid ? undefined : () => console.error(`hyperstress: ${LOAD_ONLY_TEXT}`),
     maxMemoryMb: config.maxMemoryMb,
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
@@ -150,6 +154,7 @@ async function setUp(run: Run): Promise<Started | null> {
       server.monitorLog,
       server.logIntervalSec,
       () => run.stoppedAtMs,
+      server.loadOnlySaid,
     );
     const setting = runDatabases({
       endpoint: server.endpoint,

@@ -126,3 +126,26 @@ Deno.test("Monitor reports the users' held seconds, not a count from samples", (
   });
   assert.equal(monitor.report().backpressure.seconds, 12.3);
 });
+
+Deno.test("Monitor says once, at the first sample without CPU, that load stands in for it", async () => {
+  let said = 0;
+  const monitor = new Monitor({
+    log: null,
+    onBackpressure: () => {},
+    onLoadOnly: () => said++,
+    maxMemoryMb: 100,
+    maxCpuPercent: 100,
+    elapsedSec: () => 0,
+    heldSec: () => 0,
+  });
+  monitor.read(await sampleEntry(1));
+  assert.equal(said, 0, "this sample has a CPU figure");
+  for (let i = 0; i < 3; i++) {
+    const entry = await sampleEntry(1);
+    // hyperd on macOS logs `cpu: {}`; mode 1875 leaves it out.
+    entry.v.cpu = {};
+    monitor.read(entry);
+  }
+  assert.equal(said, 1);
+  assert.equal(monitor.report().sight.cpuSignal, "load");
+});
