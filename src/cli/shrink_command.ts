@@ -15,7 +15,7 @@ import { resolveConfig } from "../config/resolve.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { writeJson, writeText } from "../results/artifacts.ts";
 import type { Summary } from "../results/summary.ts";
@@ -134,7 +134,7 @@ async function shrink(s: Shrink): Promise<number> {
       `the replay did not ${config.until} in ${best.n} tries; nothing to shrink ` +
         "(raise --tries or --duration)",
     );
-    return EXIT.internal;
+    return EXIT.environment;
   }
   const target = config.minReproRate ?? Math.min(best.k / best.n, DEFAULT_RATE_CAP);
   const from = config.minReproRate === undefined ? "original" : "--min-repro-rate";
@@ -143,7 +143,7 @@ async function shrink(s: Shrink): Promise<number> {
       `the original reproduced ${rateText(best)}, below --min-repro-rate ` +
         `${rateWords(target)}; nothing can meet it (lower --min-repro-rate)`,
     );
-    return EXIT.internal;
+    return EXIT.environment;
   }
   say(`every cut must reproduce at least ${rateWords(target)} of the time (${timing} timing)`);
 

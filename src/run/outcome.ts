@@ -1,5 +1,4 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
-import { EXIT } from "../exit_codes.ts";
 import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
@@ -12,6 +11,7 @@ import type { Server } from "./server.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
 import type { RunOutcome } from "./run_outcome.ts";
 import type { Run } from "./run_state.ts";
+import { nowMs } from "../time.ts";
 
 /** What the users' step leaves for the last one; absent when users never started. */
 export interface Finished {
@@ -100,6 +100,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     resources: run.monitor.report(),
     diskBytes,
     writesRedirected: stats.writesRedirected,
+    readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
     errors: stats.errors,
     errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),
@@ -122,11 +123,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: !ourFault
-      ? null
-      : failures.some((f) => f.permission)
-      ? EXIT.usage
-      : EXIT.internal,
+    ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
   };
 }
 

@@ -6,6 +6,7 @@ import { LiveRun } from "../helpers/live_run.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 import { stillListening, withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
+import { EXIT } from "../../src/verdict_policy.ts";
 
 Deno.test("an attached run passes with integrity, reads peaks from the given log and leaves hyperd running", async () => {
   await withStandaloneHyperd(async (hyperd, dir) => {
@@ -36,7 +37,14 @@ Deno.test("an attached run passes with integrity, reads peaks from the given log
       log: hyperd.logFile,
       monitorOff: null,
       diskOff: null,
+      logging: null,
     });
+    // A hyperd that logs as backpressure needs: no warning, and the monitor never blind.
+    assert.doesNotMatch(result.stderr, /cannot steer backpressure|load only/);
+    assert.equal(summary.sight?.staleAfterSec, 3, "1-s interval from hyperd's startup-settings");
+    assert.equal(summary.sight?.blindSec, 0);
+    assert.equal(summary.sight?.cpuSignal, "cpu");
+    assert.ok(!summary.findings.some((f) => f.kind === "blind-monitor"));
     assert.ok((summary.peak.memoryMb ?? 0) > 0, "peaks come from the server's log");
     assert.ok(summary.resources.length >= 2, "one resource sample a second");
     assert.ok((await Deno.stat(hyperd.logFile)).size > logBefore);
@@ -104,7 +112,7 @@ Deno.test("attaching refuses what cannot work before anything starts", async () 
     assert.match(segments.stderr, /--segment \(STRESS_SEGMENT\): expected --endpoint/);
     // Port 1 on loopback: nothing listens there.
     const nobody = await runCli(["stress", "--endpoint=127.0.0.1:1", `--output-dir=${dir}`]);
-    assert.equal(nobody.code, 1, nobody.stderr);
+    assert.equal(nobody.code, EXIT.environment, nobody.stderr);
     assert.match(nobody.stderr, /nothing answers at --endpoint 127\.0\.0\.1:1: start hyperd/);
     // A remote server needs its host in --allow-net, which the tasks do not grant.
     const remote = await runCli(["stress", "--endpoint=192.0.2.1:7483", `--output-dir=${dir}`]);
