@@ -81,6 +81,13 @@ export class ShrinkTries {
         signal: this.#signal,
         say: () => {},
       });
+      // A try that broke in hyperstress itself says nothing about hyperd: stop, do not count it.
+      if (summary.stopReason === "WorkerFailed") {
+        throw new Error(
+          `shrink: a try failed in hyperstress itself (${summary.stopDetail}); ` +
+            `its files are in ${dir}`,
+        );
+      }
       const signature = runSignature(summary);
       let reproduced = matchesUntil(this.target.until, summary);
       if (reproduced) {
