@@ -171,8 +171,9 @@ export function reproText(
   ].join("\n");
 }
 
-/** 2/3 as "2/3", 0.5 as "1/2", else two decimals. */
+/** 1 as "1", 2/3 as "2/3", 0.5 as "1/2", else two decimals. */
 export function rateWords(rate: number): string {
+  if (rate === 1) return "1";
   for (let d = 2; d <= 10; d++) {
     const n = Math.round(rate * d);
     if (Math.abs(n / d - rate) < 1e-9) return `${n}/${d}`;
