@@ -149,9 +149,10 @@ async function shrink(s: Shrink): Promise<number> {
 
   // 2. The search: each candidate accepted only when its measured rate meets the target.
   // The original met the rate as measured: the result when no cut does, or time is up first.
-  let smallest: { candidate: Candidate; summary: Summary | null } = {
+  let smallest: { candidate: Candidate; summary: Summary | null; rate: Rate } = {
     candidate: withTiming(original, timing),
     summary: reproducing[0] ?? null,
+    rate: best,
   };
   const meanTrySec = () =>
     tries.seconds.length === 0
@@ -176,7 +177,7 @@ async function shrink(s: Shrink): Promise<number> {
     );
     const accepted = rate.verdict === "accept";
     if (accepted && isSmaller(candidate, smallest.candidate)) {
-      smallest = { candidate, summary };
+      smallest = { candidate, summary, rate: { k: rate.k, n: rate.n } };
     }
     attempts.push({
       n: attempts.length + 1,
@@ -251,6 +252,7 @@ async function shrink(s: Shrink): Promise<number> {
     replayFile,
     command,
     rate,
+    keptAt: found.rate,
     changes: changes(original, candidate),
   };
   await writeJson(join(s.outDir, "shrink.json"), report);
@@ -262,7 +264,7 @@ async function shrink(s: Shrink): Promise<number> {
   );
   say(`${describe(candidate)}: reproduces ${rateText(rate)} with ${command}`);
   say(`wrote ${replayFile}, ${join(s.outDir, "REPRO.md")}, ${join(s.outDir, "shrink.json")}`);
-  return EXIT.ok;
+  return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
 }
 
 /** The candidate with `timing`; recorded starts come from the schedule beside the replay file. */

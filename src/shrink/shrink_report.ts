@@ -51,8 +51,10 @@ export interface ShrinkReport {
     ops: number | null;
     replayFile: string;
     command: string;
-    /** Measured after the search with fresh tries of exactly `command`. */
+    /** Measured after the search with fresh tries of exactly `command` (0 of 0: interrupted). */
     rate: Rate;
+    /** What the search measured when it kept this candidate. */
+    keptAt: Rate;
     changes: string[];
   } | null;
   stoppedBy: "done" | "time" | "interrupt";
@@ -129,12 +131,16 @@ export function reproText(
   const r = report.result!;
   const rates = Object.entries(report.original.rates)
     .map(([timing, rate]) => `${rate.k} of ${rate.n} with ${timing} timing`).join(", ");
+  const measured = r.rate.n === 0
+    ? `Not measured again: the shrink was interrupted first. When the search kept it, it ` +
+      `reproduced **${r.keptAt.k} of ${r.keptAt.n} times** with the command below:`
+    : `Reproduces **${r.rate.k} of ${r.rate.n} times** with the command below (measured after ` +
+      "the shrink, with fresh tries of exactly this command; the rate on another machine or " +
+      `under another load will differ; when the search kept it: ${r.keptAt.k} of ${r.keptAt.n}):`;
   return [
     "# A minimal reproduction",
     "",
-    `Reproduces **${r.rate.k} of ${r.rate.n} times** with the command below (measured after ` +
-    "the shrink, with fresh tries of exactly this command; the rate on another machine or under " +
-    "another load will differ):",
+    measured,
     "",
     "```sh",
     r.command,

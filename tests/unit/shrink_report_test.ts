@@ -86,6 +86,7 @@ Deno.test("reproText() leads with the measured rate and the exact command, and l
       replayFile: "/o/replay.json",
       command,
       rate: { k: 5, n: 6 },
+      keptAt: { k: 3, n: 3 },
       changes: changes(whole, result),
     },
     stoppedBy: "time",
@@ -98,6 +99,17 @@ Deno.test("reproText() leads with the measured rate and the exact command, and l
   assert.match(lines[2], /^Reproduces \*\*5 of 6 times\*\* with the command below/);
   assert.ok(text.includes("```sh\n" + command + "\n```"));
   assert.match(text, /reproduced 6 of 6 with recorded timing/);
+  assert.match(text, /when the search kept it: 3 of 3/);
+  const interrupted = reproText(
+    { ...report, result: { ...report.result!, rate: { k: 0, n: 0 } } },
+    result,
+    "v",
+    [],
+  );
+  assert.match(
+    interrupted,
+    /Not measured again: the shrink was interrupted first\. When the search kept it, it reproduced \*\*3 of 3 times\*\*/,
+  );
   assert.match(text, /at least 2\/3 of the time \(original\)/);
   assert.match(text, /stopped by time/);
   assert.match(
