@@ -24,6 +24,7 @@ import { SCHEDULE_FILE } from "../run/schedule_file.ts";
 import {
   type Candidate,
   describe,
+  isInside,
   isSmaller,
   type ReplayTiming,
   totalOps,
@@ -161,7 +162,15 @@ async function shrink(s: Shrink): Promise<number> {
   // Time is kept back for the final measure, so the whole shrink ends within --max-minutes.
   const reserveMs = () => Math.ceil(config.tries / config.parallel) * meanTrySec() * 1000;
   const budget = () => Date.now() + reserveMs() < deadline && !interrupt.signal.aborted;
+  // ddmin asks again for subsets it has tried, and a subset of a candidate that did not
+  // reproduce rarely does (this failure needs load): neither is worth its tries.
+  const rejected: { n: number; candidate: Candidate }[] = [];
   const accept = async (step: string, candidate: Candidate): Promise<boolean> => {
+    const outer = rejected.find((r) => isInside(candidate, r.candidate));
+    if (outer) {
+      say(`(${step}) ${describe(candidate)}: skipped, inside candidate ${outer.n}, dropped`);
+      return false;
+    }
     let summary: Summary | null = null;
     const signatures: (string | null)[] = [];
     const rate = await measureRate(
@@ -176,6 +185,7 @@ async function shrink(s: Shrink): Promise<number> {
       () => !interrupt.signal.aborted,
     );
     const accepted = rate.verdict === "accept";
+    if (!accepted) rejected.push({ n: attempts.length + 1, candidate });
     if (accepted && isSmaller(candidate, smallest.candidate)) {
       smallest = { candidate, summary, rate: { k: rate.k, n: rate.n } };
     }

@@ -164,3 +164,18 @@ export function describe(candidate: Candidate): string {
     `batches ${candidate.config.batchMin}..${candidate.config.batchMax}, ` +
     `memory_limit ${candidate.config.memoryLimit}`;
 }
+
+/**
+ * Whether `a` sends only operations that `b` sends, under the same settings: for a failure that
+ * needs load, a candidate inside one that did not reproduce is not worth its tries.
+ */
+export function isInside(a: Candidate, b: Candidate): boolean {
+  const same = (k: keyof Config) => a.config[k] === b.config[k];
+  if (!same("memoryLimit") || !same("batchMin") || !same("batchMax") || !same("replayTiming")) {
+    return false;
+  }
+  const [inner, outer] = [opRefs(a), opRefs(b)];
+  if (!inner || !outer) return false;
+  const keys = new Set(outer.map(refKey));
+  return inner.every((r) => keys.has(refKey(r)));
+}

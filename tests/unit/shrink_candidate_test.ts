@@ -4,6 +4,7 @@ import { runLayout } from "../../src/config/run_layout.ts";
 import {
   type Candidate,
   describe,
+  isInside,
   isSmaller,
   memoryLimitOf,
   opKinds,
@@ -95,4 +96,17 @@ Deno.test("withMemoryLimit() and isSmaller() order candidates by ops, users, the
   assert.ok(isSmaller(b, a) && !isSmaller(a, b));
   assert.ok(isSmaller(withBatchMax(a, 10), a));
   assert.ok(!isSmaller(a, a));
+});
+
+Deno.test("isInside() holds for a candidate sending a subset of another's ops under the same settings", () => {
+  const whole = start();
+  const a = whole.layout.users.reduce((c, u) => withMaxOps(c, u.id, 4), whole);
+  const refs = opRefs(a)!;
+  const b = withOps(a, refs.slice(0, 10));
+  const c = withOps(a, refs.slice(2, 6));
+  assert.ok(isInside(c, b) && isInside(b, a) && isInside(c, a));
+  assert.ok(!isInside(a, b), "more ops");
+  assert.ok(!isInside(withOps(a, refs.slice(8, 12)), b), "ops b does not send");
+  assert.ok(!isInside(withBatchMax(c, 50), b), "other batches");
+  assert.ok(!isInside(whole, a), "no limit: not comparable");
 });
