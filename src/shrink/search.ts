@@ -1,9 +1,10 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
- * rate) says so: a lower memory_limit first (it can let fewer users reach the failure), then
- * operation kinds (one cut of every read also drops every user that only reads), users, single
- * operations anywhere in each user's sequence (ddmin), and batch sizes (log-scale bisection).
- * Pure: what a try is and when time is up are given.
+ * rate) says so: operation kinds (one cut of every read also drops every user that only reads),
+ * single operations anywhere in the run (ddmin, seq-major, so the first cuts are stretches of
+ * time), users, then a lower memory_limit (tried on a small candidate, where tries are short;
+ * when it holds, operations and users are cut again, as a lower limit can need less load), and
+ * batch sizes (log-scale bisection). Pure: what a try is and when time is up are given.
  */
 import {
   type Candidate,
@@ -33,10 +34,14 @@ export async function shrinkSearch(
   budget: () => boolean,
 ): Promise<Candidate> {
   let current = start;
-  current = await lowerMemoryLimit(current, accept, budget);
   current = await fewerKinds(current, accept, budget);
-  current = await fewerUsers(current, accept, budget);
   current = await fewerOps(current, accept, budget);
+  current = await fewerUsers(current, accept, budget);
+  const lower = await lowerMemoryLimit(current, accept, budget);
+  if (lower !== current) {
+    current = await fewerOps(lower, accept, budget);
+    current = await fewerUsers(current, accept, budget);
+  }
   current = await smallerBatches(current, accept, budget);
   return current;
 }

@@ -28,7 +28,7 @@ function fails(c: Candidate): boolean {
     c.config.batchMax >= 5000;
 }
 
-Deno.test("shrinkSearch() lowers memory_limit, then finds the two operations anywhere in two users' sequences", async () => {
+Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences, lowers memory_limit, then cuts again", async () => {
   const steps: string[] = [];
   const result = await shrinkSearch(start(), (step, c) => {
     steps.push(step);
@@ -38,7 +38,7 @@ Deno.test("shrinkSearch() lowers memory_limit, then finds the two operations any
   assert.deepEqual(result.layout.users.map((u) => [u.id, u.ops]), [[2, [3]], [7, [15]]]);
   assert.equal(totalOps(result), 2);
   assert.ok(result.config.batchMax >= 5000 && result.config.batchMax <= 5000 * 1.25);
-  assert.ok(steps.length < 150, `${steps.length} candidates`);
+  assert.ok(steps.length < 200, `${steps.length} candidates`);
   for (const step of ["lower memory_limit", "fewer users", "fewer kinds", "fewer ops"]) {
     assert.ok(steps.includes(step), step);
   }
@@ -52,5 +52,5 @@ Deno.test("shrinkSearch() stops when its budget is spent and returns the last ke
     () => ++looks <= 4,
   );
   assert.ok(fails(result), "what it returns reproduces");
-  assert.equal(result.layout.users.length, 9, "four looks reach no further than memory_limit");
+  assert.equal(result.layout.users.length, 9, "four looks cut no user");
 });
