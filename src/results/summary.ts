@@ -139,6 +139,28 @@ export function megabytes(bytes: number): number {
   return round(bytes / (1024 * 1024), 1);
 }
 
+/**
+ * A run's totals and rates from its per-kind totals: the warm-up's operations are in no total,
+ * so its seconds are in no rate. A merge calls this on the segments' totals added up.
+ */
+export function runTotals(
+  byOp: Record<OpKind, Pick<OpTotals, "count" | "failures" | "rows">>,
+  durationSec: number,
+  warmup: { sec: number } | null,
+): RunTotals {
+  const ops = Object.values(byOp).reduce((n, op) => n + op.count, 0);
+  const failures = Object.values(byOp).reduce((n, op) => n + op.failures, 0);
+  const insertedRows = byOp.BulkInsert.rows + byOp.SingleInsert.rows;
+  const measuredSec = Math.max(0, durationSec - (warmup?.sec ?? 0));
+  return {
+    ops,
+    failures,
+    insertedRows,
+    opsPerSec: perSecond(ops, measuredSec),
+    insertRowsPerSec: perSecond(insertedRows, measuredSec),
+  };
+}
+
 /** What the run's outcome does not know: how hyperstress was started, and where. */
 export interface RunContext {
   commandLine?: string[] | null;
@@ -147,11 +169,7 @@ export interface RunContext {
 
 /** Assembles summary.json from a run's parts and derives its exit code. */
 export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summary {
-  const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
-  const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
-  const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
-  // The warm-up's operations are in no total, so its seconds are in no rate.
-  const measuredSec = Math.max(0, parts.durationSec - (parts.load.warmup?.sec ?? 0));
+  const totals = runTotals(parts.byOp, parts.durationSec, parts.load.warmup);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },
@@ -166,13 +184,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stopDetail: parts.stopDetail,
     exitCode: EXIT.ok,
     model: parts.load.model,
-    totals: {
-      ops,
-      failures,
-      insertedRows,
-      opsPerSec: perSecond(ops, measuredSec),
-      insertRowsPerSec: perSecond(insertedRows, measuredSec),
-    },
+    totals,
     latencyMs: parts.latencyMs,
     serviceTimeMs: parts.serviceTimeMs,
     arrivals: parts.load.arrivals,
@@ -189,7 +201,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     backpressure: parts.resources.backpressure,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
-    errorCount: failures,
+    errorCount: totals.failures,
     errorGroups: messageGroups(parts.errorGroups),
     serverErrors: parts.resources.serverErrors,
     serverWarnings: parts.resources.serverWarnings,

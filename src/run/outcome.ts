@@ -10,6 +10,7 @@ import {
   type LatencyHistograms,
   type LatencySpectrum,
   type OpTotals,
+  type RunStats,
   type TimelinePoint,
 } from "../stats/run_stats.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
@@ -104,8 +105,8 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
   const failures = pool?.failures ?? [];
   const ourFault = control.reason === "WorkerFailed";
   const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
-  const totals = stats.byOp();
   return {
+    ...statsOutcome(stats),
     hyperd: server?.identity ??
       (binary
         ? { path: binary.path, version: binary.version }
@@ -119,31 +120,20 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
       null,
     server: server?.facts ?? null,
     segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
-    byOp: totals.byOp,
-    latencyMs: totals.latencyMs,
-    serviceTimeMs: totals.serviceTimeMs,
     load: loadOutcome(config, run.users.length, stats, run.load),
-    histograms: stats.histograms(),
-    acknowledged: { ...stats.acknowledged },
     databases: (finished.databases ?? []).map((d) => ({
       index: d.index,
       path: d.path,
       tables: d.tables.map((t) => t.name),
     })),
-    latencySpectrum: totals.spectrum,
     resources: run.monitor.report(),
     diskBytes,
-    writesRedirected: stats.writesRedirected,
-    errors: stats.errors,
-    errorGroups: stats.errorGroups(),
-    slowest: stats.slowest(),
     crash: run.lost && server
       ? await server.crashInfo(run.lost.loss, run.lost.atSec, stats.inFlightAt(run.lost.atSec))
       : null,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
-    transport: { ...stats.transport },
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {
@@ -155,10 +145,42 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
       }
     ),
     workers: pool?.size ?? 0,
-    timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
     ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
+  };
+}
+
+/** What a run's tally gives its outcome: totals, latency, failures, the timeline. */
+export function statsOutcome(stats: RunStats): Pick<
+  RunOutcome,
+  | "byOp"
+  | "latencyMs"
+  | "serviceTimeMs"
+  | "histograms"
+  | "acknowledged"
+  | "latencySpectrum"
+  | "writesRedirected"
+  | "errors"
+  | "errorGroups"
+  | "slowest"
+  | "transport"
+  | "timeline"
+> {
+  const totals = stats.byOp();
+  return {
+    byOp: totals.byOp,
+    latencyMs: totals.latencyMs,
+    serviceTimeMs: totals.serviceTimeMs,
+    histograms: stats.histograms(),
+    acknowledged: { ...stats.acknowledged },
+    latencySpectrum: totals.spectrum,
+    writesRedirected: stats.writesRedirected,
+    errors: stats.errors,
+    errorGroups: stats.errorGroups(),
+    slowest: stats.slowest(),
+    transport: { ...stats.transport },
+    timeline: stats.timeline(),
   };
 }
 
