@@ -26,7 +26,7 @@ import { ddmin, smallestReproducing } from "../shrink/ddmin.ts";
 import { runSignature } from "../sweep/sweep_file.ts";
 import { buildReplay } from "../config/replay.ts";
 import { runInDir } from "./run_in_dir.ts";
-import { onInterrupt } from "./stress_command.ts";
+import { Interrupt } from "./interrupt.ts";
 
 /** One attempt, as shrink.json lists it. */
 interface Attempt {
@@ -58,8 +58,8 @@ export async function shrinkCommand(
     );
   }
   const out = await prepareOutputDir(config.outputDir);
-  const interrupt = new AbortController();
-  const stopListening = onInterrupt(interrupt);
+  const interrupt = new Interrupt();
+  const stopListening = interrupt.listen();
   const deadline = Date.now() + config.budgetMin * 60_000;
   const budget = () => Date.now() < deadline && !interrupt.signal.aborted;
   const attempts: Attempt[] = [];

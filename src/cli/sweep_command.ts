@@ -24,7 +24,7 @@ import {
   sweepTable,
 } from "../sweep/sweep_file.ts";
 import { runInDir } from "./run_in_dir.ts";
-import { onInterrupt } from "./stress_command.ts";
+import { Interrupt } from "./interrupt.ts";
 
 /** The sweep's file in its output dir. */
 const SWEEP_FILE = "sweep.json";
@@ -43,8 +43,8 @@ export async function sweepCommand(
   const indices = shardIndices(seeds.length, config.shard);
   const base = await prepareOutputDir(config.outputDir);
   const hyperd = await binary();
-  const interrupt = new AbortController();
-  const stopListening = onInterrupt(interrupt);
+  const interrupt = new Interrupt();
+  const stopListening = interrupt.listen();
   const runs: SweepRun[] = [];
   const examples = new Map<string, SignatureGroup["example"]>();
   try {

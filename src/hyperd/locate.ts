@@ -44,7 +44,7 @@ export function npmPackageName(
 
 /**
  * The default cache folder: `~/.cache/hyperstress` (`%LOCALAPPDATA%/hyperstress` on Windows),
- * the path the deno tasks grant read, write and run permissions for.
+ * where an installed hyperd is kept.
  */
 export function defaultCacheDir(env: Record<string, string | undefined>): string {
   if (Deno.build.os === "windows" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "hyperstress");

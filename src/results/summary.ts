@@ -10,7 +10,7 @@ import type { HostInfo } from "../run/host_info.ts";
 import type { WatchPoint } from "../run/resource_watch.ts";
 import type { StopReason } from "../verdict_policy.ts";
 import type { LoadOutcome } from "../run/load_driver.ts";
-import type { RunOutcome } from "../run/stress.ts";
+import type { RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connect } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { SETTINGS } from "../../src/config/settings.ts";
@@ -9,7 +10,7 @@ import { withTempDir } from "../helpers/temp_dir.ts";
 import { checkIntegrity } from "../../src/run/integrity.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
-import { withHyperd } from "../helpers/hyperd.ts";
+import { testBinary, withHyperd } from "../helpers/hyperd.ts";
 
 const QUICK = [
   "--seed=3",
@@ -76,6 +77,33 @@ Deno.test("a missing permission exits 2 and names the flag to add", async () => 
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /missing permission: .*--allow-run/);
     assertNoStackTrace(run.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("workers that could not read their modules: exit 2 before hyperd starts, naming the folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const hyperd = (await testBinary()).path;
+    const narrow = [
+      ...TASK_PERMISSIONS.filter((flag) => !/^--allow-(read|write|run)/.test(flag)),
+      `--allow-read=${dir},${hyperd}`,
+      `--allow-write=${dir}`,
+      `--allow-run=${hyperd}`,
+    ];
+    const run = await runCli(
+      ["stress", `--hyperd=${hyperd}`, `--output-dir=${dir}`, ...QUICK],
+      {},
+      narrow,
+    );
+    assert.equal(run.code, 2, run.stderr);
+    const src = fileURLToPath(new URL("../../src", import.meta.url));
+    assert.equal(
+      run.stderr.trim(),
+      `hyperstress: missing permission: Requires read access to "${src}", where the user ` +
+        `workers load their modules from, run again with the --allow-read=${src} flag`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
