@@ -11,6 +11,7 @@ import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
 import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
+import type { CommandContext } from "./context.ts";
 import { closest } from "./did_you_mean.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
@@ -24,35 +25,35 @@ import { sweepCommand } from "./sweep_command.ts";
 export async function runCommand(
   positionals: string[],
   config: Config,
-  env: Record<string, string | undefined>,
+  context: CommandContext,
   replay?: Replay,
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
-  if (command === "report") return await reportCommand(rest[0]);
-  if (command === "compare") return await compareCommand(rest, config, env);
-  if (command === "merge") return await mergeCommand(rest, config, env);
+  const { output } = context;
+  if (command === "report") return await reportCommand(rest[0], output);
+  if (command === "compare") return await compareCommand(rest, config, output);
+  if (command === "merge") return await mergeCommand(rest, config, output);
   checkAttach(config);
   // Before anything starts: without it every worker fails once hyperd is up.
   if (["stress", "sweep", "shrink"].includes(command)) checkWorkerModulesReadable();
-  if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
-  if (command === "shrink") {
-    return await shrinkCommand(config, replay, await findHyperd(config, env));
-  }
+  const find = () => findHyperd(config, context);
+  if (command === "sweep") return await sweepCommand(config, find, rest, context);
+  if (command === "shrink") return await shrinkCommand(config, replay, await find(), context);
   const layout = runLayout(config, replay);
   if (command === "plan") {
-    console.log(JSON.stringify(buildPlan(config, layout), null, 2));
+    output.print(JSON.stringify(buildPlan(config, layout), null, 2));
     return EXIT.ok;
   }
   if (command !== "stress" && command !== "hyperd") throw unknownCommand(command);
   if (command === "hyperd") {
-    await findHyperd(config, env);
+    await find();
     return EXIT.ok;
   }
   // Checked before hyperd is found or started: a bad path must not cost the whole run.
-  await checkOutputFiles(outputFilesOf(config, env));
+  await checkOutputFiles(outputFilesOf(config));
   // An attached run loads a hyperd someone else runs: none is looked for or installed.
-  const binary = config.endpoint ? null : await findHyperd(config, env);
-  return await stressCommand(config, layout, binary);
+  const binary = config.endpoint ? null : await find();
+  return await stressCommand(config, layout, binary, context);
 }
 
 /** Settings of attaching and segments that do not go together stop everything (ConfigError). */
@@ -80,14 +81,12 @@ function unknownCommand(command: string): ConfigError {
 }
 
 /** Finds (or installs) hyperd and says which one the run uses. */
-async function findHyperd(
-  config: Config,
-  env: Record<string, string | undefined>,
-): Promise<HyperdBinary> {
+async function findHyperd(config: Config, context: CommandContext): Promise<HyperdBinary> {
   const binary = await locateHyperd({
     explicitPath: config.hyperdPath,
-    cacheDir: config.cacheDir ?? defaultCacheDir(env),
+    cacheDir: config.cacheDir ?? defaultCacheDir(context.env),
+    say: context.output.say,
   });
-  console.error(`hyperstress: hyperd ${binary.version} at ${binary.path} (${binary.source})`);
+  context.output.say(`hyperd ${binary.version} at ${binary.path} (${binary.source})`);
   return binary;
 }

@@ -4,9 +4,14 @@ import { ConfigError } from "../errors.ts";
 import { writeText } from "../results/artifacts.ts";
 import { reportHtml } from "../results/report/page.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
+import type { Output } from "../output.ts";
+import { EXIT } from "../verdict_policy.ts";
 
 /** Writes report.html beside `summaryPath`; returns the exit code. */
-export async function reportCommand(summaryPath: string | undefined): Promise<number> {
+export async function reportCommand(
+  summaryPath: string | undefined,
+  output: Output,
+): Promise<number> {
   if (!summaryPath) {
     throw new ConfigError("report: expected the path of a summary.json, got nothing");
   }
@@ -28,6 +33,6 @@ export async function reportCommand(summaryPath: string | undefined): Promise<nu
   }
   const out = join(dirname(summaryPath), "report.html");
   await writeText(out, reportHtml(summary));
-  console.error(`hyperstress: wrote ${out}`);
-  return 0;
+  output.say(`wrote ${out}`);
+  return EXIT.ok;
 }

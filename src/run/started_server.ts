@@ -6,6 +6,7 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import type { InFlightOp } from "../stats/op_stats.ts";
+import type { Say } from "../output.ts";
 import type { Endpoint } from "../wire/connection.ts";
 import type { Server, ServerFacts, ServerLoss } from "./server.ts";
 
@@ -17,6 +18,8 @@ export interface StartOptions {
   config: Config;
   binary: HyperdBinary;
   outputDir: string;
+  /** Where the line naming hyperd's pid and port goes. */
+  say: Say;
 }
 
 /** A hyperd this run started and will stop. */
@@ -65,9 +68,7 @@ export class StartedServer implements Server {
         memory_limit: config.memoryLimit,
       },
     });
-    console.error(
-      `hyperstress: hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`,
-    );
+    options.say(`hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`);
     return new StartedServer(hyperd, options);
   }
 

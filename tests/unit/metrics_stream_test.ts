@@ -99,16 +99,15 @@ Deno.test("--out is repeatable, and a bad value is a config error naming the fla
 });
 
 Deno.test("outputFilesOf() checks every --out file with --junit, naming what set it", () => {
-  assert.deepEqual(
-    outputFilesOf({ junit: "j.xml", out: ["jsonl=a.jsonl", "csv=b.csv"] }, {
-      STRESS_OUT: "csv=b.csv",
-    }),
-    [
-      { path: "j.xml", origin: "--junit" },
-      { path: "a.jsonl", origin: "--out" },
-      { path: "b.csv", origin: "STRESS_OUT" },
-    ],
+  const config = resolveConfig(
+    { junit: "j.xml" },
+    { STRESS_OUT: "jsonl=a.jsonl,csv=b.csv", STRESS_JUNIT: "other.xml" },
   );
+  assert.deepEqual(outputFilesOf(config), [
+    { path: "j.xml", origin: "--junit" },
+    { path: "a.jsonl", origin: "STRESS_OUT" },
+    { path: "b.csv", origin: "STRESS_OUT" },
+  ]);
 });
 
 Deno.test("a metrics row holds the second, the live figures and hyperd's last sample", () => {
