@@ -3,6 +3,7 @@
  * backpressure flag through the hysteresis gate, and counts errors and fatal entries the server
  * logged.
  */
+import type { Clock } from "../time.ts";
 import { BackpressureGate, type BackpressureStats, type MemorySignal } from "./backpressure.ts";
 import {
   readFatalEntry,
@@ -81,6 +82,8 @@ export interface MonitorOptions {
   memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
+  /** The wall clock the log's times are compared with; `Date.now` by default. */
+  now?: Clock;
 }
 
 /** The run's view of hyperd's resource log. */
@@ -94,9 +97,11 @@ export class Monitor {
   #latest: ResourceSample | null = null;
   #engagedSinceSec: number | null = null;
   #started = false;
+  readonly #now: Clock;
 
   constructor(options: MonitorOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
     this.#gate = new BackpressureGate({
       maxMemoryMb: options.maxMemoryMb,
       maxCpuPercent: options.maxCpuPercent,
@@ -111,7 +116,7 @@ export class Monitor {
       const warning = readWarning(entry);
       if (warning) {
         // The log's own time, not when it was read: the tail may read a burst late.
-        const atSec = runSecondOf(warning.atMs, Date.now(), this.#options.elapsedSec());
+        const atSec = runSecondOf(warning.atMs, this.#now(), this.#options.elapsedSec());
         this.#warnings.add(warning, atSec);
       }
     }, { startAtEnd: options.log.startAtEnd });
@@ -172,7 +177,7 @@ export class Monitor {
     const engaged = this.#gate.update(sample);
     // The log's own time, not when it was read: a burst read late keeps its spacing.
     const elapsedSec = this.#options.elapsedSec();
-    const nowMs = Date.now();
+    const nowMs = this.#now();
     const atSec = runSecondOf(sample.atMs, nowMs, elapsedSec);
     if (engaged && this.#engagedSinceSec === null) this.#engagedSinceSec = atSec;
     if (!engaged) this.#engagedSinceSec = null;

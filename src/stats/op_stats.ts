@@ -3,7 +3,7 @@
  * Each tick hands the interval to the main thread and starts a new one, so nothing a worker
  * measured is lost if it never reports again.
  */
-import { nowMs } from "../time.ts";
+import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
@@ -134,6 +134,8 @@ type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
 export interface OpStatsOptions {
   /** `nowMs()` at which the warm-up ends; operations completed before it are tallied apart. */
   warmupEndMs?: number;
+  /** The clock the warm-up's end is read on; `nowMs` by default. */
+  now?: Clock;
 }
 
 /** Everything the users of one worker record, until the next tick. */
@@ -144,6 +146,7 @@ export class OpStats {
   >;
   /** Set while the warm-up lasts. */
   #warmupEndMs: number | null;
+  readonly #now: Clock;
   /** The interval cut when the warm-up ended, until the next tick sends it. */
   #warmupCut: IntervalTally | null = null;
   #acknowledged: Record<string, number> = {};
@@ -160,6 +163,7 @@ export class OpStats {
 
   constructor(options: OpStatsOptions = {}) {
     this.#warmupEndMs = options.warmupEndMs ?? null;
+    this.#now = options.now ?? nowMs;
   }
 
   /**
@@ -204,7 +208,7 @@ export class OpStats {
    */
   #finish(user: number, ms: number, failed: boolean, connectionLost = false): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
-    if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
+    if (this.#warmupEndMs !== null && this.#now() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
       this.#warmupEndMs = null;
     }
@@ -251,7 +255,7 @@ export class OpStats {
   tick(): IntervalTally {
     // Nothing completed since the warm-up ended (that would have cut): all of it is warm-up.
     const warmup = this.#warmupEndMs !== null;
-    if (warmup && nowMs() >= this.#warmupEndMs!) this.#warmupEndMs = null;
+    if (warmup && this.#now() >= this.#warmupEndMs!) this.#warmupEndMs = null;
     return this.#take(warmup);
   }
 

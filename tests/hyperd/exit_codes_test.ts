@@ -11,17 +11,10 @@ import { checkIntegrity } from "../../src/run/integrity.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { testBinary, withHyperd } from "../helpers/hyperd.ts";
+import { quickRun } from "../helpers/quick_run.ts";
 
-const QUICK = [
-  "--seed=3",
-  "--databases=1",
-  "--inserter-users=1",
-  "--query-users=1",
-  "--mixed-users=0",
-  "--think-max-ms=20",
-  "--batch-max=500",
-  "--progress-interval=0",
-];
+/** The shared quick run, without a mixed user or progress lines. */
+const QUICK = [...quickRun(3), "--mixed-users=0", "--progress-interval=0"];
 
 function assertNoStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, `stack trace printed:\n${stderr}`);

@@ -182,7 +182,7 @@ Deno.test("MetricsStream writes each second once it has ended, as it goes, and t
     stream.onSecond(view(stats, 2.01));
     stream.onSecond(view(stats, 4.6)); // a late look catches up
     // Written while the run goes, not held for the end.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stream.flushed();
     const soFar = (await Deno.readTextFile(jsonl)).trimEnd().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(soFar.map((r) => r.atSec), [1, 2, 3, 4]);
     const closed = await stream.close(5.3);
