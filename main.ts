@@ -9,6 +9,7 @@ import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
 import { EXIT } from "./src/verdict_policy.ts";
 import { HyperstressError } from "./src/errors.ts";
 import { defaultCacheDir } from "./src/hyperd/locate.ts";
+import { HyperdProcesses } from "./src/hyperd/process.ts";
 import { consoleOutput, type Output } from "./src/output.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
@@ -36,7 +37,8 @@ async function main(args: string[], output: Output): Promise<number> {
     : SETTINGS.replayFile.env;
   const replay = replayPath ? await readReplay(replayPath, replayOrigin) : undefined;
   const config = resolveConfig(parsed.flags, env, replay);
-  return await runCommand(parsed.positionals, config, { output, env, commandLine: args }, replay);
+  const context = { output, env, commandLine: args, processes: new HyperdProcesses() };
+  return await runCommand(parsed.positionals, config, context, replay);
 }
 
 const output = consoleOutput();

@@ -12,6 +12,7 @@ import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import type { Say } from "../output.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
+import type { HyperdProcesses } from "../hyperd/process.ts";
 import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
 import { buildSummary, type Summary } from "../results/summary.ts";
 import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
@@ -35,6 +36,8 @@ export interface RunInDirOptions {
   say: Say;
   /** The arguments hyperstress was started with, for the summary; null when not known. */
   commandLine: string[] | null;
+  /** Where the hyperd the run starts is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
@@ -91,6 +94,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         outputDir: dir,
         signal: options.signal,
         say,
+        processes: options.processes,
         onSecond: options.onSecond,
         onSnapshot: options.onSnapshot,
       });

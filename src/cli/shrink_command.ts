@@ -68,7 +68,7 @@ export async function shrinkCommand(
     );
   }
   const out = await prepareOutputDir(config.outputDir);
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const deadline = Date.now() + config.budgetMin * 60_000;
   const budget = () => Date.now() < deadline && !interrupt.signal.aborted;
@@ -86,6 +86,7 @@ export async function shrinkCommand(
         signal: interrupt.signal,
         say: attemptSay,
         commandLine: context.commandLine,
+        processes: context.processes,
       });
       const signature = runSignature(summary);
       signatures.push(signature);
@@ -169,7 +170,7 @@ async function attempt(
   candidate: Candidate,
   binary: HyperdBinary,
   dir: string,
-  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine">,
+  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine" | "processes">,
 ): Promise<Summary> {
   const config = { ...candidate.config, outputDir: dir, progressInterval: 0 };
   const { summary } = await runInDir({ config, layout: candidate.layout, binary, dir, ...run });

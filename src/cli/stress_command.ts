@@ -25,7 +25,7 @@ export async function stressCommand(
   // Opened before hyperd starts, so a file that cannot be opened costs nothing.
   const metrics = await MetricsStream.open(config.out);
   let endSec: number | undefined;
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const progress = new Progress(config);
   try {
@@ -37,6 +37,7 @@ export async function stressCommand(
       signal: interrupt.signal,
       say,
       commandLine,
+      processes: context.processes,
       // A second Ctrl-C quits at once: it still shows what was measured so far.
       onSnapshot: (snapshot) =>
         interrupt.beforeQuit(() => {

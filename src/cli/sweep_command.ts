@@ -49,7 +49,7 @@ export async function sweepCommand(
   const indices = shardIndices(seeds.length, config.shard);
   const base = await prepareOutputDir(config.outputDir);
   const hyperd = await binary();
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const runs: SweepRun[] = [];
   const examples = new Map<string, SignatureGroup["example"]>();
@@ -75,6 +75,7 @@ export async function sweepCommand(
           signal: interrupt.signal,
           say: sayFor(index),
           commandLine: context.commandLine,
+          processes: context.processes,
         });
         runs.push(run.record);
         if (run.record.signature && !examples.has(run.record.signature)) {
@@ -104,7 +105,7 @@ async function oneRun(
   base: string,
   index: number,
   seed: number,
-  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine">,
+  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine" | "processes">,
 ): Promise<{ record: SweepRun; example: SignatureGroup["example"] }> {
   const draw = config.swarm ? swarmDraw(seed, config) : null;
   const dir = join(base, `run_${String(index).padStart(4, "0")}`);

@@ -4,7 +4,7 @@ import type { Config } from "../config/settings.ts";
 import { type CrashInfo, crashInfo, describeExit } from "../hyperd/crash.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
-import { Hyperd } from "../hyperd/process.ts";
+import { Hyperd, type HyperdProcesses } from "../hyperd/process.ts";
 import type { InFlightOp } from "../stats/op_stats.ts";
 import type { Say } from "../output.ts";
 import type { Endpoint } from "../wire/connection.ts";
@@ -20,6 +20,8 @@ export interface StartOptions {
   outputDir: string;
   /** Where the line naming hyperd's pid and port goes. */
   say: Say;
+  /** Where the started hyperd is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
 }
 
 /** A hyperd this run started and will stop. */
@@ -61,6 +63,7 @@ export class StartedServer implements Server {
       logDir: join(options.outputDir, LOG_DIR),
       grpc: config.transport === "grpc",
       startTimeoutMs: config.startTimeoutSec * 1000,
+      processes: options.processes,
       settings: {
         log_resource_usage_interval: `${config.logInterval}s`,
         log_resource_usage_mode: config.logMode,

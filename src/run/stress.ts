@@ -163,10 +163,10 @@ async function setUp(run: Run): Promise<Started | null> {
 
 /** The server of the run: attached to `--endpoint`, else a hyperd started for it. */
 function openServer(options: StressOptions): Promise<Server> {
-  const { config, binary, outputDir, say } = options;
+  const { config, binary, outputDir, say, processes } = options;
   if (config.endpoint) return AttachedServer.attach({ config, outputDir, say });
   if (!binary) throw new Error("stress: a hyperd binary or --endpoint is needed");
-  return StartedServer.start({ config, binary, outputDir, say });
+  return StartedServer.start({ config, binary, outputDir, say, processes });
 }
 
 /** The promise's value, or null when the run stops first. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { HyperdError } from "../../src/errors.ts";
-import { Hyperd, type HyperdOptions } from "../../src/hyperd/process.ts";
+import { Hyperd, type HyperdOptions, HyperdProcesses } from "../../src/hyperd/process.ts";
 import { connect } from "../../src/wire/connection.ts";
 import { processExists, testBinary, withHyperd } from "../helpers/hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
@@ -106,4 +106,16 @@ Deno.test("Hyperd passes settings as --name=value and writes its log into logDir
       log_resource_usage_always: 1,
     },
   });
+});
+
+Deno.test("HyperdProcesses.killAll() kills the hyperds started with it, and forgets them once gone", async () => {
+  const processes = new HyperdProcesses();
+  await withHyperd(async (hyperd) => {
+    assert.equal(processes.size, 1);
+    processes.killAll();
+    const exit = await hyperd.exited;
+    assert.equal(exit.signal, "SIGKILL");
+    assert.equal(exit.unexpected, true);
+    assert.equal(processes.size, 0);
+  }, { processes });
 });
