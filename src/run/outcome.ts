@@ -12,6 +12,7 @@ import type { Server } from "./server.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
 import type { RunOutcome } from "./run_outcome.ts";
 import type { Run } from "./run_state.ts";
+import { nowMs } from "../time.ts";
 
 /** What the users' step leaves for the last one; absent when users never started. */
 export interface Finished {
@@ -93,6 +94,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     })),
     resources: run.monitor.report(),
     diskBytes,
+    readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
     crash,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,

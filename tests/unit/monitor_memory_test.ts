@@ -27,7 +27,7 @@ async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0)
   return await withTempDir(async (dir) => {
     await Deno.writeTextFile(join(dir, "hyperd.log"), lines.join("\n") + "\n");
     const flags: boolean[] = [];
-    const clock = fakeClock(Date.parse("2026-12-01T00:00:00Z"));
+    const wall = fakeClock(Date.parse("2026-12-01T00:00:00Z"));
     const monitor = new Monitor({
       log: { file: join(dir, "hyperd.log"), startAtEnd: false },
       onBackpressure: (engaged) => flags.push(engaged),
@@ -35,10 +35,11 @@ async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0)
       // CPU never engages here: only memory is under test.
       maxCpuPercent: 100,
       memoryLimitMb: 300,
-      // The run's seconds and the log's times on one clock that stands still: no sample's
+      // The run's seconds and the log's times on one wall clock that stands still: no sample's
       // second depends on how long reading the log took.
-      elapsedSec: () => (clock.now() - runStartMs) / 1000,
-      now: clock.now,
+      elapsedSec: () => (wall.now() - runStartMs) / 1000,
+      wallClock: wall.now,
+      heldSec: () => 0,
     });
     monitor.start();
     await monitor.close();
@@ -101,6 +102,7 @@ Deno.test("Monitor without a log is off: no samples, no backpressure, nothing to
     maxMemoryMb: 1,
     maxCpuPercent: 1,
     elapsedSec: () => 0,
+    heldSec: () => 0,
   });
   monitor.start();
   await monitor.close();
