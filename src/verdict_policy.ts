@@ -237,6 +237,14 @@ export function passed(code: number): boolean {
   return code === EXIT.ok;
 }
 
+/**
+ * The one word for how a run with exit `code` ended, as the verdict line and the report head it:
+ * an interrupted run did not fail, it was not allowed to finish.
+ */
+export function outcomeWord(code: number): "passed" | "interrupted" | "failed" {
+  return passed(code) ? "passed" : code === EXIT.interrupted ? "interrupted" : "failed";
+}
+
 /** The meaning of `code`, or a plain description for a code hyperstress does not define. */
 export function exitMeaning(code: number): string {
   const found = (Object.keys(VERDICTS) as VerdictName[]).find((v) => VERDICTS[v].code === code);

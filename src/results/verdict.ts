@@ -1,5 +1,5 @@
 /** The run's verdict in one line, the last line of the text summary: `PASSED` or what failed. */
-import { type Cause, causesOf, EXIT, exitMeaning, passed } from "../verdict_policy.ts";
+import { type Cause, causesOf, EXIT, exitMeaning, outcomeWord } from "../verdict_policy.ts";
 import { formatNumber, plural } from "./format.ts";
 import type { Summary } from "./summary.ts";
 
@@ -32,13 +32,14 @@ function findingsTail(findings: readonly { description: string }[]): string {
 }
 
 function verdictHead(summary: VerdictInput): string {
-  if (passed(summary.exitCode)) return "PASSED";
+  const word = outcomeWord(summary.exitCode);
+  if (word === "passed") return "PASSED";
   // The causes the policy finds, in its order; --fail-on-findings only when it decided the code.
   const causes = causesOf(summary, summary.exitCode === EXIT.findings)
     .map((cause) => causeWords(cause, summary))
     .filter((words): words is string => words !== null);
   const exit = `(exit ${summary.exitCode})`;
-  if (summary.exitCode === EXIT.interrupted) {
+  if (word === "interrupted") {
     return causes.length > 0 ? `INTERRUPTED: ${causes.join(", ")} ${exit}` : `INTERRUPTED ${exit}`;
   }
   // An exit code with no cause above (an internal error) still says what it means.
