@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PRESET_NAMES } from "./presets.ts";
 import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
-import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
+import { DEFAULT_OP_KINDS, isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
 
 /** The workload's settings, in the order `--help` lists them. */
@@ -172,13 +172,13 @@ export const WORKLOAD_SETTINGS = {
   opKinds: setting({
     schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {
       message: "expected at least one insert (BulkInsert, SingleInsert) and one read " +
-        "(SimpleSelect, Aggregate, ComplexJoin)",
+        "(SimpleSelect, Aggregate, ComplexJoin, GeneratedQuery)",
     }),
     kind: "list",
     expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
     env: "STRESS_OPS",
     flag: "ops",
-    default: [...OP_KINDS],
+    default: [...DEFAULT_OP_KINDS],
     help: "Operation kinds users roll (the others' probabilities go to zero, the rest rescale).",
   }),
   preset: setting({

@@ -7,8 +7,16 @@ import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
 import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
-import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
+import {
+  crashSignature,
+  normaliseText,
+  opSignature,
+  queryShape,
+  signatureOf,
+  warningSignature,
+} from "./signature.ts";
 
 /** One finding of a given kind with its evidence. */
 interface FindingOf<K extends string, E> {
@@ -27,7 +35,9 @@ export type Finding =
   | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
   | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
   | FindingOf<"slow-operation", SlowOp>
-  | FindingOf<"starvation", WarningStats["example"] & { count: number }>;
+  | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+  | FindingOf<"wrong-result", WrongResult>
+  | FindingOf<"query-error", QueryError>;
 
 /** What findings are drawn from: the summary's parts (not the summary, so no cycle). */
 export interface FindingSource {
@@ -39,6 +49,8 @@ export interface FindingSource {
   serverWarnings: Record<string, WarningStats>;
   /** Operations that took longer than this are findings. */
   slowOpSec: number;
+  /** What generated queries found; absent in older summaries. */
+  oracles?: OracleTally;
 }
 
 /** Statements longer than this are cut in a description. */
@@ -86,6 +98,27 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: { ...stats.example, count: stats.count },
       atSec: stats.firstAtSec,
       signature: warningSignature("starvation", kind),
+    });
+  }
+  for (const wrong of source.oracles?.wrongResults ?? []) {
+    findings.push({
+      kind: "wrong-result",
+      description: `${wrong.oracle} gave two answers at ${formatSeconds(wrong.atSec)}: ` +
+        `${wrong.whole ?? "NULL"} and ${wrong.parts ?? "NULL"} ` +
+        `(user ${wrong.user}, seq ${wrong.seq}, seed ${wrong.seed})`,
+      evidence: wrong,
+      atSec: wrong.atSec,
+      signature: signatureOf(["wrong-result", wrong.oracle, queryShape(wrong.query)]),
+    });
+  }
+  for (const error of source.oracles?.internalErrors ?? []) {
+    findings.push({
+      kind: "query-error",
+      description: `a generated query failed with ${error.sqlState} at ` +
+        `${formatSeconds(error.atSec)}: ${error.message} (user ${error.user}, seq ${error.seq})`,
+      evidence: error,
+      atSec: error.atSec,
+      signature: signatureOf(["query-error", error.sqlState, normaliseText(error.message)]),
     });
   }
   return findings;

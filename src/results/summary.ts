@@ -14,6 +14,7 @@ import type { RunOutcome } from "../run/stress.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   LatencyHistograms,
   LatencySpectrum,
@@ -92,6 +93,8 @@ export interface Summary {
   schedule: RunOutcome["schedule"];
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries (GeneratedQuery) found; absent in older summaries. */
+  oracles?: OracleTally;
   users: UserResult[];
   workers: number;
   /** hyperstress's own CPU: whether the figures describe hyperd or the load generator. */
@@ -204,6 +207,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     schedule: parts.schedule,
     integrity: parts.integrity,
     transport: parts.transport,
+    oracles: parts.oracles,
     users: [...parts.users].sort((a, b) => a.id - b.id),
     workers: parts.workers,
     client: parts.client,

@@ -1,7 +1,7 @@
 /** The end-of-run summary a person reads on stdout. */
 import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import { OP_KINDS } from "../workload/op_table.ts";
+import { isGenerated, OP_KINDS } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
@@ -115,10 +115,13 @@ function operationsTable(summary: Summary): string {
   return textTable(
     ["operation", "count", "failed", "rows", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"],
     [
-      ...OP_KINDS.map((kind) => {
-        const op = summary.byOp[kind];
-        return row(kind, op.count, op.failures, formatNumber(op.rows), op.latencyMs);
-      }),
+      // GeneratedQuery only where it ran: the default table stays the seed's six kinds.
+      ...OP_KINDS.filter((k) => !isGenerated(k) || (summary.byOp[k]?.count ?? 0) > 0).map(
+        (kind) => {
+          const op = summary.byOp[kind];
+          return row(kind, op.count, op.failures, formatNumber(op.rows), op.latencyMs);
+        },
+      ),
       row("all", summary.totals.ops, summary.totals.failures, "", summary.latencyMs),
     ],
   );

@@ -6,6 +6,7 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import { type ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import {
   type ErrorGroup,
   type LatencyHistograms,
@@ -69,6 +70,8 @@ export interface RunOutcome {
   schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries found. */
+  oracles: OracleTally;
   users: UserResult[];
   workers: number;
   timeline: TimelinePoint[];
@@ -145,6 +148,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
     transport: { ...stats.transport },
+    oracles: stats.oracle,
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {

@@ -81,6 +81,7 @@ async function start(message: StartMessage): Promise<void> {
       const base = {
         conn,
         tables: database.tables,
+        database: database.index,
         copyEncoder,
         batches,
       };

@@ -26,7 +26,9 @@ Deno.test("helpText() lists every flag with its env variable, and every exit cod
 Deno.test("helpText() lists the allowed values of --preset, --transport and --data-format", () => {
   // The help with its wrapping undone, so a list split over two lines still matches.
   const text = helpText().replace(/\n +/g, " ");
-  assert.ok(text.includes('Expects "tcp-hyperbinary", "tcp-arrow", "grpc" or "replay".'));
+  assert.ok(
+    text.includes('Expects "tcp-hyperbinary", "tcp-arrow", "grpc", "replay" or "all-ops".'),
+  );
   assert.ok(text.includes('Expects "tcp" or "grpc".'));
   assert.ok(text.includes('Expects "hyperbinary" or "arrow".'));
 });

@@ -8,6 +8,7 @@ import { schemaDdl, schemaDdlSql } from "./schema_ddl.ts";
 import { simpleSelectSql } from "./simple_select.ts";
 import { insertSql, singleInsert } from "./single_insert.ts";
 import { copyInSql } from "../../wire/sql.ts";
+import { generatedQuery, generatedQuerySql } from "./generated_query.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -24,6 +25,8 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
     case "ComplexJoin":
       return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+    case "GeneratedQuery":
+      return await generatedQuery(ctx, op, ctx.database ?? 0);
   }
 }
 
@@ -43,6 +46,8 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
       return aggregateSql(op, ctx.tables);
     case "ComplexJoin":
       return complexJoinSql(op, ctx.tables);
+    case "GeneratedQuery":
+      return generatedQuerySql(op, ctx.tables);
   }
 }
 

@@ -1,0 +1,83 @@
+/**
+ * GeneratedQuery: a query generated from the operation's seed, checked by a metamorphic oracle
+ * in one statement (src/workload/query_gen/). Its outcome is data: passed, an error valid SQL may
+ * raise, a generator bug, a wrong result or an internal error. Other errors (connection lost,
+ * 40001, out of memory) fail the operation as any other.
+ */
+import type { PlannedOp } from "../../workload/planner.ts";
+import type { TableSpec } from "../../workload/layout.ts";
+import { generateCheck } from "../../workload/query_gen/generate.ts";
+import { type Check, judge, sidesOf, statementOf } from "../../workload/query_gen/oracles.ts";
+import { classifyQueryError } from "../../workload/query_gen/error_class.ts";
+import type { OracleEvent } from "../../stats/oracle_stats.ts";
+import type { OpContext, OpOutcome } from "./context.ts";
+
+/** The check `op` runs: its seed is the operation's data seed, its bound the op's complexity. */
+export function generatedCheck(op: PlannedOp, tables: readonly TableSpec[]): Check {
+  return generateCheck(op.dataSeed, tables, op.complexity);
+}
+
+/** The statement `op` sends. */
+export function generatedQuerySql(op: PlannedOp, tables: readonly TableSpec[]): string {
+  return statementOf(generatedCheck(op, tables));
+}
+
+/** Runs the check and reports what it found; only ordinary failures throw. */
+export async function generatedQuery(
+  ctx: OpContext,
+  op: PlannedOp,
+  database: number,
+): Promise<OpOutcome> {
+  const check = generatedCheck(op, ctx.tables);
+  const statement = statementOf(check);
+  const about = { seed: op.dataSeed, complexity: op.complexity, database };
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await ctx.conn.sql.unsafe(statement);
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    const event = errorEvent(e.code, String(e.message ?? error), statement, about);
+    if (!event) throw error;
+    return { rows: 0, insertedRows: 0, oracle: event };
+  }
+  const judgement = judge(rows);
+  if (judgement.ok) {
+    return { rows: rows.length, insertedRows: 0, oracle: { kind: "passed", oracle: check.oracle } };
+  }
+  const { query, partitions } = sidesOf(check);
+  return {
+    rows: rows.length,
+    insertedRows: 0,
+    oracle: {
+      kind: "wrong-result",
+      result: {
+        oracle: check.oracle,
+        ...about,
+        statement,
+        query,
+        partitions,
+        whole: judgement.whole,
+        parts: judgement.parts,
+        differing: judgement.differing,
+      },
+    },
+  };
+}
+
+function errorEvent(
+  sqlState: string | undefined,
+  message: string,
+  statement: string,
+  about: { seed: number; complexity: number; database: number },
+): OracleEvent | null {
+  switch (classifyQueryError(sqlState)) {
+    case "expected":
+      return { kind: "expected", sqlState: sqlState! };
+    case "generator":
+      return { kind: "generator", sqlState: sqlState!, message, statement };
+    case "internal":
+      return { kind: "internal", error: { ...about, sqlState: sqlState!, message, statement } };
+    case "other":
+      return null;
+  }
+}
