@@ -82,7 +82,7 @@ export function isRead(kind: OpKind): boolean {
 export function rollOp(
   userClass: UserClass,
   u: number,
-  enabled: readonly OpKind[] = OP_KINDS,
+  enabled: readonly OpKind[] = DEFAULT_OP_KINDS,
 ): OpKind {
   const table = OP_PROBABILITIES[userClass];
   const kinds: readonly OpKind[] = isDefaultMix(enabled)
