@@ -16,9 +16,15 @@ export interface ScopeColumn {
 /** Subqueries an expression may hold; the query generator provides them (they read tables). */
 export interface SubqueryMaker {
   /** `SELECT 1 ...`, for EXISTS. */
-  exists(outer: readonly ScopeColumn[], depth: number): Select;
+  exists(outer: readonly ScopeColumn[], depth: number, inSubqueries?: boolean): Select;
   /** A select of one column of `type`, for IN; one row at most when `scalar`. */
-  column(type: SqlType, outer: readonly ScopeColumn[], depth: number, scalar: boolean): Select;
+  column(
+    type: SqlType,
+    outer: readonly ScopeColumn[],
+    depth: number,
+    scalar: boolean,
+    inSubqueries?: boolean,
+  ): Select;
 }
 
 /** The expression type of a table column. */
@@ -56,6 +62,12 @@ export interface ExprOptions {
   subqueries: boolean;
   /** What aggregates read, when it is not the scope (a grouped select: all the rows' columns). */
   aggScope?: readonly ScopeColumn[];
+  /**
+   * IN (subquery) allowed (default true). An oracle's partitioning predicate leaves it out:
+   * hyperd filters `NOT (x IN (SELECT ...))` as if a NULL were false (docs/query-oracles.md),
+   * a known bug every run would otherwise report again.
+   */
+  inSubqueries?: boolean;
 }
 
 /** Draws expressions of a wanted type. */
@@ -78,7 +90,7 @@ export class ExprGen {
       return this.aggregate(type, opt.aggScope ?? scope, d);
     }
     if (opt.subqueries && rng.next() < 0.08 && type !== "bool") {
-      const query = this.#sub.column(type, scope, d, true);
+      const query = this.#sub.column(type, scope, d, true, opt.inSubqueries);
       return { k: "scalarsub", type, query };
     }
     if (rng.next() < 0.12) return this.#generic(type, scope, d, opt);
@@ -355,9 +367,11 @@ export class ExprGen {
     }
     if (pick === 11) {
       const t = rng.pick(COMPARABLE);
+      // Hyper reads `x IN ((SELECT ...))` as IN (subquery): the same known bug.
+      const listOpt = opt.inSubqueries === false ? { ...opt, subqueries: false } : opt;
       const list = Array.from(
         { length: rng.int(1, 4) },
-        () => rng.next() < 0.7 ? this.constant(t) : sub(t),
+        () => rng.next() < 0.7 ? this.constant(t) : this.expr(t, scope, d, listOpt),
       );
       return { k: "in", type: b, negated: rng.next() < 0.3, args: [sub(t), ...list] };
     }
@@ -383,9 +397,14 @@ export class ExprGen {
       return { k: "fn", type: b, name: "starts_with", args: [sub("text"), this.constant("text")] };
     }
     if (pick === 15 && opt.subqueries) {
-      return { k: "exists", type: b, negated: rng.next() < 0.3, query: this.#sub.exists(scope, d) };
+      return {
+        k: "exists",
+        type: b,
+        negated: rng.next() < 0.3,
+        query: this.#sub.exists(scope, d, opt.inSubqueries),
+      };
     }
-    if (pick === 16 && opt.subqueries) {
+    if (pick === 16 && opt.subqueries && opt.inSubqueries !== false) {
       const t = rng.pick(COMPARABLE);
       return {
         k: "insub",

@@ -31,7 +31,7 @@ export function generateCheck(
           from,
           where,
         },
-        predicate: gen.predicate(scope),
+        predicate: gen.partitioning(scope),
       };
     case "tlp-having":
       return havingCheck(gen, from, scope, where);
@@ -44,10 +44,10 @@ export function generateCheck(
           from,
           where,
         },
-        predicate: gen.predicate(scope),
+        predicate: gen.partitioning(scope),
       };
     case "norec":
-      return { oracle: kind, base: { ...emptySelect(), from }, predicate: gen.predicate(scope) };
+      return { oracle: kind, base: { ...emptySelect(), from }, predicate: gen.partitioning(scope) };
   }
 }
 
@@ -82,7 +82,7 @@ function havingCheck(
       groupBy,
       having: rng.next() < 0.3 ? gen.predicate(keys, opt) : null,
     },
-    predicate: gen.predicate(keys, opt),
+    predicate: gen.partitioning(keys, opt),
   };
 }
 

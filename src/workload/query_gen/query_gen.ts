@@ -68,6 +68,11 @@ export class QueryGen implements SubqueryMaker {
     return this.expr("bool", scope, opt);
   }
 
+  /** The predicate an oracle partitions on: no IN (subquery), Hyper's known NOT IN bug. */
+  partitioning(scope: readonly ScopeColumn[], opt: Partial<ExprOptions> = {}): Expr {
+    return this.expr("bool", scope, { inSubqueries: false, ...opt });
+  }
+
   /** A FROM clause of one to `complexity` sources, joined. */
   source(): Source {
     const rng = this.rng;
@@ -86,22 +91,32 @@ export class QueryGen implements SubqueryMaker {
   }
 
   /** `SELECT 1 FROM <table> WHERE <predicate over it and outer>`, for EXISTS. */
-  exists(outer: readonly ScopeColumn[], depth: number): Select {
+  exists(outer: readonly ScopeColumn[], depth: number, inSubqueries = true): Select {
     const inner = this.#table(WINDOW_WIDTH[2]);
     const scope = [...inner.scope, ...outer];
     return {
       ...emptySelect(),
       items: [{ expr: { k: "lit", type: "int", sql: "1" }, alias: "x" }],
       from: inner.from,
-      where: this.exprs.expr("bool", scope, depth, { aggregates: false, subqueries: depth > 1 }),
+      where: this.exprs.expr("bool", scope, depth, {
+        aggregates: false,
+        subqueries: depth > 1,
+        inSubqueries,
+      }),
     };
   }
 
   /** One column of `type`; with `scalar`, an aggregate so exactly one row comes back. */
-  column(type: SqlType, outer: readonly ScopeColumn[], depth: number, scalar: boolean): Select {
+  column(
+    type: SqlType,
+    outer: readonly ScopeColumn[],
+    depth: number,
+    scalar: boolean,
+    inSubqueries = true,
+  ): Select {
     const inner = this.#table(WINDOW_WIDTH[2]);
     const scope = [...inner.scope, ...outer];
-    const opt = { aggregates: false, subqueries: depth > 1 };
+    const opt = { aggregates: false, subqueries: depth > 1, inSubqueries };
     const expr = scalar
       ? this.exprs.aggregate(type, inner.scope, depth)
       : this.exprs.expr(type, scope, depth, opt);
