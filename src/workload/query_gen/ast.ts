@@ -3,7 +3,6 @@
  * type, and every child is reachable through `children()`, so a shrinker can cut the tree and
  * render what is left. Pure.
  */
-import { quoteIdent } from "../../wire/sql.ts";
 
 /** The value types of generated expressions (SMALLINT columns count as int). */
 export type SqlType =
@@ -193,6 +192,14 @@ export function renderSelect(q: Select): string {
   if (q.groupBy.length) parts.push(`GROUP BY ${q.groupBy.map(renderExpr).join(", ")}`);
   if (q.having) parts.push(`HAVING ${renderExpr(q.having)}`);
   return parts.join(" ");
+}
+
+/**
+ * An identifier quoted as wire/sql.ts's quoteIdent does (`"` doubled); the workload layer sits
+ * below wire and may not import it.
+ */
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A text constant, `'` doubled. */
