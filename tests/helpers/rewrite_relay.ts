@@ -1,7 +1,8 @@
 /**
  * A TCP relay between the tool and hyperd that can make the server wrong on purpose: it passes
- * every byte through, except that in the Nth result whose columns include `column`, it changes
- * the first DataRow's value of that column (its last digit, +1 mod 10; the length stays).
+ * every byte through, except that in the Nth result whose columns include `column` (or in every
+ * such result of a statement matching a pattern), it changes the first DataRow's value of that
+ * column (its last digit, +1 mod 10; the length stays).
  * Stopped by `close()`, which ends every connection it relays.
  */
 import net from "node:net";
@@ -16,11 +17,14 @@ export interface RewriteRelay {
   close(): Promise<void>;
 }
 
-/** Starts a relay to `target`; `nth` (1-based) of the results with `column`, or 0 for never. */
+/**
+ * Starts a relay to `target`. `when`: the 1-based number of the result with `column` to change
+ * (0: never), or a pattern the statement must match for its result to be changed.
+ */
 export async function startRewriteRelay(
   target: { host: string; port: number },
   column: string,
-  nth: number,
+  when: number | RegExp,
 ): Promise<RewriteRelay> {
   let results = 0;
   const rewrites: [string, string][] = [];
@@ -32,7 +36,35 @@ export async function startRewriteRelay(
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
-    client.pipe(upstream);
+    // Client messages after the startup one: a type byte and a length; a statement's text is
+    // the Query ('Q') body, or a Parse ('P') body after the statement's name.
+    let statement = "";
+    let fromClient = Buffer.alloc(0);
+    let started = false;
+    client.on("data", (chunk: Buffer) => {
+      upstream.write(chunk);
+      fromClient = Buffer.concat([fromClient, chunk]);
+      while (fromClient.length >= (started ? 5 : 4)) {
+        if (!started) {
+          const length = fromClient.readInt32BE(0);
+          if (fromClient.length < length) break;
+          fromClient = fromClient.subarray(length);
+          // An SSL request is answered with one byte and followed by the startup message.
+          started = length !== 8;
+          continue;
+        }
+        const length = fromClient.readInt32BE(1);
+        if (fromClient.length < 1 + length) break;
+        const type = String.fromCharCode(fromClient[0]);
+        const body = fromClient.subarray(5, 1 + length);
+        if (type === "Q") statement = body.toString("utf8", 0, body.indexOf(0));
+        if (type === "P") {
+          const nameEnd = body.indexOf(0);
+          statement = body.toString("utf8", nameEnd + 1, body.indexOf(0, nameEnd + 1));
+        }
+        fromClient = fromClient.subarray(1 + length);
+      }
+    });
     // Server messages: a type byte and an int32 length that counts itself, then the body.
     let pending = Buffer.alloc(0);
     let columnAt = -1;
@@ -47,7 +79,10 @@ export async function startRewriteRelay(
         const body = pending.subarray(at + 5, at + 1 + length);
         if (type === "T") {
           columnAt = columnIndex(body, column);
-          if (columnAt >= 0) armed = ++results === nth;
+          if (columnAt >= 0) {
+            results++;
+            armed = typeof when === "number" ? results === when : when.test(statement);
+          }
         } else if (type === "D" && armed) {
           armed = false;
           const change = rewriteValue(body, columnAt);
