@@ -108,7 +108,12 @@ export function findingsOf(source: FindingSource): Finding[] {
         `(user ${wrong.user}, seq ${wrong.seq}, seed ${wrong.seed})`,
       evidence: wrong,
       atSec: wrong.atSec,
-      signature: signatureOf(["wrong-result", wrong.oracle, queryShape(wrong.query)]),
+      // The shrunk statement's shape, constants masked: one line per bug across seeds.
+      signature: signatureOf([
+        "wrong-result",
+        wrong.oracle,
+        queryShape(wrong.shrunk?.query ?? wrong.query),
+      ]),
     });
   }
   for (const error of source.oracles?.internalErrors ?? []) {

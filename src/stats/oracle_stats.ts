@@ -22,6 +22,23 @@ export interface WrongResult {
   whole: Judgement["whole"];
   parts: Judgement["parts"];
   differing: Judgement["differing"];
+  /**
+   * The check shrunk by its syntax tree right after it failed, against the data then (other
+   * users kept inserting): the smallest that still failed. Null when nothing smaller failed.
+   */
+  shrunk: ShrunkResult | null;
+}
+
+/** A wrong result's smallest failing check. */
+export interface ShrunkResult {
+  query: string;
+  partitions: string;
+  statement: string;
+  whole: Judgement["whole"];
+  parts: Judgement["parts"];
+  /** Candidates tried, and the smaller ones that still failed (steps). */
+  attempts: number;
+  steps: number;
 }
 
 /** A generated query hyperd failed with an internal error (XX000 and the like). */

@@ -105,3 +105,50 @@ Deno.test("an oracle reports the answer a relay rewrote as a wrong result, with 
     assert.equal(faulty.events.filter((e) => e.kind === "passed").length, answered - 1);
   });
 });
+
+Deno.test("a wrong result is shrunk right away, on the same connection, to what still fails", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const path = `${dir}/relay.hyper`;
+    await createDatabase(hyperd, path);
+    const setup = connect(hyperd, path);
+    try {
+      await setup.sql.unsafe(createTableSql(tables[2].name, tables[2].shape));
+      const batch = generateBatch(tables[2].shape, SEED_ROWS, new Rng("relay-shrink"), 1);
+      await copyIn(
+        setup,
+        copyInSql(tables[2].name, tables[2].shape, "HYPERBINARY"),
+        new HyperBinaryEncoder().encode(batch),
+      );
+    } finally {
+      await setup.sql.end({ timeout: 5 });
+    }
+    // A server that is wrong about every statement with a LIKE in it.
+    const relay = await startRewriteRelay(hyperd, "whole", / LIKE /);
+    const conn = connect({ host: "127.0.0.1", port: relay.port }, path);
+    const ctx: OpContext = {
+      conn,
+      tables: [tables[2]],
+      copyEncoder: new HyperBinaryEncoder(),
+      batches: new Map(),
+      read: (sql) => conn.countRows(sql),
+      readTransport: "libpq",
+    };
+    try {
+      let event: OracleEvent | undefined;
+      for (let seed = 0; event?.kind !== "wrong-result"; seed++) {
+        const op = { ...planned(seed, seed), complexity: 3 };
+        event = (await generatedQuery(ctx, op, 0)).oracle;
+      }
+      const { result } = event as Extract<OracleEvent, { kind: "wrong-result" }>;
+      assert.ok(result.statement.includes(" LIKE "));
+      assert.ok(result.shrunk, "shrunk");
+      assert.ok(result.shrunk.statement.includes(" LIKE "), result.shrunk.statement);
+      assert.ok(result.shrunk.statement.length < result.statement.length);
+      assert.ok(result.shrunk.steps > 0 && result.shrunk.attempts >= result.shrunk.steps);
+      assert.notEqual(result.shrunk.whole, result.shrunk.parts);
+    } finally {
+      await conn.sql.end({ timeout: 5 });
+      await relay.close();
+    }
+  });
+});

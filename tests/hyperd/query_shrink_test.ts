@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
-import { shrinkCheck } from "../../src/shrink/query_shrink.ts";
+import { shrinkCheck } from "../../src/workload/query_gen/shrink_tree.ts";
 import { reproScript, rowsSql, windowsOf } from "../../src/shrink/query_repro.ts";
 import { connect, createDatabase, type HyperConnection } from "../../src/wire/connection.ts";
 import { copyIn } from "../../src/wire/copy.ts";

@@ -7,9 +7,16 @@
 import type { PlannedOp } from "../../workload/planner.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 import { generateCheck } from "../../workload/query_gen/generate.ts";
-import { type Check, judge, sidesOf, statementOf } from "../../workload/query_gen/oracles.ts";
+import {
+  type Check,
+  judge,
+  type Judgement,
+  sidesOf,
+  statementOf,
+} from "../../workload/query_gen/oracles.ts";
+import { shrinkCheck } from "../../workload/query_gen/shrink_tree.ts";
 import { classifyQueryError } from "../../workload/query_gen/error_class.ts";
-import type { OracleEvent } from "../../stats/oracle_stats.ts";
+import type { OracleEvent, ShrunkResult } from "../../stats/oracle_stats.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
 /** The check `op` runs: its seed is the operation's data seed, its bound the op's complexity. */
@@ -45,6 +52,7 @@ export async function generatedQuery(
     return { rows: rows.length, insertedRows: 0, oracle: { kind: "passed", oracle: check.oracle } };
   }
   const { query, partitions } = sidesOf(check);
+  const shrunk = await shrinkNow(ctx, check);
   return {
     rows: rows.length,
     insertedRows: 0,
@@ -59,8 +67,37 @@ export async function generatedQuery(
         whole: judgement.whole,
         parts: judgement.parts,
         differing: judgement.differing,
+        shrunk,
       },
     },
+  };
+}
+
+/** Candidates a wrong result's shrink tries at most: a few seconds of statements, once in a run. */
+const SHRINK_ATTEMPTS = 300;
+
+/** Shrinks `check` on the user's connection; the smallest check that still failed, if smaller. */
+async function shrinkNow(ctx: OpContext, check: Check): Promise<ShrunkResult | null> {
+  let last: Judgement | null = null;
+  const fails = async (candidate: Check): Promise<boolean> => {
+    try {
+      const judgement = judge(await ctx.conn.sql.unsafe(statementOf(candidate)));
+      if (!judgement.ok) last = judgement;
+      return !judgement.ok;
+    } catch {
+      return false;
+    }
+  };
+  const result = await shrinkCheck(check, fails, SHRINK_ATTEMPTS);
+  const seen = last as Judgement | null;
+  if (result.steps === 0 || !seen) return null;
+  return {
+    ...sidesOf(result.check),
+    statement: statementOf(result.check),
+    whole: seen.whole,
+    parts: seen.parts,
+    attempts: result.attempts,
+    steps: result.steps,
   };
 }
 

@@ -5,14 +5,8 @@
  * the search starts again from it, until no candidate fails or the attempts run out. Pure but for
  * the `fails` callback, which runs a candidate against the same data.
  */
-import {
-  children,
-  type Expr,
-  type Select,
-  SQL_TYPE_NAMES,
-  type SqlType,
-} from "../workload/query_gen/ast.ts";
-import { type Check, statementOf } from "../workload/query_gen/oracles.ts";
+import { children, type Expr, type Select, SQL_TYPE_NAMES, type SqlType } from "./ast.ts";
+import { type Check, statementOf } from "./oracles.ts";
 
 /** How a shrink went. */
 export interface QueryShrink {

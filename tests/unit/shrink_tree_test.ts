@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { reductions, shrinkCheck, sizeOf } from "../../src/shrink/query_shrink.ts";
+import { reductions, shrinkCheck, sizeOf } from "../../src/workload/query_gen/shrink_tree.ts";
 import { generateCheck } from "../../src/workload/query_gen/generate.ts";
 import { statementOf } from "../../src/workload/query_gen/oracles.ts";
 import { SHAPES } from "../../src/workload/table_shapes.ts";
