@@ -33,6 +33,7 @@ export function summaryText(summary: Summary): string {
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `${formatSeconds(summary.backpressure.seconds)}`,
     `Integrity:    ${integrityLine(summary)}`,
+    ...oracleLines(summary),
     `Client CPU:   ${clientLine(summary.client)}`,
     "",
     operationsTable(summary),
@@ -125,6 +126,30 @@ function operationsTable(summary: Summary): string {
       row("all", summary.totals.ops, summary.totals.failures, "", summary.latencyMs),
     ],
   );
+}
+
+/**
+ * What GeneratedQuery found, where it ran: `Oracles: 191 checks, 188 passed, 0 wrong results,
+ * 3 expected errors (22003 2, 22012 1), 0 generator errors`.
+ */
+function oracleLines({ oracles }: Summary): string[] {
+  if (!oracles || oracles.checks === 0) return [];
+  const passed = Object.values(oracles.passed).reduce((a, b) => a + (b ?? 0), 0);
+  const byCode = (counts: Record<string, number>) => {
+    const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+    const total = entries.reduce((n, [, c]) => n + c, 0);
+    const list = entries.map(([code, c]) => `${code} ${formatNumber(c)}`).join(", ");
+    return `${formatNumber(total)}${list ? ` (${list})` : ""}`;
+  };
+  return [
+    `Oracles:      ${plural(oracles.checks, "check")}, ${formatNumber(passed)} passed, ` +
+    `${plural(oracles.wrongResultCount, "wrong result")}, ` +
+    `${byCode(oracles.expectedErrors)} expected errors, ` +
+    `${byCode(oracles.generatorErrors)} generator errors` +
+    (oracles.internalErrorCount > 0
+      ? `, ${formatNumber(oracles.internalErrorCount)} internal`
+      : ""),
+  ];
 }
 
 /** Tracked, physical and mapped memory at their peaks, and what backpressure compared. */

@@ -206,3 +206,24 @@ Deno.test("summaryText() gives hyperstress's own CPU and says when the client wa
   );
   assert.match(busy, /^Client CPU: +110\.2 s \(91\.8% of the cores\), SATURATED: /m);
 });
+
+Deno.test("summaryText() counts what GeneratedQuery found, only in a run that had it", () => {
+  assert.ok(!summaryText(summaryFixture()).includes("Oracles:"));
+  const summary = summaryFixture();
+  summary.oracles = {
+    checks: 191,
+    passed: { "tlp-where": 100, norec: 87 },
+    expectedErrors: { "22012": 1, "22003": 2 },
+    generatorErrors: {},
+    generatorExamples: [],
+    wrongResults: [],
+    wrongResultCount: 1,
+    internalErrors: [],
+    internalErrorCount: 0,
+  };
+  assert.equal(
+    line(summaryText(summary), "Oracles:"),
+    "191 checks, 187 passed, 1 wrong result, 3 (22003 2, 22012 1) expected errors, " +
+      "0 generator errors",
+  );
+});
