@@ -17,6 +17,7 @@ import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
 import { shrinkCommand } from "./shrink_command.ts";
+import { shrinkQueryCommand } from "./shrink_query_command.ts";
 import { stressCommand } from "./stress_command.ts";
 import { sweepCommand } from "./sweep_command.ts";
 
@@ -35,6 +36,9 @@ export async function runCommand(
   // Before anything starts: without it every worker fails once hyperd is up.
   if (["stress", "sweep", "shrink"].includes(command)) checkWorkerModulesReadable();
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
+  if (command === "shrink" && (config.until === "wrong-result" || config.until === "query-error")) {
+    return await shrinkQueryCommand(config, await findHyperd(config, env));
+  }
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
   }

@@ -79,12 +79,13 @@ export const COMMAND_SETTINGS = {
   }),
   until: setting({
     operator: true,
-    schema: z.string().regex(/^(crash|stall|failure:.+)$/).optional(),
+    schema: z.string().regex(/^(crash|stall|wrong-result|query-error|failure:.+)$/).optional(),
     kind: "string",
-    expects: '"crash", "stall" or "failure:<regex>"',
+    expects: '"crash", "stall", "wrong-result", "query-error" or "failure:<regex>"',
     env: "STRESS_SHRINK_UNTIL",
     flag: "until",
-    help: "shrink: what a smaller replay must still do: crash, stall, or failure:<regex>.",
+    help: "shrink: what a smaller replay must still do: crash, stall, or failure:<regex>; " +
+      "wrong-result or query-error shrinks the run's generated query instead.",
   }),
   tries: setting({
     operator: true,

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { EXIT } from "../verdict_policy.ts";
 import { PRESET_NAMES } from "./presets.ts";
-import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
+import { choice, decimal, integer, optional, setting, toggle } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
 import { DEFAULT_OP_KINDS, isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
@@ -170,6 +170,14 @@ export const WORKLOAD_SETTINGS = {
     flag: "query-complexity-max",
     default: 3,
     help: "Highest join complexity: 1 two tables, 2 plus grouping, 3 three tables and a window.",
+  }),
+  queryKnownBugs: setting({
+    ...toggle(),
+    env: "STRESS_QUERY_KNOWN_BUGS",
+    flag: "query-known-bugs",
+    default: false,
+    help: "GeneratedQuery may hit Hyper's known wrong results (NOT IN over NULLs): to see if a " +
+      "build still has them.",
   }),
   opKinds: setting({
     schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {

@@ -14,6 +14,8 @@ export interface WrongResult {
   /** The operation's seed and complexity: `generateCheck(seed, tables, complexity)` rebuilds it. */
   seed: number;
   complexity: number;
+  /** Generated with --query-known-bugs (generateCheck's `knownBugs`). */
+  knownBugs?: boolean;
   /** The database's base tables, as the generator saw them. */
   database: number;
   statement: string;
@@ -48,6 +50,7 @@ export interface QueryError {
   seq: number;
   seed: number;
   complexity: number;
+  knownBugs?: boolean;
   database: number;
   sqlState: string;
   message: string;

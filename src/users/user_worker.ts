@@ -82,6 +82,7 @@ async function start(message: StartMessage): Promise<void> {
         conn,
         tables: database.tables,
         database: database.index,
+        queryKnownBugs: message.settings.queryKnownBugs ?? false,
         copyEncoder,
         batches,
       };

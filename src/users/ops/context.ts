@@ -23,6 +23,8 @@ export interface OpContext {
   readTransport: "libpq" | "grpc";
   /** The index of the database the tables are in (a wrong result names it). */
   database?: number;
+  /** GeneratedQuery may hit Hyper's known wrong results (--query-known-bugs). */
+  queryKnownBugs?: boolean;
 }
 
 /** What an operation did. */

@@ -47,7 +47,7 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
     case "ComplexJoin":
       return complexJoinSql(op, ctx.tables);
     case "GeneratedQuery":
-      return generatedQuerySql(op, ctx.tables);
+      return generatedQuerySql(op, ctx);
   }
 }
 

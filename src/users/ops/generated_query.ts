@@ -20,13 +20,20 @@ import type { OracleEvent, ShrunkResult } from "../../stats/oracle_stats.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
 
 /** The check `op` runs: its seed is the operation's data seed, its bound the op's complexity. */
-export function generatedCheck(op: PlannedOp, tables: readonly TableSpec[]): Check {
-  return generateCheck(op.dataSeed, tables, op.complexity);
+export function generatedCheck(
+  op: PlannedOp,
+  tables: readonly TableSpec[],
+  knownBugs = false,
+): Check {
+  return generateCheck(op.dataSeed, tables, op.complexity, { knownBugs });
 }
 
 /** The statement `op` sends. */
-export function generatedQuerySql(op: PlannedOp, tables: readonly TableSpec[]): string {
-  return statementOf(generatedCheck(op, tables));
+export function generatedQuerySql(
+  op: PlannedOp,
+  ctx: Pick<OpContext, "tables" | "queryKnownBugs">,
+): string {
+  return statementOf(generatedCheck(op, ctx.tables, ctx.queryKnownBugs));
 }
 
 /** Runs the check and reports what it found; only ordinary failures throw. */
@@ -35,9 +42,10 @@ export async function generatedQuery(
   op: PlannedOp,
   database: number,
 ): Promise<OpOutcome> {
-  const check = generatedCheck(op, ctx.tables);
+  const knownBugs = ctx.queryKnownBugs ?? false;
+  const check = generatedCheck(op, ctx.tables, knownBugs);
   const statement = statementOf(check);
-  const about = { seed: op.dataSeed, complexity: op.complexity, database };
+  const about = { seed: op.dataSeed, complexity: op.complexity, database, knownBugs };
   let rows: Record<string, unknown>[];
   try {
     rows = await ctx.conn.sql.unsafe(statement);
@@ -105,7 +113,7 @@ function errorEvent(
   sqlState: string | undefined,
   message: string,
   statement: string,
-  about: { seed: number; complexity: number; database: number },
+  about: { seed: number; complexity: number; database: number; knownBugs: boolean },
 ): OracleEvent | null {
   switch (classifyQueryError(sqlState)) {
     case "expected":
