@@ -5,6 +5,7 @@
 import type { InFlightOp } from "../../stats/op_stats.ts";
 import { DASH, formatFixed, formatMs, formatNumber, formatSeconds, plural } from "../format.ts";
 import { OTHER_MESSAGES } from "../error_groups.ts";
+import type { Finding } from "../findings.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, htmlTable, pill } from "./html.ts";
 
@@ -32,8 +33,7 @@ export function findingsCard(summary: Summary): string {
       findings.map((f) => [
         pill(false, f.kind),
         at(f.atSec),
-        esc(f.description) +
-        (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : ""),
+        esc(f.description) + findingSql(f),
         `<code>${esc(f.signature)}</code>`,
       ]),
       [false, true, false, false],
@@ -235,4 +235,16 @@ export function problemsCards(summary: Summary): string {
     ));
   }
   return out.join("");
+}
+
+/** The statement a finding is about: a slow one, a wrong result's shrunk query, a failing query. */
+function findingSql(f: Finding): string {
+  const sql = f.kind === "slow-operation"
+    ? f.evidence.sql
+    : f.kind === "wrong-result"
+    ? (f.evidence.shrunk?.query ?? f.evidence.query)
+    : f.kind === "query-error"
+    ? f.evidence.statement
+    : null;
+  return sql === null ? "" : `<br><code>${esc(sql)}</code>`;
 }

@@ -4,7 +4,8 @@
  */
 import type { Rng } from "../rng.ts";
 import type { ColumnType } from "../table_shapes.ts";
-import { type Expr, type Select, SQL_TYPE_NAMES, type SqlType, textLiteral } from "./ast.ts";
+import type { Expr, Select, SqlType } from "./ast.ts";
+import { constantOf } from "./literals.ts";
 
 /** A column an expression may read. */
 export interface ScopeColumn {
@@ -48,8 +49,6 @@ export function sqlTypeOf(type: ColumnType): SqlType {
 
 /** Types a comparison, BETWEEN or IN may take. */
 const COMPARABLE: SqlType[] = ["int", "bigint", "double", "text", "timestamp", "date", "bool"];
-/** Words the generated text columns hold, so LIKE and = sometimes match. */
-const WORDS = ["alpha", "beta", "gamma", "zeta", "stress", "hyper", "café", "データ", "name_1", ""];
 const LIKE_PATTERNS = ["a%", "%a", "%et%", "name\\_1%", "_eta", "%", "", "st%ss", "%é%", "n%_2"];
 const TS_UNITS = ["year", "month", "day", "hour"];
 const INTERVALS = ["3 days", "2 hours", "1 month", "400 days", "90 minutes"];
@@ -127,34 +126,7 @@ export class ExprGen {
 
   /** A constant of `type`, NULL one time in ten. */
   constant(type: SqlType): Expr {
-    const rng = this.#rng;
-    if (rng.next() < 0.1) return nullOf(type);
-    switch (type) {
-      case "int":
-        return rng.next() < 0.8 ? this.#int(-10, 120) : this.#int(-100_000, 1_000_000);
-      case "bigint":
-        return { k: "lit", type, sql: `CAST(${rng.int(-(2 ** 30), 2 ** 30) * 1024} AS BIGINT)` };
-      case "double":
-        return { k: "lit", type, sql: `CAST(${rng.int(-1e6, 1e6) / 100} AS DOUBLE PRECISION)` };
-      case "numeric":
-        return { k: "lit", type, sql: `CAST(${rng.int(-1e4, 1e5) / 10} AS NUMERIC(38,6))` };
-      case "bool":
-        return { k: "lit", type, sql: rng.next() < 0.5 ? "TRUE" : "FALSE" };
-      case "text":
-        return { k: "lit", type, sql: textLiteral(rng.pick(WORDS)) };
-      case "timestamp": {
-        const ms = Date.UTC(2019, 6, 1) + rng.int(0, 8 * 365 * 24) * 3_600_000;
-        return {
-          k: "lit",
-          type,
-          sql: `TIMESTAMP '${new Date(ms).toISOString().slice(0, 19).replace("T", " ")}'`,
-        };
-      }
-      case "date": {
-        const ms = Date.UTC(2019, 6, 1) + rng.int(0, 8 * 365) * 86_400_000;
-        return { k: "lit", type, sql: `DATE '${new Date(ms).toISOString().slice(0, 10)}'` };
-      }
-    }
+    return constantOf(this.#rng, type);
   }
 
   /** An aggregate of `type` over `scope`'s rows; sums only of integers (exact in any order). */
@@ -426,9 +398,4 @@ export class ExprGen {
   #int(min: number, max: number): Expr {
     return { k: "lit", type: "int", sql: String(this.#rng.int(min, max)) };
   }
-}
-
-/** A typed NULL. */
-export function nullOf(type: SqlType): Expr {
-  return { k: "lit", type, sql: `CAST(NULL AS ${SQL_TYPE_NAMES[type]})` };
 }
