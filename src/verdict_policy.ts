@@ -99,6 +99,7 @@ const FINDING_KINDS = {
   // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
   "wrong-result": { verdict: "findings", counted: "wrong results" },
   "query-error": { verdict: "findings", counted: "internal query errors" },
+  "blind-monitor": { verdict: "findings", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */
