@@ -1,4 +1,4 @@
-/** The presets: named bundles of settings (transport, wire format, operation kinds), one per test mode. */
+/** The presets: named bundles of settings (transport, wire format, op kinds), one per test mode. */
 import { OP_KINDS } from "../workload/op_table.ts";
 
 /** What each preset sets; a setting given as a flag or env variable still wins. */
