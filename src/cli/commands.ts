@@ -11,7 +11,7 @@ import { EXIT } from "../exit_codes.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
 import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
-import { closest } from "./did_you_mean.ts";
+import { closest } from "../config/did_you_mean.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan } from "./plan.ts";
@@ -28,7 +28,9 @@ export async function runCommand(
   replay?: Replay,
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
-  if (command === "report") return await reportCommand(rest[0]);
+  if (!COMMANDS.includes(command)) throw unknownCommand(command);
+  checkPositionals(command, rest, config);
+  if (command === "report") return await reportCommand(rest);
   if (command === "compare") return await compareCommand(rest, config, env);
   if (command === "merge") return await mergeCommand(rest, config, env);
   checkAttach(config);
@@ -43,7 +45,6 @@ export async function runCommand(
     console.log(JSON.stringify(buildPlan(config, layout), null, 2));
     return EXIT.ok;
   }
-  if (command !== "stress" && command !== "hyperd") throw unknownCommand(command);
   if (command === "hyperd") {
     await findHyperd(config, env);
     return EXIT.ok;
@@ -66,6 +67,27 @@ function checkAttach(config: Config): void {
 
 /** The commands, in the order errors list them. */
 const COMMANDS = ["stress", "sweep", "shrink", "plan", "merge", "report", "compare", "hyperd"];
+
+/** Commands that take words after their name; the rest take flags only. */
+const WORDS_TAKEN: Record<string, (config: Config) => boolean> = {
+  report: () => true,
+  compare: () => true,
+  merge: () => true,
+  sweep: (config) => config.collect,
+};
+
+/**
+ * A word no command takes is an error, not ignored: `--fail-on-findings false` or a value
+ * after a flag that was misspelled must not run silently with a different meaning.
+ */
+export function checkPositionals(command: string, rest: string[], config: Config): void {
+  if (rest.length === 0 || WORDS_TAKEN[command]?.(config)) return;
+  const words = rest.map((word) => JSON.stringify(word)).join(" ");
+  throw new ConfigError(
+    `${command}: expected flags only, got ${words}; a flag's value goes right after it ` +
+      `(\`--duration 60\`), and \`hyperstress help ${command}\` lists the flags`,
+  );
+}
 
 /** `unknown command "stres"; did you mean "stress"?`, or the list of commands. */
 function unknownCommand(command: string): ConfigError {

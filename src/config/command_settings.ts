@@ -1,7 +1,7 @@
 /** The verdict's settings (thresholds, findings, JUnit, metrics) and those of sweep, shrink and compare. */
 import { z } from "zod";
 import { METRICS_OUT_EXPECTS, parseMetricsOut } from "./metrics_out.ts";
-import { choice, integer, setting, text, toggle } from "./setting_kinds.ts";
+import { choice, duration, integer, setting, text, toggle } from "./setting_kinds.ts";
 import { parseThreshold } from "./thresholds.ts";
 
 /** A threshold expression parsed into a Threshold, or a zod issue saying what is wrong. */
@@ -95,7 +95,7 @@ export const COMMAND_SETTINGS = {
   }),
   budgetMin: setting({
     operator: true,
-    ...integer(1, 10_080),
+    ...duration(1, 10_080, { unit: "minutes" }),
     env: "STRESS_SHRINK_BUDGET_MIN",
     flag: "budget-min",
     default: 30,

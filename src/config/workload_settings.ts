@@ -1,7 +1,7 @@
 /** The workload's settings: how long, which users doing what, how fast, within which limits. */
 import { z } from "zod";
 import { PRESET_NAMES } from "./presets.ts";
-import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
+import { choice, decimal, duration, integer, optional, setting } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
@@ -10,7 +10,7 @@ import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
 export const WORKLOAD_SETTINGS = {
   duration: setting({
     operator: true,
-    ...integer(1),
+    ...duration(1, undefined),
     env: "STRESS_DURATION",
     flag: "duration",
     default: 300,
@@ -73,7 +73,7 @@ export const WORKLOAD_SETTINGS = {
     help: "Size of the run's .hyper files above which writes turn into reads.",
   }),
   maxBackpressureSec: setting({
-    ...integer(1),
+    ...duration(1, undefined),
     env: "STRESS_MAX_BACKPRESSURE_SEC",
     flag: "max-backpressure-sec",
     default: 60,
@@ -81,7 +81,7 @@ export const WORKLOAD_SETTINGS = {
   }),
   stallSec: setting({
     operator: true,
-    ...integer(1, 86400),
+    ...duration(1, 86400),
     env: "STRESS_STALL_SEC",
     flag: "stall-sec",
     default: 60,
@@ -89,7 +89,7 @@ export const WORKLOAD_SETTINGS = {
   }),
   slowOpSec: setting({
     operator: true,
-    ...decimal(86400),
+    ...duration(0, 86400, { whole: false }),
     env: "STRESS_SLOW_OP_SEC",
     flag: "slow-op-sec",
     default: 10,
@@ -142,7 +142,7 @@ export const WORKLOAD_SETTINGS = {
   }),
   warmupSec: setting({
     operator: true,
-    ...integer(0, 86400),
+    ...duration(0, 86400),
     env: "STRESS_WARMUP_SEC",
     flag: "warmup-sec",
     default: 0,
@@ -175,6 +175,7 @@ export const WORKLOAD_SETTINGS = {
         "(SimpleSelect, Aggregate, ComplexJoin)",
     }),
     kind: "list",
+    choices: OP_KINDS,
     expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
     env: "STRESS_OPS",
     flag: "ops",
