@@ -1,5 +1,5 @@
 /** How a run is operated: hyperd's log and memory limit, the output dir, replay, progress. */
-import { duration, integer, memorySize, setting, text } from "./setting_kinds.ts";
+import { duration, integer, memorySize, setting, text, toggle } from "./setting_kinds.ts";
 
 /** How a run is operated, in the order `--help` lists them. */
 export const RUN_SETTINGS = {
@@ -30,6 +30,14 @@ export const RUN_SETTINGS = {
     env: "STRESS_OUTPUT_DIR",
     flag: "output-dir",
     help: "Where databases, logs and artifacts go (a new temp dir when unset).",
+  }),
+  removeDatabases: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_REMOVE_DATABASES",
+    flag: "remove-databases",
+    default: false,
+    help: "After a run that passed, delete its .hyper databases; the reports and logs stay.",
   }),
   replayFile: setting({
     operator: true,

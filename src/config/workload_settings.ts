@@ -1,7 +1,7 @@
 /** The workload's settings: how long, which users doing what, how fast, within which limits. */
 import { z } from "zod";
 import { PRESET_NAMES } from "./presets.ts";
-import { choice, decimal, duration, integer, optional, setting } from "./setting_kinds.ts";
+import { choice, decimal, duration, integer, optional, setting, toggle } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
@@ -72,12 +72,20 @@ export const WORKLOAD_SETTINGS = {
     default: 2048,
     help: "Size of the run's .hyper files above which writes turn into reads.",
   }),
+  stopOnDiskBudget: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_STOP_ON_DISK_BUDGET",
+    flag: "stop-on-disk-budget",
+    default: false,
+    help: "Stop (ResourceLimit) once the disk budget stays spent for --max-backpressure-sec.",
+  }),
   maxBackpressureSec: setting({
     ...duration(1, undefined),
     env: "STRESS_MAX_BACKPRESSURE_SEC",
     flag: "max-backpressure-sec",
     default: 60,
-    help: "Stop with ResourceLimit when backpressure or read-only mode lasts this long.",
+    help: "Stop with ResourceLimit when backpressure lasts this long.",
   }),
   stallSec: setting({
     operator: true,
