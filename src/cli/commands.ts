@@ -7,7 +7,7 @@ import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
 import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
@@ -56,7 +56,7 @@ export async function runCommand(
   return await stressCommand(config, layout, binary);
 }
 
-/** Settings of attaching and segments that do not go together stop everything (exit 2). */
+/** Settings of attaching and segments that do not go together stop everything (ConfigError). */
 function checkAttach(config: Config): void {
   const problems = attachProblems(config);
   if (problems.length === 1) throw new ConfigError(problems[0]);

@@ -2,7 +2,7 @@
  * Ctrl-C and SIGTERM for a command: the first press stops it the normal way (artifacts
  * written); a later, deliberate second press quits at once.
  */
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import { nowMs } from "../time.ts";
 

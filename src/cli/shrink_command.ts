@@ -9,7 +9,7 @@ import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { writeJson, writeText } from "../results/artifacts.ts";
 import type { Summary } from "../results/summary.ts";
@@ -105,7 +105,7 @@ export async function shrinkCommand(
         `hyperstress: shrink: the replay did not ${config.until} in ${config.tries} tries; ` +
           "nothing to shrink (raise --tries or --duration)",
       );
-      return EXIT.internal;
+      return EXIT.environment;
     }
     let current = limitToExecuted(original, best!.summary);
 

@@ -63,7 +63,7 @@ export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary
   if (options.explicitPath) {
     const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
     if (found) return found;
-    // The user named it, so a wrong path is a usage error (exit 2), not hyperd failing.
+    // The user named it, so a wrong path is a usage error (ConfigError), not hyperd failing.
     const { message } = notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
     throw new ConfigError(message);
   }

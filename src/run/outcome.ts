@@ -1,5 +1,4 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
-import { EXIT } from "../exit_codes.ts";
 import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
@@ -122,11 +121,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: !ourFault
-      ? null
-      : failures.some((f) => f.permission)
-      ? EXIT.usage
-      : EXIT.internal,
+    ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
   };
 }
 

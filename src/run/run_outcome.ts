@@ -19,7 +19,7 @@ import type { Integrity } from "./integrity.ts";
 import type { LoadOutcome } from "./load_driver.ts";
 import type { WatchPoint } from "./resource_watch.ts";
 import type { ServerFacts } from "./server.ts";
-import type { StopReason } from "./stop_control.ts";
+import type { StopReason } from "../verdict_policy.ts";
 
 /** Everything a finished run measured, from which the summary is built. */
 export interface RunOutcome {
@@ -71,6 +71,6 @@ export interface RunOutcome {
   watch: WatchPoint[];
   /** hyperstress's own CPU over the run. */
   client: ClientCpuReport;
-  /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
-  internalExitCode: number | null;
+  /** hyperstress's own failure: a missing permission (usage) or a bug (internal); else null. */
+  ownFault: "usage" | "internal" | null;
 }

@@ -4,9 +4,11 @@ import { fileURLToPath } from "node:url";
 import { connect } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { SETTINGS } from "../../src/config/settings.ts";
-import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { EXIT, exitCodeOf, exitCodeRows } from "../../src/verdict_policy.ts";
+import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
 import { checkIntegrity } from "../../src/run/integrity.ts";
-import { exitCodeOf, type Summary } from "../../src/results/summary.ts";
+import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { testBinary, withHyperd } from "../helpers/hyperd.ts";
 
@@ -187,5 +189,46 @@ Deno.test("--help lists every setting with its env variable and flag, and the ex
       s.env,
     );
   }
-  for (const [code] of EXIT_MEANINGS) assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  for (const { code } of exitCodeRows()) {
+    assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  }
+});
+
+Deno.test("failures of the environment exit with their own code, not 1: a segment never ready, nothing to shrink", async () => {
+  await withStandaloneHyperd(async (hyperd, dir) => {
+    const dbDir = join(dir, "db");
+    await Deno.mkdir(dbDir);
+    // Segment 1 with no segment 0: the databases never become ready. 1 s is the whole wait.
+    const segment = await runCli([
+      "stress",
+      "--segment=1/2",
+      `--endpoint=${hyperd.endpoint}`,
+      `--database-dir=${dbDir}`,
+      `--output-dir=${join(dir, "segment-1")}`,
+      "--start-timeout-sec=1",
+      ...QUICK,
+    ], hyperdEnv());
+    assert.equal(segment.code, EXIT.environment, segment.stderr);
+    assert.match(segment.stderr, /segment 1\/2: the databases in .* were not ready within 1 s/);
+    assertNoStackTrace(segment.stderr);
+  });
+  await withTempDir(async (dir) => {
+    // A clean 2-second run cannot be shrunk to a crash it never had.
+    const clean = join(dir, "clean");
+    const run = await runCli(
+      ["stress", `--output-dir=${clean}`, "--duration=2", ...QUICK],
+      hyperdEnv(),
+    );
+    assert.equal(run.code, EXIT.ok, run.stderr);
+    const shrink = await runCli([
+      "shrink",
+      `--replay-file=${join(clean, "replay.json")}`,
+      "--until=crash",
+      "--tries=1",
+      "--duration=2",
+      `--output-dir=${join(dir, "shrunk")}`,
+    ], hyperdEnv());
+    assert.equal(shrink.code, EXIT.environment, shrink.stderr);
+    assert.match(shrink.stderr, /nothing to shrink/);
+  });
 });
