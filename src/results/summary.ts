@@ -29,6 +29,7 @@ import {
   type ThresholdResult,
 } from "./thresholds.ts";
 import { round } from "./format.ts";
+import { type ReadOnlyPhase, readOnlyPhase } from "./read_only.ts";
 import { type Finding, findingsOf } from "./findings.ts";
 import { type MessageGroup, messageGroups } from "./error_groups.ts";
 import { VERSION } from "../version.ts";
@@ -73,6 +74,12 @@ export interface Summary {
   /** Which memory figure backpressure watched, and hyperd's memory_limit in MB. */
   memory: ResourceReport["memory"];
   disk: { usedMb: number; budgetMb: number; writesRedirected: number };
+  /**
+   * The seconds after the disk budget was spent, when inserts ran as reads, and the insert rate
+   * over the time inserts were allowed; null when the budget was never spent. Absent in older
+   * summaries.
+   */
+  readOnly?: ReadOnlyPhase | null;
   backpressure: ResourceReport["backpressure"];
   errors: OpFailure[];
   errorCount: number;
@@ -186,6 +193,12 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       budgetMb: parts.config.maxDiskMb,
       writesRedirected: parts.writesRedirected,
     },
+    readOnly: readOnlyPhase(
+      parts.watch,
+      parts.durationSec,
+      parts.load.warmup?.sec ?? 0,
+      insertedRows,
+    ),
     backpressure: parts.resources.backpressure,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.

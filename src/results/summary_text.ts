@@ -28,8 +28,10 @@ export function summaryText(summary: Summary): string {
     `Peak load:    ${formatFixed(peak.overallLoad, 2)} ` +
     `(scheduler ${formatFixed(peak.schedulerLoad, 2)}, ` +
     `CPU ${withUnit(formatFixed(peak.processCpuPercent, 1), "%")})`,
+    ...insertWindowLines(summary),
     `Disk used:    ${formatFixed(disk.usedMb, 1)} of ${formatNumber(disk.budgetMb)} MB ` +
     `(${formatNumber(disk.writesRedirected)} writes turned into reads)`,
+    ...readOnlyLines(summary),
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `${formatSeconds(summary.backpressure.seconds)}`,
     `Integrity:    ${integrityLine(summary)}`,
@@ -96,6 +98,26 @@ function loadLines(summary: Summary, ms: (value: number) => string): string[] {
     );
   }
   return lines;
+}
+
+/** With a read-only phase: the insert rate over the time inserts were allowed. */
+function insertWindowLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `              ${formatNumber(phase.insertRowsPerSec)} rows/s over the ` +
+    `${formatSeconds(phase.insertSec)} inserts were allowed`,
+  ];
+}
+
+/** When the disk budget was spent and for how long the run went on reading only. */
+function readOnlyLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `Read-only:    from ${formatSeconds(phase.fromSec)} on, ${formatSeconds(phase.sec)} in all: ` +
+    "the disk budget was spent, so inserts ran as reads",
+  ];
 }
 
 /**
