@@ -12,9 +12,10 @@ import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/loca
 import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
 import { closest } from "../config/did_you_mean.ts";
+import { COMMANDS } from "./command_table.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
-import { buildPlan } from "./plan.ts";
+import { buildPlan, planTable } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
 import { shrinkCommand } from "./shrink_command.ts";
 import { stressCommand } from "./stress_command.ts";
@@ -42,7 +43,11 @@ export async function runCommand(
   }
   const layout = runLayout(config, replay);
   if (command === "plan") {
-    console.log(JSON.stringify(buildPlan(config, layout), null, 2));
+    console.log(
+      config.planJson
+        ? JSON.stringify(buildPlan(config, layout), null, 2)
+        : planTable(config, layout),
+    );
     return EXIT.ok;
   }
   if (command === "hyperd") {
@@ -64,9 +69,6 @@ function checkAttach(config: Config): void {
     throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
 }
-
-/** The commands, in the order errors list them. */
-const COMMANDS = ["stress", "sweep", "shrink", "plan", "merge", "report", "compare", "hyperd"];
 
 /** Commands that take words after their name; the rest take flags only. */
 const WORDS_TAKEN: Record<string, (config: Config) => boolean> = {

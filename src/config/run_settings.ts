@@ -54,6 +54,14 @@ export const RUN_SETTINGS = {
     default: 50,
     help: "How many operations per user `plan` prints.",
   }),
+  planJson: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_PLAN_JSON",
+    flag: "json",
+    default: false,
+    help: "`plan` prints JSON with every field of every operation instead of a table.",
+  }),
   workers: setting({
     operator: true,
     ...integer(0, 1024, "0 = automatic"),
