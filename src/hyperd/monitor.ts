@@ -81,6 +81,8 @@ export interface MonitorOptions {
   memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
+  /** Logical cores of hyperd's machine, to tell warnings expected there; null where unknown. */
+  cores?: number | null;
 }
 
 /** The run's view of hyperd's resource log. */
@@ -90,13 +92,14 @@ export class Monitor {
   readonly #tail: LogTail | null;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
-  readonly #warnings = new WarningTally();
+  readonly #warnings: WarningTally;
   #latest: ResourceSample | null = null;
   #engagedSinceSec: number | null = null;
   #started = false;
 
   constructor(options: MonitorOptions) {
     this.#options = options;
+    this.#warnings = new WarningTally(options.cores ?? null);
     this.#gate = new BackpressureGate({
       maxMemoryMb: options.maxMemoryMb,
       maxCpuPercent: options.maxCpuPercent,
@@ -137,6 +140,11 @@ export class Monitor {
   /** hyperd's anomaly warnings so far, of every kind. */
   warningCount(): number {
     return this.#warnings.total;
+  }
+
+  /** hyperd's warnings so far that point at trouble on its machine (not those expected there). */
+  troubleCount(): number {
+    return this.#warnings.trouble;
   }
 
   /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */

@@ -5,6 +5,7 @@ import { OP_KINDS } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
+import { warningLines } from "./warning_groups.ts";
 
 /**
  * Renders the summary as plain text: headline figures, a per-operation table with an `all` row,
@@ -39,6 +40,8 @@ export function summaryText(summary: Summary): string {
     "",
     operationsTable(summary),
   ];
+  const warnings = warningLines(summary);
+  if (warnings.length > 0) lines.push("", ...warnings);
   if (summary.thresholds.length > 0) {
     lines.push("", "Thresholds:");
     for (const t of summary.thresholds) {

@@ -88,6 +88,8 @@ function newMonitor(
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
     elapsedSec: () => clock.elapsedSec(),
+    // An attached hyperd may run on another machine, whose cores are not known here.
+    cores: config.endpoint ? null : navigator.hardwareConcurrency,
   });
 }
 
