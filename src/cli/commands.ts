@@ -9,7 +9,7 @@ import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
-import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
+import { checkWorkerModulesReadable, preloadWorkerModules } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
 import { closest } from "../config/did_you_mean.ts";
 import { COMMANDS } from "./command_table.ts";
@@ -36,7 +36,13 @@ export async function runCommand(
   if (command === "merge") return await mergeCommand(rest, config, env);
   checkAttach(config);
   // Before anything starts: without it every worker fails once hyperd is up.
-  if (["stress", "sweep", "shrink"].includes(command)) checkWorkerModulesReadable();
+  if (["stress", "sweep", "shrink"].includes(command)) {
+    checkWorkerModulesReadable();
+    // A first run fetches the workers' npm packages now, before hyperd's start lines, not
+    // between them and the first progress line. A failure here shows again, and better, there.
+    const uses = { arrow: config.dataFormat === "arrow", grpc: config.transport === "grpc" };
+    await preloadWorkerModules(uses).catch(() => {});
+  }
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
