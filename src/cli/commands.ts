@@ -13,6 +13,7 @@ import { checkWorkerModulesReadable, preloadWorkerModules } from "../users/worke
 import { compareCommand } from "./compare_command.ts";
 import { closest } from "../config/did_you_mean.ts";
 import { COMMANDS } from "./command_table.ts";
+import { checkPermissions } from "./permission_check.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 import { buildPlan, planTable } from "./plan.ts";
@@ -31,6 +32,7 @@ export async function runCommand(
   const [command = "stress", ...rest] = positionals;
   if (!COMMANDS.includes(command)) throw unknownCommand(command);
   checkPositionals(command, rest, config);
+  checkPermissions(config, env);
   if (command === "report") return await reportCommand(rest);
   if (command === "compare") return await compareCommand(rest, config, env);
   if (command === "merge") return await mergeCommand(rest, config, env);
