@@ -144,3 +144,20 @@ Deno.test("a narrow deno run line is told before anything starts which flag's pa
     await assert.rejects(Deno.stat(join(dir, "runs", "a")), Deno.errors.NotFound);
   });
 });
+
+Deno.test("`help COMMAND` and `COMMAND --help` print that command's help; a stray word is an error", async () => {
+  const general = await runBounded(["--help"]);
+  const stress = await runBounded(["help", "stress"]);
+  const compare = await runBounded(["compare", "--help"]);
+  for (const run of [general, stress, compare]) {
+    assert.equal(run.code, 0, run.stderr);
+    for (const line of run.stdout.trimEnd().split("\n")) assert.ok(line.length <= 80, line);
+  }
+  assert.equal((await runBounded(["stress", "--help"])).stdout, stress.stdout);
+  assert.match(compare.stdout, /^hyperstress compare: /);
+  assert.doesNotMatch(compare.stdout, /--duration/);
+  assert.notEqual(general.stdout, stress.stdout);
+  const stray = await runBounded(["stress", "--fail-on-findings", "false"]);
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /write --fail-on-findings=false/);
+});
