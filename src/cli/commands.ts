@@ -43,7 +43,8 @@ export async function runCommand(
     // A first run fetches the workers' npm packages now, before hyperd's start lines, not
     // between them and the first progress line. A failure here shows again, and better, there.
     const uses = { arrow: config.dataFormat === "arrow", grpc: config.transport === "grpc" };
-    await preloadWorkerModules(uses).catch(() => {});
+    // A compiled binary carries its modules: nothing to fetch.
+    if (!Deno.build.standalone) await preloadWorkerModules(uses).catch(() => {});
   }
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
