@@ -96,6 +96,7 @@ const FINDING_KINDS = {
   stall: { verdict: "stalled", counted: null },
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
+  "blind-monitor": { verdict: "findings", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */

@@ -6,12 +6,13 @@
 import type { WatchPoint } from "../run/resource_watch.ts";
 import { round } from "./format.ts";
 
-/** When the run was read-only, and the insert rate over the time inserts were allowed. */
+/**
+ * When the run turned read-only, and the insert rate over the time inserts were allowed. How long
+ * it was read-only in all is `disk.readOnlySec`, the users' own clock of it.
+ */
 export interface ReadOnlyPhase {
   /** Second of the run the disk budget was first found spent. */
   fromSec: number;
-  /** Seconds read-only in all (the budget can free up again when hyperd compacts). */
-  sec: number;
   /** Seconds after the warm-up when inserts were allowed. */
   insertSec: number;
   /** Rows inserted per second over `insertSec`: the whole run's rate counts read-only time. */
@@ -30,18 +31,15 @@ export function readOnlyPhase(
 ): ReadOnlyPhase | null {
   const first = watch.find((point) => point.readOnly);
   if (!first) return null;
-  let sec = 0;
   let measured = 0;
   watch.forEach((point, i) => {
     if (!point.readOnly) return;
     const end = Math.min(watch[i + 1]?.atSec ?? durationSec, durationSec);
-    sec += Math.max(0, end - point.atSec);
     measured += Math.max(0, end - Math.max(point.atSec, warmupSec));
   });
   const insertSec = Math.max(0, durationSec - warmupSec - measured);
   return {
     fromSec: round(first.atSec, 1),
-    sec: round(sec, 1),
     insertSec: round(insertSec, 1),
     insertRowsPerSec: insertSec > 0 ? round(insertedRows / insertSec, 1) : 0,
   };

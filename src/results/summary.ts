@@ -73,14 +73,21 @@ export interface Summary {
   peak: ResourceReport["peak"];
   /** Which memory figure backpressure watched, and hyperd's memory_limit in MB. */
   memory: ResourceReport["memory"];
-  disk: { usedMb: number; budgetMb: number; writesRedirected: number };
+  /** `readOnlySec`: wall time users ran with writes turned into reads (absent in older ones). */
+  disk: { usedMb: number; budgetMb: number; writesRedirected: number; readOnlySec?: number };
   /**
-   * The seconds after the disk budget was spent, when inserts ran as reads, and the insert rate
-   * over the time inserts were allowed; null when the budget was never spent. Absent in older
-   * summaries.
+   * When the disk budget was first found spent, and the insert rate over the time inserts were
+   * allowed (the whole run's rate counts the read-only time); null when the budget was never
+   * spent. Absent in older summaries.
    */
   readOnly?: ReadOnlyPhase | null;
+  /** Times the gate engaged, and the wall time users were held at it (their own clock). */
   backpressure: ResourceReport["backpressure"];
+  /**
+   * Whether the monitor saw hyperd: the stale bound, seconds without a fresh sample, and whether
+   * load stood in for CPU. Absent in older summaries; null when the monitor was off.
+   */
+  sight?: ResourceReport["sight"] | null;
   errors: OpFailure[];
   errorCount: number;
   /** Failures by normalised message: count, kinds, first and last second. */
@@ -192,6 +199,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       usedMb: megabytes(parts.diskBytes),
       budgetMb: parts.config.maxDiskMb,
       writesRedirected: parts.writesRedirected,
+      readOnlySec: parts.readOnlySec,
     },
     readOnly: readOnlyPhase(
       parts.watch,
@@ -200,6 +208,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       insertedRows,
     ),
     backpressure: parts.resources.backpressure,
+    sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
     errorCount: failures,
