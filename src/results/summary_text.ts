@@ -23,6 +23,7 @@ export function summaryText(summary: Summary): string {
     `Throughput:   ${formatFixed(totals.opsPerSec, 1)} ops/s, ` +
     `${formatNumber(totals.insertRowsPerSec)} rows/s inserted ` +
     `(${formatNumber(totals.insertedRows)} rows)`,
+    ...insertWindowLines(summary),
     `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}` +
     (summary.arrivals ? " (response time, from each arrival)" : ""),
     ...loadLines(summary, ms),
@@ -30,7 +31,6 @@ export function summaryText(summary: Summary): string {
     `Peak load:    ${formatFixed(peak.overallLoad, 2)} ` +
     `(scheduler ${formatFixed(peak.schedulerLoad, 2)}, ` +
     `CPU ${withUnit(formatFixed(peak.processCpuPercent, 1), "%")})`,
-    ...insertWindowLines(summary),
     `Disk used:    ${formatFixed(disk.usedMb, 1)} of ${formatNumber(disk.budgetMb)} MB ` +
     `(${formatNumber(disk.writesRedirected)} writes turned into reads` +
     ((disk.readOnlySec ?? 0) > 0 ? `, read-only for ${formatSeconds(disk.readOnlySec)}` : "") +
