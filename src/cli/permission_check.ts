@@ -41,6 +41,7 @@ export function namedPaths(
   add("compareHtml", "write");
   add("replayFile", "read");
   add("hyperdLog", "read");
+  add("hyperdPath", "read");
   for (const spec of config.out ?? []) {
     const parsed = parseMetricsOut(spec);
     if (typeof parsed !== "string") {
