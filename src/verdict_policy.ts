@@ -235,6 +235,16 @@ export function comparisonExitCode(regressions: number): ExitCode {
   return regressions > 0 ? EXIT.thresholdFailed : EXIT.ok;
 }
 
+/**
+ * True for a stop reason that ends a run before its duration without failing it (a limit held
+ * too long): the verdict says so, `PASSED (stopped early: ...)`, so a pass is not mistaken for a
+ * full run. The duration's end and a replay's users all done are the run's own ends.
+ */
+export function stoppedEarly(reason: StopReason): boolean {
+  return STOP_REASONS[reason].verdict === "ok" && reason !== "DurationElapsed" &&
+    reason !== "UsersFinished";
+}
+
 /** True for the exit code of a run that passed. */
 export function passed(code: number): boolean {
   return code === EXIT.ok;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { EXIT } from "../verdict_policy.ts";
 import { METRICS_OUT_EXPECTS, parseMetricsOut } from "./metrics_out.ts";
-import { choice, integer, setting, text, toggle } from "./setting_kinds.ts";
+import { choice, duration, integer, setting, text, toggle } from "./setting_kinds.ts";
 import { parseThreshold } from "./thresholds.ts";
 
 /** A threshold expression parsed into a Threshold, or a zod issue saying what is wrong. */
@@ -97,7 +97,7 @@ export const COMMAND_SETTINGS = {
   }),
   budgetMin: setting({
     operator: true,
-    ...integer(1, 10_080),
+    ...duration(1, 10_080, { unit: "minutes" }),
     env: "STRESS_SHRINK_BUDGET_MIN",
     flag: "budget-min",
     default: 30,

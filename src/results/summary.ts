@@ -30,6 +30,7 @@ import {
   type ThresholdResult,
 } from "./thresholds.ts";
 import { round } from "./format.ts";
+import { type ReadOnlyPhase, readOnlyPhase } from "./read_only.ts";
 import { type Finding, findingsOf } from "./findings.ts";
 import { type MessageGroup, messageGroups } from "./error_groups.ts";
 import { VERSION } from "../version.ts";
@@ -75,6 +76,12 @@ export interface Summary {
   memory: ResourceReport["memory"];
   /** `readOnlySec`: wall time users ran with writes turned into reads (absent in older ones). */
   disk: { usedMb: number; budgetMb: number; writesRedirected: number; readOnlySec?: number };
+  /**
+   * When the disk budget was first found spent, and the insert rate over the time inserts were
+   * allowed (the whole run's rate counts the read-only time); null when the budget was never
+   * spent. Absent in older summaries.
+   */
+  readOnly?: ReadOnlyPhase | null;
   /** Times the gate engaged, and the wall time users were held at it (their own clock). */
   backpressure: ResourceReport["backpressure"];
   /**
@@ -197,6 +204,12 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       writesRedirected: parts.writesRedirected,
       readOnlySec: parts.readOnlySec,
     },
+    readOnly: readOnlyPhase(
+      parts.watch,
+      parts.durationSec,
+      parts.load.warmup?.sec ?? 0,
+      insertedRows,
+    ),
     backpressure: parts.resources.backpressure,
     sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,

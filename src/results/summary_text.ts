@@ -6,6 +6,7 @@ import { isGenerated, OP_KINDS } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
+import { warningLines } from "./warning_groups.ts";
 
 /**
  * Renders the summary as plain text: headline figures, a per-operation table with an `all` row,
@@ -22,6 +23,7 @@ export function summaryText(summary: Summary): string {
     `Throughput:   ${formatFixed(totals.opsPerSec, 1)} ops/s, ` +
     `${formatNumber(totals.insertRowsPerSec)} rows/s inserted ` +
     `(${formatNumber(totals.insertedRows)} rows)`,
+    ...insertWindowLines(summary),
     `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}` +
     (summary.arrivals ? " (response time, from each arrival)" : ""),
     ...loadLines(summary, ms),
@@ -33,6 +35,7 @@ export function summaryText(summary: Summary): string {
     `(${formatNumber(disk.writesRedirected)} writes turned into reads` +
     ((disk.readOnlySec ?? 0) > 0 ? `, read-only for ${formatSeconds(disk.readOnlySec)}` : "") +
     ")",
+    ...readOnlyLines(summary),
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `users held ${formatSeconds(summary.backpressure.seconds)}`,
     ...monitorLines(summary),
@@ -42,6 +45,8 @@ export function summaryText(summary: Summary): string {
     "",
     operationsTable(summary),
   ];
+  const warnings = warningLines(summary);
+  if (warnings.length > 0) lines.push("", ...warnings);
   if (summary.thresholds.length > 0) {
     lines.push("", "Thresholds:");
     for (const t of summary.thresholds) {
@@ -101,6 +106,26 @@ function loadLines(summary: Summary, ms: (value: number) => string): string[] {
     );
   }
   return lines;
+}
+
+/** With a read-only phase: the insert rate over the time inserts were allowed. */
+function insertWindowLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `              ${formatNumber(phase.insertRowsPerSec)} rows/s over the ` +
+    `${formatSeconds(phase.insertSec)} inserts were allowed`,
+  ];
+}
+
+/** When the disk budget was spent and for how long the run went on reading only. */
+function readOnlyLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `Read-only:    from ${formatSeconds(phase.fromSec)} on: the disk budget was spent, so ` +
+    "inserts ran as reads",
+  ];
 }
 
 /**

@@ -188,11 +188,11 @@ Deno.test("report.html puts the findings first and lists the slowest operations 
   assert.match(clean, /hyperd logged no anomaly warnings/);
 });
 
-Deno.test("progress shows how many warnings hyperd logged, once there are any", () => {
+Deno.test("progress shows how many trouble warnings hyperd logged, once there are any", () => {
   const view = (warnings: number) => ({
     elapsedSec: 10,
     stats: new RunStats(),
-    monitor: { latest: () => null, warningCount: () => warnings },
+    monitor: { latest: () => null, troubleCount: () => warnings },
     diskBytes: 0,
     flags: new SharedFlags(),
   });

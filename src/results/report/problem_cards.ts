@@ -3,6 +3,7 @@
  * hyperd's warnings, and a crash, a stall or lost rows.
  */
 import type { InFlightOp } from "../../stats/op_stats.ts";
+import { warningCores, warningMeaning } from "../warning_groups.ts";
 import { DASH, formatFixed, formatMs, formatNumber, formatSeconds, plural } from "../format.ts";
 import { OTHER_MESSAGES } from "../error_groups.ts";
 import type { Finding } from "../findings.ts";
@@ -91,20 +92,25 @@ export function serverWarningsCard(summary: Summary): string {
       true,
     );
   }
+  const cores = warningCores(summary);
+  // Trouble first: what is expected on this machine goes below, under its reason.
+  const rows = warnings.map(([kind, w]) => ({ kind, w, m: warningMeaning(kind, cores) }))
+    .sort((a, b) => Number(b.m.trouble) - Number(a.m.trouble));
   return card(
     "hyperd warnings",
     htmlTable(
-      ["kind", "count", "first (s)", "last (s)", "first entry"],
-      warnings.map(([kind, w]) => [
-        `<code>${esc(kind)}</code>`,
+      ["warning", "count", "first (s)", "last (s)", "what it means", "first entry"],
+      rows.map(({ kind, w, m }) => [
+        `${esc(m.label)} <span class="muted"><code>${esc(kind)}</code></span>`,
         formatNumber(w.count),
         at(w.firstAtSec),
         at(w.lastAtSec),
+        esc(m.meaning) + (m.trouble ? "" : ` <span class="muted">(${esc(m.why ?? "")})</span>`),
         esc(w.example.detail || DASH) +
         ` <span class="muted">(session ${esc(w.example.session)}, request ` +
         `${esc(w.example.request)})</span>`,
       ]),
-      [false, true, true, true, false],
+      [false, true, true, true, false, false],
     ),
     true,
   );

@@ -32,22 +32,32 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
 
 /** The statement `op` sends, as a person would read it: a COPY names its row count. */
 export function statementOf(ctx: OpContext, op: PlannedOp): string {
-  const { name, shape } = ctx.tables[op.table];
+  return statementText(op, ctx.tables, ctx.copyEncoder.sqlFormat, ctx.queryKnownBugs);
+}
+
+/** The statement `op` sends over `tables`, with bulk inserts in `format` (for `plan` too). */
+export function statementText(
+  op: PlannedOp,
+  tables: OpContext["tables"],
+  format: OpContext["copyEncoder"]["sqlFormat"],
+  queryKnownBugs: OpContext["queryKnownBugs"] = false,
+): string {
+  const { name, shape } = tables[op.table];
   switch (op.kind) {
     case "BulkInsert":
-      return `${copyInSql(name, shape, ctx.copyEncoder.sqlFormat)} -- ${op.rows} rows`;
+      return `${copyInSql(name, shape, format)} -- ${op.rows} rows`;
     case "SingleInsert":
       return insertSql(name, shape);
     case "SchemaDdl":
       return schemaDdlSql(op);
     case "SimpleSelect":
-      return simpleSelectSql(op, ctx.tables);
+      return simpleSelectSql(op, tables);
     case "Aggregate":
-      return aggregateSql(op, ctx.tables);
+      return aggregateSql(op, tables);
     case "ComplexJoin":
-      return complexJoinSql(op, ctx.tables);
+      return complexJoinSql(op, tables);
     case "GeneratedQuery":
-      return generatedQuerySql(op, ctx);
+      return generatedQuerySql(op, { tables, queryKnownBugs });
   }
 }
 
