@@ -1,13 +1,13 @@
 /** hyperstress command line: parse, configure, run, and turn errors into exit codes. */
 import { parseCommandLine } from "./src/cli/args.ts";
 import { runCommand } from "./src/cli/commands.ts";
-import { helpText } from "./src/cli/help.ts";
+import { commandHelpText, helpText } from "./src/cli/help.ts";
 import { versionText } from "./src/cli/version_command.ts";
 import { readReplay } from "./src/config/replay.ts";
 import { resolveConfig } from "./src/config/resolve.ts";
 import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
 import { EXIT } from "./src/verdict_policy.ts";
-import { HyperstressError } from "./src/errors.ts";
+import { ConfigError, HyperstressError } from "./src/errors.ts";
 import { defaultCacheDir } from "./src/hyperd/locate.ts";
 import { HyperdProcesses } from "./src/hyperd/process.ts";
 import { consoleOutput, type Output } from "./src/output.ts";
@@ -18,8 +18,8 @@ const READ_ENV = [...ENV_NAMES, "HOME", "LOCALAPPDATA"];
 async function main(args: string[], output: Output): Promise<number> {
   const parsed = parseCommandLine(args);
   // A compiled hyperstress is run by hand: with nothing to do, it says how to use it.
-  if (parsed.help || (Deno.build.standalone && args.length === 0)) {
-    output.print(helpText());
+  if (parsed.help || parsed.positionals[0] === "help" || (Deno.build.standalone && !args.length)) {
+    output.print(helpOf(parsed.positionals));
     return EXIT.ok;
   }
   const env = Object.fromEntries(READ_ENV.map((name) => [name, Deno.env.get(name)]));
@@ -39,6 +39,15 @@ async function main(args: string[], output: Output): Promise<number> {
   const config = resolveConfig(parsed.flags, env, replay);
   const context = { output, env, commandLine: args, processes: new HyperdProcesses() };
   return await runCommand(parsed.positionals, config, context, replay);
+}
+
+/** `--help`, `help`, `help COMMAND` or `COMMAND --help`: the general help or that command's. */
+function helpOf(positionals: string[]): string {
+  const words = positionals[0] === "help" ? positionals.slice(1) : positionals;
+  if (words.length > 1) {
+    throw new ConfigError(`help: expected one command, got ${words.join(" ")}`);
+  }
+  return words.length === 1 ? commandHelpText(words[0]) : helpText();
 }
 
 const output = consoleOutput();

@@ -8,12 +8,14 @@ import type { Output } from "../output.ts";
 import { EXIT } from "../verdict_policy.ts";
 
 /** Writes report.html beside `summaryPath`; returns the exit code. */
-export async function reportCommand(
-  summaryPath: string | undefined,
-  output: Output,
-): Promise<number> {
-  if (!summaryPath) {
-    throw new ConfigError("report: expected the path of a summary.json, got nothing");
+export async function reportCommand(args: string[], output: Output): Promise<number> {
+  const [summaryPath] = args;
+  if (!summaryPath || args.length > 1) {
+    throw new ConfigError(
+      `report: expected the path of one summary.json, got ${
+        args.length === 0 ? "nothing" : args.map((a) => JSON.stringify(a)).join(" ")
+      }`,
+    );
   }
   let summary: Summary;
   try {

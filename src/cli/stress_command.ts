@@ -38,6 +38,7 @@ export async function stressCommand(
       say,
       commandLine,
       processes: context.processes,
+      footprint: true,
       // A second Ctrl-C quits at once: it still shows what was measured so far.
       onSnapshot: (snapshot) =>
         interrupt.beforeQuit(() => {

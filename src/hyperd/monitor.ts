@@ -112,6 +112,8 @@ export interface MonitorOptions {
   memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
+  /** Logical cores of hyperd's machine, to tell warnings expected there; null where unknown. */
+  cores?: number | null;
   /** Seconds users have been held at the gate so far (the users' own clock of it). */
   heldSec: () => number;
   /** How often hyperd logs a resource sample; the stale bound is a few of these. Default 5. */
@@ -132,7 +134,7 @@ export class Monitor {
   readonly #tail: LogTail | null;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
-  readonly #warnings = new WarningTally();
+  readonly #warnings: WarningTally;
   readonly #now: () => number;
   readonly #wallClock: Clock;
   readonly #staleMs: number;
@@ -152,6 +154,7 @@ export class Monitor {
 
   constructor(options: MonitorOptions) {
     this.#options = options;
+    this.#warnings = new WarningTally(options.cores ?? null);
     this.#now = options.now ?? (() => performance.now());
     this.#wallClock = options.wallClock ?? Date.now;
     this.#staleMs = staleAfterMs(options.logIntervalSec ?? 5);
@@ -237,6 +240,11 @@ export class Monitor {
   /** hyperd's anomaly warnings so far, of every kind. */
   warningCount(): number {
     return this.#warnings.total;
+  }
+
+  /** hyperd's warnings so far that point at trouble on its machine (not those expected there). */
+  troubleCount(): number {
+    return this.#warnings.trouble;
   }
 
   /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */

@@ -131,6 +131,7 @@ export function statsOutcome(stats: RunStats): Pick<
   | "slowest"
   | "transport"
   | "timeline"
+  | "oracles"
 > {
   const totals = stats.byOp();
   return {
@@ -146,6 +147,7 @@ export function statsOutcome(stats: RunStats): Pick<
     slowest: stats.slowest(),
     transport: { ...stats.transport },
     timeline: stats.timeline(),
+    oracles: stats.oracle,
   };
 }
 

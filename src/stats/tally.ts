@@ -134,15 +134,16 @@ export function tallyOf(
   spectrum?: LatencySpectrum,
 ): OpTally {
   return Object.fromEntries(OP_KINDS.map((kind) => {
-    const totals = byOp[kind];
+    // A summary written before a kind existed has neither its totals nor its histogram.
+    const totals: Partial<OpTotals> = byOp[kind] ?? {};
     const service = histograms.serviceByOp?.[kind];
     return [kind, {
-      count: totals.count,
-      failures: totals.failures,
-      rows: totals.rows,
-      latency: new Latency(histograms.byOp[kind], {
+      count: totals.count ?? 0,
+      failures: totals.failures ?? 0,
+      rows: totals.rows ?? 0,
+      latency: new Latency(histograms.byOp[kind] || undefined, {
         minMs: spectrum?.byOpMs[kind]?.[0],
-        maxMs: totals.latencyMs.max,
+        maxMs: totals.latencyMs?.max,
       }),
       service: service ? new Latency(service, { maxMs: totals.serviceTimeMs?.max }) : null,
     }];

@@ -75,6 +75,8 @@ async function start(message: StartMessage, inbox: Inbox): Promise<void> {
       const base = {
         conn,
         tables: database.tables,
+        database: database.index,
+        queryKnownBugs: message.settings.queryKnownBugs ?? false,
         copyEncoder,
         batches,
       };
