@@ -21,6 +21,7 @@ import {
   type Shifted,
   shiftSec,
 } from "./merge_timeline.ts";
+import { readOnlyPhase } from "./read_only.ts";
 import { type MergedSegment, runTotals, type Summary } from "./summary.ts";
 import { evaluateThresholds, metricValues } from "./thresholds.ts";
 
@@ -65,6 +66,16 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
   for (const s of summaries) addTally(tally, tallyOf(s.byOp, s.histograms!, s.latencySpectrum));
   const figures = tallyFigures(tally);
   const load = mergeLoad(summaries, offsets);
+  const totals = runTotals(figures.byOp, durationSec, load.warmup);
+  // The segments share one disk: a second is read-only when any segment's writes were.
+  const watch = mergeBySecond(shifted((s) => s.watch ?? []), (atSec, points) => ({
+    ...points[0],
+    atSec,
+    diskMb: Math.max(...points.map((p) => p.diskMb)),
+    clientCpuPercent: Math.max(...points.map((p) => p.clientCpuPercent)),
+    clientSaturated: points.some((p) => p.clientSaturated),
+    readOnly: points.some((p) => p.readOnly),
+  }));
 
   // hyperd's own figures come from the (first) segment whose monitor read its log.
   const monitorAt = Math.max(0, summaries.findIndex((s) => s.server?.log));
@@ -93,7 +104,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     stopDetail: summaries.filter((s) => s.stopDetail)
       .map((s) => `segment ${s.segment!.index}: ${s.stopDetail}`).join("; ") || null,
     exitCode: EXIT.ok,
-    totals: runTotals(figures.byOp, durationSec, load.warmup),
+    totals,
     latencyMs: figures.latencyMs,
     serviceTimeMs: figures.serviceTimeMs,
     ...load,
@@ -108,6 +119,8 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
       writesRedirected: sum((s) => s.disk.writesRedirected),
       readOnlySec: Math.max(...summaries.map((s) => s.disk.readOnlySec ?? 0)),
     },
+    // As one run's: from the merged watch, the warm-up and the merged inserted rows.
+    readOnly: readOnlyPhase(watch, durationSec, load.warmup?.sec ?? 0, totals.insertedRows),
     backpressure: monitored.backpressure,
     sight: monitored.sight,
     errors: summaries.flatMap((s, i) =>
@@ -160,13 +173,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     },
     timeline: mergeTimelines(shifted((s) => s.timeline)),
     resources: monitored.resources.map((r) => ({ ...r, atSec: shiftSec(r.atSec, monitorOffset) })),
-    watch: mergeBySecond(shifted((s) => s.watch ?? []), (atSec, points) => ({
-      ...points[0],
-      atSec,
-      diskMb: Math.max(...points.map((p) => p.diskMb)),
-      clientCpuPercent: Math.max(...points.map((p) => p.clientCpuPercent)),
-      clientSaturated: points.some((p) => p.clientSaturated),
-    })),
+    watch,
     thresholds: [],
     server: first.server && {
       ...first.server,

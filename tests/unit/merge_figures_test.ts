@@ -65,6 +65,15 @@ function config(open: boolean, segment?: string): Config {
   };
 }
 
+/** The watch's looks, once a second: the disk budget was spent from second 6 on. */
+const WATCH = Array.from({ length: SECONDS }, (_, i) => ({
+  atSec: i + 1,
+  diskMb: 10 + i,
+  clientCpuPercent: 5,
+  clientSaturated: false,
+  readOnly: i + 1 >= 6,
+}));
+
 const THRESHOLDS = ["ops_per_sec>10", "p99_ms<500", "failures<5"].map((t) =>
   parseThreshold(t) as Threshold
 );
@@ -126,7 +135,7 @@ function summaryOf(users: number[], open: boolean, segment?: { index: number }):
     integrity: integritySkipped("not counted here"),
     users: [],
     workers: 1,
-    watch: [],
+    watch: WATCH,
     client: base.client,
     ownFault: null,
   };
@@ -148,6 +157,7 @@ function figures(s: Summary) {
     overallHistogram: new Latency(s.histograms!.overall).summary(),
     serviceHistograms: service,
     warmup: s.warmup,
+    readOnly: s.readOnly,
     errorCount: s.errorCount,
     model: s.model,
     arrivals: s.arrivals && {
@@ -179,8 +189,10 @@ for (const open of [false, true]) {
       },
     );
     assert.deepEqual(figures(merged), figures(whole));
-    // The data is not trivial: the warm-up held operations, the rate leaves its seconds out.
+    // The data is not trivial: the warm-up held operations, the rate leaves its seconds out,
+    // the disk went read-only part way.
     assert.ok(whole.warmup!.ops > 0);
+    assert.equal(whole.readOnly?.fromSec, 6);
     assert.equal(
       whole.totals.opsPerSec,
       Math.round((whole.totals.ops / (SECONDS - WARMUP_SEC)) * 10) / 10,
