@@ -96,6 +96,9 @@ const FINDING_KINDS = {
   stall: { verdict: "stalled", counted: null },
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
+  // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
+  "wrong-result": { verdict: "findings", counted: "wrong results" },
+  "query-error": { verdict: "findings", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
@@ -232,9 +235,27 @@ export function comparisonExitCode(regressions: number): ExitCode {
   return regressions > 0 ? EXIT.thresholdFailed : EXIT.ok;
 }
 
+/**
+ * True for a stop reason that ends a run before its duration without failing it (a limit held
+ * too long): the verdict says so, `PASSED (stopped early: ...)`, so a pass is not mistaken for a
+ * full run. The duration's end and a replay's users all done are the run's own ends.
+ */
+export function stoppedEarly(reason: StopReason): boolean {
+  return STOP_REASONS[reason].verdict === "ok" && reason !== "DurationElapsed" &&
+    reason !== "UsersFinished";
+}
+
 /** True for the exit code of a run that passed. */
 export function passed(code: number): boolean {
   return code === EXIT.ok;
+}
+
+/**
+ * The one word for how a run with exit `code` ended, as the verdict line and the report head it:
+ * an interrupted run did not fail, it was not allowed to finish.
+ */
+export function outcomeWord(code: number): "passed" | "interrupted" | "failed" {
+  return passed(code) ? "passed" : code === EXIT.interrupted ? "interrupted" : "failed";
 }
 
 /** The meaning of `code`, or a plain description for a code hyperstress does not define. */

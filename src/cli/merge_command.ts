@@ -10,6 +10,7 @@ import { buildReplay, readReplay, type Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError, HyperdError } from "../errors.ts";
+import type { Output } from "../output.ts";
 import { failureText, writeArtifacts } from "../results/artifacts.ts";
 import { acknowledgedTotal, mergeSummaries } from "../results/merge.ts";
 import { mergeProblems, type SegmentInput } from "../results/merge_check.ts";
@@ -23,14 +24,14 @@ import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 export async function mergeCommand(
   dirs: string[],
   config: Config,
-  env: Record<string, string | undefined>,
+  output: Output,
 ): Promise<number> {
   if (dirs.length === 0) {
     throw new ConfigError(
       "merge: expected the output dirs of a run's segments after `merge`, got none",
     );
   }
-  await checkOutputFiles(outputFilesOf(config, env));
+  await checkOutputFiles(outputFilesOf(config));
   const inputs = await Promise.all(dirs.map(readSegment));
   const problems = mergeProblems(inputs);
   if (problems.length > 0) {
@@ -51,11 +52,11 @@ export async function mergeCommand(
       junit: config.junit,
       failOnFindings: config.failOnFindings || first.summary.config.failOnFindings,
     });
-    console.log(summaryText(summary));
+    output.print(summaryText(summary));
     const replay = await wholeRunReplay(first, summary);
     const { written, failed } = await writeArtifacts(out.path, summary, replay);
-    for (const failure of failed) console.error(`hyperstress: ${failureText(failure)}`);
-    if (written.length > 0) console.error(`hyperstress: wrote ${written.join(", ")}`);
+    for (const failure of failed) output.say(failureText(failure));
+    if (written.length > 0) output.say(`wrote ${written.join(", ")}`);
     return summary.exitCode;
   } finally {
     await out.release();

@@ -4,11 +4,18 @@ import { ConfigError } from "../errors.ts";
 import { writeText } from "../results/artifacts.ts";
 import { reportHtml } from "../results/report/page.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
+import type { Output } from "../output.ts";
+import { EXIT } from "../verdict_policy.ts";
 
 /** Writes report.html beside `summaryPath`; returns the exit code. */
-export async function reportCommand(summaryPath: string | undefined): Promise<number> {
-  if (!summaryPath) {
-    throw new ConfigError("report: expected the path of a summary.json, got nothing");
+export async function reportCommand(args: string[], output: Output): Promise<number> {
+  const [summaryPath] = args;
+  if (!summaryPath || args.length > 1) {
+    throw new ConfigError(
+      `report: expected the path of one summary.json, got ${
+        args.length === 0 ? "nothing" : args.map((a) => JSON.stringify(a)).join(" ")
+      }`,
+    );
   }
   let summary: Summary;
   try {
@@ -28,6 +35,6 @@ export async function reportCommand(summaryPath: string | undefined): Promise<nu
   }
   const out = join(dirname(summaryPath), "report.html");
   await writeText(out, reportHtml(summary));
-  console.error(`hyperstress: wrote ${out}`);
-  return 0;
+  output.say(`wrote ${out}`);
+  return EXIT.ok;
 }

@@ -10,7 +10,9 @@ import { buildReplay } from "../config/replay.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
+import type { Say } from "../output.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
+import type { HyperdProcesses } from "../hyperd/process.ts";
 import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
 import { buildSummary, type Summary } from "../results/summary.ts";
 import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
@@ -19,7 +21,7 @@ import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
 import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
 import type { RunOutcome } from "../run/run_outcome.ts";
 import { type LiveView, stress } from "../run/stress.ts";
-import { commandLine } from "./command_line.ts";
+import { endLine, startLine } from "./run_footprint.ts";
 
 /** What one run needs. */
 export interface RunInDirOptions {
@@ -32,11 +34,17 @@ export interface RunInDirOptions {
   /** Aborting stops the run as Interrupted. */
   signal: AbortSignal;
   /** One line for the person watching (stderr for `stress`). */
-  say: (line: string) => void;
+  say: Say;
+  /** The arguments hyperstress was started with, for the summary; null when not known. */
+  commandLine: string[] | null;
+  /** Where the hyperd the run starts is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
   onSnapshot?: (snapshot: () => RunOutcome) => void;
+  /** Say at the end how much the output dir holds (and clean it with --remove-databases). */
+  footprint?: boolean;
   /** Called with the summary before any artifact is written, so it survives a full disk. */
   onSummary?: (summary: Summary) => void;
 }
@@ -55,6 +63,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
   const dir = outputDir.path;
   try {
     say(`output dir ${dir}`);
+    say(startLine(config, dir));
     say(`seed ${layout.globalSeed} (replay with --replay-file ${join(dir, "replay.json")})`);
     const changed = changedSettings(config);
     if (Object.keys(changed).length > 0) say(`settings ${JSON.stringify(changed)}`);
@@ -88,16 +97,29 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         binary: options.binary,
         outputDir: dir,
         signal: options.signal,
+        say,
+        processes: options.processes,
         onSecond: options.onSecond,
         onSnapshot: options.onSnapshot,
       });
-      const summary = buildSummary(outcome, { commandLine: commandLine(), host: await hostInfo() });
+      const summary = buildSummary(outcome, {
+        commandLine: options.commandLine,
+        host: await hostInfo(),
+      });
       options.onSummary?.(summary);
       const replay = buildReplay(config, layout.users, layout.databases, summary.stopReason);
       await reserve.release();
       const { written, failed } = await writeArtifacts(dir, summary, replay);
       for (const failure of failed) say(failureText(failure));
       if (written.length > 0) say(`wrote ${written.join(", ")}`);
+      if (options.footprint) {
+        say(
+          await endLine(dir, summary.exitCode, {
+            removeDatabases: config.removeDatabases,
+            given: options.dir !== undefined,
+          }).catch((error) => `could not measure or clean ${dir}: ${writeErrorReason(error)}`),
+        );
+      }
       // The run's own exit code stands: a file that could not be written is reported above.
       return { summary, outputDir: dir };
     } finally {

@@ -45,6 +45,7 @@ import {
   type ShrinkReport,
 } from "../shrink/shrink_report.ts";
 import { measureFixed, measureRate, rateText } from "../shrink/sprt.ts";
+import type { CommandContext } from "./context.ts";
 import { Interrupt } from "./interrupt.ts";
 import { ShrinkTries } from "./shrink_tries.ts";
 
@@ -56,6 +57,7 @@ export async function shrinkCommand(
   config: Config,
   replay: Replay | undefined,
   binary: HyperdBinary,
+  context: CommandContext,
 ): Promise<number> {
   if (!replay || !config.until || !config.replayFile) {
     throw new ConfigError(
@@ -63,7 +65,7 @@ export async function shrinkCommand(
     );
   }
   const out = await prepareOutputDir(config.outputDir);
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const tries = new ShrinkTries({
     binary,
@@ -71,9 +73,18 @@ export async function shrinkCommand(
     signal: interrupt.signal,
     lanes: config.parallel,
     until: config.until,
+    context,
   });
   try {
-    return await shrink({ config, replay, binary, outDir: out.path, interrupt, tries });
+    return await shrink({
+      config,
+      replay,
+      binary,
+      outDir: out.path,
+      interrupt,
+      tries,
+      say: (line) => context.output.say(`shrink: ${line}`),
+    });
   } finally {
     stopListening();
     for (const dir of tries.dirs()) await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -89,6 +100,7 @@ interface Shrink {
   outDir: string;
   interrupt: Interrupt;
   tries: ShrinkTries;
+  say: (line: string) => void;
 }
 
 async function shrink(s: Shrink): Promise<number> {
@@ -96,7 +108,7 @@ async function shrink(s: Shrink): Promise<number> {
   const startedMs = Date.now();
   const deadline = startedMs + config.maxMinutes * 60_000;
   const minutes = () => (Date.now() - startedMs) / 60_000;
-  const say = (line: string) => console.error(`hyperstress: shrink: ${line}`);
+  const say = s.say;
   const attempts: Attempt[] = [];
   const original: Candidate = { config, layout: runLayout(config, s.replay) };
   const scheduleFile = join(dirname(config.replayFile!), SCHEDULE_FILE);

@@ -9,6 +9,7 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import type { Summary } from "../results/summary.ts";
 import type { Candidate } from "../shrink/candidate.ts";
 import { runSignature } from "../sweep/sweep_file.ts";
+import type { CommandContext } from "./context.ts";
 import { runInDir } from "./run_in_dir.ts";
 
 /** What the search is after, from `--until`. */
@@ -40,6 +41,7 @@ export class ShrinkTries {
   readonly #root: string;
   readonly #signal: AbortSignal;
   readonly #free: number[];
+  readonly #context: CommandContext;
   readonly target: Target;
   /** Every try's duration, for the estimate of what the final measure will take. */
   readonly seconds: number[] = [];
@@ -51,8 +53,10 @@ export class ShrinkTries {
       signal: AbortSignal;
       lanes: number;
       until: string;
+      context: CommandContext;
     },
   ) {
+    this.#context = options.context;
     this.#binary = options.binary;
     this.#root = options.root;
     this.#signal = options.signal;
@@ -79,7 +83,12 @@ export class ShrinkTries {
         binary: this.#binary,
         dir,
         signal: this.#signal,
-        say: () => {},
+        // Quiet but for hyperd's pid, by which a stuck try's hyperd can be found.
+        say: (line) => {
+          if (line.startsWith("hyperd pid")) this.#context.output.say(`shrink try: ${line}`);
+        },
+        commandLine: this.#context.commandLine,
+        processes: this.#context.processes,
       });
       // A try that broke in hyperstress itself says nothing about hyperd: stop, do not count it.
       if (summary.stopReason === "WorkerFailed") {

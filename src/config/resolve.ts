@@ -2,14 +2,25 @@
  * The one function that turns flags, env variables, a replay file, a preset and the defaults
  * into a validated Config, reporting every bad setting at once.
  */
+import { closest } from "./did_you_mean.ts";
 import { ConfigError } from "../errors.ts";
 import { loadProblems } from "./load_checks.ts";
 import { PRESETS } from "./presets.ts";
 import type { Replay } from "./replay.ts";
-import { type Config, type Kind, settingEntries, type SettingKey, SETTINGS } from "./settings.ts";
+import {
+  type Config,
+  type Kind,
+  type OriginKind,
+  ORIGINS,
+  type Origins,
+  settingEntries,
+  type SettingKey,
+  SETTINGS,
+} from "./settings.ts";
+import { DURATION_UNITS } from "./setting_kinds.ts";
 
 /** A setting's value, where it came from as the user wrote it, and the raw text if any. */
-type Source = { value: unknown; origin: string; raw?: string };
+type Source = { value: unknown; origin: string; kind: OriginKind; raw?: string };
 
 /** Raw setting values from the command line, by setting key. */
 export type SettingFlags = Partial<Record<SettingKey, string>>;
@@ -35,16 +46,22 @@ export function resolveConfig(
     const flag = flags[key];
     const fromEnv = env[s.env];
     if (replayed && !s.operator && replayed[key] !== undefined) {
-      sources.set(key, { value: replayed[key], origin: `replay file config.${key}` });
+      sources.set(key, {
+        value: replayed[key],
+        origin: `replay file config.${key}`,
+        kind: "replay",
+      });
     } else if (flag !== undefined) {
-      sources.set(key, { value: fromString(s.kind, flag), origin: `--${s.flag}`, raw: flag });
+      const value = fromString(s.kind, flag);
+      sources.set(key, { value, origin: `--${s.flag}`, kind: "flag", raw: flag });
     } else if (fromEnv !== undefined && fromEnv !== "") {
-      sources.set(key, { value: fromString(s.kind, fromEnv), origin: s.env, raw: fromEnv });
+      const value = fromString(s.kind, fromEnv);
+      sources.set(key, { value, origin: s.env, kind: "env", raw: fromEnv });
     } else if (preset[key] !== undefined) {
-      sources.set(key, { value: preset[key], origin: `preset ${presetName}` });
+      sources.set(key, { value: preset[key], origin: `preset ${presetName}`, kind: "preset" });
     } else if (s.default !== undefined) {
       const value = typeof s.default === "function" ? s.default() : s.default;
-      sources.set(key, { value, origin: `default ${key}` });
+      sources.set(key, { value, origin: `default ${key}`, kind: "default" });
     }
   }
 
@@ -59,7 +76,9 @@ export function resolveConfig(
     }
     const custom = result.error.issues.filter((issue) => issue.code === "custom");
     if (custom.length === 0) {
-      problems.push(`${source?.origin}: expected ${s.expects}, got ${show(source)}`);
+      problems.push(
+        `${source?.origin}: expected ${s.expects}, got ${show(source)}${meant(s, source)}`,
+      );
     }
     // A list item with its own reason (a threshold): name the item and say why.
     for (const issue of custom) {
@@ -75,7 +94,10 @@ export function resolveConfig(
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
-  return values as Config;
+  const origins: Origins = Object.fromEntries(
+    [...sources].map(([key, { origin, kind }]) => [key, { kind, name: origin }]),
+  );
+  return { ...values, [ORIGINS]: origins } as Config;
 }
 
 function fromString(kind: Kind, raw: string): unknown {
@@ -83,6 +105,14 @@ function fromString(kind: Kind, raw: string): unknown {
   if (kind === "int") return /^[-+]?\d+$/.test(text) ? Number(text) : raw;
   if (kind === "number") {
     return text !== "" && Number.isFinite(Number(text)) ? Number(text) : raw;
+  }
+  if (kind === "seconds" || kind === "minutes") {
+    const match = /^([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(ms|s|m|h)?$/i.exec(text);
+    if (!match) return raw;
+    const unit = match[2] ? DURATION_UNITS[match[2].toLowerCase()] : kind === "minutes" ? 60 : 1;
+    const value = Number(match[1]) * unit / (kind === "minutes" ? 60 : 1);
+    // 0.1h is 360.00000000000006 s in floating point: round off what no one typed.
+    return Math.round(value * 1e6) / 1e6;
   }
   if (kind === "bool") {
     const word = text.toLowerCase();
@@ -94,6 +124,18 @@ function fromString(kind: Kind, raw: string): unknown {
     return text === "" ? [] : text.split(",").map((part) => part.trim());
   }
   return raw;
+}
+
+/** `; did you mean "tcp-arrow"?` for each word of a choice setting close to a known one. */
+function meant(s: { choices?: readonly string[] }, source: Source | undefined): string {
+  if (!s.choices || source === undefined) return "";
+  const given = Array.isArray(source.value) ? source.value : [source.value];
+  const hints = given.flatMap((word) => {
+    if (typeof word !== "string" || s.choices!.includes(word)) return [];
+    const guess = closest(word, s.choices!);
+    return guess ? [`did you mean ${JSON.stringify(guess)} for ${JSON.stringify(word)}?`] : [];
+  });
+  return hints.length > 0 ? `; ${hints.join("; ")}` : "";
 }
 
 function show(source: Source | undefined): string {
@@ -135,8 +177,7 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
   }
   // Given on the command line or in the environment: a replay file holds every setting.
-  const explicit = (key: SettingKey) =>
-    origin(key).startsWith("--") || origin(key) === SETTINGS[key].env;
+  const explicit = (key: SettingKey) => ["flag", "env"].includes(sources.get(key)?.kind ?? "");
   problems.push(...loadProblems(config, origin, explicit));
   return problems;
 }

@@ -4,6 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { ConfigError, HyperdError } from "../errors.ts";
+import type { Say } from "../output.ts";
 
 /** npm package version that ships hyperd. */
 export const HYPERD_PACKAGE_VERSION = "0.7.3";
@@ -25,6 +26,8 @@ export interface LocateOptions {
   cacheDir: string;
   /** Allow `npm pack` to install the package into the cache. */
   install?: boolean;
+  /** Where a line for the person watching goes (that an install of about 90 MB starts). */
+  say: Say;
 }
 
 const exe = Deno.build.os === "windows" ? "hyperd.exe" : "hyperd";
@@ -84,7 +87,7 @@ export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary
   if (!packageName) {
     tried.push(`npm package: none published for ${Deno.build.os}-${Deno.build.arch}`);
   } else if (options.install !== false) {
-    if (await installFromNpm(packageName, dirname(cached), tried)) {
+    if (await installFromNpm(packageName, dirname(cached), tried, options.say)) {
       const found = await probe(cached, "npm install", tried);
       if (found) return found;
     }
@@ -166,6 +169,7 @@ async function installFromNpm(
   packageName: string,
   target: string,
   tried: string[],
+  say: Say,
 ): Promise<boolean> {
   const spec = `${packageName}@${HYPERD_PACKAGE_VERSION}`;
   await Deno.mkdir(dirname(target), { recursive: true });
@@ -174,9 +178,7 @@ async function installFromNpm(
     prefix: ".install-",
   });
   try {
-    console.error(
-      `hyperstress: installing hyperd from npm (${spec}, about 90 MB) into ${target}`,
-    );
+    say(`installing hyperd from npm (${spec}, about 90 MB) into ${target}`);
     const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
     const pack = await run(npm, [
       "pack",

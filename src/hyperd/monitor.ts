@@ -3,6 +3,7 @@
  * backpressure flag through the hysteresis gate, lets it go when samples stop coming (and says it
  * is blind), and counts errors and fatal entries the server logged.
  */
+import type { Clock } from "../time.ts";
 import {
   BackpressureGate,
   type BackpressureStats,
@@ -111,12 +112,16 @@ export interface MonitorOptions {
   memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
+  /** Logical cores of hyperd's machine, to tell warnings expected there; null where unknown. */
+  cores?: number | null;
   /** Seconds users have been held at the gate so far (the users' own clock of it). */
   heldSec: () => number;
   /** How often hyperd logs a resource sample; the stale bound is a few of these. Default 5. */
   logIntervalSec?: number;
   /** Milliseconds now, on a steady clock; default `performance.now()`. Tests pass fake time. */
   now?: () => number;
+  /** The wall clock the log's own times are compared with; `Date.now` by default. */
+  wallClock?: Clock;
 }
 
 /** How often the monitor looks at its newest sample's age, in ms. */
@@ -129,8 +134,9 @@ export class Monitor {
   readonly #tail: LogTail | null;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
-  readonly #warnings = new WarningTally();
+  readonly #warnings: WarningTally;
   readonly #now: () => number;
+  readonly #wallClock: Clock;
   readonly #staleMs: number;
   #latest: ResourceSample | null = null;
   /** When (on the monitor's clock) the gate engaged; null while it is released. */
@@ -148,7 +154,9 @@ export class Monitor {
 
   constructor(options: MonitorOptions) {
     this.#options = options;
+    this.#warnings = new WarningTally(options.cores ?? null);
     this.#now = options.now ?? (() => performance.now());
+    this.#wallClock = options.wallClock ?? Date.now;
     this.#staleMs = staleAfterMs(options.logIntervalSec ?? 5);
     this.#gate = new BackpressureGate({
       maxMemoryMb: options.maxMemoryMb,
@@ -182,7 +190,7 @@ export class Monitor {
     const warning = readWarning(entry);
     if (warning) {
       // The log's own time, not when it was read: the tail may read a burst late.
-      const atSec = runSecondOf(warning.atMs, Date.now(), this.#options.elapsedSec());
+      const atSec = runSecondOf(warning.atMs, this.#wallClock(), this.#options.elapsedSec());
       this.#warnings.add(warning, atSec);
     }
   }
@@ -232,6 +240,11 @@ export class Monitor {
   /** hyperd's anomaly warnings so far, of every kind. */
   warningCount(): number {
     return this.#warnings.total;
+  }
+
+  /** hyperd's warnings so far that point at trouble on its machine (not those expected there). */
+  troubleCount(): number {
+    return this.#warnings.trouble;
   }
 
   /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */
@@ -303,7 +316,7 @@ export class Monitor {
     }
     // The log's own time, not when it was read: a burst read late keeps its spacing.
     const elapsedSec = this.#options.elapsedSec();
-    const nowMs = Date.now();
+    const nowMs = this.#wallClock();
     const atSec = runSecondOf(sample.atMs, nowMs, elapsedSec);
     if (engaged && this.#engagedSinceMs === null) this.#engagedSinceMs = now;
     if (!engaged) this.#engagedSinceMs = null;

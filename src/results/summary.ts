@@ -14,6 +14,7 @@ import type { RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   LatencyHistograms,
   LatencySpectrum,
@@ -29,6 +30,7 @@ import {
   type ThresholdResult,
 } from "./thresholds.ts";
 import { round } from "./format.ts";
+import { type ReadOnlyPhase, readOnlyPhase } from "./read_only.ts";
 import { type Finding, findingsOf } from "./findings.ts";
 import { type MessageGroup, messageGroups } from "./error_groups.ts";
 import { VERSION } from "../version.ts";
@@ -74,6 +76,12 @@ export interface Summary {
   memory: ResourceReport["memory"];
   /** `readOnlySec`: wall time users ran with writes turned into reads (absent in older ones). */
   disk: { usedMb: number; budgetMb: number; writesRedirected: number; readOnlySec?: number };
+  /**
+   * When the disk budget was first found spent, and the insert rate over the time inserts were
+   * allowed (the whole run's rate counts the read-only time); null when the budget was never
+   * spent. Absent in older summaries.
+   */
+  readOnly?: ReadOnlyPhase | null;
   /** Times the gate engaged, and the wall time users were held at it (their own clock). */
   backpressure: ResourceReport["backpressure"];
   /**
@@ -99,6 +107,8 @@ export interface Summary {
   schedule: RunOutcome["schedule"];
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries (GeneratedQuery) found; absent in older summaries. */
+  oracles?: OracleTally;
   users: UserResult[];
   workers: number;
   /** hyperstress's own CPU: whether the figures describe hyperd or the load generator. */
@@ -146,6 +156,28 @@ export function megabytes(bytes: number): number {
   return round(bytes / (1024 * 1024), 1);
 }
 
+/**
+ * A run's totals and rates from its per-kind totals: the warm-up's operations are in no total,
+ * so its seconds are in no rate. A merge calls this on the segments' totals added up.
+ */
+export function runTotals(
+  byOp: Record<OpKind, Pick<OpTotals, "count" | "failures" | "rows">>,
+  durationSec: number,
+  warmup: { sec: number } | null,
+): RunTotals {
+  const ops = Object.values(byOp).reduce((n, op) => n + op.count, 0);
+  const failures = Object.values(byOp).reduce((n, op) => n + op.failures, 0);
+  const insertedRows = byOp.BulkInsert.rows + byOp.SingleInsert.rows;
+  const measuredSec = Math.max(0, durationSec - (warmup?.sec ?? 0));
+  return {
+    ops,
+    failures,
+    insertedRows,
+    opsPerSec: perSecond(ops, measuredSec),
+    insertRowsPerSec: perSecond(insertedRows, measuredSec),
+  };
+}
+
 /** What the run's outcome does not know: how hyperstress was started, and where. */
 export interface RunContext {
   commandLine?: string[] | null;
@@ -154,11 +186,7 @@ export interface RunContext {
 
 /** Assembles summary.json from a run's parts and derives its exit code. */
 export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summary {
-  const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
-  const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
-  const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
-  // The warm-up's operations are in no total, so its seconds are in no rate.
-  const measuredSec = Math.max(0, parts.durationSec - (parts.load.warmup?.sec ?? 0));
+  const totals = runTotals(parts.byOp, parts.durationSec, parts.load.warmup);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },
@@ -173,13 +201,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stopDetail: parts.stopDetail,
     exitCode: EXIT.ok,
     model: parts.load.model,
-    totals: {
-      ops,
-      failures,
-      insertedRows,
-      opsPerSec: perSecond(ops, measuredSec),
-      insertRowsPerSec: perSecond(insertedRows, measuredSec),
-    },
+    totals,
     latencyMs: parts.latencyMs,
     serviceTimeMs: parts.serviceTimeMs,
     arrivals: parts.load.arrivals,
@@ -194,11 +216,17 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       writesRedirected: parts.writesRedirected,
       readOnlySec: parts.readOnlySec,
     },
+    readOnly: readOnlyPhase(
+      parts.watch,
+      parts.durationSec,
+      parts.load.warmup?.sec ?? 0,
+      totals.insertedRows,
+    ),
     backpressure: parts.resources.backpressure,
     sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
-    errorCount: failures,
+    errorCount: totals.failures,
     errorGroups: messageGroups(parts.errorGroups),
     serverErrors: parts.resources.serverErrors,
     serverWarnings: parts.resources.serverWarnings,
@@ -213,6 +241,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     schedule: parts.schedule,
     integrity: parts.integrity,
     transport: parts.transport,
+    oracles: parts.oracles,
     users: [...parts.users].sort((a, b) => a.id - b.id),
     workers: parts.workers,
     client: parts.client,

@@ -1,6 +1,7 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
 import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
+import type { RunStats } from "../stats/run_stats.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
@@ -70,8 +71,8 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
   const failures = pool?.failures ?? [];
   const ourFault = control.reason === "WorkerFailed";
   const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
-  const totals = stats.byOp();
   return {
+    ...statsOutcome(stats),
     hyperd: server?.identity ??
       (binary
         ? { path: binary.path, version: binary.version }
@@ -85,30 +86,19 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
       null,
     server: server?.facts ?? null,
     segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
-    byOp: totals.byOp,
-    latencyMs: totals.latencyMs,
-    serviceTimeMs: totals.serviceTimeMs,
     load: loadOutcome(config, run.users.length, stats, run.load),
-    histograms: stats.histograms(),
-    acknowledged: { ...stats.acknowledged },
     databases: (finished.databases ?? []).map((d) => ({
       index: d.index,
       path: d.path,
       tables: d.tables.map((t) => t.name),
     })),
-    latencySpectrum: totals.spectrum,
     resources: run.monitor.report(),
     diskBytes,
-    writesRedirected: stats.writesRedirected,
     readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
-    errors: stats.errors,
-    errorGroups: stats.errorGroups(),
-    slowest: stats.slowest(),
     crash,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
-    transport: { ...stats.transport },
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {
@@ -120,10 +110,44 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
       }
     ),
     workers: pool?.size ?? 0,
-    timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
     ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
+  };
+}
+
+/** What a run's tally gives its outcome: totals, latency, failures, the timeline. */
+export function statsOutcome(stats: RunStats): Pick<
+  RunOutcome,
+  | "byOp"
+  | "latencyMs"
+  | "serviceTimeMs"
+  | "histograms"
+  | "acknowledged"
+  | "latencySpectrum"
+  | "writesRedirected"
+  | "errors"
+  | "errorGroups"
+  | "slowest"
+  | "transport"
+  | "timeline"
+  | "oracles"
+> {
+  const totals = stats.byOp();
+  return {
+    byOp: totals.byOp,
+    latencyMs: totals.latencyMs,
+    serviceTimeMs: totals.serviceTimeMs,
+    histograms: stats.histograms(),
+    acknowledged: { ...stats.acknowledged },
+    latencySpectrum: totals.spectrum,
+    writesRedirected: stats.writesRedirected,
+    errors: stats.errors,
+    errorGroups: stats.errorGroups(),
+    slowest: stats.slowest(),
+    transport: { ...stats.transport },
+    timeline: stats.timeline(),
+    oracles: stats.oracle,
   };
 }
 

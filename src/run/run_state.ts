@@ -1,4 +1,6 @@
 /** What every step of a stress run shares: its options and its state. */
+import type { HyperdProcesses } from "../hyperd/process.ts";
+import type { Say } from "../output.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
@@ -25,6 +27,10 @@ export interface StressOptions {
   outputDir: string;
   /** Aborting stops the run as Interrupted. */
   signal: AbortSignal;
+  /** Where lines for the person watching go (the server started or attached to). */
+  say: Say;
+  /** Where the hyperd the run starts is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */

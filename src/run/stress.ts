@@ -5,6 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import type { Config } from "../config/settings.ts";
+import type { Say } from "../output.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
 import { parseSegment, segmentUsers } from "../config/segment.ts";
 import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
@@ -57,7 +58,14 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       warmupSec: options.config.warmupSec,
     }),
     // Off until the server says which log it has.
-    monitor: newMonitor(options.config, flags, clock, null, options.config.logInterval),
+    monitor: newMonitor(
+      options.config,
+      options.say,
+      flags,
+      clock,
+      null,
+      options.config.logInterval,
+    ),
     clientCpu: new ClientCpu(processCpuSec()),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
@@ -80,6 +88,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
 /** The monitor of the server's log; off (no samples, no backpressure) without one. */
 function newMonitor(
   config: Config,
+  say: Say,
   flags: SharedFlags,
   clock: RunClock,
   log: MonitorLog | null,
@@ -91,11 +100,13 @@ function newMonitor(
     log,
     onBackpressure: (engaged) => (flags.backpressure = engaged),
     // Where the start could not know (hyperd on macOS logs `cpu: {}`), the first sample tells.
-    onLoadOnly: loadOnlySaid ? undefined : () => console.error(`hyperstress: ${LOAD_ONLY_TEXT}`),
+    onLoadOnly: loadOnlySaid ? undefined : () => say(LOAD_ONLY_TEXT),
     maxMemoryMb: config.maxMemoryMb,
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
     elapsedSec: () => clock.elapsedSec(),
+    // An attached hyperd may run on another machine, whose cores are not known here.
+    cores: config.endpoint ? null : navigator.hardwareConcurrency,
     // The users' own clock of the gate, up to the stop: a worker ended while held never leaves.
     heldSec: () => flags.heldByBackpressure.seconds(stoppedAtMs() ?? nowMs()),
     logIntervalSec,
@@ -149,6 +160,7 @@ async function setUp(run: Run): Promise<Started | null> {
     }
     run.monitor = newMonitor(
       config,
+      run.options.say,
       run.flags,
       run.clock,
       server.monitorLog,
@@ -182,10 +194,10 @@ async function setUp(run: Run): Promise<Started | null> {
 
 /** The server of the run: attached to `--endpoint`, else a hyperd started for it. */
 function openServer(options: StressOptions): Promise<Server> {
-  const { config, binary, outputDir } = options;
-  if (config.endpoint) return AttachedServer.attach({ config, outputDir });
+  const { config, binary, outputDir, say, processes } = options;
+  if (config.endpoint) return AttachedServer.attach({ config, outputDir, say });
   if (!binary) throw new Error("stress: a hyperd binary or --endpoint is needed");
-  return StartedServer.start({ config, binary, outputDir });
+  return StartedServer.start({ config, binary, outputDir, say, processes });
 }
 
 /** The promise's value, or null when the run stops first. */

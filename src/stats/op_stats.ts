@@ -3,8 +3,14 @@
  * Each tick hands the interval to the main thread and starts a new one, so nothing a worker
  * measured is lost if it never reports again.
  */
-import { nowMs } from "../time.ts";
+import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import {
+  addOracleEvent,
+  emptyOracleTally,
+  type OracleEvent,
+  type OracleTally,
+} from "./oracle_stats.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
@@ -126,6 +132,8 @@ export interface IntervalTally {
   slowest: SlowOp[];
   /** Every operation finished in the interval, for schedule.jsonl. */
   schedule: ScheduleEntry[];
+  /** What generated queries found; absent when none ran. */
+  oracle?: OracleTally;
 }
 
 type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
@@ -134,6 +142,8 @@ type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
 export interface OpStatsOptions {
   /** `nowMs()` at which the warm-up ends; operations completed before it are tallied apart. */
   warmupEndMs?: number;
+  /** The clock the warm-up's end is read on; `nowMs` by default. */
+  now?: Clock;
 }
 
 /** Everything the users of one worker record, until the next tick. */
@@ -144,6 +154,7 @@ export class OpStats {
   >;
   /** Set while the warm-up lasts. */
   #warmupEndMs: number | null;
+  readonly #now: Clock;
   /** The interval cut when the warm-up ended, until the next tick sends it. */
   #warmupCut: IntervalTally | null = null;
   #acknowledged: Record<string, number> = {};
@@ -157,9 +168,11 @@ export class OpStats {
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
+  #oracle: OracleTally | null = null;
 
   constructor(options: OpStatsOptions = {}) {
     this.#warmupEndMs = options.warmupEndMs ?? null;
+    this.#now = options.now ?? nowMs;
   }
 
   /**
@@ -192,6 +205,11 @@ export class OpStats {
     if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
   }
 
+  /** Records what a generated query of `user`'s operation `seq` found. */
+  recordOracle(event: OracleEvent, at: { atSec: number; user: number; seq: number }): void {
+    addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
+  }
+
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
   recordInsert(database: number, table: string, rows: number): void {
     const key = `${database}/${table}`;
@@ -204,7 +222,7 @@ export class OpStats {
    */
   #finish(user: number, ms: number, failed: boolean, connectionLost = false): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
-    if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
+    if (this.#warmupEndMs !== null && this.#now() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
       this.#warmupEndMs = null;
     }
@@ -251,7 +269,7 @@ export class OpStats {
   tick(): IntervalTally {
     // Nothing completed since the warm-up ended (that would have cut): all of it is warm-up.
     const warmup = this.#warmupEndMs !== null;
-    if (warmup && nowMs() >= this.#warmupEndMs!) this.#warmupEndMs = null;
+    if (warmup && this.#now() >= this.#warmupEndMs!) this.#warmupEndMs = null;
     return this.#take(warmup);
   }
 
@@ -275,7 +293,9 @@ export class OpStats {
       // Sent as they come, not at the end: a stalled worker never sends a final report.
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
       schedule: this.#schedule,
+      ...(this.#oracle ? { oracle: this.#oracle } : {}),
     };
+    this.#oracle = null;
     this.#schedule = [];
     this.#slowNew = [];
     this.#connectionLost = [];

@@ -2,8 +2,9 @@
  * The main thread's tally of a run, built from the workers' per-second ticks alone: whatever a
  * worker reported is kept, even when it never sends a final report.
  */
+import { emptyOracleTally, mergeOracleTally, type OracleTally } from "./oracle_stats.ts";
 import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import { Latency, type LatencySummary, SPECTRUM_PERCENTILES } from "./latency.ts";
+import { Latency } from "./latency.ts";
 import {
   type InFlightOp,
   type IntervalTally,
@@ -12,10 +13,18 @@ import {
   SlowestOps,
   type SlowOp,
 } from "./op_stats.ts";
+import {
+  emptyTally,
+  type LatencyHistograms,
+  type OpTally,
+  tallyFigures,
+  tallyHistograms,
+} from "./tally.ts";
 import { Timeline, type TimelinePoint } from "./timeline.ts";
 
-/** The timeline's types, where callers have always found them. */
+/** The timeline's and the tally's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
+export type { LatencyHistograms, LatencySpectrum, OpTotals } from "./tally.ts";
 
 /** Operations cut by a lost connection that the tally keeps, the latest. */
 const CONNECTION_LOST_KEPT = 200;
@@ -30,15 +39,6 @@ export const MAX_ERRORS = 100;
 /** Distinct (kind, message) pairs counted one by one; later new ones count as other messages. */
 export const MAX_ERROR_GROUPS = 1000;
 
-/** Latency at SPECTRUM_PERCENTILES over the whole run, in ms: all operations and each kind. */
-export interface LatencySpectrum {
-  percentiles: number[];
-  /** Empty when no operation completed. */
-  allMs: number[];
-  /** Only the kinds that ran. */
-  byOpMs: Partial<Record<OpKind, number[]>>;
-}
-
 /** Failures with the same kind and message: how many, first and last run second. */
 export interface ErrorGroup {
   op: OpKind;
@@ -47,22 +47,6 @@ export interface ErrorGroup {
   count: number;
   firstAtSec: number;
   lastAtSec: number;
-}
-
-/** HDR histograms of latency in µs, base64 as hdr-histogram-js encodes them (Latency.encode). */
-export interface LatencyHistograms {
-  overall: string;
-  byOp: Record<OpKind, string>;
-}
-
-/** Per operation kind, over the whole run. */
-export interface OpTotals {
-  count: number;
-  failures: number;
-  rows: number;
-  latencyMs: LatencySummary;
-  /** From the send; equal to `latencyMs` in the closed model. Absent in older summaries. */
-  serviceTimeMs?: LatencySummary;
 }
 
 /** Open model: arrivals over the measured part of the run (after the warm-up). */
@@ -80,16 +64,11 @@ export class RunStats {
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
   writesRedirected = 0;
+  /** What generated queries found over the run (warm-up included: a wrong answer is one). */
+  readonly oracle: OracleTally = emptyOracleTally();
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
-  readonly #byOp = Object.fromEntries(
-    OP_KINDS.map((
-      k,
-    ) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency(), service: null }]),
-  ) as Record<
-    OpKind,
-    { count: number; failures: number; rows: number; latency: Latency; service: Latency | null }
-  >;
+  readonly #byOp: OpTally = emptyTally();
   /** Seconds from the start left out of the statistics. */
   readonly #warmupSec: number;
   readonly #warmup = { ops: 0, failures: 0 };
@@ -152,6 +131,7 @@ export class RunStats {
       this.#connectionLost = [...this.#connectionLost, ...tally.connectionLost]
         .slice(-CONNECTION_LOST_KEPT);
     }
+    if (tally.oracle) mergeOracleTally(this.oracle, tally.oracle);
     // The warm-up's operations stay on the timeline (marked) and in the live counts, no further.
     if (tally.warmup) {
       this.#timeline.closeBehind(point.atSec);
@@ -301,36 +281,8 @@ export class RunStats {
    * Per-kind totals, the overall latency (the response time), the service time (the same in the
    * closed model) and the run's latency spectrum; the warm-up is in none of them.
    */
-  byOp(): {
-    byOp: Record<OpKind, OpTotals>;
-    latencyMs: LatencySummary;
-    serviceTimeMs: LatencySummary;
-    spectrum: LatencySpectrum;
-  } {
-    const overall = new Latency();
-    const service = new Latency();
-    const byOpMs: LatencySpectrum["byOpMs"] = {};
-    const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
-      const t = this.#byOp[kind];
-      overall.add(t.latency);
-      // Closed model: nothing queued, so the service time is the latency.
-      service.add(t.service ?? t.latency);
-      if (t.latency.count > 0) byOpMs[kind] = t.latency.spectrum();
-      const latencyMs = t.latency.summary();
-      return [kind, {
-        count: t.count,
-        failures: t.failures,
-        rows: t.rows,
-        latencyMs,
-        serviceTimeMs: t.service?.summary() ?? latencyMs,
-      }];
-    })) as Record<OpKind, OpTotals>;
-    const spectrum = {
-      percentiles: [...SPECTRUM_PERCENTILES],
-      allMs: overall.spectrum(),
-      byOpMs,
-    };
-    return { byOp, latencyMs: overall.summary(), serviceTimeMs: service.summary(), spectrum };
+  byOp(): ReturnType<typeof tallyFigures> {
+    return tallyFigures(this.#byOp);
   }
 
   /**
@@ -370,13 +322,8 @@ export class RunStats {
     return { sec: this.#warmupSec, ...this.#warmup };
   }
 
-  /** The run's latency histograms, encoded: all operations and each kind, so runs merge exactly. */
+  /** The run's latency histograms, encoded: all operations, each kind, service times. */
   histograms(): LatencyHistograms {
-    const overall = new Latency();
-    const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
-      overall.add(this.#byOp[kind].latency);
-      return [kind, this.#byOp[kind].latency.encode()];
-    })) as Record<OpKind, string>;
-    return { overall: overall.encode(), byOp };
+    return tallyHistograms(this.#byOp);
   }
 }

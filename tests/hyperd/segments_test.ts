@@ -25,11 +25,24 @@ function segmentArgs(index: number, endpoint: string, dbDir: string, out: string
   ];
 }
 
-/** The segments' histograms of one kind (or all) added up, as the test's own merge. */
+/**
+ * The segments' histograms of one kind (or all) added up, as the test's own merge, with the
+ * exact extremes each summary states (the encoded histograms keep only their buckets).
+ */
 function added(summaries: Summary[], kind?: (typeof OP_KINDS)[number]): Latency {
   const latency = new Latency();
   for (const s of summaries) {
-    latency.add(new Latency(kind ? s.histograms!.byOp[kind] : s.histograms!.overall));
+    latency.add(
+      kind
+        ? new Latency(s.histograms!.byOp[kind], {
+          minMs: s.latencySpectrum.byOpMs[kind]?.[0],
+          maxMs: s.byOp[kind].latencyMs.max,
+        })
+        : new Latency(s.histograms!.overall, {
+          minMs: s.latencySpectrum.allMs[0],
+          maxMs: s.latencyMs.max,
+        }),
+    );
   }
   return latency;
 }
@@ -77,6 +90,7 @@ Deno.test("two segments run at once against one hyperd, and merge into one exact
       assert.deepEqual(summary.byOp[kind].latencyMs, added(segments, kind).summary(), kind);
     }
     assert.deepEqual(summary.latencyMs, added(segments).summary());
+    assert.equal(summary.latencyMs.max, Math.max(...segments.map((s) => s.latencyMs.max)));
     assert.deepEqual(summary.users.map((u) => u.id), [0, 1, 2, 3, 4]);
     assert.equal(summary.integrity.checked, true);
     assert.equal(summary.integrity.mismatches, 0);

@@ -10,6 +10,7 @@ import {
   findingFails,
   gravestCode,
   gravestStopReason,
+  outcomeWord,
   sweepExitCode,
   type VerdictInput,
 } from "../../src/verdict_policy.ts";
@@ -134,4 +135,12 @@ Deno.test("gravestCode() and gravestStopReason() rank by the same table", () => 
 Deno.test("compare fails with a significant regression, as a failed threshold", () => {
   assert.equal(comparisonExitCode(0), EXIT.ok);
   assert.equal(comparisonExitCode(2), EXIT.thresholdFailed);
+});
+
+Deno.test("outcomeWord(): an interrupted run did not fail, it was not allowed to finish", () => {
+  assert.equal(outcomeWord(EXIT.ok), "passed");
+  assert.equal(outcomeWord(EXIT.interrupted), "interrupted");
+  for (const code of [EXIT.crashed, EXIT.internal, EXIT.environment, EXIT.findings]) {
+    assert.equal(outcomeWord(code), "failed", String(code));
+  }
 });
