@@ -8,7 +8,7 @@ import { processCpuSec } from "../src/run/client_cpu.ts";
 import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
 import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
 import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
-import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
+import { SUB_BATCH_ROWS } from "../src/workload/writes.ts";
 import { generateBatch } from "../src/workload/data_gen.ts";
 import { Rng } from "../src/workload/rng.ts";
 import { allocateBatch, type RowBatch } from "../src/workload/row_batch.ts";
