@@ -39,6 +39,9 @@ const NULL_BYTE = 0x1e;
 const SEPARATOR = 0x1f;
 const TWO_24 = 16_777_216;
 const TWO_28 = 268_435_456;
+/** A column's form in the row text: an integer as is (0), a DOUBLE's fold, or text. */
+const FORM_DOUBLE = 1;
+const FORM_TEXT = 2;
 
 /** The SQL fold of column `c` to an integer (TEXT: the text itself). */
 function foldSql(column: Column): string {
@@ -178,10 +181,16 @@ export class FingerprintSum {
   readonly #sums: bigint[];
   #rowHash = 0n;
   /** The row text being hashed; grown when a row needs more. */
-  #text = new Uint8Array(1024);
+  #text: Uint8Array = new Uint8Array(1024);
+  /** How each column is written into the row text. */
+  readonly #forms: Uint8Array;
 
   constructor(shape: Shape) {
     this.shape = shape;
+    this.#forms = Uint8Array.from(
+      shape.columns,
+      (c) => c.type === "TEXT" ? FORM_TEXT : c.type === "DOUBLE PRECISION" ? FORM_DOUBLE : 0,
+    );
     this.nonNull = shape.columns.map(() => 0);
     this.#sums = shape.columns.map(() => 0n);
   }
@@ -189,27 +198,30 @@ export class FingerprintSum {
   /** Adds the rows of `batch` for which `keep(id)` holds (every row without it). */
   add(batch: RowBatch, keep?: (id: number) => boolean): void {
     const ids = batch.values[0] as Int32Array;
-    const columns = this.shape.columns.length;
-    const high = new Float64Array(columns);
-    const low = new Float64Array(columns);
+    let kept: Uint8Array | null = null;
+    if (keep) {
+      kept = new Uint8Array(batch.rowCount);
+      for (let r = 0; r < batch.rowCount; r++) kept[r] = keep(ids[r]) ? 1 : 0;
+    }
+    const columns = this.shape.columns;
+    for (let c = 0; c < columns.length; c++) {
+      const values = batch.values[c];
+      const nulls = batch.nulls[c];
+      const [count, sum] = "offsets" in values
+        ? sumLengths(values.offsets, batch.rowCount, nulls, kept)
+        : columns[c].type === "DOUBLE PRECISION"
+        ? sumDoubles(values as Float64Array, batch.rowCount, nulls, kept)
+        : sumIntegers(values, batch.rowCount, nulls, kept);
+      this.nonNull[c] += count;
+      this.#sums[c] += sum;
+    }
     let hashHigh = 0, hashLow = 0;
     for (let r = 0; r < batch.rowCount; r++) {
-      if (keep && !keep(ids[r])) continue;
+      if (kept && kept[r] === 0) continue;
       this.rows++;
-      for (let c = 0; c < columns; c++) {
-        const fold = foldAt(batch, c, r);
-        if (fold === null) continue;
-        this.nonNull[c]++;
-        const h = Math.floor(fold / TWO_24);
-        high[c] += h;
-        low[c] += fold - h * TWO_24;
-      }
       const length = this.#writeRow(batch, r);
       hashLow += md5Low28(this.#text, length);
       hashHigh += md5High28();
-    }
-    for (let c = 0; c < columns; c++) {
-      this.#sums[c] += BigInt(high[c]) * BigInt(TWO_24) + BigInt(low[c]);
     }
     this.#rowHash += BigInt(hashHigh) * BigInt(TWO_28) + BigInt(hashLow);
   }
@@ -226,28 +238,26 @@ export class FingerprintSum {
 
   /** Writes row r's text (as `rowTextSql` builds it) and returns its length. */
   #writeRow(batch: RowBatch, r: number): number {
-    let text = this.#text;
+    let text: Uint8Array = this.#text;
     let p = 0;
-    for (let c = 0; c < batch.values.length; c++) {
+    const forms = this.#forms;
+    for (let c = 0; c < forms.length; c++) {
       if (p + 128 > text.length) text = this.#grow(p + 128);
       if (c > 0) text[p++] = SEPARATOR;
-      if (batch.nulls[c]?.[r]) {
+      const nulls = batch.nulls[c];
+      if (nulls !== null && nulls[r] === 1) {
         text[p++] = NULL_BYTE;
         continue;
       }
-      const values = batch.values[c];
-      if ("offsets" in values) {
-        const from = values.offsets[r], to = values.offsets[r + 1];
+      const form = forms[c];
+      if (form === FORM_TEXT) {
+        const { bytes, offsets } = batch.values[c] as TextColumn;
+        const from = offsets[r], to = offsets[r + 1];
         if (p + to - from + 128 > text.length) text = this.#grow(p + to - from + 128);
-        text.set((values as TextColumn).bytes.subarray(from, to), p);
-        p += to - from;
+        for (let i = from; i < to; i++) text[p++] = bytes[i];
       } else {
-        const v = values[r];
-        p = writeInteger(
-          text,
-          p,
-          batch.shape.columns[c].type === "DOUBLE PRECISION" ? foldDouble(v) : v,
-        );
+        const v = (batch.values[c] as Float64Array)[r];
+        p = writeInteger(text, p, form === FORM_DOUBLE ? foldDouble(v) : v);
       }
     }
     return p;
@@ -281,22 +291,99 @@ export function rowHashOf(batch: RowBatch, r: number): string {
   return one.result().rowHash;
 }
 
+// Column sums over one batch: a batch's folds (below 2^52, at most 4,096 of them) summed in two
+// doubles, high and low 24 bits apart, stay exact; the BigInt is made once per batch.
+
+type Sum = [count: number, sum: bigint];
+
+function sumIntegers(
+  values: Int32Array | Int16Array | Uint8Array | Float64Array,
+  rowCount: number,
+  nulls: Uint8Array | null,
+  kept: Uint8Array | null,
+): Sum {
+  let count = 0, high = 0, low = 0;
+  for (let r = 0; r < rowCount; r++) {
+    if ((nulls !== null && nulls[r] === 1) || (kept !== null && kept[r] === 0)) continue;
+    const v = values[r];
+    const h = Math.floor(v / TWO_24);
+    high += h;
+    low += v - h * TWO_24;
+    count++;
+  }
+  return [count, BigInt(high) * BigInt(TWO_24) + BigInt(low)];
+}
+
+function sumDoubles(
+  values: Float64Array,
+  rowCount: number,
+  nulls: Uint8Array | null,
+  kept: Uint8Array | null,
+): Sum {
+  let count = 0, high = 0, low = 0;
+  for (let r = 0; r < rowCount; r++) {
+    if ((nulls !== null && nulls[r] === 1) || (kept !== null && kept[r] === 0)) continue;
+    const v = foldDouble(values[r]);
+    const h = Math.floor(v / TWO_24);
+    high += h;
+    low += v - h * TWO_24;
+    count++;
+  }
+  return [count, BigInt(high) * BigInt(TWO_24) + BigInt(low)];
+}
+
+function sumLengths(
+  offsets: Int32Array,
+  rowCount: number,
+  nulls: Uint8Array | null,
+  kept: Uint8Array | null,
+): Sum {
+  let count = 0, sum = 0;
+  for (let r = 0; r < rowCount; r++) {
+    if ((nulls !== null && nulls[r] === 1) || (kept !== null && kept[r] === 0)) continue;
+    sum += offsets[r + 1] - offsets[r];
+    count++;
+  }
+  return [count, BigInt(sum)];
+}
+
+/** "0000" .. "9999", four ASCII bytes each. */
+const QUADS = (() => {
+  const quads = new Uint8Array(40_000);
+  for (let i = 0; i < 10_000; i++) {
+    const digits = String(i).padStart(4, "0");
+    for (let d = 0; d < 4; d++) quads[4 * i + d] = digits.charCodeAt(d);
+  }
+  return quads;
+})();
+
 /** Writes the safe integer `v` in decimal at `p`; returns where it ends. */
 function writeInteger(out: Uint8Array, p: number, v: number): number {
   if (v < 0) {
     out[p++] = 0x2d;
     v = -v;
   }
-  if (v < 10) {
-    out[p] = 0x30 + v;
-    return p + 1;
+  // Four-digit groups, most significant first; the first without its leading zeros.
+  let groups = 1;
+  let scale = 1;
+  while (v >= scale * 10_000) {
+    scale *= 10_000;
+    groups++;
   }
-  let digits = 0;
-  for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
-  for (let i = digits - 1; i >= 0; i--) {
-    const q = Math.floor(v / 10);
-    out[p + i] = 0x30 + (v - q * 10);
-    v = q;
+  let head = Math.floor(v / scale);
+  v -= head * scale;
+  const from = head < 10 ? 3 : head < 100 ? 2 : head < 1000 ? 1 : 0;
+  for (let d = from; d < 4; d++) out[p++] = QUADS[4 * head + d];
+  for (let g = 1; g < groups; g++) {
+    scale /= 10_000;
+    head = Math.floor(v / scale);
+    v -= head * scale;
+    const q = 4 * head;
+    out[p] = QUADS[q];
+    out[p + 1] = QUADS[q + 1];
+    out[p + 2] = QUADS[q + 2];
+    out[p + 3] = QUADS[q + 3];
+    p += 4;
   }
-  return p + digits;
+  return p;
 }
