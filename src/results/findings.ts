@@ -1,13 +1,16 @@
 /**
  * A run's findings: what a person should look at even when every threshold held. A crash, a
- * stall, an operation slower than --slow-op-sec, and starvation hyperd reported. Each has a
+ * stall, an operation slower than --slow-op-sec, starvation hyperd reported, and rows the
+ * integrity check found lost, extra, duplicated, corrupted or torn. Each has a
  * one-line description, its evidence, its run second and a normalised signature. Pure.
  */
 import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
 import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
+import type { IntegrityFinding, IntegrityKind } from "../run/integrity.ts";
 import { formatSeconds, plural } from "./format.ts";
+import { describeIntegrity, integritySignature } from "./integrity_findings.ts";
 import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
 
 /** One finding of a given kind with its evidence. */
@@ -27,7 +30,8 @@ export type Finding =
   | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
   | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
   | FindingOf<"slow-operation", SlowOp>
-  | FindingOf<"starvation", WarningStats["example"] & { count: number }>;
+  | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+  | FindingOf<IntegrityKind, IntegrityFinding>;
 
 /** What findings are drawn from: the summary's parts (not the summary, so no cycle). */
 export interface FindingSource {
@@ -39,6 +43,8 @@ export interface FindingSource {
   serverWarnings: Record<string, WarningStats>;
   /** Operations that took longer than this are findings. */
   slowOpSec: number;
+  /** The integrity check's findings (absent in older summaries). */
+  integrity?: { findings?: readonly IntegrityFinding[] };
 }
 
 /** Statements longer than this are cut in a description. */
@@ -86,6 +92,15 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: { ...stats.example, count: stats.count },
       atSec: stats.firstAtSec,
       signature: warningSignature("starvation", kind),
+    });
+  }
+  for (const finding of source.integrity?.findings ?? []) {
+    findings.push({
+      kind: finding.kind,
+      description: describeIntegrity(finding),
+      evidence: finding,
+      atSec: source.durationSec,
+      signature: integritySignature(finding),
     });
   }
   return findings;

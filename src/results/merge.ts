@@ -61,6 +61,19 @@ export function acknowledgedTotal(inputs: readonly SegmentInput[]): Record<strin
   return total;
 }
 
+/** The acknowledged inserts per `database/table` of every segment, and the in-doubt ones. */
+export function writesTotal(
+  inputs: readonly SegmentInput[],
+): Pick<Summary, "writes" | "inDoubtWrites"> {
+  const writes: Required<Summary>["writes"] = {};
+  for (const { summary } of inputs) {
+    for (const [key, list] of Object.entries(summary.writes ?? {})) {
+      (writes[key] ??= []).push(...list);
+    }
+  }
+  return { writes, inDoubtWrites: inputs.flatMap((i) => i.summary.inDoubtWrites ?? []) };
+}
+
 /** The histograms of every segment added up. */
 export function mergeHistograms(all: readonly LatencyHistograms[]): {
   overall: Latency;
@@ -225,6 +238,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
       >,
     },
     acknowledged: acknowledgedTotal(segments),
+    ...writesTotal(segments),
     merged: segments.map(({ dir, summary: s }): MergedSegment => ({
       index: s.segment!.index,
       dir,

@@ -112,6 +112,9 @@ export interface Summary {
   histograms?: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`, for counting after a merge. */
   acknowledged?: Record<string, number>;
+  /** The acknowledged inserts per `database/table` and the in-doubt ones, for a merge's check. */
+  writes?: RunOutcome["writes"];
+  inDoubtWrites?: RunOutcome["inDoubtWrites"];
   /** The databases as the server sees them, with their base tables. */
   databases?: RunOutcome["databases"];
   /** Set by `merge`: the segments' summaries this one was made of. */
@@ -215,6 +218,8 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     segment: parts.segment,
     histograms: parts.histograms,
     acknowledged: parts.acknowledged,
+    writes: parts.writes,
+    inDoubtWrites: parts.inDoubtWrites,
     databases: parts.databases,
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));
@@ -248,7 +253,8 @@ export function peakAfter(resources: ResourceReport, warmupSec: number): Resourc
 }
 
 /**
- * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, lost writes 5, failed threshold 3,
+ * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, data integrity 5,
+ * failed threshold 3,
  * findings 7 when `failOnFindings`, else 0.
  */
 export function exitCodeOf(
@@ -262,7 +268,7 @@ export function exitCodeOf(
   }
   if (summary.stopReason === "Stalled") return EXIT.stalled;
   if (summary.stopReason === "Interrupted") return EXIT.interrupted;
-  if (summary.integrity.mismatches > 0) return EXIT.lostWrites;
+  if (summary.integrity.mismatches > 0) return EXIT.dataIntegrity;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;
   if (failOnFindings && (summary.findings?.length ?? 0) > 0) return EXIT.findings;
   return EXIT.ok;

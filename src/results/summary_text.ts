@@ -144,7 +144,14 @@ function clientLine(client: Summary["client"]): string {
 function integrityLine(summary: Summary): string {
   const i = summary.integrity;
   if (!i.checked) return `not checked (${i.skipped})`;
-  return i.mismatches === 0
-    ? `ok, ${plural(i.tables.length, "table")}`
-    : `${formatNumber(i.mismatches)} of ${plural(i.tables.length, "table")} lost or gained rows`;
+  const doubt = (i.inDoubt ?? []).map((w) =>
+    `in doubt: ${plural(w.rows, "row")} into ${w.table} (db ${w.database}, user ${w.user}, ` +
+    `seq ${w.seq}, ${w.why}): ${
+      w.outcome === "torn" ? `torn, ${w.presentRows} present` : w.outcome
+    }`
+  );
+  const head = i.mismatches === 0
+    ? `ok, ${plural(i.tables.length, "table")} checked by content`
+    : `${formatNumber(i.mismatches)} of ${plural(i.tables.length, "table")} differ from the model`;
+  return [head, ...doubt].join("\n              ");
 }

@@ -40,7 +40,7 @@ function verdictHead(summary: VerdictInput): string {
   const { integrity } = summary;
   if (integrity.mismatches > 0) {
     causes.push(
-      `lost writes in ${formatNumber(integrity.mismatches)} of ${
+      `data integrity in ${formatNumber(integrity.mismatches)} of ${
         plural(integrity.tables.length, "table")
       }`,
     );

@@ -226,6 +226,23 @@ export class FingerprintSum {
     this.#rowHash += BigInt(hashHigh) * BigInt(TWO_28) + BigInt(hashLow);
   }
 
+  /**
+   * Calls `visit(r, low, high)` with the two 28-bit halves of the row hash of each row r of
+   * `batch` with `keep(id)` (without changing this sum): for per-group hashes.
+   */
+  hashRows(
+    batch: RowBatch,
+    visit: (r: number, low: number, high: number) => void,
+    keep: (id: number) => boolean,
+  ): void {
+    const ids = batch.values[0] as Int32Array;
+    for (let r = 0; r < batch.rowCount; r++) {
+      if (!keep(ids[r])) continue;
+      const low = md5Low28(this.#text, this.#writeRow(batch, r));
+      visit(r, low, md5High28());
+    }
+  }
+
   /** The fingerprint so far. */
   result(): Fingerprint {
     return {
@@ -271,24 +288,18 @@ export class FingerprintSum {
   }
 }
 
-/** The row text of row r alone (for narrowing's display and tests). */
+/** The row hash of row r of `batch` alone. */
 export function rowHashOf(batch: RowBatch, r: number): string {
-  const one = new FingerprintSum(batch.shape);
-  const ids = batch.values[0] as Int32Array;
-  const id = ids[r];
-  // A batch may hold the id twice: take row r alone by slicing.
-  one.add(
-    {
-      shape: batch.shape,
-      rowCount: 1,
-      values: batch.values.map((v) =>
-        "offsets" in v ? { bytes: v.bytes, offsets: v.offsets.subarray(r) } : v.subarray(r, r + 1)
-      ),
-      nulls: batch.nulls.map((n) => n && n.subarray(r, r + 1)),
-    },
-    (i) => i === id,
-  );
-  return one.result().rowHash;
+  let hash = "";
+  new FingerprintSum(batch.shape).hashRows(batch, (row, low, high) => {
+    if (row === r) hash = String(BigInt(high) * BigInt(TWO_28) + BigInt(low));
+  }, (id) => id === (batch.values[0] as Int32Array)[r]);
+  return hash;
+}
+
+/** Two 28-bit halves summed apart (each exact below 2^25 rows) as one decimal sum. */
+export function joinHalves(high: number, low: number): string {
+  return String(BigInt(high) * BigInt(TWO_28) + BigInt(low));
 }
 
 // Column sums over one batch: a batch's folds (below 2^52, at most 4,096 of them) summed in two

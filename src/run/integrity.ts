@@ -1,22 +1,78 @@
-/** No lost writes: each base table holds its seed rows plus every row the server acknowledged. */
+/**
+ * Data integrity: each base table holds exactly its seed rows and every row the server
+ * acknowledged, by content. The server's fingerprint of each table (one statement) is compared
+ * with the model's; a table that differs is narrowed to its first wrong rows. An insert whose
+ * outcome is unknown (in doubt) is accepted as wholly applied or wholly absent; partly present,
+ * it is torn.
+ */
+import type postgres from "postgres";
 import { connect, type Endpoint } from "../wire/connection.ts";
-import { SEED_ROWS } from "../workload/layout.ts";
-import { quoteIdent } from "../wire/sql.ts";
+import {
+  type Fingerprint,
+  fingerprintDiff,
+  fingerprintOfRow,
+  fingerprintSql,
+} from "./fingerprint.ts";
+import { modelFingerprint, type ModelWrite } from "./model.ts";
+import { narrow } from "./narrow.ts";
+import type { IntegrityKind, RowProblem } from "./row_diff.ts";
+import { type InDoubtOutcome, type InDoubtWrite, resolveInDoubt } from "./in_doubt.ts";
+import type { Shape } from "../workload/table_shapes.ts";
+import type { WriteRecord } from "../workload/writes.ts";
+import { seedRowsWrite } from "../workload/layout.ts";
 
-/** A database to count: where it is (as the server sees it) and its base tables' names. */
-export interface CountedDatabase {
-  index: number;
+export type { InDoubtOutcome, InDoubtWrite } from "./in_doubt.ts";
+export type { IntegrityKind, RowProblem } from "./row_diff.ts";
+
+/** A table to check: where it is and what must be in it. */
+export interface CheckedTable {
+  database: number;
+  /** The database's path as the server sees it. */
   path: string;
-  tables: readonly { name: string }[];
+  name: string;
+  shape: Shape;
+  /** Its seed rows and every acknowledged insert. */
+  writes: readonly WriteRecord[];
+  /** Inserts into it whose outcome is unknown. */
+  inDoubt?: readonly InDoubtWrite[];
 }
 
-/** One table's expected and counted rows. */
-export interface TableCount {
+/** One table's check: the model's and the server's figures. */
+export interface TableCheck {
   database: number;
   table: string;
+  /** Rows the model expects (with the in-doubt inserts found applied). */
   expected: number;
+  /** Rows the server holds; null when its fingerprint query failed. */
   actual: number | null;
   ok: boolean;
+  /** What differs: `rows`, column names (their non-NULL count or sum), `rowHash`. */
+  differs?: string[];
+  model?: Fingerprint | null;
+  server?: Fingerprint | null;
+  /** Id buckets that differ, and the first wrong rows beside the model's. */
+  wrongBuckets?: number;
+  problems?: RowProblem[];
+  /** The server's error, when a query failed. */
+  error?: string | null;
+}
+
+/** A finding of the check: one kind of fault in one table. */
+export interface IntegrityFinding {
+  kind: IntegrityKind;
+  database: number;
+  table: string;
+  /** Corrupted: the columns that differ (in the rows shown, else in the fingerprint). */
+  columns: string[];
+  /** Rows of this kind among those narrowed to (torn: rows of the insert present). */
+  rows: number;
+  /** The model's and the server's row counts. */
+  modelRows: number;
+  serverRows: number | null;
+  /** Up to three wrong rows, the model's beside the server's. */
+  examples: RowProblem[];
+  /** Torn: the insert that is partly present. */
+  write?: InDoubtOutcome;
 }
 
 /** The integrity check's verdict. */
@@ -24,43 +80,188 @@ export interface Integrity {
   checked: boolean;
   /** Why the check did not run (hyperd crashed), else null. */
   skipped: string | null;
-  tables: TableCount[];
+  tables: TableCheck[];
+  /** Tables with anything wrong. */
   mismatches: number;
+  /** What is wrong (absent in summaries from before content checks, as are the next two). */
+  findings?: IntegrityFinding[];
+  /** Every in-doubt insert and what became of it. */
+  inDoubt?: InDoubtOutcome[];
+  /** Seconds the check took. */
+  seconds?: number;
 }
 
 /** A check that could not run. */
 export function integritySkipped(reason: string): Integrity {
-  return { checked: false, skipped: reason, tables: [], mismatches: 0 };
+  return {
+    checked: false,
+    skipped: reason,
+    tables: [],
+    mismatches: 0,
+    findings: [],
+    inDoubt: [],
+    seconds: 0,
+  };
 }
 
-/** Counts every base table and compares with the acknowledged inserts (`database/table` keys). */
+const EXAMPLES = 3;
+
+/** A database as the run knows it: its path, its schema seed and its base tables. */
+export interface DatabaseToCheck {
+  index: number;
+  path: string;
+  schemaSeed: string;
+  tables: readonly { name: string; shape: Shape }[];
+}
+
+/**
+ * Every base table with what must be in it: its seed rows, the acknowledged inserts (per
+ * `database/table`) and the in-doubt ones.
+ */
+export function tablesToCheck(
+  databases: readonly DatabaseToCheck[],
+  writes: Readonly<Record<string, readonly WriteRecord[]>>,
+  inDoubt: readonly (InDoubtWrite & { key: string })[],
+): CheckedTable[] {
+  return databases.flatMap((database) =>
+    database.tables.map((table, i) => {
+      const key = `${database.index}/${table.name}`;
+      return {
+        database: database.index,
+        path: database.path,
+        name: table.name,
+        shape: table.shape,
+        writes: [seedRowsWrite(database.schemaSeed, i), ...(writes[key] ?? [])],
+        inDoubt: inDoubt.filter((w) => w.key === key).map(({ key: _, ...w }) => w),
+      };
+    })
+  );
+}
+
+/** Checks every table against the model; tables of one database share a connection. */
 export async function checkIntegrity(
   endpoint: Endpoint,
-  databases: readonly CountedDatabase[],
-  acknowledged: Record<string, number>,
+  tables: readonly CheckedTable[],
 ): Promise<Integrity> {
-  const tables: TableCount[] = [];
-  for (const database of databases) {
-    const { sql } = connect(endpoint, database.path);
+  const started = performance.now();
+  const checks: TableCheck[] = [];
+  const findings: IntegrityFinding[] = [];
+  const inDoubt: InDoubtOutcome[] = [];
+  const paths = [...new Set(tables.map((t) => t.path))];
+  for (const path of paths) {
+    const { sql } = connect(endpoint, path);
     try {
-      for (const table of database.tables) {
-        const expected = SEED_ROWS + (acknowledged[`${database.index}/${table.name}`] ?? 0);
-        let actual: number | null = null;
-        try {
-          const [row] = await sql.unsafe(`SELECT count(*) AS n FROM ${quoteIdent(table.name)}`);
-          actual = Number(row.n);
-        } catch { /* counted as a mismatch below */ }
-        tables.push({
-          database: database.index,
-          table: table.name,
-          expected,
-          actual,
-          ok: actual === expected,
-        });
+      for (const table of tables.filter((t) => t.path === path)) {
+        const result = await checkTable(sql, table);
+        checks.push(result.check);
+        findings.push(...result.findings);
+        inDoubt.push(...result.inDoubt);
       }
     } finally {
       await sql.end({ timeout: 5 });
     }
   }
-  return { checked: true, skipped: null, tables, mismatches: tables.filter((t) => !t.ok).length };
+  return {
+    checked: true,
+    skipped: null,
+    tables: checks,
+    mismatches: checks.filter((t) => !t.ok).length,
+    findings,
+    inDoubt,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Fingerprints `table` on the server while the model computes its own. */
+async function checkTable(
+  sql: postgres.Sql,
+  table: CheckedTable,
+): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
+  const { shape, name, database } = table;
+  const findings: IntegrityFinding[] = [];
+  let error: string | null = null;
+  let writes: ModelWrite[] = [...table.writes];
+  let inDoubt: InDoubtOutcome[] = [];
+  try {
+    if (table.inDoubt?.length) {
+      const resolved = await resolveInDoubt(sql, name, shape, table.writes, table.inDoubt);
+      inDoubt = resolved.outcomes.map((o) => ({ ...o, database, table: name }));
+      writes = [...writes, ...resolved.present];
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const pending = sql.unsafe(fingerprintSql(name, shape)).execute();
+  // Let the query go out before the model takes the thread: both sides work at once.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const model = modelFingerprint(shape, writes);
+  let server: Fingerprint | null = null;
+  try {
+    const [row] = await pending;
+    server = fingerprintOfRow(shape, row);
+  } catch (e) {
+    error ??= (e as Error).message;
+  }
+  const differs = server ? fingerprintDiff(shape, model, server) : ["rows"];
+  let problems: RowProblem[] = [];
+  let wrongBuckets = 0;
+  if (server && differs.length > 0) {
+    try {
+      ({ problems, wrongBuckets } = await narrow(sql, name, shape, writes));
+    } catch (e) {
+      error ??= (e as Error).message;
+    }
+  }
+  const check: Required<TableCheck> = {
+    database,
+    table: name,
+    expected: model.rows,
+    actual: server?.rows ?? null,
+    ok: differs.length === 0 && error === null && inDoubt.every((o) => o.outcome !== "torn"),
+    differs,
+    model,
+    server,
+    wrongBuckets,
+    problems,
+    error,
+  };
+  for (const torn of inDoubt.filter((o) => o.outcome === "torn")) {
+    findings.push({
+      kind: "torn",
+      database,
+      table: name,
+      columns: [],
+      rows: torn.presentRows,
+      modelRows: model.rows,
+      serverRows: server?.rows ?? null,
+      examples: [],
+      write: torn,
+    });
+  }
+  if (differs.length > 0) findings.push(...rowFindings(check, shape));
+  return { check, findings, inDoubt };
+}
+
+/** One finding per kind of wrong row; without rows to show, one named by the figures. */
+function rowFindings(check: Required<TableCheck>, shape: Shape): IntegrityFinding[] {
+  const base = {
+    database: check.database,
+    table: check.table,
+    modelRows: check.expected,
+    serverRows: check.actual,
+  };
+  const kinds: Exclude<IntegrityKind, "torn">[] = ["corrupted", "duplicated", "lost", "extra"];
+  const found = kinds.flatMap((kind) => {
+    const rows = check.problems.filter((p) => p.kind === kind);
+    if (rows.length === 0) return [];
+    const columns = kind === "corrupted"
+      ? shape.columns.map((c) => c.name).filter((c) => rows.some((p) => p.columns.includes(c)))
+      : [];
+    return [{ kind, ...base, columns, rows: rows.length, examples: rows.slice(0, EXAMPLES) }];
+  });
+  if (found.length > 0) return found;
+  const actual = check.actual ?? check.expected;
+  const kind = actual < check.expected ? "lost" : actual > check.expected ? "extra" : "corrupted";
+  const columns = check.differs.filter((d) => d !== "rows" && d !== "rowHash");
+  return [{ kind, ...base, columns, rows: Math.abs(actual - check.expected), examples: [] }];
 }

@@ -5,7 +5,8 @@ import { layoutDigest, parseSegment, type Segment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import { type ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { InDoubtRecord, InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
   type ErrorGroup,
   type LatencyHistograms,
@@ -17,7 +18,7 @@ import type { WorkerPool } from "../users/worker_pool.ts";
 import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
 import type { OpKind } from "../workload/op_table.ts";
 import { databaseBytes } from "./disk_usage.ts";
-import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
+import { checkIntegrity, type Integrity, integritySkipped, tablesToCheck } from "./integrity.ts";
 import { type LoadOutcome, loadOutcome } from "./load_driver.ts";
 import { type ClientCpuReport } from "./client_cpu.ts";
 import { type WatchPoint } from "./resource_watch.ts";
@@ -50,6 +51,10 @@ export interface RunOutcome {
   histograms: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`. */
   acknowledged: Record<string, number>;
+  /** The acknowledged inserts per `database/table`, so a merge can check segments exactly. */
+  writes: Record<string, WriteRecord[]>;
+  /** Inserts whose outcome is unknown. */
+  inDoubtWrites: InDoubtRecord[];
   /** The databases as the server sees them, with their base tables. */
   databases: { index: number; path: string; tables: string[] }[];
   /** Latency at fixed percentiles over the run, overall and per kind. */
@@ -126,6 +131,8 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     load: loadOutcome(config, run.users.length, stats, run.load),
     histograms: stats.histograms(),
     acknowledged: { ...stats.acknowledged },
+    writes: stats.writes,
+    inDoubtWrites: stats.inDoubt,
     databases: (finished.databases ?? []).map((d) => ({
       index: d.index,
       path: d.path,
@@ -183,5 +190,11 @@ async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integ
         "--endpoint counts them",
     );
   }
-  return await checkIntegrity(server.endpoint, databases, run.stats.acknowledged);
+  const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
+  const tables = tablesToCheck(
+    databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
+    run.stats.writes,
+    run.stats.inDoubt,
+  );
+  return await checkIntegrity(server.endpoint, tables);
 }

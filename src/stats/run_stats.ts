@@ -4,7 +4,9 @@
  */
 import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency, type LatencySummary, SPECTRUM_PERCENTILES } from "./latency.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
+  type InDoubtRecord,
   type InFlightOp,
   type IntervalTally,
   type OpFailure,
@@ -79,6 +81,10 @@ export class RunStats {
   readonly #onSchedule: (entries: ScheduleEntry[]) => void;
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
+  /** Every acknowledged insert per `database/table`, for the integrity model. */
+  readonly writes: Record<string, WriteRecord[]> = {};
+  /** Inserts whose connection broke under them. */
+  readonly inDoubt: InDoubtRecord[] = [];
   writesRedirected = 0;
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
@@ -124,6 +130,8 @@ export class RunStats {
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
       this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
     }
+    for (const { key, ...write } of tally.writes ?? []) (this.writes[key] ??= []).push(write);
+    this.inDoubt.push(...(tally.inDoubt ?? []));
     for (const kind of OP_KINDS) {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;

@@ -156,12 +156,12 @@ export function mergeSweeps(files: readonly SweepFile[]): SweepFile {
 }
 
 /**
- * The sweep's exit code: a crash (4) before a stall (6) before lost writes (5) before any other
+ * The sweep's exit code: a crash (4) before a stall (6) before data integrity (5) before any other
  * failed run (3: a failed operation is a finding about Hyper), then an interrupt; 0 when clean.
  */
 export function sweepExitCode(file: SweepFile): number {
   const codes = file.runs.map((r) => r.exitCode);
-  for (const code of [EXIT.crashed, EXIT.stalled, EXIT.lostWrites]) {
+  for (const code of [EXIT.crashed, EXIT.stalled, EXIT.dataIntegrity]) {
     if (codes.includes(code)) return code;
   }
   if (file.runs.some((r) => r.signature !== null || r.exitCode === EXIT.thresholdFailed)) {

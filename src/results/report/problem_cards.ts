@@ -222,14 +222,15 @@ export function problemsCards(summary: Summary): string {
     out.push(card(
       "Integrity mismatches",
       htmlTable(
-        ["database", "table", "expected rows", "counted rows"],
+        ["database", "table", "expected rows", "found rows", "differs"],
         lost.map((t) => [
           formatNumber(t.database),
           esc(t.table),
           formatNumber(t.expected),
           formatNumber(t.actual),
+          esc([...(t.differs ?? []), ...(t.error ? [t.error] : [])].join(", ")),
         ]),
-        [true, false, true, true],
+        [true, false, true, true, false],
       ),
       true,
     ));
