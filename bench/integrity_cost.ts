@@ -48,7 +48,7 @@ export async function integrityCost(
       for (let done = 0; done < rows; done += INSERT_ROWS) {
         const write = { seed: `bench-${done}`, firstId: 1 + (done % 1_000_000), rows: INSERT_ROWS };
         writes.push(write);
-        const stream = [encoder.header(shape)];
+        const stream = [encoder.header()];
         for (const batch of writeBatches(shape, write)) stream.push(...encoder.rows(batch));
         await copyIn(conn, copyInSql(table, shape, encoder.sqlFormat), stream);
       }
