@@ -1,9 +1,9 @@
 /** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../config/presets.ts";
-import { type Setting, settingEntries } from "../config/settings.ts";
-import { EXIT_MEANINGS } from "../exit_codes.ts";
+import { defaultText, type Setting, settingEntries } from "../config/settings.ts";
+import { EXIT, exitCodeRows } from "../verdict_policy.ts";
 
-/** The help fits this many columns, the width of a wide terminal and of the README's code. */
+/** The help fits this many columns, the width of a wide terminal and of the docs' code blocks. */
 export const HELP_WIDTH = 100;
 
 /** Widest flag kept beside its meaning; a longer one puts its meaning on the next line. */
@@ -42,7 +42,7 @@ export function helpText(): string {
     "  sweep   many stress runs, each with its own hyperd and seed, grouped by what went wrong",
     "  shrink  cut a replay.json down to the smallest one that still does what --until says",
     "  plan    print the operations each user will roll, without starting hyperd",
-    "  compare BASE NEW  two runs side by side; exit 3 on a significant regression",
+    `  compare BASE NEW  two runs side by side; exit ${EXIT.thresholdFailed} on a significant regression`,
     "  merge DIR...  the segments of one run (--segment i/n) as one summary",
     "  report  rebuild report.html from a saved summary.json: report <summary.json>",
     "  hyperd  find or install hyperd and print which one a run would use",
@@ -54,7 +54,7 @@ export function helpText(): string {
     ...settings,
     "",
     "Exit codes:",
-    ...EXIT_MEANINGS.flatMap(([code, meaning]) =>
+    ...exitCodeRows().flatMap(({ code, meaning }) =>
       hanging(`${String(code).padEnd(3)}  ${meaning}`, 2, 5)
     ),
   ].join("\n");
@@ -62,13 +62,7 @@ export function helpText(): string {
 
 /** The second line of a setting: its env variable, default and the values it takes. */
 function details(s: Setting): string {
-  const fallback = s.default === undefined
-    ? "none"
-    : typeof s.default === "function"
-    ? "random"
-    : Array.isArray(s.default)
-    ? s.default.length === 0 ? "none" : s.default.join(", ")
-    : String(s.default);
+  const fallback = defaultText(s) ?? "none";
   return `Env ${s.env}. Default ${fallback}. Expects ${s.expects}.`;
 }
 
