@@ -150,6 +150,12 @@ export const WORKLOAD_SETTINGS = {
     default: 0,
     help: "Run the load but leave the first N seconds out of every statistic and threshold.",
   }),
+  verifyEverySec: setting({
+    ...optional(integer(1, 86400)),
+    env: "STRESS_VERIFY_EVERY",
+    flag: "verify-every",
+    help: "Pause users every N seconds and check every table by content (closed model only).",
+  }),
   batchMin: setting({
     ...integer(1),
     env: "STRESS_BATCH_MIN",

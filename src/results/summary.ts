@@ -154,7 +154,12 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
   const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
   const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
   // The warm-up's operations are in no total, so its seconds are in no rate.
-  const measuredSec = Math.max(0, parts.durationSec - (parts.load.warmup?.sec ?? 0));
+  // Nor are a checkpoint's pauses (--verify-every): users held still on purpose.
+  const pausedSec = (parts.integrity.checkpoints ?? []).reduce((n, c) => n + c.pauseSec, 0);
+  const measuredSec = Math.max(
+    0,
+    parts.durationSec - (parts.load.warmup?.sec ?? 0) - pausedSec,
+  );
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },

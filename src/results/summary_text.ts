@@ -153,5 +153,12 @@ function integrityLine(summary: Summary): string {
   const head = i.mismatches === 0
     ? `ok, ${plural(i.tables.length, "table")} checked by content`
     : `${formatNumber(i.mismatches)} of ${plural(i.tables.length, "table")} differ from the model`;
-  return [head, ...doubt].join("\n              ");
+  const checkpoints = i.checkpoints ?? [];
+  const paused = checkpoints.reduce((n, c) => n + c.pauseSec, 0);
+  const checks = checkpoints.length === 0 ? [] : [
+    `${plural(checkpoints.length, "checkpoint")} (users paused ${paused.toFixed(1)} s in all, ` +
+    `left out of the rates): ${checkpoints.filter((c) => c.mismatches > 0).length} found faults, ` +
+    `${checkpoints.filter((c) => c.skipped).length} skipped`,
+  ];
+  return [head, ...checks, ...doubt].join("\n              ");
 }

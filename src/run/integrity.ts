@@ -89,6 +89,37 @@ export interface Integrity {
   inDoubt?: InDoubtOutcome[];
   /** Seconds the check took. */
   seconds?: number;
+  /** `--verify-every`: the checks during the run. */
+  checkpoints?: Checkpoint[];
+}
+
+/** One checkpoint of `--verify-every`: when users paused, for how long, what it found. */
+export interface Checkpoint {
+  atSec: number;
+  /** From the pause to the resume, in seconds. */
+  pauseSec: number;
+  /** Why the tables were not checked (an operation never ended), else null. */
+  skipped: string | null;
+  mismatches: number;
+  findings: IntegrityFinding[];
+}
+
+/**
+ * The end-of-run check with the checkpoints': a fault a checkpoint saw counts even when the end
+ * no longer shows it (a transient one), once per kind, table and columns.
+ */
+export function withCheckpoints(final: Integrity, checkpoints: readonly Checkpoint[]): Integrity {
+  if (checkpoints.length === 0) return final;
+  const key = (f: IntegrityFinding) => `${f.kind}|${f.database}|${f.table}|${f.columns.join(",")}`;
+  const findings = [...(final.findings ?? [])];
+  const seen = new Set(findings.map(key));
+  for (const finding of checkpoints.flatMap((c) => c.findings)) {
+    if (seen.has(key(finding))) continue;
+    seen.add(key(finding));
+    findings.push(finding);
+  }
+  const mismatches = Math.max(final.mismatches, ...checkpoints.map((c) => c.mismatches));
+  return { ...final, mismatches, findings, checkpoints: [...checkpoints] };
 }
 
 /** A check that could not run. */

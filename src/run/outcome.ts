@@ -4,7 +4,13 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
-import { checkIntegrity, type Integrity, integritySkipped, tablesToCheck } from "./integrity.ts";
+import {
+  checkIntegrity,
+  type Integrity,
+  integritySkipped,
+  tablesToCheck,
+  withCheckpoints,
+} from "./integrity.ts";
 import { loadOutcome } from "./load_driver.ts";
 import { type WatchPoint } from "./resource_watch.ts";
 import type { Server } from "./server.ts";
@@ -129,6 +135,11 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
 
 /** Counts every table, unless the run gives no ground for it. */
 async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
+  return withCheckpoints(await endOfRunCheck(run, finished), run.checkpoints?.all ?? []);
+}
+
+/** Checks every table, unless the run gives no ground for it. */
+async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
   const { server, databases } = finished;
   if (!server || !databases) return integritySkipped("the run stopped during set-up");
   if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");

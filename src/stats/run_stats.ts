@@ -103,6 +103,8 @@ export class RunStats {
   readonly #liveArrivals = { arrivals: 0, dropped: 0 };
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
+  /** Ticks received per worker: a checkpoint waits for one more from each. */
+  readonly #ticks = new Map<number, number>();
   #connectionLost: SlowOp[] = [];
   readonly #slowest = new SlowestOps();
   readonly #errorGroups = new Map<string, ErrorGroup>();
@@ -123,6 +125,7 @@ export class RunStats {
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
   addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
+    this.#ticks.set(workerId, (this.#ticks.get(workerId) ?? 0) + 1);
     if (tally.schedule.length > 0) this.#onSchedule(tally.schedule);
     const point = this.#timeline.pointAt(atSec);
     let inserted = 0;
@@ -217,6 +220,11 @@ export class RunStats {
   /** When a tick last brought a completed operation, in run seconds (0 before the first). */
   get lastCompletionSec(): number {
     return this.#lastCompletionSec;
+  }
+
+  /** Ticks received so far from each worker that sent one. */
+  tickCounts(): Map<number, number> {
+    return new Map(this.#ticks);
   }
 
   /** The operations in flight at each worker's last tick. */

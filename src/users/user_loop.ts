@@ -74,7 +74,13 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       if (op !== planned) stats.writesRedirected++;
       digest.add(planned);
       const lateMs = await waitForRecordedStart(env, planned.seq);
-      if (flags.stopped) break;
+      // A checkpoint holds users here, before the clock starts: the pause is in no latency.
+      let entered = false;
+      while (!flags.stopped && !(entered = flags.enterOp())) await sleep(FLAG_POLL_MS);
+      if (flags.stopped) {
+        if (entered) flags.leaveOp();
+        break;
+      }
       const started = performance.now();
       const tableKey = `${database.index}/${database.tables[op.table].name}`;
       stats.begin({
@@ -89,7 +95,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         ...(arrivalMs === undefined ? {} : { arrivedAtSec: arrivalMs / 1000 }),
       }, lateMs);
       try {
-        const outcome = await executeOp(ctx, op);
+        const outcome = await executeOp(ctx, op).finally(() => flags.leaveOp());
         stats.recordSuccess(spec.id, op.kind, performance.now() - started, outcome.rows);
         if (outcome.insertedRows > 0) {
           stats.recordInsert(
