@@ -13,7 +13,7 @@ import {
   fingerprintOfRow,
   fingerprintSql,
 } from "./fingerprint.ts";
-import { modelFingerprint, type ModelWrite } from "./model.ts";
+import { modelFingerprintAsync, type ModelWrite } from "./model.ts";
 import { narrow } from "./narrow.ts";
 import type { IntegrityKind, RowProblem } from "./row_diff.ts";
 import { type InDoubtOutcome, type InDoubtWrite, resolveInDoubt } from "./in_doubt.ts";
@@ -222,10 +222,10 @@ async function checkTable(
   } catch (e) {
     error = (e as Error).message;
   }
+  // The server fingerprints while the model does: the model yields now and then so the query
+  // goes out and its answer comes in meanwhile.
   const pending = sql.unsafe(fingerprintSql(name, shape)).execute();
-  // Let the query go out before the model takes the thread: both sides work at once.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const model = modelFingerprint(shape, writes);
+  const model = await modelFingerprintAsync(shape, writes);
   let server: Fingerprint | null = null;
   try {
     const [row] = await pending;

@@ -43,6 +43,24 @@ export function modelFingerprint(
   return sum.result();
 }
 
+/**
+ * The same, giving the event loop a turn every `yieldEvery` batches: the server's side of the
+ * check (a query on its way out, its answer coming in) goes on meanwhile.
+ */
+export async function modelFingerprintAsync(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  yieldEvery = 16,
+): Promise<Fingerprint> {
+  const sum = new FingerprintSum(shape);
+  let batches = 0;
+  for (const [batch, write] of modelBatches(shape, writes)) {
+    sum.add(batch, keepOf(write));
+    if (++batches % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return sum.result();
+}
+
 /** Rows and row hash of a group of rows: what narrowing compares. */
 export interface GroupPrint {
   rows: number;
