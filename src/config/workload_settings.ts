@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { EXIT } from "../verdict_policy.ts";
 import { PRESET_NAMES } from "./presets.ts";
-import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
+import { choice, decimal, integer, optional, setting, toggle } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
 import { isCheckableMix, OP_KINDS } from "../workload/op_table.ts";
 import { parseStages, STAGES_EXPECTED } from "../workload/stages.ts";
@@ -155,6 +155,13 @@ export const WORKLOAD_SETTINGS = {
     env: "STRESS_VERIFY_EVERY",
     flag: "verify-every",
     help: "Pause users every N seconds and check every table by content (closed model only).",
+  }),
+  verifyAfterCrash: setting({
+    ...toggle(),
+    env: "STRESS_VERIFY_AFTER_CRASH",
+    flag: "verify-after-crash",
+    default: false,
+    help: "After a crash, restart hyperd on the same files and measure which rows survived.",
   }),
   batchMin: setting({
     ...integer(1),

@@ -91,6 +91,23 @@ export interface Integrity {
   seconds?: number;
   /** `--verify-every`: the checks during the run. */
   checkpoints?: Checkpoint[];
+  /**
+   * `--verify-after-crash`: the check of the files a crashed hyperd left, by a hyperd restarted
+   * on them. A measurement of what survived, not a verdict: Hyper documents no promise.
+   */
+  afterCrash?: AfterCrash;
+}
+
+/** What a hyperd restarted on a crashed one's files found. */
+export interface AfterCrash {
+  /** Why it could not be checked, else null. */
+  skipped: string | null;
+  /** Acknowledged rows (with the in-doubt ones found applied) and those present, over tables. */
+  expectedRows: number;
+  presentRows: number;
+  /** Tables whose content differs from the model, and what the check would name in each. */
+  tables: { database: number; table: string; differs: string[]; kinds: string[] }[];
+  inDoubt: InDoubtOutcome[];
 }
 
 /** One checkpoint of `--verify-every`: when users paused, for how long, what it found. */

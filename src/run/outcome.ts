@@ -4,7 +4,9 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
+import { afterCrashSkipped, checkAfterCrash } from "./after_crash.ts";
 import {
+  type CheckedTable,
   checkIntegrity,
   type Integrity,
   integritySkipped,
@@ -142,7 +144,15 @@ async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integ
 async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
   const { server, databases } = finished;
   if (!server || !databases) return integritySkipped("the run stopped during set-up");
-  if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");
+  if (run.lost?.loss.reason === "CrashDetected") {
+    const skipped = integritySkipped("hyperd crashed");
+    if (!run.options.config.verifyAfterCrash) return skipped;
+    const { binary, outputDir } = run.options;
+    const afterCrash = !binary || server.facts.mode !== "started"
+      ? afterCrashSkipped("an attached hyperd is not hyperstress's to restart")
+      : await checkAfterCrash(binary.path, outputDir, tablesOf(run, databases));
+    return { ...skipped, afterCrash };
+  }
   if (run.lost) return integritySkipped("the server stopped answering");
   if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
   if (!finished.allReported) {
@@ -154,11 +164,15 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
         "--endpoint counts them",
     );
   }
+  return await checkIntegrity(server.endpoint, tablesOf(run, databases));
+}
+
+/** Every base table of the run with the inserts acknowledged into it and those in doubt. */
+function tablesOf(run: Run, databases: WorkerDatabase[]): CheckedTable[] {
   const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
-  const tables = tablesToCheck(
+  return tablesToCheck(
     databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
     run.stats.writes,
     run.stats.inDoubt,
   );
-  return await checkIntegrity(server.endpoint, tables);
 }
