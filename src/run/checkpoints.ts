@@ -16,6 +16,7 @@ import {
   tablesToCheck,
 } from "./integrity.ts";
 import type { RunClock } from "./run_clock.ts";
+import { ModelCache } from "./model.ts";
 
 /** What checkpoints need from the run. */
 export interface CheckpointOptions {
@@ -44,6 +45,8 @@ export class Checkpoints {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
+  /** The model as of the last checkpoint: the next (and the end of the run) add only new writes. */
+  readonly cache: ModelCache = new ModelCache();
 
   constructor(options: CheckpointOptions) {
     this.#options = options;
@@ -88,7 +91,7 @@ export class Checkpoints {
       skipped = await this.#drain();
       if (skipped === null && !this.#stopped && !o.flags.stopped) {
         const tables = tablesToCheck(o.databases, o.stats.writes, o.stats.inDoubt);
-        integrity = await checkIntegrity(o.endpoint, tables);
+        integrity = await checkIntegrity(o.endpoint, tables, this.cache);
       }
     } catch (error) {
       skipped = `the check failed: ${(error as Error).message}`;

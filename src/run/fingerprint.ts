@@ -185,14 +185,17 @@ export class FingerprintSum {
   /** How each column is written into the row text. */
   readonly #forms: Uint8Array;
 
-  constructor(shape: Shape) {
+  /** A sum of nothing, or (`from`) one that goes on from an earlier fingerprint of `shape`. */
+  constructor(shape: Shape, from?: Fingerprint) {
     this.shape = shape;
     this.#forms = Uint8Array.from(
       shape.columns,
       (c) => c.type === "TEXT" ? FORM_TEXT : c.type === "DOUBLE PRECISION" ? FORM_DOUBLE : 0,
     );
-    this.nonNull = shape.columns.map(() => 0);
-    this.#sums = shape.columns.map(() => 0n);
+    this.rows = from?.rows ?? 0;
+    this.nonNull = from ? [...from.nonNull] : shape.columns.map(() => 0);
+    this.#sums = from ? from.sums.map(BigInt) : shape.columns.map(() => 0n);
+    this.#rowHash = from ? BigInt(from.rowHash) : 0n;
   }
 
   /** Adds the rows of `batch` for which `keep(id)` holds (every row without it). */

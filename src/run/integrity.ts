@@ -13,7 +13,7 @@ import {
   fingerprintOfRow,
   fingerprintSql,
 } from "./fingerprint.ts";
-import { modelFingerprintAsync, type ModelWrite } from "./model.ts";
+import { ModelCache, modelFingerprintAsync, type ModelWrite } from "./model.ts";
 import { narrow } from "./narrow.ts";
 import type { IntegrityKind, RowProblem } from "./row_diff.ts";
 import { type InDoubtOutcome, type InDoubtWrite, resolveInDoubt } from "./in_doubt.ts";
@@ -190,6 +190,7 @@ export function tablesToCheck(
 export async function checkIntegrity(
   endpoint: Endpoint,
   tables: readonly CheckedTable[],
+  cache = new ModelCache(),
 ): Promise<Integrity> {
   const started = performance.now();
   const checks: TableCheck[] = [];
@@ -200,7 +201,7 @@ export async function checkIntegrity(
     const { sql } = connect(endpoint, path);
     try {
       for (const table of tables.filter((t) => t.path === path)) {
-        const result = await checkTable(sql, table);
+        const result = await checkTable(sql, table, cache);
         checks.push(result.check);
         findings.push(...result.findings);
         inDoubt.push(...result.inDoubt);
@@ -224,17 +225,20 @@ export async function checkIntegrity(
 async function checkTable(
   sql: postgres.Sql,
   table: CheckedTable,
+  cache: ModelCache,
 ): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
   const { shape, name, database } = table;
   const findings: IntegrityFinding[] = [];
   let error: string | null = null;
   let writes: ModelWrite[] = [...table.writes];
+  let present: ModelWrite[] = [];
   let inDoubt: InDoubtOutcome[] = [];
   try {
     if (table.inDoubt?.length) {
       const resolved = await resolveInDoubt(sql, name, shape, table.writes, table.inDoubt);
       inDoubt = resolved.outcomes.map((o) => ({ ...o, database, table: name }));
-      writes = [...writes, ...resolved.present];
+      present = resolved.present;
+      writes = [...writes, ...present];
     }
   } catch (e) {
     error = (e as Error).message;
@@ -242,7 +246,10 @@ async function checkTable(
   // The server fingerprints while the model does: the model yields now and then so the query
   // goes out and its answer comes in meanwhile.
   const pending = sql.unsafe(fingerprintSql(name, shape)).execute();
-  const model = await modelFingerprintAsync(shape, writes);
+  // Acknowledged writes only grow: the cache adds those since its last check; in-doubt ones
+  // found present are added on top, uncached (the next check decides them anew).
+  const acknowledged = await cache.fingerprint(`${database}/${name}`, shape, table.writes);
+  const model = await modelFingerprintAsync(shape, present, acknowledged);
   let server: Fingerprint | null = null;
   try {
     const [row] = await pending;

@@ -45,20 +45,44 @@ export function modelFingerprint(
 
 /**
  * The same, giving the event loop a turn every `yieldEvery` batches: the server's side of the
- * check (a query on its way out, its answer coming in) goes on meanwhile.
+ * check (a query on its way out, its answer coming in) goes on meanwhile. `from`: a fingerprint
+ * the writes are added to.
  */
 export async function modelFingerprintAsync(
   shape: Shape,
   writes: readonly ModelWrite[],
+  from?: Fingerprint,
   yieldEvery = 16,
 ): Promise<Fingerprint> {
-  const sum = new FingerprintSum(shape);
+  const sum = new FingerprintSum(shape, from);
   let batches = 0;
   for (const [batch, write] of modelBatches(shape, writes)) {
     sum.add(batch, keepOf(write));
     if (++batches % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return sum.result();
+}
+
+/**
+ * The model's fingerprint of each table as of the writes it last saw, so a later check (the next
+ * checkpoint, the end of the run) regenerates only the writes acknowledged since: a table's list
+ * of writes only grows at its end, and fingerprints add up.
+ */
+export class ModelCache {
+  readonly #byTable = new Map<string, { writes: number; print: Fingerprint }>();
+
+  /** The fingerprint of `writes` into table `key`, adding to what was computed before. */
+  async fingerprint(
+    key: string,
+    shape: Shape,
+    writes: readonly ModelWrite[],
+  ): Promise<Fingerprint> {
+    const cached = this.#byTable.get(key);
+    const from = cached && cached.writes <= writes.length ? cached : undefined;
+    const print = await modelFingerprintAsync(shape, writes.slice(from?.writes ?? 0), from?.print);
+    this.#byTable.set(key, { writes: writes.length, print });
+    return print;
+  }
 }
 
 /** Rows and row hash of a group of rows: what narrowing compares. */

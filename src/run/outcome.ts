@@ -164,7 +164,7 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
         "--endpoint counts them",
     );
   }
-  return await checkIntegrity(server.endpoint, tablesOf(run, databases));
+  return await checkIntegrity(server.endpoint, tablesOf(run, databases), run.checkpoints?.cache);
 }
 
 /** Every base table of the run with the inserts acknowledged into it and those in doubt. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { fingerprintDiff, FingerprintSum, rowHashOf } from "../../src/run/fingerprint.ts";
 import { md5Hex } from "../../src/run/md5.ts";
-import { modelFingerprint, modelGroups, modelRows } from "../../src/run/model.ts";
+import { ModelCache, modelFingerprint, modelGroups, modelRows } from "../../src/run/model.ts";
 import { diffRows } from "../../src/run/row_diff.ts";
 import { describeIntegrity, integritySignature } from "../../src/results/integrity_findings.ts";
 import { generateBatch } from "../../src/workload/data_gen.ts";
@@ -98,4 +98,18 @@ Deno.test("diffRows() pairs a missing and an unexpected row of one id as corrupt
     "corrupted: 1 row of t1_medium (db 0) differs in price: id 2, price: model 0.0002, server 0.000201",
   );
   assert.equal(integritySignature(corrupted), "integrity | corrupted | medium | price");
+});
+
+Deno.test("ModelCache adds only the writes since its last fingerprint, and gets the same sum", async () => {
+  const writes = [
+    { seed: "c1", firstId: 1, rows: 500 },
+    { seed: "c2", firstId: 400, rows: 5000 },
+    { seed: "c3", firstId: 9, rows: 1 },
+  ];
+  const cache = new ModelCache();
+  const first = await cache.fingerprint("0/t", WIDE, writes.slice(0, 2));
+  assert.deepEqual(first, modelFingerprint(WIDE, writes.slice(0, 2)));
+  const all = await cache.fingerprint("0/t", WIDE, writes);
+  assert.deepEqual(all, modelFingerprint(WIDE, writes));
+  assert.equal(all.rows, 5501);
 });
