@@ -15,8 +15,9 @@ export interface ModerateFigures {
   p99Ms: number;
   toolCpuSec: number;
   hyperdCpuSec: number;
-  /** The end-of-run integrity check: its seconds, the rows it checked, its share of the run. */
+  /** The end-of-run integrity check: its seconds, its CPU here, the rows, its share of the run. */
   integritySec: number;
+  integrityCpuSec: number;
   checkedRows: number;
   integrityShareOfRun: number;
 }
@@ -33,6 +34,7 @@ export async function moderate(durationSec = 30): Promise<ModerateFigures> {
     toolCpuSec,
     hyperdCpuSec,
     integritySec: round(summary.integrity.seconds ?? 0, 2),
+    integrityCpuSec: round(summary.integrity.cpuSec ?? 0, 2),
     checkedRows: summary.integrity.tables.reduce((n, t) => n + t.expected, 0),
     integrityShareOfRun: round((summary.integrity.seconds ?? 0) / summary.durationSec, 3),
   };

@@ -7,6 +7,7 @@
  */
 import type postgres from "postgres";
 import { connect, type Endpoint } from "../wire/connection.ts";
+import { processCpuSec } from "./client_cpu.ts";
 import {
   type Fingerprint,
   fingerprintDiff,
@@ -87,8 +88,9 @@ export interface Integrity {
   findings?: IntegrityFinding[];
   /** Every in-doubt insert and what became of it. */
   inDoubt?: InDoubtOutcome[];
-  /** Seconds the check took. */
+  /** Seconds the check took, and the CPU seconds this process spent on it (the model). */
   seconds?: number;
+  cpuSec?: number;
   /** `--verify-every`: the checks during the run. */
   checkpoints?: Checkpoint[];
   /**
@@ -193,6 +195,7 @@ export async function checkIntegrity(
   cache = new ModelCache(),
 ): Promise<Integrity> {
   const started = performance.now();
+  const startedCpu = processCpuSec();
   const checks: TableCheck[] = [];
   const findings: IntegrityFinding[] = [];
   const inDoubt: InDoubtOutcome[] = [];
@@ -218,6 +221,7 @@ export async function checkIntegrity(
     findings,
     inDoubt,
     seconds: (performance.now() - started) / 1000,
+    cpuSec: processCpuSec() - startedCpu,
   };
 }
 
