@@ -49,6 +49,16 @@ function ids(finding: IntegrityFinding): string {
   return ` (id ${shown.join(", ")}${finding.rows > shown.length ? ", ..." : ""})`;
 }
 
+/** A wrong row's values as its columns show them, `id=7, name="name_7", ...`; `-` for none. */
+export function rowText(table: string, row: CheckedRow | null): string {
+  if (!row) return "-";
+  const columns = columnsOf(table);
+  return row.values.map((v, c) =>
+    `${columns[c]?.name ?? c}=${displayValue(columns[c]?.type ?? "", v)}`
+  )
+    .join(", ");
+}
+
 /** One line for people. */
 export function describeIntegrity(f: IntegrityFinding): string {
   const where = `${f.table} (db ${f.database})`;

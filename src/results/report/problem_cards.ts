@@ -7,6 +7,8 @@ import { DASH, formatFixed, formatMs, formatNumber, formatSeconds, plural } from
 import { OTHER_MESSAGES } from "../error_groups.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, htmlTable, pill } from "./html.ts";
+import type { IntegrityFinding } from "../../run/integrity.ts";
+import { rowText } from "../integrity_findings.ts";
 
 /** Run seconds in tables: 1 decimal, as everywhere. */
 const at = (sec: number) => formatFixed(sec, 1);
@@ -33,7 +35,8 @@ export function findingsCard(summary: Summary): string {
         pill(false, f.kind),
         at(f.atSec),
         esc(f.description) +
-        (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : ""),
+        (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : "") +
+        wrongRows(f),
         `<code>${esc(f.signature)}</code>`,
       ]),
       [false, true, false, false],
@@ -42,6 +45,21 @@ export function findingsCard(summary: Summary): string {
     true,
   );
 }
+
+/** An integrity finding's wrong rows, the model's beside the server's; nothing for others. */
+function wrongRows(f: Summary["findings"][number]): string {
+  if (!INTEGRITY_KINDS.has(f.kind)) return "";
+  const { table, examples } = f.evidence as IntegrityFinding;
+  if (examples.length === 0) return "";
+  const rows = examples.map((p) =>
+    `<tr><td>${p.id ?? DASH}</td><td><code>${esc(rowText(table, p.model))}</code></td>` +
+    `<td><code>${esc(rowText(table, p.server))}</code></td></tr>`
+  ).join("");
+  return `<details><summary>${plural(examples.length, "row")} beside the model's</summary>` +
+    `<table><tr><th>id</th><th>model</th><th>server</th></tr>${rows}</table></details>`;
+}
+
+const INTEGRITY_KINDS = new Set(["lost", "extra", "duplicated", "corrupted", "torn"]);
 
 /** The slowest operations with their statements. */
 export function slowestCard(summary: Summary): string {
