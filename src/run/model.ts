@@ -6,7 +6,8 @@
 import { allocateBatch, type RowBatch, type TextColumn } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { SUB_BATCH_ROWS, writeBatches, type WriteRecord } from "../workload/writes.ts";
-import { type Fingerprint, FingerprintSum, foldAt, joinHalves, rowHashOf } from "./fingerprint.ts";
+import type { Fingerprint } from "./fingerprint.ts";
+import { FingerprintSum, foldAt, joinHalves, rowHashOf } from "./fingerprint_sum.ts";
 
 /** A write as the model counts it: whole, or (a torn one) only the rows with `onlyIds`. */
 export interface ModelWrite extends WriteRecord {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { fingerprintDiff, FingerprintSum, rowHashOf } from "../../src/run/fingerprint.ts";
+import { fingerprintDiff } from "../../src/run/fingerprint.ts";
+import { FingerprintSum, rowHashOf } from "../../src/run/fingerprint_sum.ts";
 import { md5Hex } from "../../src/run/md5.ts";
 import { ModelCache, modelFingerprint, modelGroups, modelRows } from "../../src/run/model.ts";
 import { diffRows } from "../../src/run/row_diff.ts";
