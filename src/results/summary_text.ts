@@ -1,4 +1,5 @@
 /** The end-of-run summary a person reads on stdout. */
+import { STOPPED } from "../run/checkpoints.ts";
 import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import { OP_KINDS } from "../workload/op_table.ts";
@@ -178,7 +179,7 @@ function integrityLine(summary: Summary): string {
   const checks = checkpoints.length === 0 ? [] : [
     `${plural(checkpoints.length, "checkpoint")} (users paused ${paused.toFixed(1)} s in all, ` +
     `left out of the rates): ${checkpoints.filter((c) => c.mismatches > 0).length} found faults, ` +
-    `${checkpoints.filter((c) => c.skipped).length} skipped`,
+    `${checkpoints.filter((c) => c.skipped && c.skipped !== STOPPED).length} skipped`,
   ];
   return [head, ...checks, ...doubt].join("\n              ");
 }

@@ -31,6 +31,8 @@ export interface CheckpointOptions {
 }
 
 const POLL_MS = 10;
+/** Why a checkpoint the end of the run cut short checked nothing. */
+export const STOPPED = "cut short: the run stopped";
 /** Workers tick every second; one more from each is waited for this long at most. */
 const TICK_WAIT_MS = 5_000;
 
@@ -101,7 +103,7 @@ export class Checkpoints {
     this.#done.push({
       atSec: Math.round(atSec * 1000) / 1000,
       pauseSec: Math.round((o.clock.elapsedSec() - atSec) * 1000) / 1000,
-      skipped: integrity ? null : skipped ?? "the run stopped",
+      skipped: integrity ? null : skipped ?? STOPPED,
       mismatches: integrity?.mismatches ?? 0,
       findings: integrity?.findings ?? [],
     });
@@ -115,7 +117,7 @@ export class Checkpoints {
     const o = this.#options;
     const deadline = performance.now() + o.drainSec * 1000;
     while (o.flags.inFlight > 0) {
-      if (o.flags.stopped) return "the run stopped";
+      if (o.flags.stopped) return STOPPED;
       if (performance.now() > deadline) {
         return `${o.flags.inFlight} operation(s) did not end within ${o.drainSec} s`;
       }
@@ -128,7 +130,7 @@ export class Checkpoints {
       // Two more: one may have been on its way (sent before the last operation ended) when the
       // counts were read; the second was sent after.
       if ([...before].every(([worker, n]) => (now.get(worker) ?? 0) >= n + 2)) return null;
-      if (o.flags.stopped) return "the run stopped";
+      if (o.flags.stopped) return STOPPED;
       if (performance.now() > tickDeadline) return "a worker sent no report within 5 s";
       await sleep(POLL_MS);
     }
