@@ -8,13 +8,15 @@ import { join } from "node:path";
 import { connect } from "../../src/wire/connection.ts";
 import { databaseSpecs, databaseTables, SEED_ROWS } from "../../src/workload/layout.ts";
 import { EXIT } from "../../src/verdict_policy.ts";
+import { STOPPED } from "../../src/run/checkpoints.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 
 const SEED = 44;
-// Checkpoints every 2 s over 8 s: at least two, whatever the pauses take on a busy machine.
+// Checkpoints every 2 s over 8 s: two at least begin, and one at least ends before the stop,
+// whatever the pauses (two worker reports and the check) take on a busy machine.
 const VERIFIED = ["--duration=8", "--verify-every=2", ...quickRun(SEED)];
 
 Deno.test("--verify-every: checkpoints pause users, find a clean run clean, and leave the pause out of the rates", async () => {
@@ -23,13 +25,15 @@ Deno.test("--verify-every: checkpoints pause users, find a clean run clean, and 
     const run = await runCli(["stress", `--output-dir=${out}`, ...VERIFIED], hyperdEnv());
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const summary = await readSummary(out);
-    const checkpoints = summary.integrity.checkpoints ?? [];
-    assert.ok(checkpoints.length >= 2, JSON.stringify(checkpoints));
+    const all = summary.integrity.checkpoints ?? [];
+    // The end of the run may cut the last one short; every other one checked and found nothing.
+    const checkpoints = all.filter((c) => c.skipped !== STOPPED);
+    assert.ok(checkpoints.length >= 1 && all.length >= 2, JSON.stringify(all));
     for (const c of checkpoints) {
       assert.deepEqual([c.skipped, c.mismatches, c.findings], [null, 0, []]);
       assert.ok(c.pauseSec > 0 && c.atSec < summary.durationSec);
     }
-    const paused = checkpoints.reduce((n, c) => n + c.pauseSec, 0);
+    const paused = all.reduce((n, c) => n + c.pauseSec, 0);
     const rate = summary.totals.ops / (summary.durationSec - paused);
     assert.ok(Math.abs(summary.totals.opsPerSec - rate) <= 0.11, `${summary.totals.opsPerSec}`);
     assert.match(
