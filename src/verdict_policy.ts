@@ -99,6 +99,7 @@ const FINDING_KINDS = {
   stall: { verdict: "stalled", counted: null },
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
+  "blind-monitor": { verdict: "findings", counted: null },
   // The integrity check's kinds (docs/findings-integrity.md): the integrity cause names them.
   lost: { verdict: "dataIntegrity", counted: null },
   extra: { verdict: "dataIntegrity", counted: null },

@@ -57,4 +57,6 @@ export interface Run {
   load: Load | null;
   /** `--verify-every`: the checkpoints, once users run. */
   checkpoints?: Checkpoints;
+  /** `nowMs()` when the run's stop came; null while it goes on. */
+  stoppedAtMs: number | null;
 }
