@@ -199,19 +199,31 @@ export async function checkIntegrity(
   const checks: TableCheck[] = [];
   const findings: IntegrityFinding[] = [];
   const inDoubt: InDoubtOutcome[] = [];
-  const paths = [...new Set(tables.map((t) => t.path))];
-  for (const path of paths) {
-    const { sql } = connect(endpoint, path);
-    try {
-      for (const table of tables.filter((t) => t.path === path)) {
-        const result = await checkTable(sql, table, cache);
+  // Several tables' fingerprint statements run at once, each on its connection, while the model
+  // works through the tables in turn. On the loaded 2-core machine 7 tables of 2.7M rows took
+  // 2.5-2.9 s at once against 3.6-6.2 s one after the other; 10 tables of 3.2M rows, 3.0-10.7 s
+  // either way (too noisy to tell).
+  const ahead: Started[] = [];
+  let next = 0;
+  const startNext = () => {
+    if (next < tables.length) ahead.push(startFingerprint(endpoint, tables[next++]));
+  };
+  try {
+    while (ahead.length < TABLES_AT_ONCE && next < tables.length) startNext();
+    while (ahead.length > 0) {
+      const current = ahead.shift()!;
+      startNext();
+      try {
+        const result = await checkTable(current.sql, current.table, cache, current.pending);
         checks.push(result.check);
         findings.push(...result.findings);
         inDoubt.push(...result.inDoubt);
+      } finally {
+        await current.sql.end({ timeout: 5 });
       }
-    } finally {
-      await sql.end({ timeout: 5 });
     }
+  } finally {
+    for (const left of ahead) await left.sql.end({ timeout: 1 }).catch(() => {});
   }
   return {
     checked: true,
@@ -225,11 +237,30 @@ export async function checkIntegrity(
   };
 }
 
-/** Fingerprints `table` on the server while the model computes its own. */
+/** Tables whose fingerprint statements run at once. */
+const TABLES_AT_ONCE = 4;
+
+/** A table's fingerprint statement on its way, on a connection of its own. */
+interface Started {
+  table: CheckedTable;
+  sql: postgres.Sql;
+  pending: Promise<readonly Record<string, unknown>[]>;
+}
+
+function startFingerprint(endpoint: Endpoint, table: CheckedTable): Started {
+  const { sql } = connect(endpoint, table.path);
+  const pending = sql.unsafe(fingerprintSql(table.name, table.shape)).execute();
+  // Awaited later; a failure meanwhile must not count as unhandled.
+  pending.catch(() => {});
+  return { table, sql, pending };
+}
+
+/** Compares `table`'s fingerprint (`pending` on the server) with the model's, computed meanwhile. */
 async function checkTable(
   sql: postgres.Sql,
   table: CheckedTable,
   cache: ModelCache,
+  pending: Promise<readonly Record<string, unknown>[]>,
 ): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
   const { shape, name, database } = table;
   const findings: IntegrityFinding[] = [];
@@ -247,9 +278,7 @@ async function checkTable(
   } catch (e) {
     error = (e as Error).message;
   }
-  // The server fingerprints while the model does: the model yields now and then so the query
-  // goes out and its answer comes in meanwhile.
-  const pending = sql.unsafe(fingerprintSql(name, shape)).execute();
+  // The model yields now and then, so the server's answers come in meanwhile.
   // Acknowledged writes only grow: the cache adds those since its last check; in-doubt ones
   // found present are added on top, uncached (the next check decides them anew).
   const acknowledged = await cache.fingerprint(`${database}/${name}`, shape, table.writes);
