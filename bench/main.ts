@@ -12,6 +12,7 @@ import { ingest } from "./ingest.ts";
 import { integrityCost } from "./integrity_cost.ts";
 import { moderate } from "./moderate.ts";
 import { tallyCost } from "./tally_cost.ts";
+import { queryGenCost } from "./query_gen_cost.ts";
 import type { SoakFigures } from "./soak.ts";
 import type { Users1000Figures } from "./users1000.ts";
 
@@ -42,6 +43,8 @@ step("encoding");
 const encode = encodeNsPerRow();
 step("generation and encoding");
 const genEncode = genEncodeNsPerRow();
+step("the client's CPU per generated query");
+const queryGen = queryGenCost();
 
 step("ingest on one connection");
 const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
@@ -110,6 +113,7 @@ const results = {
   clientCost: cost,
   genEncodeNsPerRow: genEncode,
   tallyCost: tally,
+  queryGenCost: queryGen,
   users1000: users1000Figures,
   soak: soakFigures,
 };

@@ -286,7 +286,7 @@ export function compareRuns(
 ): Comparison {
   const samples = { base: perSecondSamples(base.summary), new: perSecondSamples(next.summary) };
   const kinds = OP_KINDS.filter((k) =>
-    base.summary.byOp[k].count > 0 || next.summary.byOp[k].count > 0
+    (base.summary.byOp[k]?.count ?? 0) > 0 || (next.summary.byOp[k]?.count ?? 0) > 0
   );
   const rows = [
     compareRow("all", base.summary, next.summary, samples, maxRegressionPercent),

@@ -10,9 +10,17 @@ import type { MonitorSight } from "../hyperd/monitor.ts";
 import type { FindingKind, StopReason } from "../verdict_policy.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
 import type { IntegrityFinding, IntegrityKind } from "../run/integrity.ts";
-import { formatSeconds, plural } from "./format.ts";
 import { describeIntegrity, integritySignature } from "./integrity_findings.ts";
-import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
+import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";
+import { formatSeconds, plural } from "./format.ts";
+import {
+  crashSignature,
+  normaliseText,
+  opSignature,
+  queryShape,
+  signatureOf,
+  warningSignature,
+} from "./signature.ts";
 
 /** One finding of a given kind (verdict_policy.ts says how it counts) with its evidence. */
 interface FindingOf<K extends FindingKind, E> {
@@ -32,6 +40,8 @@ export type Finding =
   | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
   | FindingOf<"slow-operation", SlowOp>
   | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+  | FindingOf<"wrong-result", WrongResult>
+  | FindingOf<"query-error", QueryError>
   | FindingOf<"blind-monitor", MonitorSight>
   | FindingOf<IntegrityKind, IntegrityFinding>;
 
@@ -45,6 +55,8 @@ export interface FindingSource {
   serverWarnings: Record<string, WarningStats>;
   /** Operations that took longer than this are findings. */
   slowOpSec: number;
+  /** What generated queries found; absent in older summaries. */
+  oracles?: OracleTally;
   /** How well the monitor saw hyperd; null or absent when it was off. */
   sight?: MonitorSight | null;
   /** The integrity check's findings (absent in older summaries). */
@@ -102,6 +114,32 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: { ...stats.example, count: stats.count },
       atSec: stats.firstAtSec,
       signature: warningSignature("starvation", kind),
+    });
+  }
+  for (const wrong of source.oracles?.wrongResults ?? []) {
+    findings.push({
+      kind: "wrong-result",
+      description: `${wrong.oracle} gave two answers at ${formatSeconds(wrong.atSec)}: ` +
+        `${wrong.whole ?? "NULL"} and ${wrong.parts ?? "NULL"} ` +
+        `(user ${wrong.user}, seq ${wrong.seq}, seed ${wrong.seed})`,
+      evidence: wrong,
+      atSec: wrong.atSec,
+      // The shrunk statement's shape, constants masked: one line per bug across seeds.
+      signature: signatureOf([
+        "wrong-result",
+        wrong.oracle,
+        queryShape(wrong.shrunk?.query ?? wrong.query),
+      ]),
+    });
+  }
+  for (const error of source.oracles?.internalErrors ?? []) {
+    findings.push({
+      kind: "query-error",
+      description: `a generated query failed with ${error.sqlState} at ` +
+        `${formatSeconds(error.atSec)}: ${error.message} (user ${error.user}, seq ${error.seq})`,
+      evidence: error,
+      atSec: error.atSec,
+      signature: signatureOf(["query-error", error.sqlState, normaliseText(error.message)]),
     });
   }
   const { sight } = source;

@@ -74,7 +74,10 @@ export function mergeHistograms(all: readonly LatencyHistograms[]): {
   >;
   for (const histograms of all) {
     overall.add(new Latency(histograms.overall));
-    for (const kind of OP_KINDS) byOp[kind].add(new Latency(histograms.byOp[kind]));
+    // A summary written before GeneratedQuery existed has no histogram of it.
+    for (const kind of OP_KINDS) {
+      if (histograms.byOp[kind]) byOp[kind].add(new Latency(histograms.byOp[kind]));
+    }
   }
   return { overall, byOp };
 }

@@ -119,6 +119,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
     transport: { ...stats.transport },
+    oracles: stats.oracle,
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {

@@ -7,6 +7,7 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   ErrorGroup,
   LatencyHistograms,
@@ -72,6 +73,8 @@ export interface RunOutcome {
   schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries found. */
+  oracles: OracleTally;
   users: UserResult[];
   workers: number;
   timeline: TimelinePoint[];

@@ -6,6 +6,12 @@
 import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import type { WriteRecord } from "../workload/writes.ts";
+import {
+  addOracleEvent,
+  emptyOracleTally,
+  type OracleEvent,
+  type OracleTally,
+} from "./oracle_stats.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
@@ -145,6 +151,8 @@ export interface IntervalTally {
   slowest: SlowOp[];
   /** Every operation finished in the interval, for schedule.jsonl. */
   schedule: ScheduleEntry[];
+  /** What generated queries found; absent when none ran. */
+  oracle?: OracleTally;
 }
 
 type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
@@ -178,6 +186,7 @@ export class OpStats {
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
+  #oracle: OracleTally | null = null;
 
   constructor(options: OpStatsOptions = {}) {
     this.#warmupEndMs = options.warmupEndMs ?? null;
@@ -211,6 +220,11 @@ export class OpStats {
     tally.failures++;
     recordLatency(tally, ms, queuedMs);
     if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
+  }
+
+  /** Records what a generated query of `user`'s operation `seq` found. */
+  recordOracle(event: OracleEvent, at: { atSec: number; user: number; seq: number }): void {
+    addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
   }
 
   /** Counts rows the server acknowledged inserting into `table` of `database`, and the insert. */
@@ -304,7 +318,9 @@ export class OpStats {
       // Sent as they come, not at the end: a stalled worker never sends a final report.
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
       schedule: this.#schedule,
+      ...(this.#oracle ? { oracle: this.#oracle } : {}),
     };
+    this.#oracle = null;
     this.#schedule = [];
     this.#slowNew = [];
     this.#connectionLost = [];

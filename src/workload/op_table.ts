@@ -8,16 +8,27 @@ export const OP_KINDS = [
   "Aggregate",
   "ComplexJoin",
   "SchemaDdl",
+  "GeneratedQuery",
 ] as const;
 /** One operation kind. */
 export type OpKind = typeof OP_KINDS[number];
+
+/**
+ * The kinds users roll unless `--ops` says otherwise: the seed's six. GeneratedQuery (a
+ * generated query checked by an oracle) is left out, so the default mix, and every plan rolled
+ * from it, stays exactly the seed's; `--ops`, swarm sweeps over it and `--preset all-ops` add it.
+ */
+export const DEFAULT_OP_KINDS: readonly OpKind[] = OP_KINDS.filter((k) => k !== "GeneratedQuery");
 
 /** The three kinds of simulated user. */
 export const USER_CLASSES = ["inserter", "query", "mixed"] as const;
 /** One user class. */
 export type UserClass = typeof USER_CLASSES[number];
 
-/** Probability of each operation per user class, in OP_KINDS order; each row sums to 1. */
+/**
+ * Probability of each operation per user class, in OP_KINDS order. The six default kinds sum
+ * to 1; GeneratedQuery's weight counts only where `--ops` enables it (the row is then rescaled).
+ */
 export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
   inserter: {
     BulkInsert: 0.70,
@@ -26,6 +37,7 @@ export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
     Aggregate: 0.03,
     ComplexJoin: 0.02,
     SchemaDdl: 0.05,
+    GeneratedQuery: 0.05,
   },
   query: {
     BulkInsert: 0.05,
@@ -34,6 +46,7 @@ export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
     Aggregate: 0.25,
     ComplexJoin: 0.20,
     SchemaDdl: 0.05,
+    GeneratedQuery: 0.40,
   },
   mixed: {
     BulkInsert: 0.35,
@@ -42,12 +55,18 @@ export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
     Aggregate: 0.15,
     ComplexJoin: 0.10,
     SchemaDdl: 0.05,
+    GeneratedQuery: 0.15,
   },
 };
 
 /** True for operations that insert rows (turned into reads once the disk budget is spent). */
 export function isInsert(kind: OpKind): boolean {
   return kind === "BulkInsert" || kind === "SingleInsert";
+}
+
+/** True for generated queries checked by an oracle (always over libpq: they need the rows). */
+export function isGenerated(kind: OpKind): boolean {
+  return kind === "GeneratedQuery";
 }
 
 /** True for read-only queries (the ones that go over gRPC with that transport). */
@@ -63,14 +82,16 @@ export function isRead(kind: OpKind): boolean {
 export function rollOp(
   userClass: UserClass,
   u: number,
-  enabled: readonly OpKind[] = OP_KINDS,
+  enabled: readonly OpKind[] = DEFAULT_OP_KINDS,
 ): OpKind {
   const table = OP_PROBABILITIES[userClass];
-  const kinds: readonly OpKind[] = enabled.length === OP_KINDS.length
-    ? OP_KINDS
+  const kinds: readonly OpKind[] = isDefaultMix(enabled)
+    ? DEFAULT_OP_KINDS
     : OP_KINDS.filter((k) => enabled.includes(k));
-  // Scaling the draw, not the table, keeps the full table's cut points to the last bit.
-  const target = kinds === OP_KINDS ? u : u * kinds.reduce((sum: number, k) => sum + table[k], 0);
+  // Scaling the draw, not the table, keeps the default mix's cut points to the last bit.
+  const target = kinds === DEFAULT_OP_KINDS
+    ? u
+    : u * kinds.reduce((sum: number, k) => sum + table[k], 0);
   let cumulative = 0;
   for (const kind of kinds) {
     cumulative += table[kind];
@@ -90,5 +111,11 @@ export function opMix(userClass: UserClass, enabled: readonly OpKind[]): Record<
 
 /** True when `kinds` holds at least one insert and one read: a workload that can be checked. */
 export function isCheckableMix(kinds: readonly OpKind[]): boolean {
-  return kinds.some(isInsert) && kinds.some(isRead);
+  return kinds.some(isInsert) && kinds.some((k) => isRead(k) || isGenerated(k));
+}
+
+/** True when `enabled` is exactly the default six kinds (in any order). */
+function isDefaultMix(enabled: readonly OpKind[]): boolean {
+  return enabled.length === DEFAULT_OP_KINDS.length &&
+    DEFAULT_OP_KINDS.every((k) => enabled.includes(k));
 }

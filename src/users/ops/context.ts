@@ -4,6 +4,7 @@ import type { TableSpec } from "../../workload/layout.ts";
 import type { CopyEncoder } from "../../encode/copy_encoder.ts";
 import type { RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
+import type { OracleEvent } from "../../stats/oracle_stats.ts";
 
 /** Runs a read-only query and resolves with the number of rows it returned. */
 export type QueryReader = (sql: string) => Promise<number>;
@@ -20,6 +21,10 @@ export interface OpContext {
   read: QueryReader;
   /** Which transport `read` uses, for the summary's counts. */
   readTransport: "libpq" | "grpc";
+  /** The index of the database the tables are in (a wrong result names it). */
+  database?: number;
+  /** GeneratedQuery may hit Hyper's known wrong results (--query-known-bugs). */
+  queryKnownBugs?: boolean;
 }
 
 /** What an operation did. */
@@ -28,4 +33,6 @@ export interface OpOutcome {
   rows: number;
   /** Rows the server acknowledged inserting into a base table, else 0. */
   insertedRows: number;
+  /** A GeneratedQuery's finding or count. */
+  oracle?: OracleEvent;
 }

@@ -8,6 +8,7 @@ import { schemaDdl, schemaDdlSql } from "./schema_ddl.ts";
 import { simpleSelectSql } from "./simple_select.ts";
 import { insertSql, singleInsert } from "./single_insert.ts";
 import { copyInSql } from "../../wire/sql.ts";
+import { generatedQuery, generatedQuerySql } from "./generated_query.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -24,25 +25,39 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
     case "ComplexJoin":
       return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+    case "GeneratedQuery":
+      return await generatedQuery(ctx, op, ctx.database ?? 0);
   }
 }
 
 /** The statement `op` sends, as a person would read it: a COPY names its row count. */
 export function statementOf(ctx: OpContext, op: PlannedOp): string {
-  const { name, shape } = ctx.tables[op.table];
+  return statementText(op, ctx.tables, ctx.copyEncoder.sqlFormat, ctx.queryKnownBugs);
+}
+
+/** The statement `op` sends over `tables`, with bulk inserts in `format` (for `plan` too). */
+export function statementText(
+  op: PlannedOp,
+  tables: OpContext["tables"],
+  format: OpContext["copyEncoder"]["sqlFormat"],
+  queryKnownBugs: OpContext["queryKnownBugs"] = false,
+): string {
+  const { name, shape } = tables[op.table];
   switch (op.kind) {
     case "BulkInsert":
-      return `${copyInSql(name, shape, ctx.copyEncoder.sqlFormat)} -- ${op.rows} rows`;
+      return `${copyInSql(name, shape, format)} -- ${op.rows} rows`;
     case "SingleInsert":
       return insertSql(name, shape);
     case "SchemaDdl":
       return schemaDdlSql(op);
     case "SimpleSelect":
-      return simpleSelectSql(op, ctx.tables);
+      return simpleSelectSql(op, tables);
     case "Aggregate":
-      return aggregateSql(op, ctx.tables);
+      return aggregateSql(op, tables);
     case "ComplexJoin":
-      return complexJoinSql(op, ctx.tables);
+      return complexJoinSql(op, tables);
+    case "GeneratedQuery":
+      return generatedQuerySql(op, { tables, queryKnownBugs });
   }
 }
 
