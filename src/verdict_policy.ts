@@ -214,6 +214,11 @@ export function gravestStopReason(reasons: readonly StopReason[]): StopReason {
   return [...reasons].sort((a, b) => rank(a) - rank(b))[0] ?? "DurationElapsed";
 }
 
+/** The verdict a finding of `kind` counts toward; null for a kind the policy does not know. */
+export function findingVerdict(kind: string): VerdictName | null {
+  return Object.hasOwn(FINDING_KINDS, kind) ? FINDING_KINDS[kind as FindingKind].verdict : null;
+}
+
 /** Whether a finding of `kind` fails the run (always, or only with --fail-on-findings). */
 export function findingFails(kind: string, failOnFindings: boolean): boolean {
   const row: FindingRow | undefined = Object.hasOwn(FINDING_KINDS, kind)

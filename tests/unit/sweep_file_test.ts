@@ -3,6 +3,7 @@ import {
   mergeSweeps,
   runSignature,
   shardIndices,
+  signatureExample,
   sweepExitCode,
   type SweepFile,
   sweepFile,
@@ -75,7 +76,7 @@ Deno.test("sweepExitCode(): a crash before a stall before an interrupt before da
   assert.equal(sweepExitCode(sweepFile([run(0, "failure | 22012")], new Map()), true), 130);
 });
 
-Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQLSTATE, or null", () => {
+Deno.test("runSignature(): hyperd's crash cause, a stall, data integrity, a wrong result, the first failure's SQLSTATE, or null", () => {
   assert.equal(runSignature(summaryFixture({ errors: [] })), null);
   const failed = summaryFixture({
     errors: [{ atSec: 1, user: 0, op: "Aggregate", message: "22012: division by zero" }],
@@ -108,4 +109,23 @@ Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQ
     signature: "wrong-result | norec | SELECT ?",
   }];
   assert.equal(runSignature(wrong), "wrong-result | norec | SELECT ?");
+  // Data integrity outranks both: a run with a corrupted row is grouped by it, and its example
+  // is the finding's own words.
+  const corrupted = {
+    ...wrong,
+    findings: [...wrong.findings, {
+      kind: "corrupted",
+      description: "corrupted: 1 row of t1_medium (db 0) differs in price: id 5, ...",
+      evidence: {} as never,
+      atSec: 3,
+      signature: "integrity | corrupted | medium | price",
+    }],
+  } as typeof wrong;
+  assert.equal(runSignature(corrupted), "integrity | corrupted | medium | price");
+  assert.deepEqual(signatureExample(corrupted, "run_0003"), {
+    kind: "corrupted",
+    code: "",
+    message: "corrupted: 1 row of t1_medium (db 0) differs in price: id 5, ...",
+    dir: "run_0003",
+  });
 });
