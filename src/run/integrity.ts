@@ -278,9 +278,9 @@ async function checkTable(
   } catch (e) {
     error = (e as Error).message;
   }
-  // The model yields now and then, so the server's answers come in meanwhile.
-  // Acknowledged writes only grow: the cache adds those since its last check; in-doubt ones
-  // found present are added on top, uncached (the next check decides them anew).
+  // The model yields now and then, so the server's answers come in meanwhile. Acknowledged
+  // writes only grow: the cache adds those since its last check; in-doubt ones found present are
+  // added on top, uncached (the next check decides them anew).
   const acknowledged = await cache.fingerprint(`${database}/${name}`, shape, table.writes);
   const model = await modelFingerprintAsync(shape, present, acknowledged);
   let server: Fingerprint | null = null;
