@@ -30,7 +30,10 @@ const VERDICTS = {
       "segment 0 never made the databases ready, or shrink could not reproduce the failure",
   },
   interrupted: { code: 130, meaning: "interrupted (SIGINT or SIGTERM)" },
-  lostWrites: { code: 5, meaning: "integrity mismatch (lost writes)" },
+  dataIntegrity: {
+    code: 5,
+    meaning: "data integrity: acknowledged rows lost, extra, duplicated, corrupted or torn",
+  },
   thresholdFailed: {
     code: 3,
     meaning: "a threshold failed, a sweep run failed, or compare found a significant regression",
@@ -100,6 +103,12 @@ const FINDING_KINDS = {
   "wrong-result": { verdict: "findings", counted: "wrong results" },
   "query-error": { verdict: "findings", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
+  // The integrity check's kinds (docs/findings-integrity.md): the integrity cause names them.
+  lost: { verdict: "dataIntegrity", counted: null },
+  extra: { verdict: "dataIntegrity", counted: null },
+  duplicated: { verdict: "dataIntegrity", counted: null },
+  corrupted: { verdict: "dataIntegrity", counted: null },
+  torn: { verdict: "dataIntegrity", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */
@@ -122,7 +131,7 @@ export interface VerdictInput {
 export type Cause =
   | { verdict: VerdictName; from: "stop"; stopReason: StopReason; words: string | null }
   | { verdict: VerdictName; from: "ownFault" }
-  | { verdict: "lostWrites"; from: "integrity"; mismatches: number }
+  | { verdict: "dataIntegrity"; from: "integrity"; mismatches: number }
   | { verdict: "thresholdFailed"; from: "thresholds"; failed: number }
   | {
     verdict: VerdictName;
@@ -146,7 +155,7 @@ export function verdictOfCode(code: number): VerdictName {
 
 /**
  * Every cause that applies to `input`, gravest first: the stop reason, hyperstress's own fault,
- * lost writes, failed thresholds, the findings by kind; findings that only count with
+ * data integrity, failed thresholds, the findings by kind; findings that only count with
  * --fail-on-findings are one cause, and only with it.
  */
 export function causesOf(input: VerdictInput, failOnFindings = false): Cause[] {
@@ -163,7 +172,7 @@ export function causesOf(input: VerdictInput, failOnFindings = false): Cause[] {
   if (input.ownFault) causes.push({ verdict: input.ownFault, from: "ownFault" });
   if (input.integrity.mismatches > 0) {
     causes.push({
-      verdict: "lostWrites",
+      verdict: "dataIntegrity",
       from: "integrity",
       mismatches: input.integrity.mismatches,
     });
@@ -203,6 +212,11 @@ export function gravestStopReason(reasons: readonly StopReason[]): StopReason {
   const order = Object.keys(STOP_REASONS) as StopReason[];
   const rank = (r: StopReason) => rankOf(STOP_REASONS[r].verdict) * order.length + order.indexOf(r);
   return [...reasons].sort((a, b) => rank(a) - rank(b))[0] ?? "DurationElapsed";
+}
+
+/** The verdict a finding of `kind` counts toward; null for a kind the policy does not know. */
+export function findingVerdict(kind: string): VerdictName | null {
+  return Object.hasOwn(FINDING_KINDS, kind) ? FINDING_KINDS[kind as FindingKind].verdict : null;
 }
 
 /** Whether a finding of `kind` fails the run (always, or only with --fail-on-findings). */

@@ -6,6 +6,7 @@ import { attachProblems } from "../config/attach_checks.ts";
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
+import { settingName } from "../config/origin.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
@@ -121,6 +122,7 @@ function unknownCommand(command: string): ConfigError {
 async function findHyperd(config: Config, context: CommandContext): Promise<HyperdBinary> {
   const binary = await locateHyperd({
     explicitPath: config.hyperdPath,
+    explicitName: settingName(config, "hyperdPath"),
     cacheDir: config.cacheDir ?? defaultCacheDir(context.env),
     say: context.output.say,
   });

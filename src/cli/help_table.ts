@@ -42,6 +42,8 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
   stages: ["load", "STAGES", 'ramp the load, e.g. "30s:50,60s:200"'],
   warmupSec: ["load", "DURATION", "run but leave out of every figure"],
   workers: ["load", "N", "Web Workers for the users (0: automatic)"],
+  verifyEverySec: ["limits and stop", "DURATION", "pause users and check every table this often"],
+  verifyAfterCrash: ["limits and stop", "", "after a crash, restart hyperd and check"],
   batchMin: ["workload", "ROWS", "fewest rows in one bulk insert"],
   batchMax: ["workload", "ROWS", "most rows in one bulk insert"],
   queryComplexityMax: ["workload", "1|2|3", "highest join complexity of queries"],

@@ -172,6 +172,20 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
         "timing, got none",
     );
   }
+  if (config.verifyEverySec !== undefined && config.arrivalRate !== undefined) {
+    problems.push(
+      `${origin("verifyEverySec")}: expected the closed model (no ${origin("arrivalRate")}): ` +
+        "arrivals would queue behind a checkpoint's pause and count it in their latency, got " +
+        `both`,
+    );
+  }
+  if (config.verifyEverySec !== undefined && config.segment) {
+    problems.push(
+      `${origin("verifyEverySec")}: expected a whole run, got ${origin("segment")} ` +
+        `${config.segment}: other segments write on while one pauses (merge with --endpoint ` +
+        "checks the tables)",
+    );
+  }
   if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);

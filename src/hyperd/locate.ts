@@ -22,6 +22,8 @@ export interface HyperdBinary {
 export interface LocateOptions {
   /** `--hyperd` / `HYPERD_PATH`: the binary or the folder holding it. */
   explicitPath?: string;
+  /** How the user named it (`--hyperd`, `HYPERD_PATH`), for the found line and errors. */
+  explicitName?: string;
   /** Folder where installs are cached. */
   cacheDir: string;
   /** Allow `npm pack` to install the package into the cache. */
@@ -64,10 +66,11 @@ export function cachedPackageDir(cacheDir: string): string {
 export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary> {
   const tried: string[] = [];
   if (options.explicitPath) {
-    const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
+    const named = options.explicitName ?? "--hyperd";
+    const found = await probe(await binaryIn(options.explicitPath), named, tried, true);
     if (found) return found;
     // The user named it, so a wrong path is a usage error (ConfigError), not hyperd failing.
-    const { message } = notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
+    const { message } = notFound(tried, `check the path given with ${named}`);
     throw new ConfigError(message);
   }
 
@@ -109,11 +112,17 @@ async function binaryIn(path: string): Promise<string> {
 }
 
 /** Runs `hyperd --version`; records why a candidate failed. Missing permissions are rethrown. */
-async function probe(path: string, source: string, tried: string[]): Promise<HyperdBinary | null> {
+async function probe(
+  path: string,
+  source: string,
+  tried: string[],
+  named = false,
+): Promise<HyperdBinary | null> {
   try {
     await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable && source === "--hyperd") throw error;
+    // A path the user named must be readable; a place we only look at may not be.
+    if (error instanceof Deno.errors.NotCapable && named) throw error;
     tried.push(
       error instanceof Deno.errors.NotCapable
         ? `${source}: ${path} (no read permission to look)`

@@ -49,6 +49,19 @@ export function acknowledgedTotal(inputs: readonly SegmentInput[]): Record<strin
   return total;
 }
 
+/** The acknowledged inserts per `database/table` of every segment, and the in-doubt ones. */
+export function writesTotal(
+  inputs: readonly SegmentInput[],
+): Pick<Summary, "writes" | "inDoubtWrites"> {
+  const writes: Required<Summary>["writes"] = {};
+  for (const { summary } of inputs) {
+    for (const [key, list] of Object.entries(summary.writes ?? {})) {
+      (writes[key] ??= []).push(...list);
+    }
+  }
+  return { writes, inDoubtWrites: inputs.flatMap((i) => i.summary.inDoubtWrites ?? []) };
+}
+
 /** The merged summary of `inputs`, which mergeProblems() has found to be one run's segments. */
 export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOptions): Summary {
   const segments = [...inputs].sort((a, b) => a.summary.segment!.index - b.summary.segment!.index);
@@ -183,6 +196,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     segment: null,
     histograms: tallyHistograms(tally),
     acknowledged: acknowledgedTotal(segments),
+    ...writesTotal(segments),
     merged: segments.map(({ dir, summary: s }): MergedSegment => ({
       index: s.segment!.index,
       dir,

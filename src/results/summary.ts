@@ -129,6 +129,9 @@ export interface Summary {
   histograms?: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`, for counting after a merge. */
   acknowledged?: Record<string, number>;
+  /** The acknowledged inserts per `database/table` and the in-doubt ones, for a merge's check. */
+  writes?: RunOutcome["writes"];
+  inDoubtWrites?: RunOutcome["inDoubtWrites"];
   /** The databases as the server sees them, with their base tables. */
   databases?: RunOutcome["databases"];
   /** Set by `merge`: the segments' summaries this one was made of. */
@@ -158,17 +161,19 @@ export function megabytes(bytes: number): number {
 
 /**
  * A run's totals and rates from its per-kind totals: the warm-up's operations are in no total,
- * so its seconds are in no rate. A merge calls this on the segments' totals added up.
+ * so its seconds are in no rate, nor are `pausedSec` the users were held on purpose. A merge
+ * calls this on the segments' totals added up.
  */
 export function runTotals(
   byOp: Record<OpKind, Pick<OpTotals, "count" | "failures" | "rows">>,
   durationSec: number,
   warmup: { sec: number } | null,
+  pausedSec = 0,
 ): RunTotals {
   const ops = Object.values(byOp).reduce((n, op) => n + op.count, 0);
   const failures = Object.values(byOp).reduce((n, op) => n + op.failures, 0);
   const insertedRows = byOp.BulkInsert.rows + byOp.SingleInsert.rows;
-  const measuredSec = Math.max(0, durationSec - (warmup?.sec ?? 0));
+  const measuredSec = Math.max(0, durationSec - (warmup?.sec ?? 0) - pausedSec);
   return {
     ops,
     failures,
@@ -186,7 +191,9 @@ export interface RunContext {
 
 /** Assembles summary.json from a run's parts and derives its exit code. */
 export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summary {
-  const totals = runTotals(parts.byOp, parts.durationSec, parts.load.warmup);
+  // Nor are a checkpoint's pauses (--verify-every) in a rate: users held still on purpose.
+  const pausedSec = (parts.integrity.checkpoints ?? []).reduce((n, c) => n + c.pauseSec, 0);
+  const totals = runTotals(parts.byOp, parts.durationSec, parts.load.warmup, pausedSec);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },
@@ -253,6 +260,8 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     segment: parts.segment,
     histograms: parts.histograms,
     acknowledged: parts.acknowledged,
+    writes: parts.writes,
+    inDoubtWrites: parts.inDoubtWrites,
     databases: parts.databases,
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));

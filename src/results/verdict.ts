@@ -66,7 +66,7 @@ function causeWords(cause: Cause, summary: VerdictInput): string | null {
     case "ownFault":
       return null;
     case "integrity":
-      return `lost writes in ${formatNumber(cause.mismatches)} of ${
+      return `data integrity in ${formatNumber(cause.mismatches)} of ${
         plural(summary.integrity.tables.length, "table")
       }`;
     case "thresholds":

@@ -5,7 +5,15 @@ import type { RunStats } from "../stats/run_stats.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
-import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
+import { afterCrashSkipped, checkAfterCrash } from "./after_crash.ts";
+import {
+  type CheckedTable,
+  checkIntegrity,
+  type Integrity,
+  integritySkipped,
+  tablesToCheck,
+  withCheckpoints,
+} from "./integrity.ts";
 import { loadOutcome } from "./load_driver.ts";
 import { type WatchPoint } from "./resource_watch.ts";
 import type { Server } from "./server.ts";
@@ -132,6 +140,8 @@ export function statsOutcome(stats: RunStats): Pick<
   | "transport"
   | "timeline"
   | "oracles"
+  | "writes"
+  | "inDoubtWrites"
 > {
   const totals = stats.byOp();
   return {
@@ -148,14 +158,29 @@ export function statsOutcome(stats: RunStats): Pick<
     transport: { ...stats.transport },
     timeline: stats.timeline(),
     oracles: stats.oracle,
+    writes: stats.writes,
+    inDoubtWrites: stats.inDoubt,
   };
 }
 
 /** Counts every table, unless the run gives no ground for it. */
 async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
+  return withCheckpoints(await endOfRunCheck(run, finished), run.checkpoints?.all ?? []);
+}
+
+/** Checks every table, unless the run gives no ground for it. */
+async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
   const { server, databases } = finished;
   if (!server || !databases) return integritySkipped("the run stopped during set-up");
-  if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");
+  if (run.lost?.loss.reason === "CrashDetected") {
+    const skipped = integritySkipped("hyperd crashed");
+    if (!run.options.config.verifyAfterCrash) return skipped;
+    const { binary, outputDir } = run.options;
+    const afterCrash = !binary || server.facts.mode !== "started"
+      ? afterCrashSkipped("an attached hyperd is not hyperstress's to restart")
+      : await checkAfterCrash(binary.path, outputDir, tablesOf(run, databases));
+    return { ...skipped, afterCrash };
+  }
   if (run.lost) return integritySkipped("the server stopped answering");
   if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
   if (!finished.allReported) {
@@ -167,5 +192,15 @@ async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integ
         "--endpoint counts them",
     );
   }
-  return await checkIntegrity(server.endpoint, databases, run.stats.acknowledged);
+  return await checkIntegrity(server.endpoint, tablesOf(run, databases), run.checkpoints?.cache);
+}
+
+/** Every base table of the run with the inserts acknowledged into it and those in doubt. */
+function tablesOf(run: Run, databases: WorkerDatabase[]): CheckedTable[] {
+  const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
+  return tablesToCheck(
+    databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
+    run.stats.writes,
+    run.stats.inDoubt,
+  );
 }

@@ -10,6 +10,7 @@ import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type Load } from "./load_driver.ts";
+import type { Checkpoints } from "./checkpoints.ts";
 import type { RunOutcome } from "./run_outcome.ts";
 import { ClientCpu } from "./client_cpu.ts";
 import { type LiveView } from "./resource_watch.ts";
@@ -60,6 +61,8 @@ export interface Run {
   startAtMs: Record<number, number[]> | null;
   /** The users' load once they run: their workers and its shape. */
   load: Load | null;
+  /** `--verify-every`: the checkpoints, once users run. */
+  checkpoints?: Checkpoints;
   /** `nowMs()` when the run's stop came; null while it goes on. */
   stoppedAtMs: number | null;
 }

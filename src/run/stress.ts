@@ -18,6 +18,7 @@ import { AttachedServer } from "./attached_server.ts";
 import { runDatabases } from "./database_setup.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
 import { startLoad } from "./load_driver.ts";
+import { Checkpoints } from "./checkpoints.ts";
 import { ClientCpu, processCpuSec } from "./client_cpu.ts";
 import { ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
@@ -240,6 +241,9 @@ async function runUsers(
     monitor.start();
     watch.start();
     pool = startUsers(run, server, databases);
+    if (config.verifyEverySec !== undefined) {
+      run.checkpoints = startCheckpoints(run, server, databases, config.verifyEverySec);
+    }
     const users = pool;
     options.onSnapshot?.(() =>
       outcomeSoFar(run, {
@@ -255,6 +259,8 @@ async function runUsers(
 
     await control.stopped;
     run.stoppedAtMs = nowMs();
+    // Users held at a checkpoint's barrier go on to see the stop.
+    await run.checkpoints?.stop();
     run.load?.stop();
     const durationSec = clock.elapsedSec();
     let allReported: boolean;
@@ -314,6 +320,27 @@ function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): Work
     onFatal: (failure) => control.stop("WorkerFailed", failure.message),
   });
   return run.load.pool;
+}
+
+/** `--verify-every`: checkpoints every `everySec` against the run's databases. */
+function startCheckpoints(
+  run: Run,
+  server: Server,
+  databases: WorkerDatabase[],
+  everySec: number,
+): Checkpoints {
+  const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
+  const checkpoints = new Checkpoints({
+    everySec,
+    flags: run.flags,
+    stats: run.stats,
+    clock: run.clock,
+    endpoint: server.endpoint,
+    databases: databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
+    drainSec: run.options.config.stallSec,
+  });
+  checkpoints.start();
+  return checkpoints;
 }
 
 /** A timed replay's recorded starts, from the schedule beside its replay file; else null. */

@@ -5,6 +5,7 @@
  */
 import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
   addOracleEvent,
   emptyOracleTally,
@@ -32,6 +33,18 @@ export interface OpFailure {
   message: string;
 }
 
+/** An insert into table `key` (`database/table`) as the model regenerates it. */
+export interface KeyedWrite extends WriteRecord {
+  key: string;
+}
+
+/** An insert whose outcome is unknown: its connection broke, or it never ended. */
+export interface InDoubtRecord extends KeyedWrite {
+  user: number;
+  seq: number;
+  why: string;
+}
+
 /** An operation a user has sent and not yet seen the end of. */
 export interface InFlightOp {
   user: number;
@@ -44,6 +57,8 @@ export interface InFlightOp {
   sql: string;
   /** Open model: when its arrival was due (it may have waited for a free user since). */
   arrivedAtSec?: number;
+  /** An insert: what it writes, should its outcome be in doubt. */
+  write?: KeyedWrite;
 }
 
 /** A finished (or stalled) operation with how long it took. */
@@ -125,6 +140,10 @@ export interface IntervalTally {
   connectionLost: SlowOp[];
   /** Rows the server acknowledged, per `database/table`. */
   acknowledged: Record<string, number>;
+  /** The inserts the server acknowledged, for the integrity model. */
+  writes: KeyedWrite[];
+  /** Inserts whose connection broke under them. */
+  inDoubt: InDoubtRecord[];
   writesRedirected: number;
   transport: { grpcReads: number; libpqReads: number };
   failures: OpFailure[];
@@ -158,6 +177,8 @@ export class OpStats {
   /** The interval cut when the warm-up ended, until the next tick sends it. */
   #warmupCut: IntervalTally | null = null;
   #acknowledged: Record<string, number> = {};
+  #writes: KeyedWrite[] = [];
+  #inDoubt: InDoubtRecord[] = [];
   #failures: OpFailure[] = [];
   #users: Record<number, { ops: number; failures: number }> = {};
   readonly #inFlight = new Map<number, InFlightOp & { lateMs?: number }>();
@@ -210,10 +231,16 @@ export class OpStats {
     addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
   }
 
-  /** Counts rows the server acknowledged inserting into `table` of `database`. */
-  recordInsert(database: number, table: string, rows: number): void {
+  /** Counts rows the server acknowledged inserting into `table` of `database`, and the insert. */
+  recordInsert(database: number, table: string, rows: number, write?: WriteRecord): void {
     const key = `${database}/${table}`;
     this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
+    if (write) this.#writes.push({ key, ...write });
+  }
+
+  /** Notes an insert whose outcome is unknown (its connection broke under it). */
+  recordInDoubt(write: InDoubtRecord): void {
+    this.#inDoubt.push(write);
   }
 
   /**
@@ -230,7 +257,7 @@ export class OpStats {
     this.#inFlight.delete(user);
     let queuedMs: number | null = null;
     if (op) {
-      const { lateMs, ...sent } = op;
+      const { lateMs, write: _write, ...sent } = op;
       if (op.arrivedAtSec !== undefined) {
         queuedMs = Math.max(0, (op.startedAtSec - op.arrivedAtSec) * 1000);
       }
@@ -287,6 +314,8 @@ export class OpStats {
       inFlight: [...this.#inFlight.values()].map(({ lateMs: _, ...op }) => op),
       connectionLost: this.#connectionLost,
       acknowledged: this.#acknowledged,
+      writes: this.#writes,
+      inDoubt: this.#inDoubt,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
       failures: this.#failures,
@@ -300,6 +329,8 @@ export class OpStats {
     this.#slowNew = [];
     this.#connectionLost = [];
     this.#acknowledged = {};
+    this.#writes = [];
+    this.#inDoubt = [];
     this.#failures = [];
     this.#users = {};
     this.writesRedirected = 0;

@@ -5,7 +5,9 @@
 import { emptyOracleTally, mergeOracleTally, type OracleTally } from "./oracle_stats.ts";
 import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency } from "./latency.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
+  type InDoubtRecord,
   type InFlightOp,
   type IntervalTally,
   type OpFailure,
@@ -63,6 +65,10 @@ export class RunStats {
   readonly #onSchedule: (entries: ScheduleEntry[]) => void;
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
+  /** Every acknowledged insert per `database/table`, for the integrity model. */
+  readonly writes: Record<string, WriteRecord[]> = {};
+  /** Inserts whose connection broke under them. */
+  readonly inDoubt: InDoubtRecord[] = [];
   writesRedirected = 0;
   /** What generated queries found over the run (warm-up included: a wrong answer is one). */
   readonly oracle: OracleTally = emptyOracleTally();
@@ -76,6 +82,8 @@ export class RunStats {
   readonly #liveArrivals = { arrivals: 0, dropped: 0 };
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
+  /** Ticks received per worker: a checkpoint waits for one more from each. */
+  readonly #ticks = new Map<number, number>();
   #connectionLost: SlowOp[] = [];
   readonly #slowest = new SlowestOps();
   readonly #errorGroups = new Map<string, ErrorGroup>();
@@ -96,6 +104,7 @@ export class RunStats {
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
   addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
+    this.#ticks.set(workerId, (this.#ticks.get(workerId) ?? 0) + 1);
     if (tally.schedule.length > 0) this.#onSchedule(tally.schedule);
     const point = this.#timeline.pointAt(atSec);
     let inserted = 0;
@@ -103,6 +112,8 @@ export class RunStats {
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
       this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
     }
+    for (const { key, ...write } of tally.writes ?? []) (this.writes[key] ??= []).push(write);
+    this.inDoubt.push(...(tally.inDoubt ?? []));
     for (const kind of OP_KINDS) {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;
@@ -189,6 +200,11 @@ export class RunStats {
   /** When a tick last brought a completed operation, in run seconds (0 before the first). */
   get lastCompletionSec(): number {
     return this.#lastCompletionSec;
+  }
+
+  /** Ticks received so far from each worker that sent one. */
+  tickCounts(): Map<number, number> {
+    return new Map(this.#ticks);
   }
 
   /** The operations in flight at each worker's last tick. */

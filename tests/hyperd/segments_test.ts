@@ -95,6 +95,11 @@ Deno.test("two segments run at once against one hyperd, and merge into one exact
     assert.equal(summary.integrity.checked, true);
     assert.equal(summary.integrity.mismatches, 0);
     assert.ok(summary.integrity.tables.length >= 4);
+    // One exact check by content over the inserts of both segments.
+    assert.deepEqual(summary.integrity.findings, []);
+    assert.ok(summary.integrity.tables.every((t) => t.differs?.length === 0));
+    const written = Object.values(summary.writes ?? {}).flat().reduce((n, w) => n + w.rows, 0);
+    assert.equal(written, summary.totals.insertedRows);
     assert.ok((summary.peak.memoryMb ?? 0) > 0, "peaks from segment 0's monitor");
     assert.equal(summary.exitCode, 0);
     assert.deepEqual(summary.merged?.map((m) => m.index), [0, 1]);

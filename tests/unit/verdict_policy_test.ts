@@ -33,7 +33,7 @@ Deno.test("the exit codes are a contract: each verdict keeps its number", () => 
       [2, "usage"],
       [3, "thresholdFailed"],
       [4, "crashed"],
-      [5, "lostWrites"],
+      [5, "dataIntegrity"],
       [6, "stalled"],
       [7, "findings"],
       [8, "environment"],
@@ -61,7 +61,7 @@ Deno.test("exitCodeOf(): the gravest cause wins, in one order for every outcome"
   assert.equal(exitCodeOf(CLEAN), EXIT.ok);
   assert.equal(exitCodeOf({ ...CLEAN, thresholds: FAILED_THRESHOLD }), EXIT.thresholdFailed);
   const lost = { ...CLEAN, thresholds: FAILED_THRESHOLD, integrity: { mismatches: 2 } };
-  assert.equal(exitCodeOf(lost), EXIT.lostWrites);
+  assert.equal(exitCodeOf(lost), EXIT.dataIntegrity);
   assert.equal(exitCodeOf({ ...lost, stopReason: "Interrupted" }), EXIT.interrupted);
   assert.equal(exitCodeOf({ ...lost, stopReason: "Stalled" }), EXIT.stalled);
   assert.equal(exitCodeOf({ ...lost, stopReason: "CrashDetected" }), EXIT.crashed);
@@ -100,7 +100,7 @@ Deno.test("causesOf() lists every cause gravest first, --fail-on-findings once",
   assert.deepEqual(causes.map((c) => [c.verdict, c.from]), [
     ["crashed", "stop"],
     ["crashed", "finding"],
-    ["lostWrites", "integrity"],
+    ["dataIntegrity", "integrity"],
     ["thresholdFailed", "thresholds"],
     ["findings", "failOnFindings"],
   ]);
@@ -115,7 +115,10 @@ Deno.test("a sweep ranks its runs as one run would: an interrupt above a failed 
   assert.equal(sweepExitCode([run(EXIT.thresholdFailed), run(EXIT.interrupted)]), EXIT.interrupted);
   assert.equal(sweepExitCode([run(0, "failure | 22012")], true), EXIT.interrupted);
   assert.equal(sweepExitCode([run(EXIT.crashed, "crash | x")], true), EXIT.crashed);
-  assert.equal(sweepExitCode([run(EXIT.lostWrites), run(EXIT.stalled, "Stalled")]), EXIT.stalled);
+  assert.equal(
+    sweepExitCode([run(EXIT.dataIntegrity), run(EXIT.stalled, "Stalled")]),
+    EXIT.stalled,
+  );
 });
 
 Deno.test("gravestCode() and gravestStopReason() rank by the same table", () => {
