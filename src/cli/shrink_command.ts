@@ -32,7 +32,7 @@ import {
   withUsers,
 } from "../shrink/candidate.ts";
 import { opLimit } from "../workload/layout.ts";
-import { shrinkSearch } from "../shrink/search.ts";
+import { type Accept, shrinkSearch } from "../shrink/search.ts";
 import {
   type Attempt,
   changes,
@@ -223,12 +223,8 @@ async function shrink(s: Shrink): Promise<number> {
     return accepted;
   };
 
-  const executed = limitToExecuted(withTiming(original, timing), reproducing);
-  if (budget() && await accept("operations sent before it failed", executed)) {
-    await shrinkSearch(executed, accept, budget);
-  }
-  const stoppedBy = interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time";
-  const report: ShrinkReport = {
+  /** shrink.json as it stands: written after every candidate, so a killed shrink keeps its log. */
+  const reportSoFar = (stoppedBy: ShrinkReport["stoppedBy"]): ShrinkReport => ({
     schemaVersion: SHRINK_SCHEMA_VERSION,
     until: config.until!,
     signature: tries.target.signature,
@@ -241,10 +237,22 @@ async function shrink(s: Shrink): Promise<number> {
     },
     result: null,
     stoppedBy,
-    minutes: 0,
+    minutes: minutes(),
     tries: config.tries,
     attempts,
+  });
+  const accepting: Accept = async (step, candidate) => {
+    const accepted = await accept(step, candidate);
+    await writeJson(join(s.outDir, "shrink.json"), reportSoFar("running"));
+    return accepted;
   };
+  const executed = limitToExecuted(withTiming(original, timing), reproducing);
+  if (budget() && await accepting("operations sent before it failed", executed)) {
+    await shrinkSearch(executed, accepting, budget);
+  }
+  const report = reportSoFar(
+    interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time",
+  );
   const found = smallest;
 
   // 3. The result written, then measured again with fresh tries of the command REPRO.md gives.

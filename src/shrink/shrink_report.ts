@@ -57,7 +57,8 @@ export interface ShrinkReport {
     keptAt: Rate;
     changes: string[];
   } | null;
-  stoppedBy: "done" | "time" | "interrupt";
+  /** Why the search ended; "running" while it goes on. */
+  stoppedBy: "running" | "done" | "time" | "interrupt";
   minutes: number;
   tries: number;
   attempts: Attempt[];
