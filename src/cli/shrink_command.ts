@@ -162,11 +162,12 @@ async function shrink(s: Shrink): Promise<number> {
 
   // 2. The search: each candidate accepted only when its measured rate meets the target.
   // The original met the rate as measured: the result when no cut does, or time is up first.
-  let smallest: { candidate: Candidate; summary: Summary | null; rate: Rate } = {
+  const kept: Kept[] = [{
     candidate: withTiming(original, timing),
     summary: reproducing[0] ?? null,
     rate: best,
-  };
+  }];
+  const smallest = () => kept[kept.length - 1];
   const meanTrySec = () =>
     tries.seconds.length === 0
       ? 30
@@ -200,8 +201,8 @@ async function shrink(s: Shrink): Promise<number> {
     );
     const accepted = rate.verdict === "accept";
     if (!accepted) rejected.push({ n: attempts.length + 1, candidate });
-    if (accepted && isSmaller(candidate, smallest.candidate)) {
-      smallest = { candidate, summary, rate: { k: rate.k, n: rate.n } };
+    if (accepted && isSmaller(candidate, smallest().candidate)) {
+      kept.push({ candidate, summary, rate: { k: rate.k, n: rate.n } });
     }
     attempts.push({
       n: attempts.length + 1,
@@ -217,7 +218,7 @@ async function shrink(s: Shrink): Promise<number> {
     });
     say(
       `${attempts.length} (${step}) ${describe(candidate)}: reproduced ${rateText(rate)}, ` +
-        `${accepted ? "kept" : "dropped"} · smallest ${sizeText(smallest.candidate)} · ` +
+        `${accepted ? "kept" : "dropped"} · smallest ${sizeText(smallest().candidate)} · ` +
         `${minutes().toFixed(1)} of ${config.maxMinutes} min`,
     );
     return accepted;
@@ -250,53 +251,79 @@ async function shrink(s: Shrink): Promise<number> {
   if (budget() && await accepting("operations sent before it failed", executed)) {
     await shrinkSearch(executed, accepting, budget);
   }
-  const report = reportSoFar(
-    interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time",
-  );
-  const found = smallest;
+  const stoppedBy = interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time";
 
-  // 3. The result written, then measured again with fresh tries of the command REPRO.md gives.
-  const { candidate } = found;
+  // 3. From the smallest kept candidate back, each written and measured afresh with exactly the
+  // command REPRO.md gives, until one meets the rate: with many candidates tried, some pass the
+  // sequential test by luck (a 15-minute shrink kept 7 users and 28 operations at 3 of 3 that then
+  // reproduced 1 of 6). Time permitting; the original, measured already, closes the list.
   const replayFile = resolve(join(s.outDir, "replay.json"));
-  const { config: c, layout } = candidate;
-  await writeJson(replayFile, buildReplay(c, layout.users, layout.databases, null));
-  if (timing === "recorded") await copyFile(scheduleFile, join(s.outDir, SCHEDULE_FILE));
-  const args = reproArgs(replayFile, c.duration, timing);
-  const command = reproCommand(args);
-  say(`measuring the result: ${config.tries} fresh tries of ${command}`);
-  const measured = await candidateOfArgs(args);
-  const inFlight: Summary[] = [];
-  const rate = await measureFixed(
-    async () => {
-      const result = await tries.run(measured);
-      if (result.reproduced) inFlight.push(result.summary);
-      return result.reproduced;
-    },
-    config.tries,
-    config.parallel,
-    () => !interrupt.signal.aborted,
-  );
-  report.minutes = minutes();
+  const write = async ({ config: c, layout }: Candidate) => {
+    await writeJson(replayFile, buildReplay(c, layout.users, layout.databases, null));
+    if (timing === "recorded") await copyFile(scheduleFile, join(s.outDir, SCHEDULE_FILE));
+    return reproArgs(replayFile, c.duration, timing);
+  };
+  const measuredAfresh: { kept: Kept; rate: Rate; inFlight: Summary | null }[] = [];
+  for (let i = kept.length - 1; i >= 0; i--) {
+    if (measuredAfresh.length > 0 && (Date.now() >= deadline || interrupt.signal.aborted)) break;
+    const args = await write(kept[i].candidate);
+    say(
+      `measuring ${describe(kept[i].candidate)}: ${config.tries} fresh tries of ` +
+        reproCommand(args),
+    );
+    const measured = await candidateOfArgs(args);
+    let inFlight: Summary | null = null;
+    const rate = await measureFixed(
+      async () => {
+        const result = await tries.run(measured);
+        if (result.reproduced) inFlight ??= result.summary;
+        return result.reproduced;
+      },
+      config.tries,
+      config.parallel,
+      () => !interrupt.signal.aborted,
+    );
+    measuredAfresh.push({ kept: kept[i], rate, inFlight });
+    say(`${describe(kept[i].candidate)}: reproduced ${rateText(rate)} afresh`);
+    if (rate.n > 0 && rate.k / rate.n >= target) break;
+  }
+  // The first that met the rate; else the one that reproduced most often afresh.
+  const chosen = measuredAfresh.find((m) => m.rate.n > 0 && m.rate.k / m.rate.n >= target) ??
+    [...measuredAfresh].sort((a, b) => b.rate.k / (b.rate.n || 1) - a.rate.k / (a.rate.n || 1))[0];
+  const { candidate } = chosen.kept;
+  const command = reproCommand(await write(candidate));
+  const report = reportSoFar(stoppedBy);
   report.result = {
     candidate: describe(candidate),
-    users: layout.users.length,
+    users: candidate.layout.users.length,
     ops: totalOps(candidate),
     replayFile,
     command,
-    rate,
-    keptAt: found.rate,
+    rate: chosen.rate,
+    keptAt: chosen.kept.rate,
     changes: changes(original, candidate),
+    smallerButRarer: measuredAfresh.filter((m) =>
+      m !== chosen && isSmaller(m.kept.candidate, candidate)
+    )
+      .map((m) => ({ candidate: describe(m.kept.candidate), rate: m.rate, keptAt: m.kept.rate })),
   };
   await writeJson(join(s.outDir, "shrink.json"), report);
-  const shown = inFlight[0] ?? found.summary;
+  const shown = chosen.inFlight ?? chosen.kept.summary;
   const crash = shown?.crash?.inFlight ?? shown?.stall?.inFlight ?? [];
   await writeText(
     join(s.outDir, "REPRO.md"),
     reproText(report, candidate, shown?.hyperd.version ?? "unknown", crash),
   );
-  say(`${describe(candidate)}: reproduces ${rateText(rate)} with ${command}`);
+  say(`${describe(candidate)}: reproduces ${rateText(chosen.rate)} with ${command}`);
   say(`wrote ${replayFile}, ${join(s.outDir, "REPRO.md")}, ${join(s.outDir, "shrink.json")}`);
   return interrupt.signal.aborted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** A candidate the search kept: its first reproducing try's summary and the rate it was kept at. */
+interface Kept {
+  candidate: Candidate;
+  summary: Summary | null;
+  rate: Rate;
 }
 
 /** The candidate with `timing`; recorded starts come from the schedule beside the replay file. */

@@ -55,6 +55,8 @@ export interface ShrinkReport {
     rate: Rate;
     /** What the search measured when it kept this candidate. */
     keptAt: Rate;
+    /** Smaller candidates the search kept that reproduced below the rate when measured afresh. */
+    smallerButRarer: { candidate: string; rate: Rate; keptAt: Rate }[];
     changes: string[];
   } | null;
   /** Why the search ended; "running" while it goes on. */
@@ -158,6 +160,10 @@ export function reproText(
     `of the time (${report.minReproRate.from}), by a sequential test over up to ${report.tries} ` +
     "tries.",
     ...r.changes.map((c) => `- Changed: ${c}.`),
+    ...r.smallerButRarer.map((m) =>
+      `- Smaller, but rarer: ${m.candidate} was kept at ${m.keptAt.k} of ${m.keptAt.n} and ` +
+      `reproduced ${m.rate.k} of ${m.rate.n} afresh: below the rate, so not this result.`
+    ),
     `- Shrink: ${report.attempts.length} candidates in ${report.minutes.toFixed(1)} minutes ` +
     `(${report.stoppedBy === "done" ? "every step done" : `stopped by ${report.stoppedBy}`}).`,
     `- hyperd: ${hyperdVersion}`,

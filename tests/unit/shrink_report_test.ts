@@ -87,6 +87,11 @@ Deno.test("reproText() leads with the measured rate and the exact command, and l
       command,
       rate: { k: 5, n: 6 },
       keptAt: { k: 3, n: 3 },
+      smallerButRarer: [{
+        candidate: "1 users, 1 ops",
+        rate: { k: 1, n: 6 },
+        keptAt: { k: 3, n: 3 },
+      }],
       changes: changes(whole, result),
     },
     stoppedBy: "time",
@@ -100,6 +105,10 @@ Deno.test("reproText() leads with the measured rate and the exact command, and l
   assert.ok(text.includes("```sh\n" + command + "\n```"));
   assert.match(text, /reproduced 6 of 6 with recorded timing/);
   assert.match(text, /when the search kept it: 3 of 3/);
+  assert.match(
+    text,
+    /- Smaller, but rarer: 1 users, 1 ops was kept at 3 of 3 and reproduced 1 of 6 afresh/,
+  );
   const interrupted = reproText(
     { ...report, result: { ...report.result!, rate: { k: 0, n: 0 } } },
     result,
