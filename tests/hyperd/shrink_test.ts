@@ -19,8 +19,9 @@ const CRASHING = [
 /** Tries the test replays the result with, as REPRO.md says to. */
 const REPLAYS = 3;
 
-// About 4-5 minutes on a loaded 2-core machine: the crash run (~15 s), a shrink bounded by
-// --max-minutes=3 with 3 tries per measure (each try ~15-25 s), then 3 replays. The bound is on
+// 2m20s and 3m25s measured on the shared 2-core machine (load average 4 to 10): the crash run
+// (~15 s), a shrink bounded by --max-minutes=3 with 3 tries per measure (each try ~13-30 s), then
+// 3 replays. The bound is on
 // the shrink, whose own clock keeps time back for its final measure; the smallest result is the
 // bench's business (bench/shrink_abort.ts), not this test's.
 Deno.test("shrink measures the memory-limit abort's rate, and its REPRO.md command reproduces at the rate it states", async () => {
