@@ -44,6 +44,20 @@ export const WORKLOAD_SETTINGS = {
     default: 2,
     help: "Users with a balanced mix of writes and reads.",
   }),
+  ledgerUsers: setting({
+    ...integer(0, 1024),
+    env: "STRESS_LEDGER_USERS",
+    flag: "ledger-users",
+    default: 0,
+    help: "Users that transfer money between accounts and read every balance (the ledger).",
+  }),
+  accounts: setting({
+    ...integer(2, 100_000),
+    env: "STRESS_ACCOUNTS",
+    flag: "accounts",
+    default: 16,
+    help: "Accounts in each database's ledger; their balances always sum to 1000 per account.",
+  }),
   seed: setting({
     ...integer(0, 2 ** 32 - 1),
     env: "STRESS_SEED",
@@ -172,14 +186,15 @@ export const WORKLOAD_SETTINGS = {
   opKinds: setting({
     schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {
       message: "expected at least one insert (BulkInsert, SingleInsert) and one read " +
-        "(SimpleSelect, Aggregate, ComplexJoin)",
-    }),
+        "(SimpleSelect, Aggregate, ComplexJoin), or Transfer and ReadBalances",
+    }).optional(),
     kind: "list",
-    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
+    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read ` +
+      "or Transfer and ReadBalances",
     env: "STRESS_OPS",
     flag: "ops",
-    default: [...OP_KINDS],
-    help: "Operation kinds users roll (the others' probabilities go to zero, the rest rescale).",
+    help: "Operation kinds every user rolls (others' go to zero, the rest rescale); unset: the " +
+      "seed's six, and Transfer and ReadBalances for ledger users.",
   }),
   preset: setting({
     operator: true,

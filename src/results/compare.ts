@@ -152,7 +152,8 @@ function figures(
       p99: measured ? summary.latencyMs.p99 : null,
     };
   }
-  const op = summary.byOp[name];
+  // A summary written before a kind existed has none of it.
+  const op = summary.byOp[name] ?? { count: 0, rows: 0, latencyMs: summary.latencyMs };
   const measured = op.count > 0;
   return {
     opsPerSec: rate(op.count),
@@ -286,7 +287,7 @@ export function compareRuns(
 ): Comparison {
   const samples = { base: perSecondSamples(base.summary), new: perSecondSamples(next.summary) };
   const kinds = OP_KINDS.filter((k) =>
-    base.summary.byOp[k].count > 0 || next.summary.byOp[k].count > 0
+    (base.summary.byOp[k]?.count ?? 0) > 0 || (next.summary.byOp[k]?.count ?? 0) > 0
   );
   const rows = [
     compareRow("all", base.summary, next.summary, samples, maxRegressionPercent),

@@ -8,6 +8,8 @@ import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
+import type { LedgerOutcome } from "../run/outcome.ts";
+import { type LedgerFinding, ledgerFindings } from "./ledger_findings.ts";
 import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
 
 /** One finding of a given kind with its evidence. */
@@ -27,7 +29,8 @@ export type Finding =
   | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
   | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
   | FindingOf<"slow-operation", SlowOp>
-  | FindingOf<"starvation", WarningStats["example"] & { count: number }>;
+  | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+  | LedgerFinding;
 
 /** What findings are drawn from: the summary's parts (not the summary, so no cycle). */
 export interface FindingSource {
@@ -39,6 +42,8 @@ export interface FindingSource {
   serverWarnings: Record<string, WarningStats>;
   /** Operations that took longer than this are findings. */
   slowOpSec: number;
+  /** The ledger, when ledger operations ran (absent in older summaries). */
+  ledger?: LedgerOutcome | null;
 }
 
 /** Statements longer than this are cut in a description. */
@@ -60,6 +65,8 @@ export function findingsOf(source: FindingSource): Finding[] {
       signature: crashSignature(crash.cause, crash),
     });
   }
+  // Wrong data outranks slowness: the ledger's findings come right after a crash.
+  findings.push(...ledgerFindings(source.ledger, source.durationSec));
   const stalled = source.slowest.filter((op) => op.outcome === "stalled");
   if (source.stopReason === "Stalled") findings.push(stallFinding(source, stalled));
   // A stalled operation is the stall's evidence, not a finding of its own.
@@ -67,7 +74,10 @@ export function findingsOf(source: FindingSource): Finding[] {
     if (op.outcome === "stalled" || op.durationMs <= source.slowOpSec * 1000) continue;
     findings.push({
       kind: "slow-operation",
-      description: `${op.outcome === "failed" ? "a failed" : "an"} operation took ` +
+      description:
+        `${
+          op.outcome === "failed" ? "a failed" : op.outcome === "aborted" ? "an aborted" : "an"
+        } operation took ` +
         `${formatSeconds(op.durationMs / 1000)} (${opLabel(op)})`,
       evidence: op,
       atSec: op.startedAtSec,

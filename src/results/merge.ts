@@ -73,7 +73,10 @@ export function mergeHistograms(all: readonly LatencyHistograms[]): {
   >;
   for (const histograms of all) {
     overall.add(new Latency(histograms.overall));
-    for (const kind of OP_KINDS) byOp[kind].add(new Latency(histograms.byOp[kind]));
+    // A summary written before a kind existed has no histogram of it.
+    for (const kind of OP_KINDS) {
+      if (histograms.byOp[kind]) byOp[kind].add(new Latency(histograms.byOp[kind]));
+    }
   }
   return { overall, byOp };
 }
@@ -92,9 +95,10 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
 
   const histograms = mergeHistograms(summaries.map((s) => s.histograms!));
   const byOp = Object.fromEntries(OP_KINDS.map((kind) => [kind, {
-    count: sum((s) => s.byOp[kind].count),
-    failures: sum((s) => s.byOp[kind].failures),
-    rows: sum((s) => s.byOp[kind].rows),
+    count: sum((s) => s.byOp[kind]?.count ?? 0),
+    failures: sum((s) => s.byOp[kind]?.failures ?? 0),
+    aborted: sum((s) => s.byOp[kind]?.aborted ?? 0),
+    rows: sum((s) => s.byOp[kind]?.rows ?? 0),
     latencyMs: histograms.byOp[kind].summary(),
   }])) as Record<OpKind, OpTotals>;
   const ops = OP_KINDS.reduce((n, k) => n + byOp[k].count, 0);

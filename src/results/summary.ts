@@ -11,6 +11,8 @@ import type { WatchPoint } from "../run/resource_watch.ts";
 import type { StopReason } from "../run/stop_control.ts";
 import type { LoadOutcome } from "../run/load_driver.ts";
 import type { RunOutcome } from "../run/stress.ts";
+import type { LedgerOutcome } from "../run/outcome.ts";
+import { ledgerBroken } from "./ledger_findings.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
@@ -91,6 +93,8 @@ export interface Summary {
   /** The timing history (schedule.jsonl.gz) beside the summary. */
   schedule: RunOutcome["schedule"];
   integrity: Integrity;
+  /** The ledger's transfers, reads and end check; null (or absent) when none ran. */
+  ledger?: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
   workers: number;
@@ -203,6 +207,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stall: parts.stall,
     schedule: parts.schedule,
     integrity: parts.integrity,
+    ledger: parts.ledger,
     transport: parts.transport,
     users: [...parts.users].sort((a, b) => a.id - b.id),
     workers: parts.workers,
@@ -248,11 +253,12 @@ export function peakAfter(resources: ResourceReport, warmupSec: number): Resourc
 }
 
 /**
- * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, lost writes 5, failed threshold 3,
+ * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, lost writes
+ * (a row count or the ledger) 5, failed threshold 3,
  * findings 7 when `failOnFindings`, else 0.
  */
 export function exitCodeOf(
-  summary: Pick<Summary, "stopReason" | "integrity" | "thresholds"> & {
+  summary: Pick<Summary, "stopReason" | "integrity" | "thresholds" | "ledger"> & {
     findings?: readonly unknown[];
   },
   failOnFindings = false,
@@ -262,7 +268,8 @@ export function exitCodeOf(
   }
   if (summary.stopReason === "Stalled") return EXIT.stalled;
   if (summary.stopReason === "Interrupted") return EXIT.interrupted;
-  if (summary.integrity.mismatches > 0) return EXIT.lostWrites;
+  // A ledger that broke its invariant or lost a committed transfer lost writes too.
+  if (summary.integrity.mismatches > 0 || ledgerBroken(summary.ledger)) return EXIT.lostWrites;
   if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;
   if (failOnFindings && (summary.findings?.length ?? 0) > 0) return EXIT.findings;
   return EXIT.ok;

@@ -1,7 +1,7 @@
 /** The end-of-run summary a person reads on stdout. */
 import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import { OP_KINDS } from "../workload/op_table.ts";
+import { shownKinds } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
@@ -103,23 +103,52 @@ function loadLines(summary: Summary, ms: (value: number) => string): string[] {
  * empty: it would add rows inserted to rows read.
  */
 function operationsTable(summary: Summary): string {
-  const row = (name: string, count: number, failures: number, rows: string, l: LatencySummary) => [
+  const kinds = shownKinds(summary.byOp);
+  // An aborted column only when something aborted: the default table still fits 80 columns.
+  const aborted = kinds.reduce((n, k) => n + (summary.byOp[k].aborted ?? 0), 0);
+  const row = (
+    name: string,
+    count: number,
+    failures: number,
+    abortedOps: number,
+    rows: string,
+    l: LatencySummary,
+  ) => [
     name,
     formatNumber(count),
     formatNumber(failures),
+    ...(aborted > 0 ? [formatNumber(abortedOps)] : []),
     rows,
     // A kind without operations has no latency, not a latency of zero.
     ...[l.mean, l.p50, l.p95, l.p99, l.max].map((ms) => formatFixed(count > 0 ? ms : null, 2)),
   ];
   // "failed", not "failures": with millions of rows the table then still fits 80 columns.
   return textTable(
-    ["operation", "count", "failed", "rows", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"],
     [
-      ...OP_KINDS.map((kind) => {
+      "operation",
+      "count",
+      "failed",
+      ...(aborted > 0 ? ["aborted"] : []),
+      "rows",
+      "mean ms",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "max ms",
+    ],
+    [
+      ...kinds.map((kind) => {
         const op = summary.byOp[kind];
-        return row(kind, op.count, op.failures, formatNumber(op.rows), op.latencyMs);
+        return row(
+          kind,
+          op.count,
+          op.failures,
+          op.aborted ?? 0,
+          formatNumber(op.rows),
+          op.latencyMs,
+        );
       }),
-      row("all", summary.totals.ops, summary.totals.failures, "", summary.latencyMs),
+      row("all", summary.totals.ops, summary.totals.failures, aborted, "", summary.latencyMs),
     ],
   );
 }

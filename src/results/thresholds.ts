@@ -76,7 +76,9 @@ export function metricValues(s: MetricSource): MetricValues {
   };
   const values: Record<string, number | null> = { ...run };
   for (const kind of OP_KINDS) {
+    // A summary written before a kind existed has none of it: its thresholds are unavailable.
     const op = s.byOp[kind];
+    if (!op) continue;
     const perKind: Record<OpMetric, number | null> = {
       ...latency(op.latencyMs, op.count),
       count: op.count,

@@ -2,10 +2,11 @@
 import { EXIT, exitMeaning } from "../exit_codes.ts";
 import { formatNumber, plural } from "./format.ts";
 import type { Summary } from "./summary.ts";
+import { ledgerBroken } from "./ledger_findings.ts";
 
 /** What the verdict reads of a summary; a summary saved before findings existed has none. */
 export type VerdictInput =
-  & Pick<Summary, "exitCode" | "stopReason" | "thresholds" | "integrity">
+  & Pick<Summary, "exitCode" | "stopReason" | "thresholds" | "integrity" | "ledger">
   & Partial<Pick<Summary, "findings">>;
 
 /** Findings the verdict line names; the rest are counted. */
@@ -45,6 +46,7 @@ function verdictHead(summary: VerdictInput): string {
       }`,
     );
   }
+  if (ledgerBroken(summary.ledger)) causes.push("the ledger broke");
   const failed = summary.thresholds.filter((t) => !t.ok).length;
   if (failed > 0) {
     causes.push(

@@ -25,6 +25,18 @@ import type { Server, ServerFacts } from "./server.ts";
 import { type StopReason } from "./stop_control.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
 import type { Run } from "./run_state.ts";
+import { checkLedger, type LedgerCheck, ledgerCheckSkipped } from "./ledger_check.ts";
+import type { LedgerTotals } from "../stats/ledger_stats.ts";
+import { invariantTotal } from "../workload/ledger.ts";
+
+/** The ledger's part of a run's outcome (docs/ledger-and-faults.md). */
+export interface LedgerOutcome extends LedgerTotals {
+  /** Accounts per database. */
+  accounts: number;
+  /** What every read of all balances must sum to. */
+  invariant: number;
+  check: LedgerCheck;
+}
 
 /** Everything a finished run measured, from which the summary is built. */
 export interface RunOutcome {
@@ -68,6 +80,8 @@ export interface RunOutcome {
   /** schedule.jsonl.gz: one line per executed operation; error when writing it stopped. */
   schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
+  /** The ledger's transfers, reads and end check; null when no ledger operation ran. */
+  ledger: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
   users: UserResult[];
   workers: number;
@@ -96,6 +110,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
   const { server, pool } = finished;
   const { config, binary, layout } = options;
   const integrity = await checkOrSkipIntegrity(run, finished);
+  const ledger = await ledgerOutcome(run, finished);
   const schedule = await run.schedule?.close();
   // hyperd folds its transient files into the databases as it stops: measure them after that.
   await server?.release();
@@ -144,6 +159,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
+    ledger,
     transport: { ...stats.transport },
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
@@ -167,21 +183,40 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
   };
 }
 
+/** Why the end checks cannot run (the run gives no ground for them), else null. */
+function skipReason(run: Run, finished: Finished): string | null {
+  const { server, databases } = finished;
+  if (!server || !databases) return "the run stopped during set-up";
+  if (run.lost?.loss.reason === "CrashDetected") return "hyperd crashed";
+  if (run.lost) return "the server stopped answering";
+  if (run.control.reason === "Stalled") return "hyperd stalled";
+  if (!finished.allReported) return "some users did not finish their last operation";
+  if (run.options.config.segment) {
+    return "a segment does not check tables while other segments may still write: merge with " +
+      "--endpoint counts them";
+  }
+  return null;
+}
+
 /** Counts every table, unless the run gives no ground for it. */
 async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
-  const { server, databases } = finished;
-  if (!server || !databases) return integritySkipped("the run stopped during set-up");
-  if (run.lost?.loss.reason === "CrashDetected") return integritySkipped("hyperd crashed");
-  if (run.lost) return integritySkipped("the server stopped answering");
-  if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
-  if (!finished.allReported) {
-    return integritySkipped("some users did not finish their last operation");
-  }
-  if (run.options.config.segment) {
-    return integritySkipped(
-      "a segment does not count tables while other segments may still write: merge with " +
-        "--endpoint counts them",
-    );
-  }
-  return await checkIntegrity(server.endpoint, databases, run.stats.acknowledged);
+  const skipped = skipReason(run, finished);
+  if (skipped !== null) return integritySkipped(skipped);
+  return await checkIntegrity(
+    finished.server!.endpoint,
+    finished.databases!,
+    run.stats.acknowledged,
+  );
+}
+
+/** The ledger's totals and end check; null when no ledger operation ran. */
+async function ledgerOutcome(run: Run, finished: Finished): Promise<LedgerOutcome | null> {
+  const { stats } = run;
+  if (!stats.ledger.active) return null;
+  const accounts = run.options.config.accounts;
+  const skipped = skipReason(run, finished);
+  const check = skipped !== null
+    ? ledgerCheckSkipped(skipped)
+    : await checkLedger(finished.server!.endpoint, finished.databases!, accounts, stats.ledger);
+  return { accounts, invariant: invariantTotal(accounts), ...stats.ledger.totals(), check };
 }

@@ -5,9 +5,12 @@
  */
 import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import { type BalanceRead, readProblems, type TransferRecord } from "../workload/ledger.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
+/** Reads that broke the ledger's invariant a worker keeps per interval. */
+const VIOLATIONS_PER_TICK = 10;
 /** Slowest operations a worker and the run keep. */
 export const SLOWEST_KEPT = 20;
 
@@ -15,7 +18,21 @@ export const SLOWEST_KEPT = 20;
 export interface OpCounts {
   ops: number;
   failures: number;
+  /** Expected aborts (40001 conflicts): in `ops`, never in `failures`. */
+  aborted: number;
   rows: number;
+}
+
+/** What the ledger's operations did in one interval. */
+export interface LedgerTally {
+  /** Every transfer that ended, however it ended. */
+  transfers: TransferRecord[];
+  /** Reads of every balance that came back and were checked. */
+  reads: number;
+  /** Reads that broke the invariant, with what was wrong (the first few). */
+  violations: (BalanceRead & { problems: string[] })[];
+  /** Violations past the ones kept. */
+  violationsDropped: number;
 }
 
 /** A failed operation: data, not an exception. */
@@ -44,7 +61,7 @@ export interface InFlightOp {
 export interface SlowOp extends InFlightOp {
   durationMs: number;
   /** `stalled`: still in flight when the run stalled; its duration is the time until then. */
-  outcome: "ok" | "failed" | "stalled";
+  outcome: "ok" | "failed" | "aborted" | "stalled";
 }
 
 /**
@@ -95,6 +112,8 @@ export interface ScheduleEntry {
   startMs: number;
   durationMs: number;
   ok: boolean;
+  /** Ended by an expected abort (a 40001 conflict); `ok` is then false too. */
+  aborted?: true;
   /** In a timed replay: how much later than recorded the operation started. */
   lateMs?: number;
   /** Open model: when its arrival was due; its response time runs from here. */
@@ -126,6 +145,8 @@ export interface IntervalTally {
   slowest: SlowOp[];
   /** Every operation finished in the interval, for schedule.jsonl. */
   schedule: ScheduleEntry[];
+  /** The ledger's transfers and balance reads. */
+  ledger: LedgerTally;
 }
 
 type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
@@ -154,6 +175,7 @@ export class OpStats {
   readonly #slowest = new SlowestOps();
   #slowNew: SlowOp[] = [];
   #connectionLost: SlowOp[] = [];
+  #ledger: LedgerTally = emptyLedger();
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
@@ -192,6 +214,30 @@ export class OpStats {
     if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
   }
 
+  /** Records an operation of `user` that ended in an expected abort (a 40001 conflict). */
+  recordAborted(user: number, kind: OpKind, ms: number): void {
+    const queuedMs = this.#finish(user, ms, true, false, true);
+    const tally = this.#byOp[kind];
+    tally.ops++;
+    tally.aborted++;
+    recordLatency(tally, ms, queuedMs);
+  }
+
+  /** Records a transfer that ended, however it ended. */
+  recordTransfer(record: TransferRecord): void {
+    this.#ledger.transfers.push(record);
+  }
+
+  /** Checks a read of every balance against the invariant and keeps it if it broke it. */
+  recordBalanceRead(read: BalanceRead): void {
+    this.#ledger.reads++;
+    const problems = readProblems(read);
+    if (problems.length === 0) return;
+    if (this.#ledger.violations.length < VIOLATIONS_PER_TICK) {
+      this.#ledger.violations.push({ ...read, problems });
+    } else this.#ledger.violationsDropped++;
+  }
+
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
   recordInsert(database: number, table: string, rows: number): void {
     const key = `${database}/${table}`;
@@ -202,7 +248,13 @@ export class OpStats {
    * Ends `user`'s operation: its schedule line, its place among the slowest and its user's
    * counts. Returns how long it waited between its arrival and its send (null: closed model).
    */
-  #finish(user: number, ms: number, failed: boolean, connectionLost = false): number | null {
+  #finish(
+    user: number,
+    ms: number,
+    failed: boolean,
+    connectionLost = false,
+    aborted = false,
+  ): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
     if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
@@ -223,17 +275,22 @@ export class OpStats {
         startMs: Math.round(op.startedAtSec * 1000),
         durationMs: Math.round(ms * 1000) / 1000,
         ok: !failed,
+        ...(aborted ? { aborted: true as const } : {}),
         ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
         ...(op.arrivedAtSec === undefined ? {} : { arrivalMs: Math.round(op.arrivedAtSec * 1000) }),
       });
-      const done: SlowOp = { ...sent, durationMs: ms, outcome: failed ? "failed" : "ok" };
+      const done: SlowOp = {
+        ...sent,
+        durationMs: ms,
+        outcome: aborted ? "aborted" : failed ? "failed" : "ok",
+      };
       // A warm-up operation must not hold a place the run's slowest would need.
       if (this.#warmupEndMs === null && this.#slowest.offer(done)) this.#slowNew.push(done);
       if (connectionLost) this.#connectionLost.push(done);
     }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
     counts.ops++;
-    if (failed) counts.failures++;
+    if (failed && !aborted) counts.failures++;
     return queuedMs;
   }
 
@@ -275,7 +332,9 @@ export class OpStats {
       // Sent as they come, not at the end: a stalled worker never sends a final report.
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
       schedule: this.#schedule,
+      ledger: this.#ledger,
     };
+    this.#ledger = emptyLedger();
     this.#schedule = [];
     this.#slowNew = [];
     this.#connectionLost = [];
@@ -290,7 +349,11 @@ export class OpStats {
 }
 
 function emptyKind(): KindTally {
-  return { ops: 0, failures: 0, rows: 0, latencyMs: [], serviceMs: null };
+  return { ops: 0, failures: 0, aborted: 0, rows: 0, latencyMs: [], serviceMs: null };
+}
+
+function emptyLedger(): LedgerTally {
+  return { transfers: [], reads: 0, violations: [], violationsDropped: 0 };
 }
 
 /** Records a latency: the response time, and the service time apart when it queued first. */

@@ -13,6 +13,7 @@ import {
   type SlowOp,
 } from "./op_stats.ts";
 import { Timeline, type TimelinePoint } from "./timeline.ts";
+import { LedgerStats } from "./ledger_stats.ts";
 
 /** The timeline's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
@@ -59,6 +60,8 @@ export interface LatencyHistograms {
 export interface OpTotals {
   count: number;
   failures: number;
+  /** Expected aborts (40001 conflicts), in `count` and not in `failures`; absent in older ones. */
+  aborted?: number;
   rows: number;
   latencyMs: LatencySummary;
   /** From the send; equal to `latencyMs` in the closed model. Absent in older summaries. */
@@ -82,13 +85,29 @@ export class RunStats {
   writesRedirected = 0;
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
+  /** The ledger's transfers, reads and violations (the warm-up's too: the end check needs all). */
+  readonly ledger = new LedgerStats();
   readonly #byOp = Object.fromEntries(
     OP_KINDS.map((
       k,
-    ) => [k, { count: 0, failures: 0, rows: 0, latency: new Latency(), service: null }]),
+    ) => [k, {
+      count: 0,
+      failures: 0,
+      aborted: 0,
+      rows: 0,
+      latency: new Latency(),
+      service: null,
+    }]),
   ) as Record<
     OpKind,
-    { count: number; failures: number; rows: number; latency: Latency; service: Latency | null }
+    {
+      count: number;
+      failures: number;
+      aborted: number;
+      rows: number;
+      latency: Latency;
+      service: Latency | null;
+    }
   >;
   /** Seconds from the start left out of the statistics. */
   readonly #warmupSec: number;
@@ -124,6 +143,8 @@ export class RunStats {
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
       this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
     }
+    // A tally from a worker built before the ledger has none.
+    if (tally.ledger) this.ledger.add(tally.ledger);
     for (const kind of OP_KINDS) {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;
@@ -135,6 +156,7 @@ export class RunStats {
         const total = this.#byOp[kind];
         total.count += counts.ops;
         total.failures += counts.failures;
+        total.aborted += counts.aborted ?? 0;
         total.rows += counts.rows;
         total.latency.recordAll(latencyMs);
         if (serviceMs) (total.service ??= new Latency()).recordAll(serviceMs);
@@ -320,6 +342,7 @@ export class RunStats {
       return [kind, {
         count: t.count,
         failures: t.failures,
+        aborted: t.aborted,
         rows: t.rows,
         latencyMs,
         serviceTimeMs: t.service?.summary() ?? latencyMs,

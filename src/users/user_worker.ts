@@ -10,6 +10,7 @@ import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { nowMs } from "../time.ts";
 import { LoadCurve } from "../workload/stages.ts";
+import type { BalanceRead, TransferRecord } from "../workload/ledger.ts";
 import { activeUsers } from "../workload/user_ramp.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { ArrivalInbox } from "./arrival_inbox.ts";
@@ -76,20 +77,30 @@ async function start(message: StartMessage): Promise<void> {
     return reader;
   };
 
-  const contextFor =
-    (database: WorkerDatabase) => async (conn: HyperConnection): Promise<OpContext> => {
-      const base = {
-        conn,
-        tables: database.tables,
-        copyEncoder,
-        batches,
-      };
-      if (message.settings.transport === "grpc") {
-        const reader = await grpcReader(database);
-        return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
-      }
-      return { ...base, read: (sql: string) => conn.countRows(sql), readTransport: "libpq" };
+  const contextFor = (database: WorkerDatabase, user: number) =>
+  async (
+    conn: HyperConnection,
+  ): Promise<OpContext> => {
+    const base = {
+      conn,
+      tables: database.tables,
+      copyEncoder,
+      batches,
+      ledger: {
+        user,
+        database: database.index,
+        accounts: message.settings.accounts,
+        nowSec: () => (nowMs() - message.runStartMs) / 1000,
+        transfer: (record: TransferRecord) => stats.recordTransfer(record),
+        read: (read: BalanceRead) => stats.recordBalanceRead(read),
+      },
     };
+    if (message.settings.transport === "grpc") {
+      const reader = await grpcReader(database);
+      return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
+    }
+    return { ...base, read: (sql: string) => conn.countRows(sql), readTransport: "libpq" };
+  };
 
   post({ type: "ready", workerId: message.workerId });
   try {
@@ -103,7 +114,7 @@ async function start(message: StartMessage): Promise<void> {
         stats,
         runStartMs: message.runStartMs,
         startAtMs: message.startAtMs?.[spec.id] ?? null,
-        contextFor: contextFor(database),
+        contextFor: contextFor(database, spec.id),
         ...pacing(message, spec, flags),
       });
     }));

@@ -1,7 +1,7 @@
 /** Operation kinds, user classes and the probability table each class rolls from. */
 
-/** What a user can do in one step. */
-export const OP_KINDS = [
+/** The seed tool's six operations: the default mix of the seed's three classes. */
+export const SEED_OP_KINDS = [
   "BulkInsert",
   "SingleInsert",
   "SimpleSelect",
@@ -9,16 +9,26 @@ export const OP_KINDS = [
   "ComplexJoin",
   "SchemaDdl",
 ] as const;
+
+/** The ledger's operations (docs/ledger-and-faults.md): transfers and reads of every balance. */
+export const LEDGER_OP_KINDS = ["Transfer", "ReadBalances"] as const;
+
+/** What a user can do in one step: the seed's six, then the kinds added since. */
+export const OP_KINDS = [...SEED_OP_KINDS, ...LEDGER_OP_KINDS] as const;
 /** One operation kind. */
 export type OpKind = typeof OP_KINDS[number];
+/** One of the seed's six kinds. */
+export type SeedOpKind = typeof SEED_OP_KINDS[number];
 
-/** The three kinds of simulated user. */
-export const USER_CLASSES = ["inserter", "query", "mixed"] as const;
+/** The kinds of simulated user: the seed's three, then ledger users (`--ledger-users`). */
+export const USER_CLASSES = ["inserter", "query", "mixed", "ledger"] as const;
 /** One user class. */
 export type UserClass = typeof USER_CLASSES[number];
+/** The seed's three classes. */
+export type SeedUserClass = Exclude<UserClass, "ledger">;
 
-/** Probability of each operation per user class, in OP_KINDS order; each row sums to 1. */
-export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
+/** The seed's probability of each of its operations per class; each row sums to 1. */
+export const SEED_PROBABILITIES: Record<SeedUserClass, Record<SeedOpKind, number>> = {
   inserter: {
     BulkInsert: 0.70,
     SingleInsert: 0.15,
@@ -45,6 +55,53 @@ export const OP_PROBABILITIES: Record<UserClass, Record<OpKind, number>> = {
   },
 };
 
+/**
+ * Weight of each kind a seed class rolls only when `--ops` (or a swarm draw) turns it on: never
+ * in the default mix, which stays the seed's.
+ */
+const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
+  Transfer: 0.10,
+  ReadBalances: 0.05,
+};
+
+/**
+ * Weight of each kind per class. Every weight is above zero, so any non-empty set of kinds
+ * leaves every class something to roll; rolls rescale to the kinds turned on.
+ */
+export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
+  inserter: { ...SEED_PROBABILITIES.inserter, ...ADDED_WEIGHTS },
+  query: { ...SEED_PROBABILITIES.query, ...ADDED_WEIGHTS },
+  mixed: { ...SEED_PROBABILITIES.mixed, ...ADDED_WEIGHTS },
+  ledger: {
+    BulkInsert: 0.02,
+    SingleInsert: 0.02,
+    SimpleSelect: 0.03,
+    Aggregate: 0.02,
+    ComplexJoin: 0.01,
+    SchemaDdl: 0.01,
+    Transfer: 0.65,
+    ReadBalances: 0.35,
+  },
+};
+
+/** What each class rolls when `--ops` is unset: the seed's six, or the ledger's kinds. */
+export const CLASS_KINDS: Record<UserClass, readonly OpKind[]> = {
+  inserter: SEED_OP_KINDS,
+  query: SEED_OP_KINDS,
+  mixed: SEED_OP_KINDS,
+  ledger: LEDGER_OP_KINDS,
+};
+
+/**
+ * The kinds a table of a run shows: the seed's six always, the others when they ran, so a
+ * default run's tables read as they always have.
+ */
+export function shownKinds(byOp: Partial<Record<OpKind, { count: number }>>): OpKind[] {
+  return OP_KINDS.filter((k) =>
+    (SEED_OP_KINDS as readonly OpKind[]).includes(k) || (byOp[k]?.count ?? 0) > 0
+  );
+}
+
 /** True for operations that insert rows (turned into reads once the disk budget is spent). */
 export function isInsert(kind: OpKind): boolean {
   return kind === "BulkInsert" || kind === "SingleInsert";
@@ -55,40 +112,67 @@ export function isRead(kind: OpKind): boolean {
   return kind === "SimpleSelect" || kind === "Aggregate" || kind === "ComplexJoin";
 }
 
+/** True for the ledger's kinds, which work on the `accounts` table. */
+export function isLedger(kind: OpKind): boolean {
+  return (LEDGER_OP_KINDS as readonly OpKind[]).includes(kind);
+}
+
+/** The kinds `userClass` rolls: `enabled` (from `--ops`) when set, else the class's own. */
+export function kindsOf(userClass: UserClass, enabled?: readonly OpKind[]): readonly OpKind[] {
+  return enabled ?? CLASS_KINDS[userClass];
+}
+
+/** True when `kinds` are exactly the seed's six, in any order. */
+function isSeedSet(kinds: readonly OpKind[]): boolean {
+  return kinds.length === SEED_OP_KINDS.length && SEED_OP_KINDS.every((k) => kinds.includes(k));
+}
+
 /**
  * Picks the operation that a uniform draw `u` in [0, 1) lands on for `userClass`. With `enabled`
- * (a subset of the kinds, as a swarm run draws), the other kinds' probabilities go to zero and
- * the rest are renormalised; all kinds enabled is exactly the full table.
+ * (a subset of the kinds, from `--ops` or a swarm draw), the other kinds' weights go to zero and
+ * the rest are renormalised; unset, the class rolls its own kinds. A seed class rolling the
+ * seed's six uses the seed's table itself, to the last bit.
  */
-export function rollOp(
-  userClass: UserClass,
-  u: number,
-  enabled: readonly OpKind[] = OP_KINDS,
-): OpKind {
-  const table = OP_PROBABILITIES[userClass];
-  const kinds: readonly OpKind[] = enabled.length === OP_KINDS.length
-    ? OP_KINDS
-    : OP_KINDS.filter((k) => enabled.includes(k));
-  // Scaling the draw, not the table, keeps the full table's cut points to the last bit.
-  const target = kinds === OP_KINDS ? u : u * kinds.reduce((sum: number, k) => sum + table[k], 0);
+export function rollOp(userClass: UserClass, u: number, enabled?: readonly OpKind[]): OpKind {
+  const on = kindsOf(userClass, enabled);
+  if (userClass !== "ledger" && isSeedSet(on)) return rollFrom(SEED_PROBABILITIES[userClass], u);
+  const weights = OP_WEIGHTS[userClass];
+  const kinds = OP_KINDS.filter((k) => on.includes(k));
+  // Scaling the draw, not the table, keeps the table's cut points.
+  const target = u * kinds.reduce((sum: number, k) => sum + weights[k], 0);
   let cumulative = 0;
   for (const kind of kinds) {
-    cumulative += table[kind];
+    cumulative += weights[kind];
     if (target < cumulative) return kind;
   }
   return kinds[kinds.length - 1];
 }
 
-/** The probabilities `userClass` rolls with when only `enabled` kinds are on (zero elsewhere). */
-export function opMix(userClass: UserClass, enabled: readonly OpKind[]): Record<OpKind, number> {
-  const table = OP_PROBABILITIES[userClass];
-  const total = OP_KINDS.reduce((sum, k) => sum + (enabled.includes(k) ? table[k] : 0), 0);
+/** The seed's roll: `u` against the table's cumulative probabilities, unscaled. */
+function rollFrom(table: Record<SeedOpKind, number>, u: number): OpKind {
+  let cumulative = 0;
+  for (const kind of SEED_OP_KINDS) {
+    cumulative += table[kind];
+    if (u < cumulative) return kind;
+  }
+  return SEED_OP_KINDS[SEED_OP_KINDS.length - 1];
+}
+
+/** The probabilities `userClass` rolls with when `enabled` kinds are on (zero elsewhere). */
+export function opMix(userClass: UserClass, enabled?: readonly OpKind[]): Record<OpKind, number> {
+  const on = kindsOf(userClass, enabled);
+  const table = OP_WEIGHTS[userClass];
+  const total = OP_KINDS.reduce((sum, k) => sum + (on.includes(k) ? table[k] : 0), 0);
   return Object.fromEntries(
-    OP_KINDS.map((k) => [k, enabled.includes(k) && total > 0 ? table[k] / total : 0]),
+    OP_KINDS.map((k) => [k, on.includes(k) && total > 0 ? table[k] / total : 0]),
   ) as Record<OpKind, number>;
 }
 
-/** True when `kinds` holds at least one insert and one read: a workload that can be checked. */
+/**
+ * True when `kinds` can be checked: an insert and a read (the row counts), or a transfer and a
+ * read of the balances (the ledger's invariant).
+ */
 export function isCheckableMix(kinds: readonly OpKind[]): boolean {
-  return kinds.some(isInsert) && kinds.some(isRead);
+  return (kinds.some(isInsert) && kinds.some(isRead)) ||
+    (kinds.includes("Transfer") && kinds.includes("ReadBalances"));
 }

@@ -8,6 +8,8 @@ import type { OpContext } from "../../src/users/ops/context.ts";
 import { executeOp, redirectToRead } from "../../src/users/ops/execute.ts";
 import { type PlannedOp, planOps } from "../../src/workload/planner.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
+import { collectingLedger } from "../helpers/ledger_sink.ts";
+import { readProblems } from "../../src/workload/ledger.ts";
 
 const settings = {
   batchMin: 50,
@@ -16,6 +18,7 @@ const settings = {
   thinkMaxMs: 0,
   queryComplexityMax: 3,
   opKinds: OP_KINDS,
+  accounts: 16,
 };
 
 Deno.test("every operation kind and variant runs without error on a seeded database", async () => {
@@ -27,7 +30,9 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
       file: "db_0.hyper",
     }]);
     const conn = connect(hyperd, database.path);
+    const ledger = collectingLedger();
     const ctx: OpContext = {
+      ledger: ledger.sink,
       conn,
       tables: database.tables,
       copyEncoder: new HyperBinaryEncoder(),
@@ -62,6 +67,12 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
       for (const action of ["create", "alter", "drop"]) {
         assert.ok([...seen].some((s) => s.endsWith(`/${action}`)), action);
       }
+      // One user alone: every transfer commits, rolls back as planned or is declined.
+      assert.ok(ledger.transfers.length > 0 && ledger.reads.length > 0);
+      for (const t of ledger.transfers) {
+        assert.ok(["committed", "rolled-back", "declined"].includes(t.outcome), t.outcome);
+      }
+      for (const read of ledger.reads) assert.deepEqual(readProblems(read), []);
       const counts = await Promise.all(
         database.tables.map(async (t) =>
           Number((await conn.sql.unsafe(`SELECT count(*) AS n FROM "${t.name}"`))[0].n)

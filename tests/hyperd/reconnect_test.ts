@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { OP_KINDS } from "../../src/workload/op_table.ts";
+import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
+import { collectingLedger } from "../helpers/ledger_sink.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -103,6 +104,7 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         batches: new Map(),
         read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
         readTransport: "libpq" as const,
+        ledger: collectingLedger().sink,
       });
     const settings = {
       batchMin: 10,
@@ -110,7 +112,8 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
       thinkMinMs: 5,
       thinkMaxMs: 10,
       queryComplexityMax: 2,
-      opKinds: OP_KINDS,
+      opKinds: SEED_OP_KINDS,
+      accounts: 16,
     };
     try {
       const user = runUser({ id: 0, class: "mixed", seed: "relay", database: 0 }, {

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { databaseSpecs, databaseTables, userSpecs } from "../../src/workload/layout.ts";
 import {
   OP_KINDS,
-  OP_PROBABILITIES,
   opMix,
   rollOp,
-  USER_CLASSES,
+  SEED_OP_KINDS,
+  SEED_PROBABILITIES,
 } from "../../src/workload/op_table.ts";
 import { planOps, SequenceDigest, UserPlanner } from "../../src/workload/planner.ts";
 
@@ -15,14 +15,16 @@ const settings = {
   thinkMinMs: 10,
   thinkMaxMs: 200,
   queryComplexityMax: 3,
-  opKinds: OP_KINDS,
+  opKinds: SEED_OP_KINDS,
+  accounts: 16,
 };
+const SEED_CLASSES = ["inserter", "query", "mixed"] as const;
 const tables = databaseTables("planner-test");
 
 Deno.test("UserPlanner honours each class's probability table (chi-square, 20k rolls)", () => {
   // Critical value of chi-square with 5 degrees of freedom at p = 0.001.
   const critical = 20.52;
-  for (const userClass of USER_CLASSES) {
+  for (const userClass of SEED_CLASSES) {
     const rolls = 20_000;
     const ops = planOps(
       { id: 1, class: userClass, seed: `stat-${userClass}`, database: 0 },
@@ -31,8 +33,8 @@ Deno.test("UserPlanner honours each class's probability table (chi-square, 20k r
       rolls,
     );
     let chi = 0;
-    for (const kind of OP_KINDS) {
-      const expected = rolls * OP_PROBABILITIES[userClass][kind];
+    for (const kind of SEED_OP_KINDS) {
+      const expected = rolls * SEED_PROBABILITIES[userClass][kind];
       const observed = ops.filter((op) => op.kind === kind).length;
       chi += (observed - expected) ** 2 / expected;
     }
@@ -41,8 +43,8 @@ Deno.test("UserPlanner honours each class's probability table (chi-square, 20k r
 });
 
 Deno.test("every class's probabilities sum to 1", () => {
-  for (const userClass of USER_CLASSES) {
-    const sum = OP_KINDS.reduce((s, k) => s + OP_PROBABILITIES[userClass][k], 0);
+  for (const userClass of SEED_CLASSES) {
+    const sum = SEED_OP_KINDS.reduce((s, k) => s + SEED_PROBABILITIES[userClass][k], 0);
     assert.ok(Math.abs(sum - 1) < 1e-9, `${userClass} sums to ${sum}`);
   }
 });
@@ -63,7 +65,8 @@ Deno.test("UserPlanner draws parameters within the settings", () => {
     thinkMinMs: 1,
     thinkMaxMs: 2,
     queryComplexityMax: 2,
-    opKinds: OP_KINDS,
+    opKinds: SEED_OP_KINDS,
+    accounts: 16,
   };
   const ops = planOps(
     { id: 0, class: "inserter", seed: "bounds", database: 0 },
@@ -122,7 +125,7 @@ Deno.test("SequenceDigest of a prefix equals the digest of the same operations p
 Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled kinds when given", () => {
   for (let i = 0; i < 1000; i++) {
     const u = i / 1000;
-    assert.equal(rollOp("mixed", u, OP_KINDS), rollOp("mixed", u));
+    assert.equal(rollOp("mixed", u, SEED_OP_KINDS), rollOp("mixed", u));
   }
   const enabled = ["BulkInsert", "SimpleSelect"] as const;
   const counts = { BulkInsert: 0, SimpleSelect: 0 } as Record<string, number>;
@@ -133,12 +136,79 @@ Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled
 });
 
 Deno.test("opMix() gives each class's table with only the enabled kinds, summing to 1", () => {
-  for (const c of USER_CLASSES) {
-    const all = opMix(c, OP_KINDS);
-    assert.deepEqual(all, OP_PROBABILITIES[c]);
+  for (const c of SEED_CLASSES) {
+    const all = opMix(c);
+    assert.deepEqual(all, { ...SEED_PROBABILITIES[c], Transfer: 0, ReadBalances: 0 });
   }
   const two = opMix("query", ["SimpleSelect", "BulkInsert"]);
   assert.equal(two.Aggregate, 0);
   assert.ok(Math.abs(two.SimpleSelect - 0.40 / 0.45) < 1e-12);
   assert.ok(Math.abs(Object.values(two).reduce((a, b) => a + b, 0) - 1) < 1e-12);
+});
+
+Deno.test("the seed's default mix plans exactly as before the ledger (pinned sequence digest)", () => {
+  // Pinned from the planner before the ledger's kinds existed (commit d0efb15): 500 operations of
+  // each of the default nine users. A change here changes every replay of a default run.
+  const users = userSpecs(12345, { inserter: 4, query: 3, mixed: 2 }, 3);
+  const dbs = databaseSpecs(12345, 3);
+  for (const [opKinds, label] of [[undefined, "unset"], [SEED_OP_KINDS, "the six"]] as const) {
+    const one = new SequenceDigest();
+    for (const user of users) {
+      const ops = planOps(user, databaseTables(dbs[user.database].schemaSeed), {
+        ...settings,
+        opKinds,
+      }, 500);
+      for (const op of ops) one.add(op);
+    }
+    assert.equal(
+      one.hex(),
+      "6fdd62156eedbf6921470a94cecd93ef814170cccbbf8ee6e10c5966743d30f5",
+      `--ops ${label}`,
+    );
+  }
+});
+
+Deno.test("ledger users roll Transfer and ReadBalances by default; --ops reaches the seed's classes", () => {
+  const ledger = planOps({ id: 9, class: "ledger", seed: "ledger", database: 0 }, tables, {
+    ...settings,
+    opKinds: undefined,
+  }, 2000);
+  const kinds = new Set(ledger.map((op) => op.kind));
+  assert.deepEqual([...kinds].sort(), ["ReadBalances", "Transfer"]);
+  const mixed = planOps({ id: 1, class: "mixed", seed: "m", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["BulkInsert", "SimpleSelect", "Transfer", "ReadBalances"],
+  }, 2000);
+  assert.ok(mixed.some((op) => op.kind === "Transfer"));
+  assert.ok(mixed.some((op) => op.kind === "ReadBalances"));
+  assert.ok(mixed.every((op) => op.kind !== "Aggregate"));
+  assert.ok(OP_KINDS.every((k) => opMix("ledger", OP_KINDS)[k] > 0), "every kind reachable");
+});
+
+Deno.test("a planned transfer moves money between distinct accounts and sums to zero", () => {
+  const ops = planOps({ id: 9, class: "ledger", seed: "legs", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["Transfer", "ReadBalances"],
+    accounts: 5,
+  }, 3000).filter((op) => op.kind === "Transfer");
+  let three = 0;
+  let rollbacks = 0;
+  for (const op of ops) {
+    const legs = op.transfer!.legs;
+    assert.equal(legs.reduce((sum, leg) => sum + leg.delta, 0), 0);
+    assert.ok(legs[0].delta < 0, "the debit comes first");
+    assert.equal(new Set(legs.map((l) => l.account)).size, legs.length);
+    assert.ok(legs.every((l) => l.account >= 0 && l.account < 5));
+    if (legs.length === 3) three++;
+    if (op.transfer!.rollback) rollbacks++;
+  }
+  // 25% three-way, 10% rollback: far from both ends in ~2000 transfers.
+  assert.ok(three > ops.length * 0.18 && three < ops.length * 0.32, `${three}/${ops.length}`);
+  assert.ok(rollbacks > ops.length * 0.06 && rollbacks < ops.length * 0.14, String(rollbacks));
+  // Only transfers carry a plan: the seed's kinds serialise exactly as before.
+  const reads = planOps({ id: 9, class: "ledger", seed: "legs", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["Transfer", "ReadBalances"],
+  }, 50).filter((op) => op.kind === "ReadBalances");
+  assert.ok(reads.length > 0 && reads.every((op) => !("transfer" in op)));
 });

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { SETTINGS } from "../../src/config/settings.ts";
 import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
 
-const README = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));
+// The pages of docs/, then the README: a setting's row may sit on the page that explains it
+// (the README is being split into docs/), and that page's row is the one kept up to date.
+const README = [
+  ...[...Deno.readDirSync(new URL("../../docs/", import.meta.url))]
+    .filter((e) => e.isFile && e.name.endsWith(".md"))
+    .map((e) => Deno.readTextFileSync(new URL(`../../docs/${e.name}`, import.meta.url))),
+  Deno.readTextFileSync(new URL("../../README.md", import.meta.url)),
+].join("\n");
 
 /** The cells of the README table row that starts with `first`, or undefined. */
 function row(first: string): string[] | undefined {

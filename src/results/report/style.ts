@@ -2,7 +2,18 @@
 import { OP_KINDS, type OpKind } from "../../workload/op_table.ts";
 
 /** Tableau's own palette, fittingly. */
-export const COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"];
+export const COLORS = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+];
 
 /** One color per operation kind, the same in every chart and table. */
 export const OP_COLORS = Object.fromEntries(OP_KINDS.map((k, i) => [k, COLORS[i]])) as Record<

@@ -2,11 +2,26 @@
 import type { HyperConnection } from "../../wire/connection.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 import type { CopyEncoder } from "../../encode/copy_encoder.ts";
+import type { BalanceRead, TransferRecord } from "../../workload/ledger.ts";
 import type { RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
 
 /** Runs a read-only query and resolves with the number of rows it returned. */
 export type QueryReader = (sql: string) => Promise<number>;
+
+/** Where the ledger's operations report what they did, and what they need to know. */
+export interface LedgerSink {
+  user: number;
+  database: number;
+  /** Accounts in the database's ledger. */
+  accounts: number;
+  /** Seconds since the run's start. */
+  nowSec(): number;
+  /** A transfer ended, however it ended. */
+  transfer(record: TransferRecord): void;
+  /** A read of every balance came back. */
+  read(read: BalanceRead): void;
+}
 
 /** The user's side of the server. */
 export interface OpContext {
@@ -20,6 +35,8 @@ export interface OpContext {
   read: QueryReader;
   /** Which transport `read` uses, for the summary's counts. */
   readTransport: "libpq" | "grpc";
+  /** The ledger's side: transfers and balance reads report here. */
+  ledger: LedgerSink;
 }
 
 /** What an operation did. */

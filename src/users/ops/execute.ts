@@ -8,6 +8,10 @@ import { schemaDdl, schemaDdlSql } from "./schema_ddl.ts";
 import { simpleSelectSql } from "./simple_select.ts";
 import { insertSql, singleInsert } from "./single_insert.ts";
 import { copyInSql } from "../../wire/sql.ts";
+import { READ_BALANCES_SQL, readBalances } from "./read_balances.ts";
+import { transfer, transferSql } from "./transfer.ts";
+import { ACCOUNTS_TABLE } from "../../workload/ledger.ts";
+import { isLedger } from "../../workload/op_table.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -24,7 +28,16 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
     case "ComplexJoin":
       return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+    case "Transfer":
+      return await transfer(ctx, op);
+    case "ReadBalances":
+      return await readBalances(ctx, op);
   }
+}
+
+/** The table `op` works on, by name: the ledger's kinds work on the accounts. */
+export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp): string {
+  return isLedger(op.kind) ? ACCOUNTS_TABLE : ctx.tables[op.table].name;
 }
 
 /** The statement `op` sends, as a person would read it: a COPY names its row count. */
@@ -43,6 +56,10 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
       return aggregateSql(op, ctx.tables);
     case "ComplexJoin":
       return complexJoinSql(op, ctx.tables);
+    case "Transfer":
+      return transferSql(op);
+    case "ReadBalances":
+      return READ_BALANCES_SQL;
   }
 }
 

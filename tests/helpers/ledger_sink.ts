@@ -1,0 +1,29 @@
+/** A ledger sink for tests that run operations by hand: it keeps what the operations report. */
+import type { LedgerSink } from "../../src/users/ops/context.ts";
+import type { BalanceRead, TransferRecord } from "../../src/workload/ledger.ts";
+
+/** A sink and the transfers and reads it received. */
+export interface CollectingLedger {
+  sink: LedgerSink;
+  transfers: TransferRecord[];
+  reads: BalanceRead[];
+}
+
+/** A sink for `user` on `database` with `accounts` accounts (the setting's default: 16). */
+export function collectingLedger(user = 0, database = 0, accounts = 16): CollectingLedger {
+  const transfers: TransferRecord[] = [];
+  const reads: BalanceRead[] = [];
+  const origin = performance.now();
+  return {
+    transfers,
+    reads,
+    sink: {
+      user,
+      database,
+      accounts,
+      nowSec: () => (performance.now() - origin) / 1000,
+      transfer: (record) => transfers.push(record),
+      read: (read) => reads.push(read),
+    },
+  };
+}
