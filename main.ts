@@ -7,7 +7,7 @@ import { versionText } from "./src/cli/version_command.ts";
 import { readReplay } from "./src/config/replay.ts";
 import { resolveConfig } from "./src/config/resolve.ts";
 import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
-import { EXIT } from "./src/exit_codes.ts";
+import { EXIT } from "./src/verdict_policy.ts";
 import { HyperstressError } from "./src/errors.ts";
 import { defaultCacheDir } from "./src/hyperd/locate.ts";
 

@@ -1,4 +1,5 @@
 /** Errors that end a run, each with a stable code and the process exit code it maps to. */
+import { EXIT } from "./verdict_policy.ts";
 
 /** Base class: `code` is stable for branching, `exitCode` is what the process returns. */
 export class HyperstressError extends Error {
@@ -20,24 +21,27 @@ export class HyperstressError extends Error {
   }
 }
 
-/** Bad settings or usage: nothing was started. Exit code 2. */
+/** Bad settings or usage: nothing was started (EXIT.usage). */
 export class ConfigError extends HyperstressError {
   constructor(message: string, options?: ErrorOptions) {
-    super("CONFIG_INVALID", 2, message, options);
+    super("CONFIG_INVALID", EXIT.usage, message, options);
   }
 }
 
-/** hyperd could not be found, installed, started or stopped. Exit code 1. */
+/** hyperd could not be found, installed, started, reached or stopped (EXIT.environment). */
 export class HyperdError extends HyperstressError {
   constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code, 1, message, options);
+    super(code, EXIT.environment, message, options);
   }
 }
 
-/** A database could not be created or reached outside of the measured workload. Exit code 1. */
+/**
+ * A database could not be created, reached or found ready outside of the measured workload
+ * (EXIT.environment).
+ */
 export class DatabaseError extends HyperstressError {
   constructor(message: string, options?: ErrorOptions) {
-    super("DATABASE_FAILED", 1, message, options);
+    super("DATABASE_FAILED", EXIT.environment, message, options);
   }
 }
 

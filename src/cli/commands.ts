@@ -7,8 +7,9 @@ import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
+import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
 import { closest } from "./did_you_mean.ts";
 import { mergeCommand } from "./merge_command.ts";
@@ -31,6 +32,8 @@ export async function runCommand(
   if (command === "compare") return await compareCommand(rest, config, env);
   if (command === "merge") return await mergeCommand(rest, config, env);
   checkAttach(config);
+  // Before anything starts: without it every worker fails once hyperd is up.
+  if (["stress", "sweep", "shrink"].includes(command)) checkWorkerModulesReadable();
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
@@ -52,7 +55,7 @@ export async function runCommand(
   return await stressCommand(config, layout, binary);
 }
 
-/** Settings of attaching and segments that do not go together stop everything (exit 2). */
+/** Settings of attaching and segments that do not go together stop everything (ConfigError). */
 function checkAttach(config: Config): void {
   const problems = attachProblems(config);
   if (problems.length === 1) throw new ConfigError(problems[0]);

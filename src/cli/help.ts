@@ -1,7 +1,7 @@
 /** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../config/presets.ts";
 import { type Setting, settingEntries } from "../config/settings.ts";
-import { EXIT_MEANINGS } from "../exit_codes.ts";
+import { EXIT, exitCodeRows } from "../verdict_policy.ts";
 
 /** The help fits this many columns, the width of a wide terminal and of the README's code. */
 export const HELP_WIDTH = 100;
@@ -42,7 +42,7 @@ export function helpText(): string {
     "  sweep   many stress runs, each with its own hyperd and seed, grouped by what went wrong",
     "  shrink  cut a replay.json down to the smallest one that still does what --until says",
     "  plan    print the operations each user will roll, without starting hyperd",
-    "  compare BASE NEW  two runs side by side; exit 3 on a significant regression",
+    `  compare BASE NEW  two runs side by side; exit ${EXIT.thresholdFailed} on a significant regression`,
     "  merge DIR...  the segments of one run (--segment i/n) as one summary",
     "  report  rebuild report.html from a saved summary.json: report <summary.json>",
     "  hyperd  find or install hyperd and print which one a run would use",
@@ -54,7 +54,7 @@ export function helpText(): string {
     ...settings,
     "",
     "Exit codes:",
-    ...EXIT_MEANINGS.flatMap(([code, meaning]) =>
+    ...exitCodeRows().flatMap(({ code, meaning }) =>
       hanging(`${String(code).padEnd(3)}  ${meaning}`, 2, 5)
     ),
   ].join("\n");

@@ -1,6 +1,6 @@
 /**
  * Output files outside the output dir (`--junit`, `--out`) checked before anything starts, so a
- * path that cannot be written exits 2 at once instead of failing after the whole run.
+ * path that cannot be written stops with a usage error at once, not after the whole run.
  */
 import { dirname, resolve } from "node:path";
 import { parseMetricsOut } from "../config/metrics_out.ts";

@@ -17,6 +17,7 @@ import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
 import { hostInfo } from "../run/host_info.ts";
 import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
 import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
+import type { RunOutcome } from "../run/run_outcome.ts";
 import { type LiveView, stress } from "../run/stress.ts";
 import { commandLine } from "./command_line.ts";
 
@@ -34,6 +35,8 @@ export interface RunInDirOptions {
   say: (line: string) => void;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
+  /** Called once users start, with the run's outcome as it stands at any moment. */
+  onSnapshot?: (snapshot: () => RunOutcome) => void;
   /** Called with the summary before any artifact is written, so it survives a full disk. */
   onSummary?: (summary: Summary) => void;
 }
@@ -86,6 +89,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         outputDir: dir,
         signal: options.signal,
         onSecond: options.onSecond,
+        onSnapshot: options.onSnapshot,
       });
       const summary = buildSummary(outcome, { commandLine: commandLine(), host: await hostInfo() });
       options.onSummary?.(summary);

@@ -9,7 +9,7 @@ import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT } from "../verdict_policy.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { writeJson, writeText } from "../results/artifacts.ts";
 import type { Summary } from "../results/summary.ts";
@@ -26,7 +26,7 @@ import { ddmin, smallestReproducing } from "../shrink/ddmin.ts";
 import { runSignature } from "../sweep/sweep_file.ts";
 import { buildReplay } from "../config/replay.ts";
 import { runInDir } from "./run_in_dir.ts";
-import { onInterrupt } from "./stress_command.ts";
+import { Interrupt } from "./interrupt.ts";
 
 /** One attempt, as shrink.json lists it. */
 interface Attempt {
@@ -58,8 +58,8 @@ export async function shrinkCommand(
     );
   }
   const out = await prepareOutputDir(config.outputDir);
-  const interrupt = new AbortController();
-  const stopListening = onInterrupt(interrupt);
+  const interrupt = new Interrupt();
+  const stopListening = interrupt.listen();
   const deadline = Date.now() + config.budgetMin * 60_000;
   const budget = () => Date.now() < deadline && !interrupt.signal.aborted;
   const attempts: Attempt[] = [];
@@ -105,7 +105,7 @@ export async function shrinkCommand(
         `hyperstress: shrink: the replay did not ${config.until} in ${config.tries} tries; ` +
           "nothing to shrink (raise --tries or --duration)",
       );
-      return EXIT.internal;
+      return EXIT.environment;
     }
     let current = limitToExecuted(original, best!.summary);
 

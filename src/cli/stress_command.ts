@@ -1,11 +1,12 @@
 /** `stress`: run the test, print its summary, write its artifacts, return its exit code. */
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
-import { EXIT } from "../exit_codes.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
-import { Hyperd } from "../hyperd/process.ts";
 import { MetricsStream } from "../results/metrics_stream.ts";
+import { buildSummary } from "../results/summary.ts";
 import { summaryText } from "../results/summary_text.ts";
+import { commandLine } from "./command_line.ts";
+import { Interrupt } from "./interrupt.ts";
 import { Progress } from "./progress.ts";
 import { runInDir } from "./run_in_dir.ts";
 
@@ -22,8 +23,8 @@ export async function stressCommand(
   // Opened before hyperd starts, so a file that cannot be opened costs nothing.
   const metrics = await MetricsStream.open(config.out);
   let endSec: number | undefined;
-  const interrupt = new AbortController();
-  const stopListening = onInterrupt(interrupt);
+  const interrupt = new Interrupt();
+  const stopListening = interrupt.listen();
   const progress = new Progress(config);
   try {
     const { summary } = await runInDir({
@@ -33,6 +34,12 @@ export async function stressCommand(
       dir: config.outputDir,
       signal: interrupt.signal,
       say,
+      // A second Ctrl-C quits at once: it still shows what was measured so far.
+      onSnapshot: (snapshot) =>
+        interrupt.beforeQuit(() => {
+          progress.finish();
+          console.log(summaryText(buildSummary(snapshot(), { commandLine: commandLine() })));
+        }),
       onSecond: (view) => {
         progress.update(view);
         metrics.onSecond(view);
@@ -50,33 +57,4 @@ export async function stressCommand(
       say(error ? `could not write ${out.path}: ${error}` : `wrote ${lines} lines to ${out.path}`);
     }
   }
-}
-
-/**
- * The first SIGINT/SIGTERM aborts `interrupt` and says which signal came; a second one quits at
- * once.
- */
-export function onInterrupt(interrupt: AbortController): () => void {
-  let interrupts = 0;
-  const onSignal = (signal: Deno.Signal) => () => {
-    interrupts++;
-    if (interrupts === 1) {
-      const again = signal === "SIGINT" ? "press Ctrl-C again" : `send ${signal} again`;
-      // On a terminal the progress line (and a ^C echo) is still open: end it first.
-      const lineBreak = Deno.stderr.isTerminal() ? "\n" : "";
-      console.error(
-        `${lineBreak}hyperstress: ${signal} received: stopping (${again} to quit at once)`,
-      );
-      interrupt.abort("signal");
-    } else {
-      Hyperd.killAll();
-      Deno.exit(EXIT.interrupted);
-    }
-  };
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const listeners = signals.map((s) => [s, onSignal(s)] as const);
-  for (const [s, listener] of listeners) Deno.addSignalListener(s, listener);
-  return () => {
-    for (const [s, listener] of listeners) Deno.removeSignalListener(s, listener);
-  };
 }

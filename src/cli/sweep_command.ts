@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { EXIT } from "../exit_codes.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { writeJson } from "../results/artifacts.ts";
 import { prepareOutputDir } from "../run/output_dir.ts";
@@ -25,7 +24,7 @@ import {
   sweepTable,
 } from "../sweep/sweep_file.ts";
 import { runInDir } from "./run_in_dir.ts";
-import { onInterrupt } from "./stress_command.ts";
+import { Interrupt } from "./interrupt.ts";
 
 /** The sweep's file in its output dir. */
 const SWEEP_FILE = "sweep.json";
@@ -44,8 +43,8 @@ export async function sweepCommand(
   const indices = shardIndices(seeds.length, config.shard);
   const base = await prepareOutputDir(config.outputDir);
   const hyperd = await binary();
-  const interrupt = new AbortController();
-  const stopListening = onInterrupt(interrupt);
+  const interrupt = new Interrupt();
+  const stopListening = interrupt.listen();
   const runs: SweepRun[] = [];
   const examples = new Map<string, SignatureGroup["example"]>();
   try {
@@ -74,7 +73,7 @@ export async function sweepCommand(
     const file = sweepFile(runs, examples);
     console.log(sweepTable(file, replayCommand));
     console.error(`hyperstress: wrote ${join(base.path, SWEEP_FILE)}`);
-    return interrupt.signal.aborted ? EXIT.interrupted : sweepExitCode(file);
+    return sweepExitCode(file, interrupt.signal.aborted);
   } finally {
     stopListening();
     await base.release();
@@ -112,7 +111,7 @@ async function oneRun(
   };
 }
 
-/** `run 3 (4/20) seed 123: CrashDetected, exit 4, 12.3 s, 1,234 ops: crash | ...`. */
+/** `run 3 (4/20) seed 123: CrashDetected, exit <code>, 12.3 s, 1,234 ops: crash | ...`. */
 function runLine(run: SweepRun, done: number, total: number): string {
   const what = run.signature ? `: ${run.signature}` : "";
   return `run ${run.index} (${done}/${total}) seed ${run.seed}: ${run.stopReason}, exit ${run.exitCode}, ` +

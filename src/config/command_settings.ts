@@ -1,5 +1,6 @@
 /** The verdict's settings (thresholds, findings, JUnit, metrics) and those of sweep, shrink and compare. */
 import { z } from "zod";
+import { EXIT } from "../verdict_policy.ts";
 import { METRICS_OUT_EXPECTS, parseMetricsOut } from "./metrics_out.ts";
 import { choice, integer, setting, text, toggle } from "./setting_kinds.ts";
 import { parseThreshold } from "./thresholds.ts";
@@ -117,7 +118,8 @@ export const COMMAND_SETTINGS = {
     env: "STRESS_FAIL_ON_FINDINGS",
     flag: "fail-on-findings",
     default: false,
-    help: "Exit 7 instead of 0 when the run had findings (a slow operation, hyperd starvation).",
+    help:
+      `Exit ${EXIT.findings} instead of ${EXIT.ok} when the run had findings (a slow operation, hyperd starvation).`,
   }),
   junit: setting({
     operator: true,
@@ -153,7 +155,8 @@ export const COMMAND_SETTINGS = {
     env: "STRESS_MAX_REGRESSION",
     flag: "max-regression",
     default: 10,
-    help: "compare: a significant change worse than this many percent fails (exit 3).",
+    help:
+      `compare: a significant change worse than this many percent fails (exit ${EXIT.thresholdFailed}).`,
   }),
   compareHtml: setting({
     operator: true,

@@ -1,5 +1,6 @@
 /** The workload's settings: how long, which users doing what, how fast, within which limits. */
 import { z } from "zod";
+import { EXIT } from "../verdict_policy.ts";
 import { PRESET_NAMES } from "./presets.ts";
 import { choice, decimal, integer, optional, setting } from "./setting_kinds.ts";
 import { ARRIVAL_PROCESSES } from "../workload/arrivals.ts";
@@ -99,7 +100,8 @@ export const WORKLOAD_SETTINGS = {
     env: "STRESS_STALL_SEC",
     flag: "stall-sec",
     default: 60,
-    help: "Stop with Stalled (exit 6) when users run but no operation completes for this long.",
+    help:
+      `Stop with Stalled (exit ${EXIT.stalled}) when users run but no operation completes for this long.`,
   }),
   slowOpSec: setting({
     operator: true,

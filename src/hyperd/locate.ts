@@ -44,7 +44,7 @@ export function npmPackageName(
 
 /**
  * The default cache folder: `~/.cache/hyperstress` (`%LOCALAPPDATA%/hyperstress` on Windows),
- * the path the deno tasks grant read, write and run permissions for.
+ * where an installed hyperd is kept.
  */
 export function defaultCacheDir(env: Record<string, string | undefined>): string {
   if (Deno.build.os === "windows" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "hyperstress");
@@ -63,7 +63,7 @@ export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary
   if (options.explicitPath) {
     const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
     if (found) return found;
-    // The user named it, so a wrong path is a usage error (exit 2), not hyperd failing.
+    // The user named it, so a wrong path is a usage error (ConfigError), not hyperd failing.
     const { message } = notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
     throw new ConfigError(message);
   }

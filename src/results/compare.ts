@@ -1,10 +1,10 @@
 /**
  * Two runs side by side: ops/s, rows/s, p50, p95 and p99 per operation kind and overall, the
  * change in percent, a Mann–Whitney U test on the per-second samples so noise is not called a
- * regression, and the verdict (exit 3 for a significant regression beyond the limit).
+ * regression, and the verdict (verdict_policy.ts: a significant regression beyond the limit fails).
  */
 import { settingEntries } from "../config/settings.ts";
-import { EXIT } from "../exit_codes.ts";
+import { comparisonExitCode } from "../verdict_policy.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { round } from "./format.ts";
 import { mannWhitneyU } from "./mann_whitney.ts";
@@ -308,6 +308,6 @@ export function compareRuns(
     regressions,
     notes: notesOf({ ...baseInfo, summary: base.summary }, { ...nextInfo, summary: next.summary }),
     samples,
-    exitCode: regressions.length > 0 ? EXIT.thresholdFailed : EXIT.ok,
+    exitCode: comparisonExitCode(regressions.length),
   };
 }

@@ -51,7 +51,7 @@ function runLines(label: string, run: ComparedRunInfo): string[] {
 
 /**
  * `PASSED: no significant regression beyond 10%`, or `FAILED: 2 significant regressions beyond
- * 10% (exit 3): all ops/s -61.3% (p <0.001); ...`.
+ * 10% (exit N): all ops/s -61.3% (p <0.001); ...`.
  */
 export function compareVerdictLine(comparison: Comparison): string {
   const limit = `${formatNumber(comparison.maxRegressionPercent, 2)}%`;

@@ -5,15 +5,15 @@
  */
 import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
 import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
-import type { StopReason } from "../run/stop_control.ts";
+import type { FindingKind, StopReason } from "../verdict_policy.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
-import type { LedgerOutcome } from "../run/outcome.ts";
+import type { LedgerOutcome } from "../run/run_outcome.ts";
 import { type LedgerFinding, ledgerFindings } from "./ledger_findings.ts";
 import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
 
-/** One finding of a given kind with its evidence. */
-interface FindingOf<K extends string, E> {
+/** One finding of a given kind (verdict_policy.ts says how it counts) with its evidence. */
+interface FindingOf<K extends FindingKind, E> {
   kind: K;
   /** One line for people. */
   description: string;

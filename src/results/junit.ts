@@ -1,6 +1,7 @@
 /** JUnit XML of a run for CI test tabs: one testcase per threshold, crash and integrity check. */
 import { join } from "node:path";
 import { describeCause } from "../hyperd/crash.ts";
+import { findingFails } from "../verdict_policy.ts";
 import type { Summary } from "./summary.ts";
 import { summaryText } from "./summary_text.ts";
 
@@ -82,24 +83,29 @@ function testCases(summary: Summary): TestCase[] {
   return cases;
 }
 
-/** Findings fail their testcase only with --fail-on-findings; otherwise they are its output. */
+/**
+ * Findings fail their testcase when the verdict policy says they fail the run (some kinds always,
+ * the rest only with --fail-on-findings); otherwise they are its output.
+ */
 function findingsCase(summary: Summary): TestCase {
   // Summaries written before findings existed have none.
   const findings = summary.findings ?? [];
   const lines = findings.map((f) => `${f.kind} at ${f.atSec} s: ${f.description} [${f.signature}]`);
   const gating = summary.config.failOnFindings === true;
+  // A crash fails its own testcase ("hyperd did not crash"), not this one too.
+  const failing = findings.filter((f) => f.kind !== "crash" && findingFails(f.kind, gating));
   return {
     classname: "hyperstress.findings",
     name: "no findings",
-    failure: gating && findings.length > 0
+    failure: failing.length > 0
       ? {
         type: "Findings",
-        message: `${findings.length} finding(s) with --fail-on-findings: ` +
-          findings.map((f) => f.description).join("; "),
+        message: `${failing.length} finding(s)${gating ? " with --fail-on-findings" : ""}: ` +
+          failing.map((f) => f.description).join("; "),
         body: lines.join("\n"),
       }
       : undefined,
-    output: !gating && findings.length > 0 ? lines.join("\n") : undefined,
+    output: failing.length === 0 && findings.length > 0 ? lines.join("\n") : undefined,
   };
 }
 

@@ -3,7 +3,7 @@
  * not sum to the invariant or saw a negative balance) and `lost-update` (final balances that no
  * account of the committed and in-doubt transfers explains). Pure.
  */
-import type { LedgerOutcome } from "../run/outcome.ts";
+import type { LedgerOutcome } from "../run/run_outcome.ts";
 import type { LedgerDatabaseCheck } from "../run/ledger_check.ts";
 import type { LedgerViolation } from "../stats/ledger_stats.ts";
 import { formatNumber, formatSeconds, plural } from "./format.ts";
@@ -101,11 +101,4 @@ function lostUpdateText(check: LedgerDatabaseCheck): string {
     : "";
   return `the final balances of database ${check.database} miss the committed transfers: ` +
     `${named.join("; ")}${more}${doubt}`;
-}
-
-/** True when the ledger broke: a violating read, a wrong final total or a lost update. */
-export function ledgerBroken(ledger: LedgerOutcome | null | undefined): boolean {
-  if (!ledger) return false;
-  return ledger.violations > 0 ||
-    ledger.check.databases.some((c) => c.error !== null || !c.exact);
 }

@@ -6,7 +6,7 @@
  */
 import type { Threshold } from "../config/thresholds.ts";
 import type { Integrity } from "../run/integrity.ts";
-import type { StopReason } from "../run/stop_control.ts";
+import { EXIT, exitCodeOf, gravestCode, gravestStopReason } from "../verdict_policy.ts";
 import { Latency, SPECTRUM_PERCENTILES } from "../stats/latency.ts";
 import { SLOWEST_KEPT } from "../stats/op_stats.ts";
 import { type LatencyHistograms, MAX_ERRORS, type OpTotals } from "../stats/run_stats.ts";
@@ -22,7 +22,7 @@ import {
   type Shifted,
   shiftSec,
 } from "./merge_timeline.ts";
-import { exitCodeOf, type MergedSegment, perSecond, type Summary } from "./summary.ts";
+import { type MergedSegment, perSecond, type Summary } from "./summary.ts";
 import { evaluateThresholds, metricValues } from "./thresholds.ts";
 
 /** What the merge decides beyond the segments' summaries. */
@@ -37,18 +37,6 @@ export interface MergeOptions {
   junit: string | undefined;
   failOnFindings: boolean;
 }
-
-/** Which stop reason speaks for the run: the gravest any segment had. */
-const STOP_RANK: StopReason[] = [
-  "CrashDetected",
-  "ServerUnreachable",
-  "Stalled",
-  "WorkerFailed",
-  "Interrupted",
-  "ResourceLimit",
-  "UsersFinished",
-  "DurationElapsed",
-];
 
 /** Rows acknowledged per `database/table`, summed over the segments. */
 export function acknowledgedTotal(inputs: readonly SegmentInput[]): Record<string, number> {
@@ -109,8 +97,8 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
   const monitorAt = Math.max(0, summaries.findIndex((s) => s.server?.log));
   const monitored = summaries[monitorAt];
   const monitorOffset = offsets[monitorAt];
-  const reason = STOP_RANK.find((r) => summaries.some((s) => s.stopReason === r)) ??
-    first.stopReason;
+  // The gravest stop reason any segment had speaks for the run.
+  const reason = gravestStopReason(summaries.map((s) => s.stopReason));
 
   const merged: Summary = {
     // Fields merged nowhere below are the first segment's.
@@ -131,7 +119,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     stopReason: reason,
     stopDetail: summaries.filter((s) => s.stopDetail)
       .map((s) => `segment ${s.segment!.index}: ${s.stopDetail}`).join("; ") || null,
-    exitCode: 0,
+    exitCode: EXIT.ok,
     totals: {
       ops,
       failures,
@@ -241,10 +229,11 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
   };
   merged.thresholds = evaluateThresholds(options.thresholds, metricValues(merged));
   merged.findings = findingsOf({ ...merged, slowOpSec: merged.config.slowOpSec });
-  // hyperstress's own failure in a segment (1, or 2 for a permission) stands for the run.
-  merged.exitCode = reason === "WorkerFailed"
-    ? Math.max(...summaries.filter((s) => s.stopReason === reason).map((s) => s.exitCode))
-    : exitCodeOf(merged, options.failOnFindings);
+  // hyperstress's own failure in a segment (internal, or usage for a permission) counts too.
+  merged.exitCode = gravestCode([
+    exitCodeOf(merged, options.failOnFindings),
+    ...summaries.filter((s) => s.stopReason === "WorkerFailed").map((s) => s.exitCode),
+  ]);
   return merged;
 }
 

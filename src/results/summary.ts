@@ -1,6 +1,6 @@
 /** summary.json: the typed result of a run, built from its outcome, with its verdict. */
 import type { Config } from "../config/settings.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT, exitCodeOf } from "../verdict_policy.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourcePoint, ResourceReport } from "../hyperd/monitor.ts";
 import type { Integrity } from "../run/integrity.ts";
@@ -8,11 +8,9 @@ import type { ClientCpuReport } from "../run/client_cpu.ts";
 import type { ServerFacts } from "../run/server.ts";
 import type { HostInfo } from "../run/host_info.ts";
 import type { WatchPoint } from "../run/resource_watch.ts";
-import type { StopReason } from "../run/stop_control.ts";
+import type { StopReason } from "../verdict_policy.ts";
 import type { LoadOutcome } from "../run/load_driver.ts";
-import type { RunOutcome } from "../run/stress.ts";
-import type { LedgerOutcome } from "../run/outcome.ts";
-import { ledgerBroken } from "./ledger_findings.ts";
+import type { LedgerOutcome, RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
@@ -168,7 +166,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     durationSec: round(parts.durationSec),
     stopReason: parts.stopReason,
     stopDetail: parts.stopDetail,
-    exitCode: 0,
+    exitCode: EXIT.ok,
     model: parts.load.model,
     totals: {
       ops,
@@ -224,8 +222,10 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));
   summary.findings = findingsOf({ ...summary, slowOpSec: parts.config.slowOpSec });
-  summary.exitCode = parts.internalExitCode ??
-    exitCodeOf(summary, parts.config.failOnFindings);
+  summary.exitCode = exitCodeOf(
+    { ...summary, ownFault: parts.ownFault },
+    parts.config.failOnFindings,
+  );
   return summary;
 }
 
@@ -250,27 +250,4 @@ export function peakAfter(resources: ResourceReport, warmupSec: number): Resourc
     schedulerLoad: top((p) => p.schedulerLoad),
     processCpuPercent: top((p) => p.processCpuPercent),
   };
-}
-
-/**
- * The exit code of a run: crash (or an attached server gone) 4, stall 6, interrupt 130, lost writes
- * (a row count or the ledger) 5, failed threshold 3,
- * findings 7 when `failOnFindings`, else 0.
- */
-export function exitCodeOf(
-  summary: Pick<Summary, "stopReason" | "integrity" | "thresholds" | "ledger"> & {
-    findings?: readonly unknown[];
-  },
-  failOnFindings = false,
-): number {
-  if (summary.stopReason === "CrashDetected" || summary.stopReason === "ServerUnreachable") {
-    return EXIT.crashed;
-  }
-  if (summary.stopReason === "Stalled") return EXIT.stalled;
-  if (summary.stopReason === "Interrupted") return EXIT.interrupted;
-  // A ledger that broke its invariant or lost a committed transfer lost writes too.
-  if (summary.integrity.mismatches > 0 || ledgerBroken(summary.ledger)) return EXIT.lostWrites;
-  if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdFailed;
-  if (failOnFindings && (summary.findings?.length ?? 0) > 0) return EXIT.findings;
-  return EXIT.ok;
 }

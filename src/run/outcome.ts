@@ -1,98 +1,18 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
-import { EXIT } from "../exit_codes.ts";
-import type { Config } from "../config/settings.ts";
-import { layoutDigest, parseSegment, type Segment } from "../config/segment.ts";
+import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
-import { type ResourceReport } from "../hyperd/monitor.ts";
-import type { LatencySummary } from "../stats/latency.ts";
-import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
-import {
-  type ErrorGroup,
-  type LatencyHistograms,
-  type LatencySpectrum,
-  type OpTotals,
-  type TimelinePoint,
-} from "../stats/run_stats.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
-import type { UserResult, WorkerDatabase } from "../users/worker_protocol.ts";
-import type { OpKind } from "../workload/op_table.ts";
+import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
 import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
-import { type LoadOutcome, loadOutcome } from "./load_driver.ts";
-import { type ClientCpuReport } from "./client_cpu.ts";
+import { loadOutcome } from "./load_driver.ts";
 import { type WatchPoint } from "./resource_watch.ts";
-import type { Server, ServerFacts } from "./server.ts";
-import { type StopReason } from "./stop_control.ts";
+import type { Server } from "./server.ts";
 import { SCHEDULE_FILE } from "./schedule_file.ts";
+import type { LedgerOutcome, RunOutcome } from "./run_outcome.ts";
 import type { Run } from "./run_state.ts";
-import { checkLedger, type LedgerCheck, ledgerCheckSkipped } from "./ledger_check.ts";
-import type { LedgerTotals } from "../stats/ledger_stats.ts";
+import { checkLedger, ledgerCheckSkipped } from "./ledger_check.ts";
 import { invariantTotal } from "../workload/ledger.ts";
-
-/** The ledger's part of a run's outcome (docs/ledger-and-faults.md). */
-export interface LedgerOutcome extends LedgerTotals {
-  /** Accounts per database. */
-  accounts: number;
-  /** What every read of all balances must sum to. */
-  invariant: number;
-  check: LedgerCheck;
-}
-
-/** Everything a finished run measured, from which the summary is built. */
-export interface RunOutcome {
-  hyperd: { path: string; version: string };
-  outputDir: string;
-  config: Config;
-  startedAt: Date;
-  durationSec: number;
-  stopReason: StopReason;
-  stopDetail: string | null;
-  /** How the server was reached and what could be measured; null when it never answered. */
-  server: ServerFacts | null;
-  /** This process's part of a segmented run, and the digest of the whole run's layout. */
-  segment: (Segment & { layoutDigest: string }) | null;
-  byOp: Record<OpKind, OpTotals>;
-  /** The response time: from the arrival in the open model, from the send in the closed one. */
-  latencyMs: LatencySummary;
-  /** From the send to the completion (the same as `latencyMs` in the closed model). */
-  serviceTimeMs: LatencySummary;
-  /** The load's model, the open model's arrivals and what the warm-up left out. */
-  load: LoadOutcome;
-  /** The latency histograms themselves, so segments' results merge exactly. */
-  histograms: LatencyHistograms;
-  /** Rows the server acknowledged per `database/table`. */
-  acknowledged: Record<string, number>;
-  /** The databases as the server sees them, with their base tables. */
-  databases: { index: number; path: string; tables: string[] }[];
-  /** Latency at fixed percentiles over the run, overall and per kind. */
-  latencySpectrum: LatencySpectrum;
-  resources: ResourceReport;
-  diskBytes: number;
-  writesRedirected: number;
-  errors: OpFailure[];
-  /** Every failure reported, by kind and message. */
-  errorGroups: ErrorGroup[];
-  /** The slowest operations, slowest first, with those a stall left in flight. */
-  slowest: SlowOp[];
-  crash: CrashInfo | null;
-  /** A stall: each user's operation in flight when no operation had completed for too long. */
-  stall: { inFlight: InFlightOp[] } | null;
-  /** schedule.jsonl.gz: one line per executed operation; error when writing it stopped. */
-  schedule: { file: string; lines: number; error: string | null } | null;
-  integrity: Integrity;
-  /** The ledger's transfers, reads and end check; null when no ledger operation ran. */
-  ledger: LedgerOutcome | null;
-  transport: { grpcReads: number; libpqReads: number };
-  users: UserResult[];
-  workers: number;
-  timeline: TimelinePoint[];
-  /** The resource watch's looks: disk use and hyperstress's own CPU, about once a second. */
-  watch: WatchPoint[];
-  /** hyperstress's own CPU over the run. */
-  client: ClientCpuReport;
-  /** Set when hyperstress itself failed: 1 for an internal error, 2 for a missing permission. */
-  internalExitCode: number | null;
-}
 
 /** What the users' step leaves for the last one; absent when users never started. */
 export interface Finished {
@@ -104,17 +24,51 @@ export interface Finished {
   watch?: WatchPoint[];
 }
 
+/** What the last step measures of the server once users stopped; a quit run has none of it. */
+interface Closing {
+  integrity: Integrity;
+  ledger: LedgerOutcome | null;
+  schedule: { lines: number; error: string | null } | undefined;
+  diskBytes: number;
+  crash: CrashInfo | null;
+}
+
 /** Step 3: integrity (where it can be checked), the crash report and every figure. */
 export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOutcome> {
-  const { options, control, stats } = run;
-  const { server, pool } = finished;
-  const { config, binary, layout } = options;
+  const { server } = finished;
+  const { stats } = run;
   const integrity = await checkOrSkipIntegrity(run, finished);
   const ledger = await ledgerOutcome(run, finished);
   const schedule = await run.schedule?.close();
   // hyperd folds its transient files into the databases as it stops: measure them after that.
   await server?.release();
   const diskBytes = server?.diskDir ? await databaseBytes(server.diskDir).catch(() => 0) : 0;
+  const crash = run.lost && server
+    ? await server.crashInfo(run.lost.loss, run.lost.atSec, stats.inFlightAt(run.lost.atSec))
+    : null;
+  return outcomeOf(run, finished, { integrity, ledger, schedule, diskBytes, crash });
+}
+
+/**
+ * The outcome as it stands while users still run, at once and without the server: for a run
+ * quit by a second Ctrl-C, whose server is about to be killed.
+ */
+export function outcomeSoFar(run: Run, finished: Finished): RunOutcome {
+  return outcomeOf(run, finished, {
+    integrity: integritySkipped("the run was quit before its end"),
+    ledger: ledgerSoFar(run, "the run was quit before its end"),
+    schedule: undefined,
+    diskBytes: (finished.watch?.at(-1)?.diskMb ?? 0) * 1024 * 1024,
+    crash: null,
+  });
+}
+
+/** Every figure of the run from its stats and what the last step measured. */
+function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
+  const { options, control, stats } = run;
+  const { server, pool } = finished;
+  const { config, binary, layout } = options;
+  const { integrity, ledger, schedule, diskBytes, crash } = closing;
   const segment = parseSegment(config.segment);
   // A worker that fails after another stop (hyperd gone) is a consequence, not our fault.
   const failures = pool?.failures ?? [];
@@ -153,9 +107,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     errors: stats.errors,
     errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),
-    crash: run.lost && server
-      ? await server.crashInfo(run.lost.loss, run.lost.atSec, stats.inFlightAt(run.lost.atSec))
-      : null,
+    crash,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
@@ -175,11 +127,7 @@ export async function gatherOutcome(run: Run, finished: Finished): Promise<RunOu
     timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
-    internalExitCode: !ourFault
-      ? null
-      : failures.some((f) => f.permission)
-      ? EXIT.usage
-      : EXIT.internal,
+    ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
   };
 }
 
@@ -211,12 +159,26 @@ async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integ
 
 /** The ledger's totals and end check; null when no ledger operation ran. */
 async function ledgerOutcome(run: Run, finished: Finished): Promise<LedgerOutcome | null> {
-  const { stats } = run;
-  if (!stats.ledger.active) return null;
-  const accounts = run.options.config.accounts;
   const skipped = skipReason(run, finished);
-  const check = skipped !== null
-    ? ledgerCheckSkipped(skipped)
-    : await checkLedger(finished.server!.endpoint, finished.databases!, accounts, stats.ledger);
-  return { accounts, invariant: invariantTotal(accounts), ...stats.ledger.totals(), check };
+  if (skipped !== null || !run.stats.ledger.active) return ledgerSoFar(run, skipped ?? "");
+  const { accounts } = run.options.config;
+  const check = await checkLedger(
+    finished.server!.endpoint,
+    finished.databases!,
+    accounts,
+    run.stats.ledger,
+  );
+  return { accounts, invariant: invariantTotal(accounts), ...run.stats.ledger.totals(), check };
+}
+
+/** The ledger's totals with its end check skipped for `reason`; null when none ran. */
+function ledgerSoFar(run: Run, reason: string): LedgerOutcome | null {
+  if (!run.stats.ledger.active) return null;
+  const { accounts } = run.options.config;
+  return {
+    accounts,
+    invariant: invariantTotal(accounts),
+    ...run.stats.ledger.totals(),
+    check: ledgerCheckSkipped(reason),
+  };
 }

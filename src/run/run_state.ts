@@ -8,6 +8,7 @@ import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type Load } from "./load_driver.ts";
+import type { RunOutcome } from "./run_outcome.ts";
 import { ClientCpu } from "./client_cpu.ts";
 import { type LiveView } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
@@ -26,6 +27,8 @@ export interface StressOptions {
   signal: AbortSignal;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
+  /** Called once users start, with the run's outcome as it stands at any moment. */
+  onSnapshot?: (snapshot: () => RunOutcome) => void;
 }
 
 /** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */

@@ -7,7 +7,7 @@ import type { MonitorLog } from "../hyperd/monitor.ts";
 import type { HyperdExit } from "../hyperd/process.ts";
 import type { InFlightOp } from "../stats/op_stats.ts";
 import type { Endpoint } from "../wire/connection.ts";
-import type { StopReason } from "./stop_control.ts";
+import type { StopReason } from "../verdict_policy.ts";
 
 /** The server went away during the run. */
 export interface ServerLoss {

@@ -1,20 +1,6 @@
 /** The one place a run's stop is decided: the first reason wins, later ones are ignored. */
 import type { SharedFlags } from "../users/shared_flags.ts";
-
-/**
- * Why a run ended; WorkerFailed is a fault of hyperstress itself, not of Hyper. ServerUnreachable
- * is an attached hyperd (--endpoint) that stopped accepting connections: hyperstress cannot see
- * its exit, only that it is gone.
- */
-export type StopReason =
-  | "DurationElapsed"
-  | "CrashDetected"
-  | "ServerUnreachable"
-  | "ResourceLimit"
-  | "Interrupted"
-  | "Stalled"
-  | "UsersFinished"
-  | "WorkerFailed";
+import type { StopReason } from "../verdict_policy.ts";
 
 /** Records why the run stopped and tells the users through the shared stop flag. */
 export class StopControl {

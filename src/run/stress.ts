@@ -24,10 +24,11 @@ import { StartedServer } from "./started_server.ts";
 import { StopControl } from "./stop_control.ts";
 import { ConfigError } from "../errors.ts";
 import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
-import { gatherOutcome, type RunOutcome } from "./outcome.ts";
+import { gatherOutcome, outcomeSoFar } from "./outcome.ts";
+import type { RunOutcome } from "./run_outcome.ts";
 import type { Run, StressOptions } from "./run_state.ts";
 
-export type { RunOutcome } from "./outcome.ts";
+export type { RunOutcome } from "./run_outcome.ts";
 export type { LiveView } from "./resource_watch.ts";
 export type { StressOptions } from "./run_state.ts";
 
@@ -209,6 +210,16 @@ async function runUsers(
     monitor.start();
     watch.start();
     pool = startUsers(run, server, databases);
+    const users = pool;
+    options.onSnapshot?.(() =>
+      outcomeSoFar(run, {
+        durationSec: clock.elapsedSec(),
+        server,
+        databases,
+        pool: users,
+        watch: watch.points(),
+      })
+    );
     // Users with maxOps (a shrunk replay) end on their own; the run ends with the last of them.
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 

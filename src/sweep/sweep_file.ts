@@ -5,7 +5,7 @@
 import { crashSignature, failureSignature } from "../results/signature.ts";
 import type { Summary } from "../results/summary.ts";
 import { textTable } from "../results/format.ts";
-import { EXIT } from "../exit_codes.ts";
+import { sweepExitCode as policyExitCode } from "../verdict_policy.ts";
 import { Rng } from "../workload/rng.ts";
 import type { SwarmDraw } from "./swarm.ts";
 
@@ -155,20 +155,9 @@ export function mergeSweeps(files: readonly SweepFile[]): SweepFile {
   return sweepFile(runs, examples);
 }
 
-/**
- * The sweep's exit code: a crash (4) before a stall (6) before lost writes (5) before any other
- * failed run (3: a failed operation is a finding about Hyper), then an interrupt; 0 when clean.
- */
-export function sweepExitCode(file: SweepFile): number {
-  const codes = file.runs.map((r) => r.exitCode);
-  for (const code of [EXIT.crashed, EXIT.stalled, EXIT.lostWrites]) {
-    if (codes.includes(code)) return code;
-  }
-  if (file.runs.some((r) => r.signature !== null || r.exitCode === EXIT.thresholdFailed)) {
-    return EXIT.thresholdFailed;
-  }
-  if (codes.includes(EXIT.interrupted)) return EXIT.interrupted;
-  return codes.find((c) => c !== EXIT.ok) ?? EXIT.ok;
+/** The sweep's exit code, as the verdict policy ranks its runs; `interrupted` when cut short. */
+export function sweepExitCode(file: SweepFile, interrupted = false): number {
+  return policyExitCode(file.runs, interrupted);
 }
 
 /** The table a person reads: each signature, how often, the first seed and how to replay it. */

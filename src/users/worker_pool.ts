@@ -1,4 +1,5 @@
 /** Starts the user workers, spreads the users over them, and gathers their reports. */
+import { fileURLToPath } from "node:url";
 import type { UserSpec } from "../workload/layout.ts";
 import type { RunStats } from "../stats/run_stats.ts";
 import { nowMs, TIMED_OUT, within } from "../time.ts";
@@ -12,6 +13,23 @@ import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_p
  */
 export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
   return Math.min(users, Math.max(1, Math.floor(cores / 2)));
+}
+
+/** The folder whose modules the user workers load (src/): Deno checks it with --allow-read. */
+const WORKER_MODULES = new URL("../", import.meta.url);
+
+/**
+ * Throws Deno's NotCapable, naming the folder to allow, when the workers could not load their
+ * modules: a worker's load fails only once it starts, and then as an error event with no class.
+ */
+export function checkWorkerModulesReadable(): void {
+  if (WORKER_MODULES.protocol !== "file:") return;
+  const path = fileURLToPath(WORKER_MODULES).replace(/[\\/]$/, "");
+  if (Deno.permissions.querySync({ name: "read", path }).state === "granted") return;
+  throw new Deno.errors.NotCapable(
+    `Requires read access to "${path}", where the user workers load their modules from, run ` +
+      `again with the --allow-read=${path} flag`,
+  );
 }
 
 /** A worker that failed as a whole, so its users never ran or stopped early. */

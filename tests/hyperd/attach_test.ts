@@ -6,6 +6,7 @@ import { LiveRun } from "../helpers/live_run.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 import { stillListening, withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
+import { EXIT } from "../../src/verdict_policy.ts";
 
 Deno.test("an attached run passes with integrity, reads peaks from the given log and leaves hyperd running", async () => {
   await withStandaloneHyperd(async (hyperd, dir) => {
@@ -104,7 +105,7 @@ Deno.test("attaching refuses what cannot work before anything starts", async () 
     assert.match(segments.stderr, /--segment \(STRESS_SEGMENT\): expected --endpoint/);
     // Port 1 on loopback: nothing listens there.
     const nobody = await runCli(["stress", "--endpoint=127.0.0.1:1", `--output-dir=${dir}`]);
-    assert.equal(nobody.code, 1, nobody.stderr);
+    assert.equal(nobody.code, EXIT.environment, nobody.stderr);
     assert.match(nobody.stderr, /nothing answers at --endpoint 127\.0\.0\.1:1: start hyperd/);
     // A remote server needs its host in --allow-net, which the tasks do not grant.
     const remote = await runCli(["stress", "--endpoint=192.0.2.1:7483", `--output-dir=${dir}`]);

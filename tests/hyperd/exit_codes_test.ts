@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connect } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { SETTINGS } from "../../src/config/settings.ts";
-import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { EXIT, exitCodeOf, exitCodeRows } from "../../src/verdict_policy.ts";
+import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
+import { withTempDir } from "../helpers/temp_dir.ts";
 import { checkIntegrity } from "../../src/run/integrity.ts";
-import { exitCodeOf, type Summary } from "../../src/results/summary.ts";
+import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
-import { withHyperd } from "../helpers/hyperd.ts";
+import { testBinary, withHyperd } from "../helpers/hyperd.ts";
 
 const QUICK = [
   "--seed=3",
@@ -74,6 +77,33 @@ Deno.test("a missing permission exits 2 and names the flag to add", async () => 
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /missing permission: .*--allow-run/);
     assertNoStackTrace(run.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("workers that could not read their modules: exit 2 before hyperd starts, naming the folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const hyperd = (await testBinary()).path;
+    const narrow = [
+      ...TASK_PERMISSIONS.filter((flag) => !/^--allow-(read|write|run)/.test(flag)),
+      `--allow-read=${dir},${hyperd}`,
+      `--allow-write=${dir}`,
+      `--allow-run=${hyperd}`,
+    ];
+    const run = await runCli(
+      ["stress", `--hyperd=${hyperd}`, `--output-dir=${dir}`, ...QUICK],
+      {},
+      narrow,
+    );
+    assert.equal(run.code, 2, run.stderr);
+    const src = fileURLToPath(new URL("../../src", import.meta.url));
+    assert.equal(
+      run.stderr.trim(),
+      `hyperstress: missing permission: Requires read access to "${src}", where the user ` +
+        `workers load their modules from, run again with the --allow-read=${src} flag`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -159,5 +189,46 @@ Deno.test("--help lists every setting with its env variable and flag, and the ex
       s.env,
     );
   }
-  for (const [code] of EXIT_MEANINGS) assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  for (const { code } of exitCodeRows()) {
+    assert.match(run.stdout, new RegExp(`^\\s+${code}\\s`, "m"));
+  }
+});
+
+Deno.test("failures of the environment exit with their own code, not 1: a segment never ready, nothing to shrink", async () => {
+  await withStandaloneHyperd(async (hyperd, dir) => {
+    const dbDir = join(dir, "db");
+    await Deno.mkdir(dbDir);
+    // Segment 1 with no segment 0: the databases never become ready. 1 s is the whole wait.
+    const segment = await runCli([
+      "stress",
+      "--segment=1/2",
+      `--endpoint=${hyperd.endpoint}`,
+      `--database-dir=${dbDir}`,
+      `--output-dir=${join(dir, "segment-1")}`,
+      "--start-timeout-sec=1",
+      ...QUICK,
+    ], hyperdEnv());
+    assert.equal(segment.code, EXIT.environment, segment.stderr);
+    assert.match(segment.stderr, /segment 1\/2: the databases in .* were not ready within 1 s/);
+    assertNoStackTrace(segment.stderr);
+  });
+  await withTempDir(async (dir) => {
+    // A clean 2-second run cannot be shrunk to a crash it never had.
+    const clean = join(dir, "clean");
+    const run = await runCli(
+      ["stress", `--output-dir=${clean}`, "--duration=2", ...QUICK],
+      hyperdEnv(),
+    );
+    assert.equal(run.code, EXIT.ok, run.stderr);
+    const shrink = await runCli([
+      "shrink",
+      `--replay-file=${join(clean, "replay.json")}`,
+      "--until=crash",
+      "--tries=1",
+      "--duration=2",
+      `--output-dir=${join(dir, "shrunk")}`,
+    ], hyperdEnv());
+    assert.equal(shrink.code, EXIT.environment, shrink.stderr);
+    assert.match(shrink.stderr, /nothing to shrink/);
+  });
 });

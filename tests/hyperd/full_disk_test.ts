@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPLAY_SCHEMA_VERSION } from "../../src/config/replay.ts";
-import { EXIT } from "../../src/exit_codes.ts";
+import { EXIT } from "../../src/verdict_policy.ts";
 import { RESERVE_FILE, reserveBytes } from "../../src/run/space_reserve.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, spawnCli } from "../helpers/cli.ts";

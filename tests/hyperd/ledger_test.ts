@@ -137,7 +137,10 @@ Deno.test("a balance changed behind the tool's back is invariant-broken, with th
     const final = ledger.check.databases[0];
     assert.equal(final.total, 16_007);
     assert.deepEqual(final.mismatches.map((m) => [m.account, m.actual! - m.expected]), [[3, 7]]);
-    assert.match(run.stdout, /FAILED: the ledger broke \(exit 5\)/);
+    assert.match(
+      run.stdout,
+      /FAILED: 1 broken ledger invariant, 1 ledger with lost updates \(exit 5\)/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { progressLine } from "../../src/cli/progress.ts";
 import { briefSql, findingsOf, type FindingSource } from "../../src/results/findings.ts";
 import { reportHtml } from "../../src/results/report/page.ts";
-import { exitCodeOf } from "../../src/results/summary.ts";
+import { exitCodeOf } from "../../src/verdict_policy.ts";
 import { verdictLine } from "../../src/results/verdict.ts";
 import type { SlowOp } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { HELP_WIDTH, helpText } from "../../src/cli/help.ts";
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../../src/config/presets.ts";
 import { settingEntries } from "../../src/config/settings.ts";
-import { EXIT_MEANINGS } from "../../src/exit_codes.ts";
+import { exitCodeRows } from "../../src/verdict_policy.ts";
 
 Deno.test("helpText() fits 100 columns", () => {
   assert.equal(HELP_WIDTH, 100);
@@ -18,7 +18,7 @@ Deno.test("helpText() lists every flag with its env variable, and every exit cod
     assert.match(text, new RegExp(`^  --${s.flag}( |$)`, "m"), s.flag);
     assert.ok(text.includes(`Env ${s.env}.`), s.env);
   }
-  for (const [code] of EXIT_MEANINGS) assert.match(text, new RegExp(`^  ${code} +\\S`, "m"));
+  for (const { code } of exitCodeRows()) assert.match(text, new RegExp(`^  ${code} +\\S`, "m"));
   assert.match(text, /-h, --help/);
   assert.match(text, /-V, --version/);
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { LedgerStats } from "../../src/stats/ledger_stats.ts";
 import { OpStats } from "../../src/stats/op_stats.ts";
-import { ledgerBroken, ledgerFindings } from "../../src/results/ledger_findings.ts";
+import { ledgerFindings } from "../../src/results/ledger_findings.ts";
+import { EXIT, exitCodeOf } from "../../src/verdict_policy.ts";
 import {
   type BalanceRead,
   MAX_IN_DOUBT_EXACT,
@@ -152,7 +153,14 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
     },
   };
   assert.deepEqual(ledgerFindings(clean, 10), []);
-  assert.equal(ledgerBroken(clean), false);
+  const verdict = (findings: { kind: string }[]) =>
+    exitCodeOf({
+      stopReason: "DurationElapsed",
+      integrity: { mismatches: 0 },
+      thresholds: [],
+      findings: findings as never,
+    });
+  assert.equal(verdict(ledgerFindings(clean, 10)), EXIT.ok);
   const off = structuredClone(clean);
   off.check.databases[0] = {
     ...off.check.databases[0],
@@ -163,5 +171,6 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
   const found = ledgerFindings(off, 10);
   assert.deepEqual(found.map((f) => f.kind), ["invariant-broken", "lost-update"]);
   assert.match(found[1].description, /account 1 holds 1,007, expected 1,000/);
-  assert.equal(ledgerBroken(off), true);
+  // Wrong data fails the run as lost writes, with or without --fail-on-findings.
+  assert.equal(verdict(found), EXIT.lostWrites);
 });

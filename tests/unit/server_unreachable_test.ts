@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Reachability } from "../../src/run/reachability.ts";
-import { exitCodeOf } from "../../src/results/summary.ts";
+import { exitCodeOf } from "../../src/verdict_policy.ts";
 import { integritySkipped } from "../../src/run/integrity.ts";
 import { junitXml } from "../../src/results/junit.ts";
 import { verdictLine } from "../../src/results/verdict.ts";

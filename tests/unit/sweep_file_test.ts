@@ -64,13 +64,15 @@ Deno.test("mergeSweeps() joins shards into the whole sweep and refuses a run giv
   assert.throws(() => mergeSweeps([a, a]), /run 0 appears in two of the sweep files/);
 });
 
-Deno.test("sweepExitCode(): a crash before a stall before lost writes before failures; clean is 0", () => {
+Deno.test("sweepExitCode(): a crash before a stall before an interrupt before lost writes before failures; clean is 0", () => {
   const exit = (...runs: SweepRun[]) => sweepExitCode(sweepFile(runs, new Map()));
   assert.equal(exit(run(0, null), run(1, null)), 0);
   assert.equal(exit(run(0, "failure | 22012"), run(1, null)), 3);
   assert.equal(exit(run(0, "Stalled", 6), run(1, "x", 4), run(2, null, 5)), 4);
   assert.equal(exit(run(0, "Stalled", 6), run(2, null, 5)), 6);
   assert.equal(exit(run(0, null, 5)), 5);
+  assert.equal(exit(run(0, "failure | 22012", 3), run(1, null, 130)), 130);
+  assert.equal(sweepExitCode(sweepFile([run(0, "failure | 22012")], new Map()), true), 130);
 });
 
 Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQLSTATE, or null", () => {

@@ -69,5 +69,8 @@ Deno.test("verdictLine() calls an interrupted run INTERRUPTED, and an internal e
     verdictLine(input({ exitCode: 130, stopReason: "Interrupted", thresholds: FAILING })),
     "INTERRUPTED: 1 of 3 thresholds (exit 130)",
   );
-  assert.equal(verdictLine(input({ exitCode: 1 })), "FAILED: unexpected internal error (exit 1)");
+  assert.equal(
+    verdictLine(input({ exitCode: 1 })),
+    "FAILED: internal error: a bug in hyperstress (exit 1)",
+  );
 });

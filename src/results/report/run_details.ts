@@ -1,5 +1,5 @@
 /** The run's details in report.html: the header (what ran, where, how it ended), every setting. */
-import { exitMeaning } from "../../exit_codes.ts";
+import { exitMeaning, passed } from "../../verdict_policy.ts";
 import { SETTINGS } from "../../config/settings.ts";
 import { DASH, formatNumber, formatSeconds, plural } from "../format.ts";
 import type { Summary } from "../summary.ts";
@@ -27,7 +27,7 @@ function hostLine(host: Summary["host"] | undefined): string {
 /** The page header: pass or fail, versions, seed, timing, stop reason, users, host, command. */
 export function header(summary: Summary): string {
   const meaning = exitMeaning(summary.exitCode);
-  const ok = summary.exitCode === 0;
+  const ok = passed(summary.exitCode);
   const c = summary.config;
   // Summaries written before these were kept have none of them.
   const tool = summary.hyperstress as Summary["hyperstress"] | undefined;
