@@ -139,7 +139,7 @@ Deno.test("a balance changed behind the tool's back is invariant-broken, with th
     assert.deepEqual(final.mismatches.map((m) => [m.account, m.actual! - m.expected]), [[3, 7]]);
     assert.match(
       run.stdout,
-      /FAILED: 1 broken ledger invariant, 1 ledger with lost updates \(exit 5\)/,
+      /FAILED: 2 broken ledger invariants, 1 ledger with lost updates \(exit 5\)/,
     );
   });
 });
