@@ -3,6 +3,7 @@ import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import { shownKinds } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
+import type { LedgerOutcome } from "../run/run_outcome.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
 
@@ -33,6 +34,7 @@ export function summaryText(summary: Summary): string {
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `${formatSeconds(summary.backpressure.seconds)}`,
     `Integrity:    ${integrityLine(summary)}`,
+    ...(summary.ledger ? [`Ledger:       ${ledgerLine(summary.ledger)}`] : []),
     `Client CPU:   ${clientLine(summary.client)}`,
     "",
     operationsTable(summary),
@@ -176,4 +178,23 @@ function integrityLine(summary: Summary): string {
   return i.mismatches === 0
     ? `ok, ${plural(i.tables.length, "table")}`
     : `${formatNumber(i.mismatches)} of ${plural(i.tables.length, "table")} lost or gained rows`;
+}
+
+/** Transfers by outcome, the reads that checked the invariant, and the end check. */
+function ledgerLine(ledger: LedgerOutcome): string {
+  const t = ledger.transfers;
+  const all = Object.values(t).reduce((a, b) => a + b, 0);
+  const rate = all > 0 ? ` (${withUnit(formatFixed((t.aborted / all) * 100, 1), "%")})` : "";
+  const reads = ledger.violations === 0
+    ? `invariant held in ${plural(ledger.reads, "read")}`
+    : `INVARIANT BROKEN in ${formatNumber(ledger.violations)} of ${plural(ledger.reads, "read")}`;
+  const { check } = ledger;
+  const end = !check.checked
+    ? `end not checked (${check.skipped})`
+    : check.databases.every((d) => d.exact)
+    ? "final balances exact"
+    : "FINAL BALANCES WRONG";
+  return `${formatNumber(t.committed)} committed, ${formatNumber(t["rolled-back"])} rolled back, ` +
+    `${formatNumber(t.declined)} declined, ${formatNumber(t.aborted)} aborted${rate}, ` +
+    `${formatNumber(t.failed)} failed, ${formatNumber(t["in-doubt"])} in doubt; ${reads}; ${end}`;
 }

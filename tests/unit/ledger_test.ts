@@ -3,6 +3,9 @@ import { LedgerStats } from "../../src/stats/ledger_stats.ts";
 import { OpStats } from "../../src/stats/op_stats.ts";
 import { ledgerFindings } from "../../src/results/ledger_findings.ts";
 import { EXIT, exitCodeOf } from "../../src/verdict_policy.ts";
+import { reportHtml } from "../../src/results/report/page.ts";
+import { summaryText } from "../../src/results/summary_text.ts";
+import { summaryFixture } from "../helpers/summary_fixture.ts";
 import {
   type BalanceRead,
   MAX_IN_DOUBT_EXACT,
@@ -173,4 +176,50 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
   assert.match(found[1].description, /account 1 holds 1,007, expected 1,000/);
   // Wrong data fails the run as lost writes, with or without --fail-on-findings.
   assert.equal(verdict(found), EXIT.lostWrites);
+});
+
+Deno.test("the report's ledger card and the text summary's ledger line, clean and broken; none without", () => {
+  const clean = {
+    accounts: 16,
+    invariant: 16000,
+    transfers: {
+      committed: 354,
+      "rolled-back": 45,
+      declined: 0,
+      aborted: 43,
+      failed: 0,
+      "in-doubt": 0,
+    },
+    reads: 248,
+    violations: 0,
+    firstViolations: [],
+    inDoubt: [],
+    check: { checked: true, skipped: null, databases: [] },
+  };
+  const none = summaryFixture();
+  assert.doesNotMatch(reportHtml(none), /<h2>Ledger<\/h2>/);
+  assert.doesNotMatch(summaryText(none), /Ledger:/);
+  const html = reportHtml(summaryFixture({ ledger: clean }));
+  assert.match(html, /<h2>Ledger<\/h2>/);
+  assert.match(html, /invariant held in 248 reads/);
+  assert.match(html, /9\.7%/, "aborted share of 442 transfers");
+  assert.match(
+    summaryText(summaryFixture({ ledger: clean })),
+    /Ledger: +354 committed, 45 rolled back, 0 declined, 43 aborted \(9\.7%\), 0 failed, 0 in doubt; invariant held in 248 reads; final balances exact/,
+  );
+  const violation = {
+    ...read([1000, 1007]),
+    total: 2007,
+    problems: ["balances sum to 2007, expected 2000"],
+    inFlight: [transfer({ user: 5, seq: 12 })],
+  };
+  const broken = { ...clean, violations: 3, firstViolations: [violation] };
+  const page = reportHtml(summaryFixture({ ledger: broken }));
+  assert.match(page, /invariant broken in 3 of 248 reads/);
+  assert.match(page, /First violation<\/h3><p>User 2, seq 9, database 0/);
+  assert.match(page, /0 -30, 1 \+30/);
+  assert.match(
+    summaryText(summaryFixture({ ledger: broken })),
+    /INVARIANT BROKEN in 3 of 248 reads/,
+  );
 });
