@@ -96,6 +96,7 @@ const FINDING_KINDS = {
   // The ledger (docs/ledger-and-faults.md): wrong data, so lost writes whatever the flags.
   "invariant-broken": { verdict: "lostWrites", counted: "broken ledger invariant" },
   "lost-update": { verdict: "lostWrites", counted: "ledger with lost updates" },
+  "model-mismatch": { verdict: "lostWrites", counted: "own table off its model" },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */

@@ -8,6 +8,7 @@ import type { LedgerDatabaseCheck } from "../run/ledger_check.ts";
 import type { LedgerViolation } from "../stats/ledger_stats.ts";
 import { formatNumber, formatSeconds, plural } from "./format.ts";
 import { signatureOf } from "./signature.ts";
+import type { RangeMismatch } from "../workload/ledger.ts";
 
 /** Accounts named in one description; the rest are in the evidence. */
 const ACCOUNTS_NAMED = 3;
@@ -32,6 +33,13 @@ export type LedgerFinding =
     kind: "lost-update";
     description: string;
     evidence: LedgerDatabaseCheck;
+    atSec: number;
+    signature: string;
+  }
+  | {
+    kind: "model-mismatch";
+    description: string;
+    evidence: RangeMismatch;
     atSec: number;
     signature: string;
   };
@@ -77,6 +85,21 @@ export function ledgerFindings(
         signature: signatureOf(["lost-update", "Transfer"]),
       });
     }
+  }
+  // Older summaries have no range checks.
+  for (const m of ledger.rangeMismatches ?? []) {
+    const found = m.actual
+      ? `${plural(m.actual.rows, "row")} summing to ${formatNumber(m.actual.sum)}, expected ` +
+        `${formatNumber(m.expected.rows)} summing to ${formatNumber(m.expected.sum)}`
+      : m.problem;
+    findings.push({
+      kind: "model-mismatch",
+      description: `user ${m.user}'s own table ${m.table} at seq ${m.seq} (last changed by seq ` +
+        `${m.lastChangeSeq ?? "none"}): ${found}`,
+      evidence: m,
+      atSec: m.atSec,
+      signature: signatureOf(["model-mismatch", m.actual ? "read" : "row count"]),
+    });
   }
   return findings;
 }

@@ -196,5 +196,15 @@ function ledgerLine(ledger: LedgerOutcome): string {
     : "FINAL BALANCES WRONG";
   return `${formatNumber(t.committed)} committed, ${formatNumber(t["rolled-back"])} rolled back, ` +
     `${formatNumber(t.declined)} declined, ${formatNumber(t.aborted)} aborted${rate}, ` +
-    `${formatNumber(t.failed)} failed, ${formatNumber(t["in-doubt"])} in doubt; ${reads}; ${end}`;
+    `${formatNumber(t.failed)} failed, ${formatNumber(t["in-doubt"])} in doubt; ${reads}; ${end}` +
+    ownTables(ledger);
+}
+
+/** `; own tables checked 40 times` (with how many were wrong), or nothing without range kinds. */
+function ownTables(ledger: LedgerOutcome): string {
+  const checks = ledger.rangeChecks ?? 0;
+  if (checks === 0) return "";
+  const wrong = ledger.rangeMismatchCount ?? 0;
+  return `; own tables checked ${plural(checks, "time")}` +
+    (wrong > 0 ? `, ${formatNumber(wrong)} OFF THEIR MODEL` : "");
 }

@@ -5,6 +5,7 @@
  */
 import {
   type BalanceRead,
+  type RangeMismatch,
   readTotal,
   TRANSFER_OUTCOMES,
   type TransferOutcome,
@@ -40,6 +41,11 @@ export interface LedgerTotals {
   firstViolations: LedgerViolation[];
   /** In-doubt transfers (the first IN_DOUBT_LISTED). */
   inDoubt: TransferRecord[];
+  /** Checks of users' own tables (UpdateRange, DeleteRange) against their models. */
+  rangeChecks: number;
+  /** Own tables that differed from their model: how many, and the first ones. */
+  rangeMismatchCount: number;
+  rangeMismatches: RangeMismatch[];
 }
 
 /** The run's ledger, from the workers' ticks. */
@@ -55,6 +61,9 @@ export class LedgerStats {
   #violationCount = 0;
   readonly #violations: LedgerViolation[] = [];
   #recent: TransferRecord[] = [];
+  #rangeChecks = 0;
+  #rangeMismatchCount = 0;
+  readonly #rangeMismatches: RangeMismatch[] = [];
 
   /** Adds one interval of a worker. */
   add(tally: LedgerTally): void {
@@ -66,6 +75,12 @@ export class LedgerStats {
       this.#violations.push({ ...read, total: readTotal(read), inFlight });
     }
     for (const transfer of tally.transfers) this.#addTransfer(transfer);
+    // Ticks of a worker from before the range kinds have none.
+    this.#rangeChecks += tally.rangeChecks ?? 0;
+    for (const mismatch of tally.rangeMismatches ?? []) {
+      this.#rangeMismatchCount++;
+      if (this.#rangeMismatches.length < VIOLATIONS_KEPT) this.#rangeMismatches.push(mismatch);
+    }
   }
 
   #addTransfer(transfer: TransferRecord): void {
@@ -90,7 +105,8 @@ export class LedgerStats {
 
   /** True once any ledger operation reported: a run without them has no ledger section. */
   get active(): boolean {
-    return this.#reads > 0 || TRANSFER_OUTCOMES.some((o) => this.#outcomes[o] > 0);
+    return this.#reads > 0 || this.#rangeChecks > 0 ||
+      TRANSFER_OUTCOMES.some((o) => this.#outcomes[o] > 0);
   }
 
   /** The committed transfers' deltas per account of `database`. */
@@ -111,6 +127,9 @@ export class LedgerStats {
       violations: this.#violationCount,
       firstViolations: this.#violations.map((v) => ({ ...v, inFlight: [...v.inFlight] })),
       inDoubt: this.#inDoubt.slice(0, IN_DOUBT_LISTED),
+      rangeChecks: this.#rangeChecks,
+      rangeMismatchCount: this.#rangeMismatchCount,
+      rangeMismatches: [...this.#rangeMismatches],
     };
   }
 }

@@ -5,7 +5,12 @@
  */
 import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import { type BalanceRead, readProblems, type TransferRecord } from "../workload/ledger.ts";
+import {
+  type BalanceRead,
+  type RangeMismatch,
+  readProblems,
+  type TransferRecord,
+} from "../workload/ledger.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
@@ -33,6 +38,10 @@ export interface LedgerTally {
   violations: (BalanceRead & { problems: string[] })[];
   /** Violations past the ones kept. */
   violationsDropped: number;
+  /** Range operations that checked the user's own table against its model. */
+  rangeChecks: number;
+  /** Own tables that differed from their model (the first few; counted in rangeChecks too). */
+  rangeMismatches: RangeMismatch[];
 }
 
 /** A failed operation: data, not an exception. */
@@ -238,6 +247,19 @@ export class OpStats {
     } else this.#ledger.violationsDropped++;
   }
 
+  /** Counts a check of a user's own table that found it as the model says. */
+  recordRangeCheck(): void {
+    this.#ledger.rangeChecks++;
+  }
+
+  /** Keeps a user's own table that differed from its model. */
+  recordRangeMismatch(mismatch: RangeMismatch): void {
+    this.#ledger.rangeChecks++;
+    if (this.#ledger.rangeMismatches.length < VIOLATIONS_PER_TICK) {
+      this.#ledger.rangeMismatches.push(mismatch);
+    }
+  }
+
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
   recordInsert(database: number, table: string, rows: number): void {
     const key = `${database}/${table}`;
@@ -353,7 +375,14 @@ function emptyKind(): KindTally {
 }
 
 function emptyLedger(): LedgerTally {
-  return { transfers: [], reads: 0, violations: [], violationsDropped: 0 };
+  return {
+    transfers: [],
+    reads: 0,
+    violations: [],
+    violationsDropped: 0,
+    rangeChecks: 0,
+    rangeMismatches: [],
+  };
 }
 
 /** Records a latency: the response time, and the service time apart when it queued first. */

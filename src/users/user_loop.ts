@@ -68,7 +68,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         user: spec.id,
         seq: planned.seq,
         kind: op.kind,
-        table: tableOf(database, op),
+        table: tableOf(database, op, spec.id),
         rows: op.rows,
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),

@@ -10,7 +10,8 @@ import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { nowMs } from "../time.ts";
 import { LoadCurve } from "../workload/stages.ts";
-import type { BalanceRead, TransferRecord } from "../workload/ledger.ts";
+import type { BalanceRead, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
+import { OwnedModel } from "../workload/owned_model.ts";
 import { activeUsers } from "../workload/user_ramp.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { ArrivalInbox } from "./arrival_inbox.ts";
@@ -77,7 +78,8 @@ async function start(message: StartMessage): Promise<void> {
     return reader;
   };
 
-  const contextFor = (database: WorkerDatabase, user: number) =>
+  // Each user's model of its own table, made once: it outlives the user's reconnections.
+  const contextFor = (database: WorkerDatabase, user: number, owned = new OwnedModel()) =>
   async (
     conn: HyperConnection,
   ): Promise<OpContext> => {
@@ -93,7 +95,10 @@ async function start(message: StartMessage): Promise<void> {
         nowSec: () => (nowMs() - message.runStartMs) / 1000,
         transfer: (record: TransferRecord) => stats.recordTransfer(record),
         read: (read: BalanceRead) => stats.recordBalanceRead(read),
+        rangeChecked: () => stats.recordRangeCheck(),
+        rangeMismatch: (mismatch: RangeMismatch) => stats.recordRangeMismatch(mismatch),
       },
+      owned,
     };
     if (message.settings.transport === "grpc") {
       const reader = await grpcReader(database);

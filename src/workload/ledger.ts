@@ -207,3 +207,53 @@ export function readProblems(read: BalanceRead): string[] {
 export function readTotal(read: Pick<BalanceRead, "balances">): number {
   return read.balances.reduce((sum, [, balance]) => sum + balance, 0);
 }
+
+/** Rows of each user's own table (ids 0 to OWNED_ROWS - 1) when it is made. */
+export const OWNED_ROWS = 200;
+
+/** A planned UpdateRange or DeleteRange on the user's own table. */
+export interface RangePlan {
+  /** The ids `lo` to `hi`, both included. */
+  lo: number;
+  hi: number;
+  /** UpdateRange: what it adds to each value. */
+  delta: number;
+  /** DeleteRange: the ids of the range with this parity come back, with a new value. */
+  parity: 0 | 1;
+}
+
+/** The range of an UpdateRange or DeleteRange, from the operation's data seed alone. */
+export function planRange(dataSeed: number): RangePlan {
+  const rng = new Rng(`${dataSeed}:range`);
+  const lo = rng.int(0, OWNED_ROWS - 1);
+  const hi = Math.min(OWNED_ROWS - 1, lo + rng.int(0, 39));
+  return { lo, hi, delta: rng.int(1, 100), parity: rng.next() < 0.5 ? 0 : 1 };
+}
+
+/** The name of user `user`'s own table. */
+export function ownedTable(user: number): string {
+  return `owned_u${user}`;
+}
+
+/** What a user's own table holds, as one read sums it up. */
+export interface OwnedDigest {
+  rows: number;
+  /** Sum of the values. */
+  sum: number;
+  /** Sum of id × value: a value moved to another id changes it. */
+  weighted: number;
+}
+
+/** A user's own table that did not hold what the user's model says. */
+export interface RangeMismatch {
+  user: number;
+  table: string;
+  /** The operation whose check found it, and the last one that changed the table before. */
+  seq: number;
+  lastChangeSeq: number | null;
+  atSec: number;
+  /** What was found wrong, e.g. `UPDATE said 3 rows, expected 5` or the read's digest. */
+  problem: string;
+  expected: OwnedDigest;
+  actual: OwnedDigest | null;
+}

@@ -13,8 +13,11 @@ export const SEED_OP_KINDS = [
 /** The ledger's operations (docs/ledger-and-faults.md): transfers and reads of every balance. */
 export const LEDGER_OP_KINDS = ["Transfer", "ReadBalances"] as const;
 
+/** UPDATE and DELETE on a table each user owns alone, checked against the user's own model. */
+export const RANGE_OP_KINDS = ["UpdateRange", "DeleteRange"] as const;
+
 /** What a user can do in one step: the seed's six, then the kinds added since. */
-export const OP_KINDS = [...SEED_OP_KINDS, ...LEDGER_OP_KINDS] as const;
+export const OP_KINDS = [...SEED_OP_KINDS, ...LEDGER_OP_KINDS, ...RANGE_OP_KINDS] as const;
 /** One operation kind. */
 export type OpKind = typeof OP_KINDS[number];
 /** One of the seed's six kinds. */
@@ -62,6 +65,8 @@ export const SEED_PROBABILITIES: Record<SeedUserClass, Record<SeedOpKind, number
 const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
   Transfer: 0.10,
   ReadBalances: 0.05,
+  UpdateRange: 0.05,
+  DeleteRange: 0.05,
 };
 
 /**
@@ -81,6 +86,8 @@ export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
     SchemaDdl: 0.01,
     Transfer: 0.65,
     ReadBalances: 0.35,
+    UpdateRange: 0.05,
+    DeleteRange: 0.05,
   },
 };
 
@@ -115,6 +122,11 @@ export function isRead(kind: OpKind): boolean {
 /** True for the ledger's kinds, which work on the `accounts` table. */
 export function isLedger(kind: OpKind): boolean {
   return (LEDGER_OP_KINDS as readonly OpKind[]).includes(kind);
+}
+
+/** True for the kinds that work on the user's own table (UpdateRange, DeleteRange). */
+export function isRange(kind: OpKind): boolean {
+  return (RANGE_OP_KINDS as readonly OpKind[]).includes(kind);
 }
 
 /** The kinds `userClass` rolls: `enabled` (from `--ops`) when set, else the class's own. */
@@ -169,10 +181,10 @@ export function opMix(userClass: UserClass, enabled?: readonly OpKind[]): Record
 }
 
 /**
- * True when `kinds` can be checked: an insert and a read (the row counts), or a transfer and a
- * read of the balances (the ledger's invariant).
+ * True when `kinds` can be checked: an insert and a read (the row counts), a transfer and a
+ * read of the balances (the ledger's invariant), or a range kind (each checks its own table).
  */
 export function isCheckableMix(kinds: readonly OpKind[]): boolean {
   return (kinds.some(isInsert) && kinds.some(isRead)) ||
-    (kinds.includes("Transfer") && kinds.includes("ReadBalances"));
+    (kinds.includes("Transfer") && kinds.includes("ReadBalances")) || kinds.some(isRange);
 }

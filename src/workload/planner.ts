@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { type OpKind, rollOp } from "./op_table.ts";
-import { planTransfer, type TransferPlan } from "./ledger.ts";
+import { planRange, planTransfer, type RangePlan, type TransferPlan } from "./ledger.ts";
 import type { TableSpec, UserSpec } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
@@ -55,6 +55,8 @@ export interface PlannedOp {
    * roll and digest exactly as before.
    */
   transfer?: TransferPlan;
+  /** An UpdateRange's or DeleteRange's range on the user's own table; set for those only. */
+  range?: RangePlan;
 }
 
 /** The largest id the generated rows use, so joins on id find matches. */
@@ -98,6 +100,9 @@ export class UserPlanner {
     const thinkMs = rng.int(s.thinkMinMs, s.thinkMaxMs);
     // Drawn from the operation's own data seed: the main stream draws the same for every kind.
     const transfer = kind === "Transfer" ? { transfer: planTransfer(dataSeed, s.accounts) } : {};
+    const range = kind === "UpdateRange" || kind === "DeleteRange"
+      ? { range: planRange(dataSeed) }
+      : {};
     return {
       seq: this.#seq++,
       kind,
@@ -113,6 +118,7 @@ export class UserPlanner {
       ddl: kind === "SchemaDdl" ? this.#nextDdl(variant) : null,
       thinkMs,
       ...transfer,
+      ...range,
     };
   }
 

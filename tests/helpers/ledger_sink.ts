@@ -1,22 +1,26 @@
 /** A ledger sink for tests that run operations by hand: it keeps what the operations report. */
 import type { LedgerSink } from "../../src/users/ops/context.ts";
-import type { BalanceRead, TransferRecord } from "../../src/workload/ledger.ts";
+import type { BalanceRead, RangeMismatch, TransferRecord } from "../../src/workload/ledger.ts";
 
 /** A sink and the transfers and reads it received. */
 export interface CollectingLedger {
   sink: LedgerSink;
   transfers: TransferRecord[];
   reads: BalanceRead[];
+  /** Checks of the user's own table that found it right, and those that did not. */
+  rangeChecks: { ok: number; mismatches: RangeMismatch[] };
 }
 
 /** A sink for `user` on `database` with `accounts` accounts (the setting's default: 16). */
 export function collectingLedger(user = 0, database = 0, accounts = 16): CollectingLedger {
   const transfers: TransferRecord[] = [];
   const reads: BalanceRead[] = [];
+  const rangeChecks = { ok: 0, mismatches: [] as RangeMismatch[] };
   const origin = performance.now();
   return {
     transfers,
     reads,
+    rangeChecks,
     sink: {
       user,
       database,
@@ -24,6 +28,8 @@ export function collectingLedger(user = 0, database = 0, accounts = 16): Collect
       nowSec: () => (performance.now() - origin) / 1000,
       transfer: (record) => transfers.push(record),
       read: (read) => reads.push(read),
+      rangeChecked: () => rangeChecks.ok++,
+      rangeMismatch: (mismatch) => rangeChecks.mismatches.push(mismatch),
     },
   };
 }

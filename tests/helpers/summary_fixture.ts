@@ -91,6 +91,8 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     SchemaDdl: 110,
     Transfer: 0,
     ReadBalances: 0,
+    UpdateRange: 0,
+    DeleteRange: 0,
   };
   const byOp = Object.fromEntries(OP_KINDS.map((kind, i): [OpKind, OpTotals] => [kind, {
     count: counts[kind],

@@ -18,6 +18,7 @@ import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
 import { databaseTables } from "../../src/workload/layout.ts";
 import { invariantTotal, type TransferRecord } from "../../src/workload/ledger.ts";
 import { planOps, SequenceDigest } from "../../src/workload/planner.ts";
+import { OwnedModel } from "../../src/workload/owned_model.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 import { LiveRun } from "../helpers/live_run.ts";
@@ -186,7 +187,10 @@ Deno.test("the end check names a committed transfer undone by hand, and one appl
               nowSec: () => (performance.timeOrigin + performance.now() - runStartMs) / 1000,
               transfer: (record: TransferRecord) => stats.recordTransfer(record),
               read: (read) => stats.recordBalanceRead(read),
+              rangeChecked: () => stats.recordRangeCheck(),
+              rangeMismatch: (m) => stats.recordRangeMismatch(m),
             },
+            owned: new OwnedModel(),
           }),
       })
     );

@@ -10,6 +10,7 @@ import { type PlannedOp, planOps } from "../../src/workload/planner.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 import { collectingLedger } from "../helpers/ledger_sink.ts";
 import { readProblems } from "../../src/workload/ledger.ts";
+import { OwnedModel } from "../../src/workload/owned_model.ts";
 
 const settings = {
   batchMin: 50,
@@ -33,6 +34,7 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
     const ledger = collectingLedger();
     const ctx: OpContext = {
       ledger: ledger.sink,
+      owned: new OwnedModel(),
       conn,
       tables: database.tables,
       copyEncoder: new HyperBinaryEncoder(),
@@ -73,6 +75,9 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
         assert.ok(["committed", "rolled-back", "declined"].includes(t.outcome), t.outcome);
       }
       for (const read of ledger.reads) assert.deepEqual(readProblems(read), []);
+      // The user's own table: made by its first range operation, checked by every later one.
+      assert.ok(ledger.rangeChecks.ok > 0);
+      assert.deepEqual(ledger.rangeChecks.mismatches, []);
       const counts = await Promise.all(
         database.tables.map(async (t) =>
           Number((await conn.sql.unsafe(`SELECT count(*) AS n FROM "${t.name}"`))[0].n)

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
 import { collectingLedger } from "../helpers/ledger_sink.ts";
+import { OwnedModel } from "../../src/workload/owned_model.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -105,6 +106,7 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
         readTransport: "libpq" as const,
         ledger: collectingLedger().sink,
+        owned: new OwnedModel(),
       });
     const settings = {
       batchMin: 10,

@@ -90,9 +90,18 @@ Deno.test("LedgerStats keeps a violation with the transfers that overlapped it, 
     reads: 2,
     violations: [{ ...read([900, 1000]), problems: ["balances sum to 1900, expected 2000"] }],
     violationsDropped: 0,
+    rangeChecks: 0,
+    rangeMismatches: [],
   });
   const late = transfer({ seq: 5, user: 3, startedAtSec: 1.14, endedAtSec: 1.5 });
-  stats.add({ transfers: [late], reads: 0, violations: [], violationsDropped: 0 });
+  stats.add({
+    transfers: [late],
+    reads: 0,
+    violations: [],
+    violationsDropped: 0,
+    rangeChecks: 0,
+    rangeMismatches: [],
+  });
   const totals = stats.totals();
   assert.equal(totals.reads, 2);
   assert.equal(totals.violations, 1);
@@ -139,6 +148,9 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
     violations: 0,
     firstViolations: [],
     inDoubt: [],
+    rangeChecks: 0,
+    rangeMismatchCount: 0,
+    rangeMismatches: [],
     check: {
       checked: true,
       skipped: null,
@@ -194,6 +206,9 @@ Deno.test("the report's ledger card and the text summary's ledger line, clean an
     violations: 0,
     firstViolations: [],
     inDoubt: [],
+    rangeChecks: 0,
+    rangeMismatchCount: 0,
+    rangeMismatches: [],
     check: { checked: true, skipped: null, databases: [] },
   };
   const none = summaryFixture();

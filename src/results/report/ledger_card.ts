@@ -31,7 +31,7 @@ export function ledgerCard(summary: Pick<Summary, "ledger">): string {
     `<p>${pill(ledger.violations === 0, invariantWords(ledger))} ${esc(endWords(ledger))}</p>` +
       `<p class="muted">${formatNumber(ledger.accounts)} accounts per database; every read of ` +
       `all balances must sum to ${formatNumber(ledger.invariant)}. 40001 conflicts count as ` +
-      `aborted, not failed.</p>` + outcomes + violationHtml(ledger),
+      `aborted, not failed.${ownTables(ledger)}</p>` + outcomes + violationHtml(ledger),
     true,
   );
 }
@@ -82,4 +82,13 @@ function violationHtml(ledger: LedgerOutcome): string {
     }` +
     ` (total ${formatNumber(read.total)}).</p><p class="muted">Balances: ${esc(balances)}` +
     `${read.balances.length > BALANCES_SHOWN ? " …" : ""}</p>${inFlight}`;
+}
+
+/** The users' own tables (UpdateRange, DeleteRange): checks against their models. */
+function ownTables(ledger: LedgerOutcome): string {
+  const checks = ledger.rangeChecks ?? 0;
+  if (checks === 0) return "";
+  const wrong = ledger.rangeMismatchCount ?? 0;
+  return ` Users' own tables were checked against their models ${plural(checks, "time")}` +
+    (wrong > 0 ? `; ${formatNumber(wrong)} differed (see the findings).` : ", always right.");
 }

@@ -2,7 +2,8 @@
 import type { HyperConnection } from "../../wire/connection.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 import type { CopyEncoder } from "../../encode/copy_encoder.ts";
-import type { BalanceRead, TransferRecord } from "../../workload/ledger.ts";
+import type { BalanceRead, RangeMismatch, TransferRecord } from "../../workload/ledger.ts";
+import type { OwnedModel } from "../../workload/owned_model.ts";
 import type { RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
 
@@ -21,6 +22,10 @@ export interface LedgerSink {
   transfer(record: TransferRecord): void;
   /** A read of every balance came back. */
   read(read: BalanceRead): void;
+  /** A range operation checked the user's own table against its model and found it right. */
+  rangeChecked(): void;
+  /** The user's own table did not hold what its model says. */
+  rangeMismatch(mismatch: RangeMismatch): void;
 }
 
 /** The user's side of the server. */
@@ -35,8 +40,10 @@ export interface OpContext {
   read: QueryReader;
   /** Which transport `read` uses, for the summary's counts. */
   readTransport: "libpq" | "grpc";
-  /** The ledger's side: transfers and balance reads report here. */
+  /** The ledger's side: transfers, balance reads and own-table checks report here. */
   ledger: LedgerSink;
+  /** The user's model of its own table; it outlives reconnections. */
+  owned: OwnedModel;
 }
 
 /** What an operation did. */

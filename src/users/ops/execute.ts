@@ -10,8 +10,9 @@ import { insertSql, singleInsert } from "./single_insert.ts";
 import { copyInSql } from "../../wire/sql.ts";
 import { READ_BALANCES_SQL, readBalances } from "./read_balances.ts";
 import { transfer, transferSql } from "./transfer.ts";
-import { ACCOUNTS_TABLE } from "../../workload/ledger.ts";
-import { isLedger } from "../../workload/op_table.ts";
+import { ACCOUNTS_TABLE, ownedTable } from "../../workload/ledger.ts";
+import { isLedger, isRange } from "../../workload/op_table.ts";
+import { rangeOp, rangeSql } from "./owned_ranges.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -32,11 +33,18 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return await transfer(ctx, op);
     case "ReadBalances":
       return await readBalances(ctx, op);
+    case "UpdateRange":
+    case "DeleteRange":
+      return await rangeOp(ctx, op);
   }
 }
 
-/** The table `op` works on, by name: the ledger's kinds work on the accounts. */
-export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp): string {
+/**
+ * The table `op` of `user` works on, by name: the ledger's kinds work on the accounts, the range
+ * kinds on the user's own table.
+ */
+export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp, user: number): string {
+  if (isRange(op.kind)) return ownedTable(user);
   return isLedger(op.kind) ? ACCOUNTS_TABLE : ctx.tables[op.table].name;
 }
 
@@ -60,6 +68,9 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
       return transferSql(op);
     case "ReadBalances":
       return READ_BALANCES_SQL;
+    case "UpdateRange":
+    case "DeleteRange":
+      return rangeSql(op, ctx.ledger.user);
   }
 }
 
