@@ -77,6 +77,9 @@ const STOP_REASONS = {
 /** Why a run ended. */
 export type StopReason = keyof typeof STOP_REASONS;
 
+/** The stop reasons, in the table's order (for the docs). */
+export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as StopReason[];
+
 /**
  * How a kind of finding counts. `verdict` "findings" fails the run only with --fail-on-findings;
  * any other verdict fails it always. `counted` is what the verdict line counts (`2 torn writes`),

@@ -1,9 +1,9 @@
 /** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../config/presets.ts";
-import { type Setting, settingEntries } from "../config/settings.ts";
+import { defaultText, type Setting, settingEntries } from "../config/settings.ts";
 import { EXIT, exitCodeRows } from "../verdict_policy.ts";
 
-/** The help fits this many columns, the width of a wide terminal and of the README's code. */
+/** The help fits this many columns, the width of a wide terminal and of the docs' code blocks. */
 export const HELP_WIDTH = 100;
 
 /** Widest flag kept beside its meaning; a longer one puts its meaning on the next line. */
@@ -62,13 +62,7 @@ export function helpText(): string {
 
 /** The second line of a setting: its env variable, default and the values it takes. */
 function details(s: Setting): string {
-  const fallback = s.default === undefined
-    ? "none"
-    : typeof s.default === "function"
-    ? "random"
-    : Array.isArray(s.default)
-    ? s.default.length === 0 ? "none" : s.default.join(", ")
-    : String(s.default);
+  const fallback = defaultText(s) ?? "none";
   return `Env ${s.env}. Default ${fallback}. Expects ${s.expects}.`;
 }
 

@@ -28,6 +28,14 @@ export function setting<T extends z.ZodType>(s: Setting<T>): Setting<T> {
   return s;
 }
 
+/** How a setting's default reads in `--help` and the docs: `random`, a list, or null for none. */
+export function defaultText(s: Setting): string | null {
+  if (s.default === undefined) return null;
+  if (typeof s.default === "function") return "random";
+  if (Array.isArray(s.default)) return s.default.length === 0 ? null : s.default.join(", ");
+  return String(s.default);
+}
+
 /** An integer in [min, max]; the expected text says the range (and what the number means). */
 export function integer(min: number, max?: number, note?: string) {
   const range = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;

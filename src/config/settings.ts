@@ -11,6 +11,7 @@ import type { Setting } from "./setting_kinds.ts";
 import { WORKLOAD_SETTINGS } from "./workload_settings.ts";
 
 export type { Kind, Setting } from "./setting_kinds.ts";
+export { defaultText } from "./setting_kinds.ts";
 
 /** The settings, in the order `--help` lists them. */
 export const SETTINGS = {

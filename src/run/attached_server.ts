@@ -163,7 +163,9 @@ async function mustAnswer(where: HostPort, flag: string): Promise<void> {
   if (await answers(where)) return;
   throw new HyperdError(
     "HYPERD_UNREACHABLE",
-    `nothing answers at ${flag} ${formatHostPort(where)}: start hyperd there first (README: ` +
+    `nothing answers at ${flag} ${
+      formatHostPort(where)
+    }: start hyperd there first (docs/scale-out.md: ` +
       `"Load a hyperd you run") or correct ${flag}`,
   );
 }

@@ -8,8 +8,7 @@ import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_p
 /**
  * Workers when `STRESS_WORKERS` is 0: one per user, at most one per two CPU cores (one at least).
  * Each worker is a V8 isolate that starts, compiles and collects on its own, and each wakes on its
- * own: on 2 cores, 2 workers cost 15% more CPU than 1 at the moderate preset for the same load
- * (README, benchmarks).
+ * own: on 2 cores, 2 workers cost 15% more CPU than 1 at the moderate preset for the same load.
  */
 export function autoWorkerCount(users: number, cores = navigator.hardwareConcurrency): number {
   return Math.min(users, Math.max(1, Math.floor(cores / 2)));

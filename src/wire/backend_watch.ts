@@ -2,7 +2,7 @@
  * Reads the bytes a Hyper connection receives before postgres.js does. It reports the outcome of
  * each COPY: postgres.js 3.4.9 drops a COPY's ErrorResponse (porsager/postgres#1173). And while a
  * read's rows are counted, it counts them here and keeps them from postgres.js, which would make
- * a Buffer view of every value (README, benchmarks).
+ * a Buffer view of every value (docs/architecture.md, "The wire").
  */
 import { Buffer } from "node:buffer";
 

@@ -101,7 +101,7 @@ export async function copyIn(
   };
   // A small chunk with no room before it (a stream's header) waits for the next chunk, to go
   // out in that one's room if it fits. Each send is a syscall that wakes hyperd: one send per
-  // chunk instead of two or three cut the tool's CPU at the moderate preset by 3.6% (README).
+  // chunk instead of two or three cut the tool's CPU at the moderate preset by 3.6%.
   // A larger one goes at once: held, it would wait for the next batch to be made, and the server
   // with it.
   let held: Uint8Array | null = null;
@@ -126,7 +126,7 @@ export async function copyIn(
     if (held && !settled) await sendAlone(held);
   } catch (error) {
     // The rows could not be made: end the COPY with CopyFail. A COPY left open holds its table
-    // in hyperd for good once the connection is gone (README, Hyper bugs found).
+    // in hyperd for good once the connection is gone (docs/hyper-bugs.md).
     writable.destroy(error as Error);
     await within(outcome, timeoutMs);
     throw error;

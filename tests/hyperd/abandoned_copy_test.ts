@@ -1,5 +1,5 @@
 /**
- * A hyperd bug hyperstress found (README, "Hyper bugs found"): a COPY whose client goes away
+ * A hyperd bug hyperstress found (docs/hyper-bugs.md): a COPY whose client goes away
  * before CopyDone never ends, and every later read of its table waits behind it. This test fails
  * the day a hyperd build fixes it, so that reconnect_test.ts can cut COPYs again.
  */
@@ -103,8 +103,8 @@ Deno.test("hyperd bug: a COPY abandoned before CopyDone blocks every later read 
       }
       assert.fail(
         `hyperd answered the read after all ${TRIES} abandoned COPYs (${answered.join(", ")}): ` +
-          "this build ends them. Let reconnect_test.ts cut COPYs again and move the README's " +
-          "entry to fixed.",
+          "this build ends them. Let reconnect_test.ts cut COPYs again and move its entry in " +
+          "docs/hyper-bugs.md to fixed.",
       );
     } finally {
       for (const conn of [reader, ...probes]) await conn.sql.end({ timeout: 0 }).catch(() => {});

@@ -12,9 +12,8 @@ import { MEDIUM, SHAPES, SMALL, WIDE } from "../../src/workload/table_shapes.ts"
 
 /**
  * Distinct non-NULL values and NULL share of each column in a 50,000-row batch, as the generator
- * before issue 13 made them (seedrandom Alea, one draw per value and per NULL): the mean over
- * seeds "a", "b", "c", "12345" and "4000000000" of generateBatch(shape, 50_000, new Rng(seed), 1)
- * at commit 13537b2. A column's figures do not depend on the shape it is in.
+ * the earlier seedrandom Alea generator made them (one draw per value and per NULL): the mean over
+ * seeds "a", "b", "c", "12345" and "4000000000" of generateBatch(shape, 50_000, new Rng(seed), 1). A column's figures do not depend on the shape it is in.
  */
 const OLD_FIGURES: Record<string, [distinct: number, nullShare: number]> = {
   id: [50000, 0],
