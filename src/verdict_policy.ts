@@ -100,6 +100,9 @@ const FINDING_KINDS = {
   "invariant-broken": { verdict: "lostWrites", counted: "broken ledger invariant" },
   "lost-update": { verdict: "lostWrites", counted: "ledger with lost updates" },
   "model-mismatch": { verdict: "lostWrites", counted: "own table off its model" },
+  // Client-side faults (the nemesis): hyperd misbehaving, not data lost.
+  "cancel-ignored": { verdict: "findings", counted: null },
+  "abandoned-copy-hang": { verdict: "findings", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */

@@ -10,6 +10,7 @@ import type { SlowOp } from "../stats/op_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
 import type { LedgerOutcome } from "../run/run_outcome.ts";
 import { type LedgerFinding, ledgerFindings } from "./ledger_findings.ts";
+import { markKnownBugs } from "./known_bugs.ts";
 import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
 
 /** One finding of a given kind (verdict_policy.ts says how it counts) with its evidence. */
@@ -24,13 +25,19 @@ interface FindingOf<K extends FindingKind, E> {
   signature: string;
 }
 
-/** Something a run found, keyed on `kind`. */
+/**
+ * Something a run found, keyed on `kind`; `knownBug` names the known Hyper bug it is
+ * (known_bugs.ts), null for a new one (absent in older summaries).
+ */
 export type Finding =
-  | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
-  | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
-  | FindingOf<"slow-operation", SlowOp>
-  | FindingOf<"starvation", WarningStats["example"] & { count: number }>
-  | LedgerFinding;
+  & (
+    | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
+    | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
+    | FindingOf<"slow-operation", SlowOp>
+    | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+    | LedgerFinding
+  )
+  & { knownBug?: string | null };
 
 /** What findings are drawn from: the summary's parts (not the summary, so no cycle). */
 export interface FindingSource {
@@ -98,7 +105,7 @@ export function findingsOf(source: FindingSource): Finding[] {
       signature: warningSignature("starvation", kind),
     });
   }
-  return findings;
+  return markKnownBugs(findings);
 }
 
 /** The stall, with what was in flight; its signature names the longest-waiting operation. */

@@ -8,7 +8,7 @@ import type { LedgerDatabaseCheck } from "../run/ledger_check.ts";
 import type { LedgerViolation } from "../stats/ledger_stats.ts";
 import { formatNumber, formatSeconds, plural } from "./format.ts";
 import { signatureOf } from "./signature.ts";
-import type { RangeMismatch } from "../workload/ledger.ts";
+import type { FaultEvent, FaultFindingKind, RangeMismatch } from "../workload/ledger.ts";
 
 /** Accounts named in one description; the rest are in the evidence. */
 const ACCOUNTS_NAMED = 3;
@@ -33,6 +33,13 @@ export type LedgerFinding =
     kind: "lost-update";
     description: string;
     evidence: LedgerDatabaseCheck;
+    atSec: number;
+    signature: string;
+  }
+  | {
+    kind: FaultFindingKind;
+    description: string;
+    evidence: FaultEvent;
     atSec: number;
     signature: string;
   }
@@ -85,6 +92,18 @@ export function ledgerFindings(
         signature: signatureOf(["lost-update", "Transfer"]),
       });
     }
+  }
+  // Older summaries have no faults.
+  for (const fault of ledger.faults ?? []) {
+    findings.push({
+      kind: fault.kind,
+      description:
+        `${fault.kind === "cancel-ignored" ? "a cancel was ignored" : "a cut COPY hung"}` +
+        ` (user ${fault.user}, seq ${fault.seq}): ${fault.detail}`,
+      evidence: fault,
+      atSec: fault.atSec,
+      signature: signatureOf([fault.kind]),
+    });
   }
   // Older summaries have no range checks.
   for (const m of ledger.rangeMismatches ?? []) {

@@ -5,6 +5,7 @@
  */
 import {
   type BalanceRead,
+  type FaultEvent,
   type RangeMismatch,
   readTotal,
   TRANSFER_OUTCOMES,
@@ -46,6 +47,8 @@ export interface LedgerTotals {
   /** Own tables that differed from their model: how many, and the first ones. */
   rangeMismatchCount: number;
   rangeMismatches: RangeMismatch[];
+  /** Faults (Cancel, Disconnect) that left hyperd in a state it should not be in: the first few. */
+  faults: FaultEvent[];
 }
 
 /** The run's ledger, from the workers' ticks. */
@@ -64,6 +67,7 @@ export class LedgerStats {
   #rangeChecks = 0;
   #rangeMismatchCount = 0;
   readonly #rangeMismatches: RangeMismatch[] = [];
+  readonly #faults: FaultEvent[] = [];
 
   /** Adds one interval of a worker. */
   add(tally: LedgerTally): void {
@@ -80,6 +84,9 @@ export class LedgerStats {
     for (const mismatch of tally.rangeMismatches ?? []) {
       this.#rangeMismatchCount++;
       if (this.#rangeMismatches.length < VIOLATIONS_KEPT) this.#rangeMismatches.push(mismatch);
+    }
+    for (const fault of tally.faults ?? []) {
+      if (this.#faults.length < VIOLATIONS_KEPT) this.#faults.push(fault);
     }
   }
 
@@ -105,7 +112,7 @@ export class LedgerStats {
 
   /** True once any ledger operation reported: a run without them has no ledger section. */
   get active(): boolean {
-    return this.#reads > 0 || this.#rangeChecks > 0 ||
+    return this.#reads > 0 || this.#rangeChecks > 0 || this.#faults.length > 0 ||
       TRANSFER_OUTCOMES.some((o) => this.#outcomes[o] > 0);
   }
 
@@ -130,6 +137,7 @@ export class LedgerStats {
       rangeChecks: this.#rangeChecks,
       rangeMismatchCount: this.#rangeMismatchCount,
       rangeMismatches: [...this.#rangeMismatches],
+      faults: [...this.#faults],
     };
   }
 }

@@ -7,6 +7,7 @@ import { nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import {
   type BalanceRead,
+  type FaultEvent,
   type RangeMismatch,
   readProblems,
   type TransferRecord,
@@ -42,6 +43,8 @@ export interface LedgerTally {
   rangeChecks: number;
   /** Own tables that differed from their model (the first few; counted in rangeChecks too). */
   rangeMismatches: RangeMismatch[];
+  /** Faults that left hyperd in a state it should not be in (the first few). */
+  faults: FaultEvent[];
 }
 
 /** A failed operation: data, not an exception. */
@@ -260,6 +263,11 @@ export class OpStats {
     }
   }
 
+  /** Keeps a fault that left hyperd in a state it should not be in. */
+  recordFault(event: FaultEvent): void {
+    if (this.#ledger.faults.length < VIOLATIONS_PER_TICK) this.#ledger.faults.push(event);
+  }
+
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
   recordInsert(database: number, table: string, rows: number): void {
     const key = `${database}/${table}`;
@@ -382,6 +390,7 @@ function emptyLedger(): LedgerTally {
     violationsDropped: 0,
     rangeChecks: 0,
     rangeMismatches: [],
+    faults: [],
   };
 }
 

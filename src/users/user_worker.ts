@@ -10,7 +10,7 @@ import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { nowMs } from "../time.ts";
 import { LoadCurve } from "../workload/stages.ts";
-import type { BalanceRead, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
+import type { BalanceRead, FaultEvent, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
 import { OwnedModel } from "../workload/owned_model.ts";
 import { activeUsers } from "../workload/user_ramp.ts";
 import type { UserSpec } from "../workload/layout.ts";
@@ -97,8 +97,11 @@ async function start(message: StartMessage): Promise<void> {
         read: (read: BalanceRead) => stats.recordBalanceRead(read),
         rangeChecked: () => stats.recordRangeCheck(),
         rangeMismatch: (mismatch: RangeMismatch) => stats.recordRangeMismatch(mismatch),
+        fault: (event: FaultEvent) => stats.recordFault(event),
       },
       owned,
+      endpoint: message.endpoint,
+      databasePath: database.path,
     };
     if (message.settings.transport === "grpc") {
       const reader = await grpcReader(database);

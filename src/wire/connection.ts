@@ -1,7 +1,7 @@
 /** postgres.js connections to hyperd, each with a BackendWatch on its socket. */
 import net from "node:net";
 import postgres from "postgres";
-import { BackendWatch } from "./backend_watch.ts";
+import { type BackendKey, BackendWatch } from "./backend_watch.ts";
 import { DatabaseError } from "../errors.ts";
 import { quoteIdent } from "./sql.ts";
 
@@ -33,6 +33,11 @@ export interface HyperConnection {
    * never reach postgres.js. Nothing else may run on the connection meanwhile.
    */
   countRows(query: string): Promise<number>;
+  /**
+   * Sends the protocol's CancelRequest for whatever the connection runs now, on a connection of
+   * its own. Resolves false when the server never gave the session's key.
+   */
+  cancel(): Promise<boolean>;
 }
 
 /** Connects to `database` (a .hyper path), or to no database when it is omitted. */
@@ -89,6 +94,12 @@ export function connect(
     get socket() {
       return connected;
     },
+    async cancel() {
+      const key = watch.backendKey;
+      if (!key) return false;
+      await sendCancelRequest(endpoint, key);
+      return true;
+    },
     async countRows(query: string) {
       watch.startCountingRows();
       let rows = 0;
@@ -119,5 +130,31 @@ export async function createDatabase(
     );
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+/** CancelRequest's code in place of a protocol version (PostgreSQL protocol, section 55.2.8). */
+const CANCEL_REQUEST_CODE = 80877102;
+
+/**
+ * Sends a CancelRequest for the session `key` names: a 16-byte message on a new connection,
+ * which the server closes without an answer.
+ */
+export async function sendCancelRequest(endpoint: Endpoint, key: BackendKey): Promise<void> {
+  const message = new Uint8Array(16);
+  const view = new DataView(message.buffer);
+  view.setInt32(0, 16);
+  view.setInt32(4, CANCEL_REQUEST_CODE);
+  view.setInt32(8, key.pid);
+  view.setInt32(12, key.secret);
+  const conn = await Deno.connect({ hostname: endpoint.host, port: endpoint.port });
+  try {
+    await conn.write(message);
+    // The server closes it once it has read the request; a read of 0 bytes says so.
+    await conn.read(new Uint8Array(1)).catch(() => null);
+  } finally {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
   }
 }

@@ -257,3 +257,36 @@ export interface RangeMismatch {
   expected: OwnedDigest;
   actual: OwnedDigest | null;
 }
+
+/** Where a Disconnect cuts its connection. */
+export type DisconnectPhase = "read" | "transaction" | "copy";
+
+/** A planned Cancel or Disconnect: when to act, and where a Disconnect cuts. */
+export interface FaultPlan {
+  /** How long after the statement starts the cancel or the cut comes, in ms. */
+  delayMs: number;
+  phase: DisconnectPhase;
+}
+
+/** A fault's timing and phase, from the operation's data seed alone. */
+export function planFault(dataSeed: number): FaultPlan {
+  const rng = new Rng(`${dataSeed}:fault`);
+  const delayMs = rng.int(20, 500);
+  const phase = rng.pick(["read", "transaction", "copy"] as const);
+  return { delayMs, phase };
+}
+
+/** What a client-side fault found wrong with hyperd. */
+export type FaultFindingKind = "cancel-ignored" | "abandoned-copy-hang";
+
+/** A fault that left hyperd in a state it should not be in. */
+export interface FaultEvent {
+  kind: FaultFindingKind;
+  user: number;
+  seq: number;
+  atSec: number;
+  /** What happened, in words. */
+  detail: string;
+  /** The statement the fault hit. */
+  sql: string;
+}

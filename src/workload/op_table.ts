@@ -16,8 +16,16 @@ export const LEDGER_OP_KINDS = ["Transfer", "ReadBalances"] as const;
 /** UPDATE and DELETE on a table each user owns alone, checked against the user's own model. */
 export const RANGE_OP_KINDS = ["UpdateRange", "DeleteRange"] as const;
 
+/** Client-side faults (a nemesis): a cancelled read, a connection cut halfway. */
+export const FAULT_OP_KINDS = ["Cancel", "Disconnect"] as const;
+
 /** What a user can do in one step: the seed's six, then the kinds added since. */
-export const OP_KINDS = [...SEED_OP_KINDS, ...LEDGER_OP_KINDS, ...RANGE_OP_KINDS] as const;
+export const OP_KINDS = [
+  ...SEED_OP_KINDS,
+  ...LEDGER_OP_KINDS,
+  ...RANGE_OP_KINDS,
+  ...FAULT_OP_KINDS,
+] as const;
 /** One operation kind. */
 export type OpKind = typeof OP_KINDS[number];
 /** One of the seed's six kinds. */
@@ -67,6 +75,8 @@ const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
   ReadBalances: 0.05,
   UpdateRange: 0.05,
   DeleteRange: 0.05,
+  Cancel: 0.02,
+  Disconnect: 0.02,
 };
 
 /**
@@ -88,6 +98,8 @@ export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
     ReadBalances: 0.35,
     UpdateRange: 0.05,
     DeleteRange: 0.05,
+    Cancel: 0.02,
+    Disconnect: 0.02,
   },
 };
 

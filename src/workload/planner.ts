@@ -4,7 +4,14 @@
  */
 import { createHash } from "node:crypto";
 import { type OpKind, rollOp } from "./op_table.ts";
-import { planRange, planTransfer, type RangePlan, type TransferPlan } from "./ledger.ts";
+import {
+  type FaultPlan,
+  planFault,
+  planRange,
+  planTransfer,
+  type RangePlan,
+  type TransferPlan,
+} from "./ledger.ts";
 import type { TableSpec, UserSpec } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
@@ -57,6 +64,8 @@ export interface PlannedOp {
   transfer?: TransferPlan;
   /** An UpdateRange's or DeleteRange's range on the user's own table; set for those only. */
   range?: RangePlan;
+  /** A Cancel's or Disconnect's timing and phase; set for those only. */
+  fault?: FaultPlan;
 }
 
 /** The largest id the generated rows use, so joins on id find matches. */
@@ -103,6 +112,11 @@ export class UserPlanner {
     const range = kind === "UpdateRange" || kind === "DeleteRange"
       ? { range: planRange(dataSeed) }
       : {};
+    const fault = kind === "Cancel" || kind === "Disconnect" ? { fault: planFault(dataSeed) } : {};
+    // A Disconnect mid-transaction cuts a transfer: its legs come from the same seed.
+    const cutTransfer = kind === "Disconnect" && fault.fault?.phase === "transaction"
+      ? { transfer: planTransfer(dataSeed, s.accounts) }
+      : {};
     return {
       seq: this.#seq++,
       kind,
@@ -119,6 +133,8 @@ export class UserPlanner {
       thinkMs,
       ...transfer,
       ...range,
+      ...fault,
+      ...cutTransfer,
     };
   }
 

@@ -1,6 +1,11 @@
 /** A ledger sink for tests that run operations by hand: it keeps what the operations report. */
 import type { LedgerSink } from "../../src/users/ops/context.ts";
-import type { BalanceRead, RangeMismatch, TransferRecord } from "../../src/workload/ledger.ts";
+import type {
+  BalanceRead,
+  FaultEvent,
+  RangeMismatch,
+  TransferRecord,
+} from "../../src/workload/ledger.ts";
 
 /** A sink and the transfers and reads it received. */
 export interface CollectingLedger {
@@ -9,6 +14,7 @@ export interface CollectingLedger {
   reads: BalanceRead[];
   /** Checks of the user's own table that found it right, and those that did not. */
   rangeChecks: { ok: number; mismatches: RangeMismatch[] };
+  faults: FaultEvent[];
 }
 
 /** A sink for `user` on `database` with `accounts` accounts (the setting's default: 16). */
@@ -16,11 +22,13 @@ export function collectingLedger(user = 0, database = 0, accounts = 16): Collect
   const transfers: TransferRecord[] = [];
   const reads: BalanceRead[] = [];
   const rangeChecks = { ok: 0, mismatches: [] as RangeMismatch[] };
+  const faults: FaultEvent[] = [];
   const origin = performance.now();
   return {
     transfers,
     reads,
     rangeChecks,
+    faults,
     sink: {
       user,
       database,
@@ -30,6 +38,7 @@ export function collectingLedger(user = 0, database = 0, accounts = 16): Collect
       read: (read) => reads.push(read),
       rangeChecked: () => rangeChecks.ok++,
       rangeMismatch: (mismatch) => rangeChecks.mismatches.push(mismatch),
+      fault: (event) => faults.push(event),
     },
   };
 }

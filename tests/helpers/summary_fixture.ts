@@ -93,6 +93,8 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     ReadBalances: 0,
     UpdateRange: 0,
     DeleteRange: 0,
+    Cancel: 0,
+    Disconnect: 0,
   };
   const byOp = Object.fromEntries(OP_KINDS.map((kind, i): [OpKind, OpTotals] => [kind, {
     count: counts[kind],

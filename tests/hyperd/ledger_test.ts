@@ -189,8 +189,11 @@ Deno.test("the end check names a committed transfer undone by hand, and one appl
               read: (read) => stats.recordBalanceRead(read),
               rangeChecked: () => stats.recordRangeCheck(),
               rangeMismatch: (m) => stats.recordRangeMismatch(m),
+              fault: (event) => stats.recordFault(event),
             },
             owned: new OwnedModel(),
+            endpoint: hyperd,
+            databasePath: database.path,
           }),
       })
     );

@@ -18,7 +18,8 @@ const settings = {
   thinkMinMs: 0,
   thinkMaxMs: 0,
   queryComplexityMax: 3,
-  opKinds: OP_KINDS,
+  // The faults have tests of their own (faults_test.ts): a cut COPY may block a worker for good.
+  opKinds: OP_KINDS.filter((k) => k !== "Cancel" && k !== "Disconnect"),
   accounts: 16,
 };
 
@@ -35,6 +36,8 @@ Deno.test("every operation kind and variant runs without error on a seeded datab
     const ctx: OpContext = {
       ledger: ledger.sink,
       owned: new OwnedModel(),
+      endpoint: hyperd,
+      databasePath: database.path,
       conn,
       tables: database.tables,
       copyEncoder: new HyperBinaryEncoder(),

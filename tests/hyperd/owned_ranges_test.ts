@@ -31,6 +31,8 @@ Deno.test("a user's own table follows its model through UPDATE and DELETE, and a
       readTransport: "libpq",
       ledger: ledger.sink,
       owned: new OwnedModel(),
+      endpoint: hyperd,
+      databasePath: database.path,
     };
     const ops = planOps({ id: 4, class: "mixed", seed: "owned", database: 0 }, database.tables, {
       batchMin: 1,

@@ -107,6 +107,8 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         readTransport: "libpq" as const,
         ledger: collectingLedger().sink,
         owned: new OwnedModel(),
+        endpoint: hyperd,
+        databasePath: database.path,
       });
     const settings = {
       batchMin: 10,

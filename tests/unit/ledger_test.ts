@@ -92,6 +92,7 @@ Deno.test("LedgerStats keeps a violation with the transfers that overlapped it, 
     violationsDropped: 0,
     rangeChecks: 0,
     rangeMismatches: [],
+    faults: [],
   });
   const late = transfer({ seq: 5, user: 3, startedAtSec: 1.14, endedAtSec: 1.5 });
   stats.add({
@@ -101,6 +102,7 @@ Deno.test("LedgerStats keeps a violation with the transfers that overlapped it, 
     violationsDropped: 0,
     rangeChecks: 0,
     rangeMismatches: [],
+    faults: [],
   });
   const totals = stats.totals();
   assert.equal(totals.reads, 2);
@@ -151,6 +153,7 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
     rangeChecks: 0,
     rangeMismatchCount: 0,
     rangeMismatches: [],
+    faults: [],
     check: {
       checked: true,
       skipped: null,
@@ -209,6 +212,7 @@ Deno.test("the report's ledger card and the text summary's ledger line, clean an
     rangeChecks: 0,
     rangeMismatchCount: 0,
     rangeMismatches: [],
+    faults: [],
     check: { checked: true, skipped: null, databases: [] },
   };
   const none = summaryFixture();

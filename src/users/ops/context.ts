@@ -1,8 +1,13 @@
 /** What every operation runs with: the user's connection, its database's tables, its readers. */
-import type { HyperConnection } from "../../wire/connection.ts";
+import type { Endpoint, HyperConnection } from "../../wire/connection.ts";
 import type { TableSpec } from "../../workload/layout.ts";
 import type { CopyEncoder } from "../../encode/copy_encoder.ts";
-import type { BalanceRead, RangeMismatch, TransferRecord } from "../../workload/ledger.ts";
+import type {
+  BalanceRead,
+  FaultEvent,
+  RangeMismatch,
+  TransferRecord,
+} from "../../workload/ledger.ts";
 import type { OwnedModel } from "../../workload/owned_model.ts";
 import type { RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
@@ -26,6 +31,8 @@ export interface LedgerSink {
   rangeChecked(): void;
   /** The user's own table did not hold what its model says. */
   rangeMismatch(mismatch: RangeMismatch): void;
+  /** A client-side fault left hyperd in a state it should not be in. */
+  fault(event: FaultEvent): void;
 }
 
 /** The user's side of the server. */
@@ -44,6 +51,9 @@ export interface OpContext {
   ledger: LedgerSink;
   /** The user's model of its own table; it outlives reconnections. */
   owned: OwnedModel;
+  /** Where the user's database is: a fault opens connections of its own there. */
+  endpoint: Endpoint;
+  databasePath: string;
 }
 
 /** What an operation did. */

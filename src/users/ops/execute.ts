@@ -13,6 +13,7 @@ import { transfer, transferSql } from "./transfer.ts";
 import { ACCOUNTS_TABLE, ownedTable } from "../../workload/ledger.ts";
 import { isLedger, isRange } from "../../workload/op_table.ts";
 import { rangeOp, rangeSql } from "./owned_ranges.ts";
+import { cancelOp, disconnectOp, faultSql } from "./faults.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -36,6 +37,10 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
     case "UpdateRange":
     case "DeleteRange":
       return await rangeOp(ctx, op);
+    case "Cancel":
+      return await cancelOp(ctx, op);
+    case "Disconnect":
+      return await disconnectOp(ctx, op);
   }
 }
 
@@ -45,6 +50,11 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
  */
 export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp, user: number): string {
   if (isRange(op.kind)) return ownedTable(user);
+  if (op.kind === "Cancel" || (op.kind === "Disconnect" && op.fault!.phase === "read")) {
+    return "generate_series";
+  }
+  if (op.kind === "Disconnect" && op.fault!.phase === "copy") return `cut_copy_u${user}_${op.seq}`;
+  if (op.kind === "Disconnect") return ACCOUNTS_TABLE;
   return isLedger(op.kind) ? ACCOUNTS_TABLE : ctx.tables[op.table].name;
 }
 
@@ -71,6 +81,9 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
     case "UpdateRange":
     case "DeleteRange":
       return rangeSql(op, ctx.ledger.user);
+    case "Cancel":
+    case "Disconnect":
+      return faultSql(op, ctx.ledger.user);
   }
 }
 
