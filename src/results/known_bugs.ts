@@ -28,6 +28,7 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
     alsoMarks: [
       /^starvation \| (shared-mutex-starvation-detected|scheduler-starvation)$/,
       /^stall \| Disconnect\b/,
+      /^slow-operation \| Disconnect\b/,
     ],
   },
 ];
