@@ -96,6 +96,7 @@ const FINDING_KINDS = {
   stall: { verdict: "stalled", counted: null },
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
+  "blind-monitor": { verdict: "findings", counted: null },
   // The ledger (docs/ledger-and-faults.md): wrong data, so lost writes whatever the flags.
   "invariant-broken": { verdict: "lostWrites", counted: "broken ledger invariant" },
   "lost-update": { verdict: "lostWrites", counted: "ledger with lost updates" },

@@ -59,7 +59,7 @@ export type ProgressView =
   & {
     monitor:
       & Pick<LiveView["monitor"], "latest">
-      & Partial<Pick<LiveView["monitor"], "warningCount" | "watching">>;
+      & Partial<Pick<LiveView["monitor"], "warningCount" | "watching" | "blindForSec">>;
   };
 
 /** Seconds without a completed operation before the line says so. */
@@ -176,7 +176,10 @@ function progressFields(view: ProgressView, config: ProgressConfig, fromSec: num
   const diskMb = view.diskBytes / (1024 * 1024);
   const hyperdWarnings = view.monitor.warningCount?.() ?? 0;
   const alarm = (text: string): Field => ({ text, drop: DROP.alarm });
+  // Blind: the figures above are old, and the gate has let go of them.
+  const blindSec = view.monitor.blindForSec?.() ?? 0;
   const warnings: Field[] = [
+    alarm(blindSec > 0 ? `no resource sample for ${formatNumber(Math.floor(blindSec))} s` : ""),
     alarm(
       (view.quietSec ?? 0) >= QUIET_SHOWN_SEC
         ? `no operation completed for ${formatNumber(view.quietSec)} s`

@@ -9,7 +9,8 @@ export const RUN_SETTINGS = {
     env: "STRESS_LOG_INTERVAL",
     flag: "log-interval",
     default: 5,
-    help: "How often hyperd logs its resource use, in seconds.",
+    help:
+      "How often hyperd logs its resource use, in seconds (an attached hyperd: read from its log).",
   }),
   logMode: setting({
     ...integer(0, 4095, "a bit mask"),

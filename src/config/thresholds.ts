@@ -18,6 +18,7 @@ export const RUN_METRICS = [
   "peak_overall_load",
   "peak_cpu_percent",
   "backpressure_seconds",
+  "monitor_blind_seconds",
   "disk_used_mb",
   "integrity_mismatches",
 ] as const;

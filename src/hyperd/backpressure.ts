@@ -1,6 +1,7 @@
 /**
  * When users should pause: a hysteresis gate over hyperd's resource samples, so the flag does
- * not flap while a figure hovers at its limit. Pure: no I/O, time from samples or a clock.
+ * not flap while a figure hovers at its limit, and that lets go when samples stop coming. Pure:
+ * no I/O, time from a clock it is given.
  */
 import type { ResourceSample } from "./log_entries.ts";
 
@@ -35,13 +36,48 @@ export function gatedMemory(figures: MemoryFigures): { signal: MemorySignal; mb:
   return { signal: "physical", mb: figures.memoryMb };
 }
 
+/**
+ * Where hyperd logs no CPU figure (macOS; a `log_resource_usage_mode` without bit 32, as hyperd's
+ * default 1875), overall load stands in, but only when it stays above LOAD_ENGAGE for
+ * LOAD_HOLD_MS. Measured on a 2-core machine (hyperd 0.0.26359, four concurrent queries): one busy
+ * second logs one sample of load 2; a 4-s burst logs 1, 2, 2, 1.5. A single busy second must not
+ * pause the run, and a stress run's own load should only when the scheduler stays overrun.
+ */
+export const LOAD_ENGAGE = 1.5;
+/** How long load must stay above LOAD_ENGAGE (by the samples' own times) before users pause. */
+export const LOAD_HOLD_MS = 5000;
+/** Load under which a load-only gate releases. */
+export const LOAD_RELEASE = 0.9;
+
+/** What a load-only gate does, in words for the start line and the summary. */
+export const LOAD_ONLY_TEXT = `backpressure on load only (hyperd logs no CPU figure): users ` +
+  `pause when hyperd's overall load stays above ${LOAD_ENGAGE} for ${LOAD_HOLD_MS / 1000} s`;
+
+/**
+ * A sample is stale after this many of hyperd's log intervals: a gate never acts on one, and
+ * an engaged gate releases. Three, so one late sample (a busy writer, a slow poll) is no alarm.
+ */
+export const STALE_INTERVALS = 3;
+/** The stale bound is never shorter than this: the tail reads the log every 200 ms. */
+export const MIN_STALE_MS = 2000;
+
+/** The stale bound for hyperd logging every `intervalSec`. */
+export function staleAfterMs(intervalSec: number): number {
+  return Math.max(MIN_STALE_MS, STALE_INTERVALS * intervalSec * 1000);
+}
+
+/** What the gate compares with its CPU limit: hyperd's CPU, or overall load where it has none. */
+export type CpuSignal = "cpu" | "load";
+
 /** The limits the gate enforces. */
 export interface BackpressureLimits {
   /** hyperd memory in MB, compared with the figure `gatedMemory()` picks. */
   maxMemoryMb: number;
   /** hyperd CPU use, in percent of all cores. */
   maxCpuPercent: number;
-  /** Milliseconds now; when absent, time is read from the samples' own timestamps. */
+  /** A sample older than this (since it was read) is stale; default: never. */
+  staleMs?: number;
+  /** Milliseconds now, on any steady clock; default `performance.now()`. Tests pass fake time. */
   now?: () => number;
 }
 
@@ -49,10 +85,12 @@ export interface BackpressureLimits {
 export interface BackpressureStats {
   /** Times the gate engaged. */
   events: number;
-  /** Total time engaged, including an engagement still going on. */
-  engagedSeconds: number;
+  /** Times an engaged gate let go because samples stopped coming. */
+  staleReleases: number;
   /** The memory figure compared with the limit at the last sample; null before the first. */
   memorySignal: MemorySignal | null;
+  /** What stood for CPU at the last sample; null before the first. */
+  cpuSignal: CpuSignal | null;
   /** Highest figures seen; null before the first sample (CPU stays null where unmeasured). */
   peak: {
     /** Physical memory, file mappings included. */
@@ -66,23 +104,32 @@ export interface BackpressureStats {
 }
 
 /**
- * Hysteresis gate over resource samples.
+ * Hysteresis gate over resource samples that have an age.
  *
- * - Engages when memory (as `gatedMemory()` picks it) > maxMemoryMb, or CPU > maxCpuPercent; where hyperd reports no CPU
- *   (macOS), overall load > 1.0 stands in for CPU.
+ * - Engages when memory (as `gatedMemory()` picks it) > maxMemoryMb, or CPU > maxCpuPercent;
+ *   where hyperd reports no CPU, overall load > LOAD_ENGAGE for LOAD_HOLD_MS stands in.
  * - Releases only when memory < 90% of maxMemoryMb AND CPU < maxCpuPercent - 10 (half the
  *   limit when that is higher, so a limit under 20% can still release); without CPU, overall
- *   load < 0.9.
+ *   load < LOAD_RELEASE.
  * - Between the two thresholds it keeps its state.
+ * - A sample is stale once `staleMs` has passed since it was read: `expire()` then releases the
+ *   gate, which never engages again on that sample. A gate that holds users waits for a sample
+ *   that the users' pause itself may stop (hyperd with log_resource_usage_always=0 logs nothing
+ *   while idle), so without an age it would hold them for good.
  */
 export class BackpressureGate {
   readonly #limits: BackpressureLimits;
+  readonly #now: () => number;
   readonly #cpuRelease: number;
   #engaged = false;
   #events = 0;
-  #engagedMs = 0;
-  #lastAt: number | null = null;
+  #staleReleases = 0;
+  /** When (on the gate's clock) the newest sample was read; null before the first. */
+  #readAt: number | null = null;
+  /** Since when (the log's time) load has been above LOAD_ENGAGE without a break. */
+  #loadHighSinceMs: number | null = null;
   #memorySignal: MemorySignal | null = null;
+  #cpuSignal: CpuSignal | null = null;
   readonly #peak: BackpressureStats["peak"] = {
     memoryMb: null,
     fileMappingsMb: null,
@@ -94,6 +141,7 @@ export class BackpressureGate {
 
   constructor(limits: BackpressureLimits) {
     this.#limits = limits;
+    this.#now = limits.now ?? (() => performance.now());
     this.#cpuRelease = Math.max(limits.maxCpuPercent - 10, limits.maxCpuPercent / 2);
   }
 
@@ -102,17 +150,26 @@ export class BackpressureGate {
     return this.#engaged;
   }
 
-  /** Takes one sample and returns whether the gate is engaged after it. */
+  /** Milliseconds since the newest sample was read; null before the first. */
+  sampleAgeMs(): number | null {
+    return this.#readAt === null ? null : Math.max(0, this.#now() - this.#readAt);
+  }
+
+  /** True when there is no sample younger than the stale bound. */
+  get stale(): boolean {
+    const age = this.sampleAgeMs();
+    return age === null || age > (this.#limits.staleMs ?? Infinity);
+  }
+
+  /** Takes one sample (read now) and returns whether the gate is engaged after it. */
   update(sample: ResourceSample): boolean {
-    const at = this.#limits.now?.() ?? sample.atMs;
-    if (this.#engaged && this.#lastAt !== null) {
-      // Never negative: log lines are not strictly ordered and `ts` is local time (DST).
-      this.#engagedMs += Math.max(0, at - this.#lastAt);
-    }
-    this.#lastAt = at;
+    const wasStale = this.#readAt !== null && this.stale;
+    this.#readAt = this.#now();
     this.#trackPeaks(sample);
+    this.#trackLoad(sample, wasStale);
     const memory = gatedMemory(sample);
     this.#memorySignal = memory.signal;
+    this.#cpuSignal = sample.processCpuPercent === null ? "load" : "cpu";
     if (!this.#engaged && this.#over(sample, memory.mb)) {
       this.#engaged = true;
       this.#events++;
@@ -122,32 +179,45 @@ export class BackpressureGate {
     return this.#engaged;
   }
 
-  /** Engagements, engaged time and peaks so far. */
-  stats(): BackpressureStats {
-    let ms = this.#engagedMs;
-    // Samples only say when the engagement was last seen; a clock can say it is still going.
-    if (this.#engaged && this.#limits.now && this.#lastAt !== null) {
-      ms += Math.max(0, this.#limits.now() - this.#lastAt);
+  /**
+   * Releases the gate when its newest sample has gone stale; returns whether it is engaged
+   * after that. Call it often (the monitor does, a few times a second): no sample may come.
+   */
+  expire(): boolean {
+    if (this.#engaged && this.stale) {
+      this.#engaged = false;
+      this.#staleReleases++;
     }
+    return this.#engaged;
+  }
+
+  /** Engagements, stale releases, signals and peaks so far. */
+  stats(): BackpressureStats {
     return {
       events: this.#events,
-      engagedSeconds: ms / 1000,
+      staleReleases: this.#staleReleases,
       memorySignal: this.#memorySignal,
+      cpuSignal: this.#cpuSignal,
       peak: { ...this.#peak },
     };
   }
 
+  /** Since when load has been over LOAD_ENGAGE, by the log's time; a gap of blindness restarts it. */
+  #trackLoad(s: ResourceSample, afterGap: boolean): void {
+    if (s.overallLoad <= LOAD_ENGAGE) this.#loadHighSinceMs = null;
+    else if (afterGap || this.#loadHighSinceMs === null) this.#loadHighSinceMs = s.atMs;
+  }
+
   #over(s: ResourceSample, memoryMb: number): boolean {
     if (memoryMb > this.#limits.maxMemoryMb) return true;
-    return s.processCpuPercent === null
-      ? s.overallLoad > 1.0
-      : s.processCpuPercent > this.#limits.maxCpuPercent;
+    if (s.processCpuPercent !== null) return s.processCpuPercent > this.#limits.maxCpuPercent;
+    return this.#loadHighSinceMs !== null && s.atMs - this.#loadHighSinceMs >= LOAD_HOLD_MS;
   }
 
   #under(s: ResourceSample, memoryMb: number): boolean {
     if (memoryMb >= 0.9 * this.#limits.maxMemoryMb) return false;
     return s.processCpuPercent === null
-      ? s.overallLoad < 0.9
+      ? s.overallLoad < LOAD_RELEASE
       : s.processCpuPercent < this.#cpuRelease;
   }
 

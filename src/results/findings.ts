@@ -1,10 +1,12 @@
 /**
  * A run's findings: what a person should look at even when every threshold held. A crash, a
- * stall, an operation slower than --slow-op-sec, and starvation hyperd reported. Each has a
+ * stall, an operation slower than --slow-op-sec, starvation hyperd reported, and a monitor that
+ * went blind. Each has a
  * one-line description, its evidence, its run second and a normalised signature. Pure.
  */
 import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
 import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
+import type { MonitorSight } from "../hyperd/monitor.ts";
 import type { FindingKind, StopReason } from "../verdict_policy.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
@@ -35,6 +37,7 @@ export type Finding =
     | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
     | FindingOf<"slow-operation", SlowOp>
     | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+    | FindingOf<"blind-monitor", MonitorSight>
     | LedgerFinding
   )
   & { knownBug?: string | null };
@@ -51,7 +54,15 @@ export interface FindingSource {
   slowOpSec: number;
   /** The ledger, when ledger operations ran (absent in older summaries). */
   ledger?: LedgerOutcome | null;
+  /** How well the monitor saw hyperd; null or absent when it was off. */
+  sight?: MonitorSight | null;
 }
+
+/**
+ * A spell without a fresh resource sample this long is a finding: backpressure could not act
+ * for that long. Shorter spells are in the summary's figures only.
+ */
+export const BLIND_FINDING_SEC = 10;
 
 /** Statements longer than this are cut in a description. */
 const BRIEF_SQL_CHARS = 48;
@@ -103,6 +114,19 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: { ...stats.example, count: stats.count },
       atSec: stats.firstAtSec,
       signature: warningSignature("starvation", kind),
+    });
+  }
+  const { sight } = source;
+  if (sight && sight.longestBlindSec >= BLIND_FINDING_SEC) {
+    findings.push({
+      kind: "blind-monitor",
+      description: `the monitor was blind for ${formatSeconds(sight.longestBlindSec)} ` +
+        `(no resource sample from hyperd's log for longer than ` +
+        `${formatSeconds(sight.staleAfterSec)}; ${formatSeconds(sight.blindSec)} in ` +
+        `${plural(sight.blindSpells, "spell")}): backpressure could not act meanwhile`,
+      evidence: sight,
+      atSec: source.durationSec,
+      signature: signatureOf(["blind-monitor"]),
     });
   }
   return markKnownBugs(findings);

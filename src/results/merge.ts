@@ -143,8 +143,10 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
       usedMb: Math.max(...summaries.map((s) => s.disk.usedMb)),
       budgetMb: first.disk.budgetMb,
       writesRedirected: sum((s) => s.disk.writesRedirected),
+      readOnlySec: Math.max(...summaries.map((s) => s.disk.readOnlySec ?? 0)),
     },
     backpressure: monitored.backpressure,
+    sight: monitored.sight,
     errors: summaries.flatMap((s, i) =>
       s.errors.map((e) => ({ ...e, atSec: shiftSec(e.atSec, offsets[i]) }))
     )

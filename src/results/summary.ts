@@ -72,8 +72,15 @@ export interface Summary {
   peak: ResourceReport["peak"];
   /** Which memory figure backpressure watched, and hyperd's memory_limit in MB. */
   memory: ResourceReport["memory"];
-  disk: { usedMb: number; budgetMb: number; writesRedirected: number };
+  /** `readOnlySec`: wall time users ran with writes turned into reads (absent in older ones). */
+  disk: { usedMb: number; budgetMb: number; writesRedirected: number; readOnlySec?: number };
+  /** Times the gate engaged, and the wall time users were held at it (their own clock). */
   backpressure: ResourceReport["backpressure"];
+  /**
+   * Whether the monitor saw hyperd: the stale bound, seconds without a fresh sample, and whether
+   * load stood in for CPU. Absent in older summaries; null when the monitor was off.
+   */
+  sight?: ResourceReport["sight"] | null;
   errors: OpFailure[];
   errorCount: number;
   /** Failures by normalised message: count, kinds, first and last second. */
@@ -187,8 +194,10 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       usedMb: megabytes(parts.diskBytes),
       budgetMb: parts.config.maxDiskMb,
       writesRedirected: parts.writesRedirected,
+      readOnlySec: parts.readOnlySec,
     },
     backpressure: parts.resources.backpressure,
+    sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
     errorCount: failures,

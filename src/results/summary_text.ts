@@ -1,4 +1,5 @@
 /** The end-of-run summary a person reads on stdout. */
+import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import { shownKinds } from "../workload/op_table.ts";
@@ -30,9 +31,12 @@ export function summaryText(summary: Summary): string {
     `(scheduler ${formatFixed(peak.schedulerLoad, 2)}, ` +
     `CPU ${withUnit(formatFixed(peak.processCpuPercent, 1), "%")})`,
     `Disk used:    ${formatFixed(disk.usedMb, 1)} of ${formatNumber(disk.budgetMb)} MB ` +
-    `(${formatNumber(disk.writesRedirected)} writes turned into reads)`,
+    `(${formatNumber(disk.writesRedirected)} writes turned into reads` +
+    ((disk.readOnlySec ?? 0) > 0 ? `, read-only for ${formatSeconds(disk.readOnlySec)}` : "") +
+    ")",
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
-    `${formatSeconds(summary.backpressure.seconds)}`,
+    `users held ${formatSeconds(summary.backpressure.seconds)}`,
+    ...monitorLines(summary),
     `Integrity:    ${integrityLine(summary)}`,
     ...(summary.ledger ? [`Ledger:       ${ledgerLine(summary.ledger)}`] : []),
     `Client CPU:   ${clientLine(summary.client)}`,
@@ -162,6 +166,25 @@ function memoryLine({ peak, memory, config }: Summary): string {
   return `${mb(peak.trackedMemoryMb)} tracked, ${mb(peak.memoryMb)} physical ` +
     `(${mb(peak.fileMappingsMb)} file mappings); backpressure watched ` +
     `${memory.signal ?? "no"} memory, limit ${formatNumber(config.maxMemoryMb)} MB`;
+}
+
+/**
+ * Whether the monitor saw hyperd: its blind time (no fresh sample), what stood for CPU, and what
+ * the start-up check said of an attached hyperd's logging. Nothing where the monitor was off.
+ */
+function monitorLines(summary: Summary): string[] {
+  const { sight } = summary;
+  if (!sight) return [];
+  const stale = `no resource sample for over ${formatSeconds(sight.staleAfterSec)}`;
+  const blind = sight.blindSec > 0
+    ? `blind ${formatSeconds(sight.blindSec)} in ${plural(sight.blindSpells, "spell")} ` +
+      `(${stale}; the longest ${formatSeconds(sight.longestBlindSec)}), ` +
+      `backpressure let go ${plural(sight.staleReleases, "time")} for it`
+    : `never blind (a resource sample at least every ${formatSeconds(sight.staleAfterSec)})`;
+  const lines = [`Monitor:      ${blind}`];
+  if (sight.cpuSignal === "load") lines.push(`              ${LOAD_ONLY_TEXT}`);
+  if (summary.server?.logging) lines.push(`              ${summary.server.logging}`);
+  return lines;
 }
 
 function clientLine(client: Summary["client"]): string {

@@ -36,6 +36,8 @@ export interface MetricSource {
   >;
   peak: { memoryMb: number | null; overallLoad: number | null; processCpuPercent: number | null };
   backpressure: { seconds: number };
+  /** How long the monitor was blind; null or absent when it was off (or the summary is older). */
+  sight?: { blindSec: number } | null;
   disk: { usedMb: number };
   integrity: { checked: boolean; mismatches: number };
 }
@@ -70,6 +72,8 @@ export function metricValues(s: MetricSource): MetricValues {
     peak_overall_load: peak.overallLoad,
     peak_cpu_percent: peak.processCpuPercent,
     backpressure_seconds: s.backpressure.seconds,
+    // A monitor that was off saw nothing, which is not "never blind".
+    monitor_blind_seconds: s.sight?.blindSec ?? null,
     disk_used_mb: s.disk.usedMb,
     // An unchecked run has 0 mismatches on record but proved nothing.
     integrity_mismatches: s.integrity.checked ? s.integrity.mismatches : null,

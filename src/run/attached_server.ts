@@ -6,9 +6,11 @@ import { formatHostPort, type HostPort, isLoopback, parseHostPort } from "../con
 import type { Config } from "../config/settings.ts";
 import { ConfigError, HyperdError } from "../errors.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
+import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
 import { TIMED_OUT, within } from "../time.ts";
 import { connect, type Endpoint } from "../wire/connection.ts";
+import { type AttachedLogging, checkAttachedLogging } from "./attached_logging.ts";
 import { Reachability } from "./reachability.ts";
 import type { Server, ServerFacts, ServerLoss } from "./server.ts";
 
@@ -33,6 +35,8 @@ export class AttachedServer implements Server {
   readonly pid = null;
   readonly databaseDir: string;
   readonly monitorLog: MonitorLog | null;
+  readonly logIntervalSec: number;
+  readonly loadOnlySaid: boolean;
   readonly diskDir: string | null;
   readonly #stallSec: number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -43,6 +47,7 @@ export class AttachedServer implements Server {
     version: string,
     config: Config,
     dirs: { databaseDir: string; diskDir: string | null; diskOff: string | null },
+    logging: AttachedLogging | null,
   ) {
     const where = formatHostPort(endpoint);
     this.endpoint = endpoint;
@@ -51,6 +56,8 @@ export class AttachedServer implements Server {
     this.databaseDir = dirs.databaseDir;
     this.diskDir = dirs.diskDir;
     this.monitorLog = config.hyperdLog ? { file: config.hyperdLog, startAtEnd: true } : null;
+    this.logIntervalSec = logging?.intervalSec ?? config.logInterval;
+    this.loadOnlySaid = logging?.loadOnly ?? false;
     this.#stallSec = config.stallSec;
     this.facts = {
       mode: "attached",
@@ -60,6 +67,7 @@ export class AttachedServer implements Server {
       monitorOff: config.hyperdLog ? null : "no --hyperd-log: hyperd's resource log is not read, " +
         "so there are no resource peaks and no backpressure",
       diskOff: dirs.diskOff,
+      logging: logging?.warning ?? null,
     };
   }
 
@@ -74,8 +82,13 @@ export class AttachedServer implements Server {
     const grpc = config.grpcEndpoint ? parseHostPort(config.grpcEndpoint) : null;
     await mustAnswer(endpoint, "--endpoint");
     if (grpc) await mustAnswer(grpc, "--grpc-endpoint");
-    const version = await serverVersion(endpoint);
     if (config.hyperdLog) await mustBeFile(config.hyperdLog);
+    // Before any query of ours: with log_resource_usage_always=0 our own query would make
+    // hyperd log the very sample the check waits for.
+    const logging = config.hyperdLog
+      ? await checkAttachedLogging(config.hyperdLog, config.logInterval)
+      : null;
+    const version = await serverVersion(endpoint);
     const databaseDir = config.databaseDir ?? options.outputDir;
     const local = isLoopback(endpoint.host) && await isDirectory(databaseDir);
     const diskOff = local
@@ -89,11 +102,13 @@ export class AttachedServer implements Server {
     );
     if (diskOff) console.error(`hyperstress: disk budget off: ${diskOff}`);
     if (!config.hyperdLog) console.error("hyperstress: monitor off: no --hyperd-log given");
+    if (logging?.warning) console.error(`hyperstress: ${logging.warning}`);
+    if (logging?.loadOnly) console.error(`hyperstress: ${LOAD_ONLY_TEXT}`);
     return new AttachedServer(endpoint, grpc, version, config, {
       databaseDir,
       diskDir: local ? databaseDir : null,
       diskOff,
-    });
+    }, logging);
   }
 
   /** Lost: the endpoint refused connections for --stall-sec seconds in a row. */

@@ -13,6 +13,7 @@ import type { LedgerOutcome, RunOutcome } from "./run_outcome.ts";
 import type { Run } from "./run_state.ts";
 import { checkLedger, ledgerCheckSkipped } from "./ledger_check.ts";
 import { invariantTotal } from "../workload/ledger.ts";
+import { nowMs } from "../time.ts";
 
 /** What the users' step leaves for the last one; absent when users never started. */
 export interface Finished {
@@ -104,6 +105,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     resources: run.monitor.report(),
     diskBytes,
     writesRedirected: stats.writesRedirected,
+    readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
     errors: stats.errors,
     errorGroups: stats.errorGroups(),
     slowest: stats.slowest(),

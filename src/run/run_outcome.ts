@@ -63,6 +63,8 @@ export interface RunOutcome {
   resources: ResourceReport;
   diskBytes: number;
   writesRedirected: number;
+  /** Wall time users ran with writes turned into reads (the disk budget spent), by their clock. */
+  readOnlySec: number;
   errors: OpFailure[];
   /** Every failure reported, by kind and message. */
   errorGroups: ErrorGroup[];

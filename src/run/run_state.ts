@@ -54,4 +54,6 @@ export interface Run {
   startAtMs: Record<number, number[]> | null;
   /** The users' load once they run: their workers and its shape. */
   load: Load | null;
+  /** `nowMs()` when the run's stop came; null while it goes on. */
+  stoppedAtMs: number | null;
 }

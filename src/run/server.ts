@@ -31,6 +31,12 @@ export interface ServerFacts {
   monitorOff: string | null;
   /** Why the disk budget was not measured; null when it was. */
   diskOff: string | null;
+  /**
+   * What is wrong with an attached hyperd's resource logging for backpressure (checked at the
+   * start), naming the settings that fix it; null when nothing is, or it was not checked.
+   * Absent in older summaries.
+   */
+  logging?: string | null;
 }
 
 /** A hyperd the run loads. */
@@ -47,6 +53,10 @@ export interface Server {
   readonly databaseDir: string;
   /** The log the monitor follows; null turns the monitor off. */
   readonly monitorLog: MonitorLog | null;
+  /** How often hyperd logs a resource sample, in seconds: samples age against it. */
+  readonly logIntervalSec: number;
+  /** True when the start already said that overall load will stand in for CPU. */
+  readonly loadOnlySaid: boolean;
   /** A local dir whose `db_N.hyper` files are the databases; null when they are not local. */
   readonly diskDir: string | null;
   /** Calls `onLost` once if the server goes away before `release()`. */

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { Config } from "../config/settings.ts";
 import { type CrashInfo, crashInfo, describeExit } from "../hyperd/crash.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
+import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
+import { MODE_CPU } from "../hyperd/log_check.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
 import { Hyperd } from "../hyperd/process.ts";
 import type { InFlightOp } from "../stats/op_stats.ts";
@@ -28,6 +30,8 @@ export class StartedServer implements Server {
   readonly pid: number;
   readonly databaseDir: string;
   readonly monitorLog: MonitorLog;
+  readonly logIntervalSec: number;
+  readonly loadOnlySaid: boolean;
   readonly diskDir: string;
   readonly #hyperd: Hyperd;
 
@@ -40,6 +44,9 @@ export class StartedServer implements Server {
     this.databaseDir = options.outputDir;
     this.diskDir = options.outputDir;
     this.monitorLog = { file: join(hyperd.logDir, "hyperd.log"), startAtEnd: false };
+    // hyperstress sets it (log_resource_usage_interval) when it starts hyperd.
+    this.logIntervalSec = options.config.logInterval;
+    this.loadOnlySaid = !(options.config.logMode & MODE_CPU);
     this.facts = {
       mode: "started",
       endpoint: `${hyperd.host}:${hyperd.port}`,
@@ -47,6 +54,7 @@ export class StartedServer implements Server {
       log: this.monitorLog.file,
       monitorOff: null,
       diskOff: null,
+      logging: null,
     };
   }
 
@@ -68,6 +76,7 @@ export class StartedServer implements Server {
     console.error(
       `hyperstress: hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`,
     );
+    if (!(config.logMode & MODE_CPU)) console.error(`hyperstress: ${LOAD_ONLY_TEXT}`);
     return new StartedServer(hyperd, options);
   }
 

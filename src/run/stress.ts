@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import type { Config } from "../config/settings.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
 import { parseSegment, segmentUsers } from "../config/segment.ts";
+import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { Monitor, type MonitorLog } from "../hyperd/monitor.ts";
 import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
@@ -23,6 +24,7 @@ import type { Server } from "./server.ts";
 import { StartedServer } from "./started_server.ts";
 import { StopControl } from "./stop_control.ts";
 import { ConfigError } from "../errors.ts";
+import { nowMs } from "../time.ts";
 import { readSchedule, SCHEDULE_FILE, ScheduleWriter } from "./schedule_file.ts";
 import { gatherOutcome, outcomeSoFar } from "./outcome.ts";
 import type { RunOutcome } from "./run_outcome.ts";
@@ -55,7 +57,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       warmupSec: options.config.warmupSec,
     }),
     // Off until the server says which log it has.
-    monitor: newMonitor(options.config, flags, clock, null),
+    monitor: newMonitor(options.config, flags, clock, null, options.config.logInterval),
     clientCpu: new ClientCpu(processCpuSec()),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
@@ -63,6 +65,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     schedule,
     startAtMs,
     load: null,
+    stoppedAtMs: null,
   };
   const stopWatching = watchForStops(run);
   try {
@@ -80,14 +83,22 @@ function newMonitor(
   flags: SharedFlags,
   clock: RunClock,
   log: MonitorLog | null,
+  logIntervalSec: number,
+  stoppedAtMs: () => number | null = () => null,
+  loadOnlySaid = false,
 ): Monitor {
   return new Monitor({
     log,
     onBackpressure: (engaged) => (flags.backpressure = engaged),
+    // Where the start could not know (hyperd on macOS logs `cpu: {}`), the first sample tells.
+    onLoadOnly: loadOnlySaid ? undefined : () => console.error(`hyperstress: ${LOAD_ONLY_TEXT}`),
     maxMemoryMb: config.maxMemoryMb,
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
     elapsedSec: () => clock.elapsedSec(),
+    // The users' own clock of the gate, up to the stop: a worker ended while held never leaves.
+    heldSec: () => flags.heldByBackpressure.seconds(stoppedAtMs() ?? nowMs()),
+    logIntervalSec,
   });
 }
 
@@ -136,7 +147,15 @@ async function setUp(run: Run): Promise<Started | null> {
       opening.then((s) => s.release(STALLED_STOP_STEP_MS), () => {});
       return null;
     }
-    run.monitor = newMonitor(config, run.flags, run.clock, server.monitorLog);
+    run.monitor = newMonitor(
+      config,
+      run.flags,
+      run.clock,
+      server.monitorLog,
+      server.logIntervalSec,
+      () => run.stoppedAtMs,
+      server.loadOnlySaid,
+    );
     const setting = runDatabases({
       endpoint: server.endpoint,
       databaseDir: server.databaseDir,
@@ -224,6 +243,7 @@ async function runUsers(
     pool.allDone.then(() => control.stop("UsersFinished", "every user ran its operations"));
 
     await control.stopped;
+    run.stoppedAtMs = nowMs();
     run.load?.stop();
     const durationSec = clock.elapsedSec();
     let allReported: boolean;

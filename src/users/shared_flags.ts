@@ -1,20 +1,38 @@
 /** Run-wide flags shared between the main thread and the user workers (SharedArrayBuffer). */
+import { HELD_CLOCK_BIG_CELLS, HELD_CLOCK_INT_CELLS, HeldClock } from "./held_clock.ts";
 
 const STOP = 0;
 const BACKPRESSURE = 1;
 const DISK_FULL = 2;
-const SLOTS = 3;
+/** Int32 cells of the backpressure and read-only clocks, after the three flags. */
+const HELD_INT_AT = 3;
+const INT_CELLS = HELD_INT_AT + 2 * HELD_CLOCK_INT_CELLS;
+/** The BigInt64 cells start on an 8-byte boundary after the Int32 ones. */
+const BIG_BYTE_AT = Math.ceil(INT_CELLS * Int32Array.BYTES_PER_ELEMENT / 8) * 8;
+const BYTES = BIG_BYTE_AT + 2 * HELD_CLOCK_BIG_CELLS * BigInt64Array.BYTES_PER_ELEMENT;
 
 /** Stop, backpressure and disk-full flags, read with Atomics from any thread. */
 export class SharedFlags {
   /** The shared memory; post it to a worker and wrap it there with `new SharedFlags(buffer)`. */
   readonly buffer: SharedArrayBuffer;
+  /** Wall time users waited at the backpressure gate (their side of it). */
+  readonly heldByBackpressure: HeldClock;
+  /** Wall time users ran with writes turned into reads (the disk budget spent). */
+  readonly heldReadOnly: HeldClock;
   readonly #cells: Int32Array;
   #stopping: Promise<void> | null = null;
 
-  constructor(buffer = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(buffer = new SharedArrayBuffer(BYTES)) {
     this.buffer = buffer;
-    this.#cells = new Int32Array(buffer);
+    this.#cells = new Int32Array(buffer, 0, INT_CELLS);
+    const bigs = new BigInt64Array(buffer, BIG_BYTE_AT, 2 * HELD_CLOCK_BIG_CELLS);
+    this.heldByBackpressure = new HeldClock(this.#cells, HELD_INT_AT, bigs, 0);
+    this.heldReadOnly = new HeldClock(
+      this.#cells,
+      HELD_INT_AT + HELD_CLOCK_INT_CELLS,
+      bigs,
+      HELD_CLOCK_BIG_CELLS,
+    );
   }
 
   /** Users finish their current operation and stop. */

@@ -48,6 +48,8 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
   let backoffMs = BACKOFF_FIRST_MS;
   let conn = connect(env.endpoint, database.path);
   let ctx = await env.contextFor(conn);
+  // Whether this user is counted in the read-only phase's clock.
+  let readOnly = false;
   try {
     while (!flags.stopped && (spec.maxOps === undefined || digest.count < spec.maxOps)) {
       // Open model: nothing runs before its arrival; the time it waited counts in its latency.
@@ -56,8 +58,13 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       while (env.active && !env.active() && !flags.stopped) await sleep(FLAG_POLL_MS);
       if (flags.stopped) break;
       const planned = planner.next();
-      const op = flags.diskFull && isInsert(planned.kind) ? redirectToRead(planned) : planned;
-      while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
+      if (flags.diskFull !== readOnly) {
+        readOnly = !readOnly;
+        if (readOnly) flags.heldReadOnly.enter(nowMs());
+        else flags.heldReadOnly.leave(nowMs());
+      }
+      const op = readOnly && isInsert(planned.kind) ? redirectToRead(planned) : planned;
+      await waitAtGate(flags);
       if (flags.stopped) break;
       if (op !== planned) stats.writesRedirected++;
       digest.add(planned);
@@ -114,6 +121,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       if (!nextIsTimed) await sleepUnlessStopped(planned.thinkMs, flags);
     }
   } finally {
+    if (readOnly) flags.heldReadOnly.leave(nowMs());
     await conn.sql.end({ timeout: 5 }).catch(() => {});
   }
   return {
@@ -123,6 +131,20 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
     failures,
     sequenceDigest: digest.hex(),
   };
+}
+
+/**
+ * Waits while backpressure is set, on the users' side of the gate: the wall time this user is
+ * held goes into the run's backpressure clock (overlapping holds of several users count once).
+ */
+async function waitAtGate(flags: SharedFlags): Promise<void> {
+  if (!flags.backpressure || flags.stopped) return;
+  flags.heldByBackpressure.enter(nowMs());
+  try {
+    while (flags.backpressure && !flags.stopped) await sleep(FLAG_POLL_MS);
+  } finally {
+    flags.heldByBackpressure.leave(nowMs());
+  }
 }
 
 /**

@@ -39,12 +39,22 @@ async function listening(port: number): Promise<boolean> {
   }
 }
 
+/** Resource logging for backpressure (a sample every second, always, every figure). */
+const FULL_LOGGING = [
+  "--log_resource_usage_interval=1s",
+  "--log_resource_usage_mode=2047",
+  "--log_resource_usage_always=1",
+];
+
 /**
- * Runs `body` with a standalone hyperd (resource log every second) and a temp dir, then stops
- * hyperd by its PID (SIGTERM, then SIGKILL) unless it has already gone, and removes the dir.
+ * Runs `body` with a standalone hyperd and a temp dir, then stops hyperd by its PID (SIGTERM,
+ * then SIGKILL) unless it has already gone, and removes the dir. Its resource log has a sample
+ * every second, always, with every figure; with `logging: "default"` it has hyperd's defaults
+ * (no sample while idle, no CPU), as a hyperd started by hand has.
  */
 export async function withStandaloneHyperd<T>(
   body: (hyperd: StandaloneHyperd, dir: string) => Promise<T>,
+  options: { logging?: "full" | "default" } = {},
 ): Promise<T> {
   return await withTempDir(async (dir) => {
     const port = freePort();
@@ -59,9 +69,7 @@ export async function withStandaloneHyperd<T>(
         "--skip-license",
         "--language=en_US",
         `--log-dir=${logDir}`,
-        "--log_resource_usage_interval=1s",
-        "--log_resource_usage_mode=2047",
-        "--log_resource_usage_always=1",
+        ...(options.logging === "default" ? [] : FULL_LOGGING),
       ],
       stdin: "null",
       stdout: "null",

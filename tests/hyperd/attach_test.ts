@@ -37,7 +37,14 @@ Deno.test("an attached run passes with integrity, reads peaks from the given log
       log: hyperd.logFile,
       monitorOff: null,
       diskOff: null,
+      logging: null,
     });
+    // A hyperd that logs as backpressure needs: no warning, and the monitor never blind.
+    assert.doesNotMatch(result.stderr, /cannot steer backpressure|load only/);
+    assert.equal(summary.sight?.staleAfterSec, 3, "1-s interval from hyperd's startup-settings");
+    assert.equal(summary.sight?.blindSec, 0);
+    assert.equal(summary.sight?.cpuSignal, "cpu");
+    assert.ok(!summary.findings.some((f) => f.kind === "blind-monitor"));
     assert.ok((summary.peak.memoryMb ?? 0) > 0, "peaks come from the server's log");
     assert.ok(summary.resources.length >= 2, "one resource sample a second");
     assert.ok((await Deno.stat(hyperd.logFile)).size > logBefore);

@@ -93,6 +93,14 @@ Deno.test("a tiny disk budget turns inserts into reads without failures", async 
     const summary = await readSummary(dir);
     assert.ok(summary.disk.writesRedirected > 0, "no write was redirected");
     assert.ok(summary.disk.usedMb > 1);
+    // Read-only from the watch's first look over the budget to the stop, as wall time (the
+    // users' clock of it); the watch looks once a second, so within a second and a half.
+    const over = summary.watch.find((p) => p.diskMb > 1)!.atSec;
+    const expected = summary.durationSec - over;
+    assert.ok(
+      Math.abs(summary.disk.readOnlySec! - expected) <= 1.5,
+      `read-only ${summary.disk.readOnlySec} s; over the budget from ${over} s of ${summary.durationSec} s`,
+    );
     assert.equal(summary.totals.failures, 0);
     assert.equal(summary.integrity.mismatches, 0);
     assert.match(run.stderr, /read-only/);

@@ -58,47 +58,96 @@ Deno.test("BackpressureGate releases only when memory and CPU are both back unde
   assert.equal(gate.update(sample(2, { trackedMemoryMb: 950, processCpuPercent: 75 })), false);
 });
 
-Deno.test("BackpressureGate counts engagements and engaged seconds from sample timestamps", () => {
+Deno.test("BackpressureGate counts its engagements", () => {
   const gate = new BackpressureGate(limits);
   gate.update(sample(0));
   gate.update(sample(1, { trackedMemoryMb: 2000 })); // engage
-  gate.update(sample(2, { trackedMemoryMb: 2000 }));
-  gate.update(sample(4)); // release after 3 s
-  gate.update(sample(5));
+  gate.update(sample(4)); // release
   gate.update(sample(6, { processCpuPercent: 99 })); // engage
-  gate.update(sample(6.5)); // release after 0.5 s
-  const stats = gate.stats();
-  assert.equal(stats.events, 2);
-  assert.equal(stats.engagedSeconds, 3.5);
+  gate.update(sample(6.5)); // release
+  assert.equal(gate.stats().events, 2);
+  assert.equal(gate.stats().staleReleases, 0);
 });
 
-Deno.test("BackpressureGate with a clock counts an engagement that is still going on", () => {
-  let nowMs = 0;
-  const gate = new BackpressureGate({ ...limits, now: () => nowMs });
-  gate.update(sample(0, { trackedMemoryMb: 2000 }));
-  nowMs = 2000;
-  gate.update(sample(99, { trackedMemoryMb: 2000 }));
-  nowMs = 2500;
-  assert.equal(gate.stats().engagedSeconds, 2.5);
-});
-
-Deno.test("BackpressureGate ignores samples that go back in time when adding up seconds", () => {
-  const gate = new BackpressureGate(limits);
-  gate.update(sample(10, { trackedMemoryMb: 2000 }));
-  gate.update(sample(9, { trackedMemoryMb: 2000 }));
-  gate.update(sample(11));
-  assert.equal(gate.stats().engagedSeconds, 2);
-});
-
-Deno.test("BackpressureGate uses overall load when hyperd reports no CPU", () => {
-  const gate = new BackpressureGate(limits);
+/** A gate on fake time: `clock.ms` is now; samples go stale 3 s after they were read. */
+function fakeTimeGate(staleMs = 3000) {
+  const clock = { ms: 0 };
+  const gate = new BackpressureGate({ ...limits, staleMs, now: () => clock.ms });
   const noCpu = { processCpuPercent: null, systemCpuPercent: null };
-  assert.equal(gate.update(sample(0, { ...noCpu, overallLoad: 1.0 })), false);
-  assert.equal(gate.update(sample(1, { ...noCpu, overallLoad: 1.2 })), true);
-  assert.equal(gate.update(sample(2, { ...noCpu, overallLoad: 0.95 })), true);
-  assert.equal(gate.update(sample(3, { ...noCpu, overallLoad: 0.89 })), false);
+  /** A CPU-less sample of `overallLoad` at `sec`, read then. */
+  const load = (sec: number, overallLoad: number) => {
+    clock.ms = sec * 1000;
+    return gate.update(sample(sec, { ...noCpu, overallLoad }));
+  };
+  return { clock, gate, load };
+}
+
+Deno.test("BackpressureGate lets go when its newest sample goes stale, and says so", () => {
+  const { clock, gate } = fakeTimeGate();
+  assert.equal(gate.stale, true, "no sample yet is no sight");
+  assert.equal(gate.update(sample(0, { trackedMemoryMb: 2000 })), true);
+  clock.ms = 3000;
+  // Exactly the bound: still fresh.
+  assert.equal(gate.expire(), true);
+  assert.equal(gate.sampleAgeMs(), 3000);
+  clock.ms = 3001;
+  assert.equal(gate.stale, true);
+  assert.equal(gate.expire(), false);
+  assert.equal(gate.engaged, false);
+  assert.equal(gate.stats().staleReleases, 1);
+  // Released by age, it stays released: the stale figure never engages it again.
+  clock.ms = 60_000;
+  assert.equal(gate.expire(), false);
+  assert.equal(gate.stats().events, 1);
+  // A fresh sample over the limit engages it anew.
+  assert.equal(gate.update(sample(60, { trackedMemoryMb: 2000 })), true);
+  assert.equal(gate.stale, false);
+  assert.equal(gate.stats().events, 2);
+});
+
+Deno.test("BackpressureGate keeps holding while samples keep coming", () => {
+  const { clock, gate } = fakeTimeGate();
+  for (let sec = 0; sec < 30; sec++) {
+    clock.ms = sec * 1000;
+    assert.equal(gate.update(sample(sec, { trackedMemoryMb: 2000 })), true);
+    clock.ms += 999;
+    assert.equal(gate.expire(), true, `released at ${sec} s`);
+  }
+  assert.equal(gate.stats().staleReleases, 0);
+});
+
+Deno.test("BackpressureGate without CPU engages only on load held above 1.5 for 5 s", () => {
+  const { clock, gate, load } = fakeTimeGate();
+  // One busy second on 2 cores, as hyperd 0.0.26359 logged it: one sample of load 2.
+  assert.equal(load(0, 0.2), false);
+  assert.equal(load(1, 2), false);
+  assert.equal(load(2, 0.3), false);
+  // A 4-s burst: 1, 2, 2, 1.5.
+  assert.equal(load(3, 1), false);
+  assert.equal(load(4, 2), false);
+  assert.equal(load(5, 2), false);
+  assert.equal(load(6, 1.5), false);
+  // Load above 1.5 from 10 s on: engaged once it has held 5 s.
+  for (let sec = 10; sec < 15; sec++) assert.equal(load(sec, 2), false, `${sec} s`);
+  assert.equal(load(15, 2), true);
+  assert.equal(gate.stats().cpuSignal, "load");
+  assert.equal(load(16, 1.0), true, "between the thresholds it holds");
+  assert.equal(load(17, 0.89), false);
   // With CPU known, load is not what decides.
-  assert.equal(gate.update(sample(4, { overallLoad: 1.5, processCpuPercent: 10 })), false);
+  clock.ms = 18_000;
+  assert.equal(gate.update(sample(18, { overallLoad: 3, processCpuPercent: 10 })), false);
+  assert.equal(gate.stats().cpuSignal, "cpu");
+});
+
+Deno.test("BackpressureGate does not join high load across a blind gap", () => {
+  const { load } = fakeTimeGate();
+  // hyperd with log_resource_usage_always=0: busy, then silent while idle, then busy again.
+  assert.equal(load(0, 2), false);
+  assert.equal(load(1, 2), false);
+  // Nothing logged for 20 s: 20 s after the first high sample is no proof of 5 s of load.
+  assert.equal(load(21, 2), false);
+  for (let sec = 22; sec < 26; sec++) assert.equal(load(sec, 2), false, `${sec} s`);
+  assert.equal(load(26, 2), true, "5 s of load since the gap");
 });
 
 Deno.test("BackpressureGate can release a CPU limit below 20%", () => {

@@ -195,3 +195,24 @@ Deno.test("progress shows how many warnings hyperd logged, once there are any", 
   assert.match(progressLine(view(11), config, 5), /hyperd warnings 11$/);
   assert.doesNotMatch(progressLine(view(0), config, 5), /hyperd warnings/);
 });
+
+Deno.test("findingsOf() makes a monitor blind for 10 s or more a finding, and not a shorter spell", () => {
+  const sight = {
+    staleAfterSec: 3,
+    blindSec: 14.2,
+    blindSpells: 2,
+    longestBlindSec: 12.5,
+    staleReleases: 1,
+    cpuSignal: "load" as const,
+  };
+  const [blind] = findingsOf(source({ sight }));
+  assert.equal(blind.kind, "blind-monitor");
+  assert.equal(
+    blind.description,
+    "the monitor was blind for 12.5 s (no resource sample from hyperd's log for longer than " +
+      "3.0 s; 14.2 s in 2 spells): backpressure could not act meanwhile",
+  );
+  assert.equal(blind.signature, "blind-monitor");
+  assert.deepEqual(findingsOf(source({ sight: { ...sight, longestBlindSec: 9.9 } })), []);
+  assert.deepEqual(findingsOf(source({ sight: null })), []);
+});

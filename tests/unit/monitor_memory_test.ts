@@ -34,6 +34,7 @@ async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0)
       maxCpuPercent: 100,
       memoryLimitMb: 300,
       elapsedSec: () => (Date.now() - runStartMs) / 1000,
+      heldSec: () => 0,
     });
     monitor.start();
     await monitor.close();
@@ -96,6 +97,7 @@ Deno.test("Monitor without a log is off: no samples, no backpressure, nothing to
     maxMemoryMb: 1,
     maxCpuPercent: 1,
     elapsedSec: () => 0,
+    heldSec: () => 0,
   });
   monitor.start();
   await monitor.close();

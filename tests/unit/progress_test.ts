@@ -260,3 +260,12 @@ Deno.test("progressLine() says hyperd is not monitored when there is no log to r
   assert.match(line, /hyperd not monitored \(no --hyperd-log\)/);
   assert.doesNotMatch(line, /waiting for the first resource sample/);
 });
+
+Deno.test("progressLine() says how long the monitor has had no resource sample once it is blind", () => {
+  const stats = new RunStats();
+  const seeing = { ...view(stats), monitor: { latest: () => null, blindForSec: () => 0 } };
+  assert.ok(!progressLine(seeing, CONFIG, 0).includes("no resource sample"));
+  const blind = { ...view(stats), monitor: { latest: () => null, blindForSec: () => 12.7 } };
+  const line = progressLine(blind, CONFIG, 0, 60);
+  assert.ok(line.includes("no resource sample for 12 s"), line);
+});

@@ -119,3 +119,25 @@ Deno.test("reportHtml() counts users whose worker never sent its final report", 
   const lastCell = (row: string) => /<td[^>]*>([^<]*)<\/td><\/tr>$/.exec(row)![1];
   assert.deepEqual(rows.map(lastCell), ["1", "0", "0"]);
 });
+
+Deno.test("reportHtml() shows how long the monitor was blind, and read-only time on the disk figure", () => {
+  const summary = summaryFixture({
+    sight: {
+      staleAfterSec: 3,
+      blindSec: 11.6,
+      blindSpells: 2,
+      longestBlindSec: 10.5,
+      staleReleases: 2,
+      cpuSignal: "load",
+    },
+  });
+  summary.disk = { ...summary.disk, writesRedirected: 40, readOnlySec: 7.5 };
+  const html = reportHtml(summary);
+  assert.match(
+    html,
+    /<div class="figure warn"><div class="label">monitor blind<\/div><div class="value">11\.6 s<\/div><div class="detail">no resource sample for over 3\.0 s: 2 spells, backpressure let go 2 times; load stood in for CPU<\/div>/,
+  );
+  assert.match(html, /40 writes redirected, read-only 7\.5 s/);
+  // Off, or a summary from before: no figure.
+  assert.doesNotMatch(reportHtml(summaryFixture({ sight: null })), /monitor blind/);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { reportHtml } from "../../src/results/report/page.ts";
 import { shellLine } from "../../src/results/report/run_details.ts";
+import { backpressureBands } from "../../src/results/report/run_charts.ts";
 import { lineChart, type Series } from "../../src/results/report/svg_chart.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import {
@@ -338,4 +339,28 @@ Deno.test("lineChart() draws a lone point as a dot and cuts bands at the axis' e
   assert.ok(Number(band[1]) + Number(band[2]) <= 640 - 14 + 0.1, `${band[1]} + ${band[2]}`);
   // A line of two or more points has no dots.
   assert.doesNotMatch(chartWith(1), /<circle/);
+});
+
+Deno.test("backpressureBands() ends a band at the stale bound when the next sample comes later", () => {
+  const point = (atSec: number, backpressure: boolean): Summary["resources"][number] => ({
+    atSec,
+    memoryMb: 100,
+    fileMappingsMb: 50,
+    trackedMemoryMb: 10,
+    overallLoad: 0.5,
+    schedulerLoad: 0.5,
+    processCpuPercent: null,
+    backpressure,
+  });
+  // Samples every second, then none for 9 s (hyperd idle with log_resource_usage_always=0).
+  const resources = [
+    point(1, false),
+    point(2, true),
+    point(3, true),
+    point(12, true),
+    point(13, false),
+  ];
+  assert.deepEqual(backpressureBands(resources), [[2, 13]]);
+  // With a 3-s stale bound the gate let go at 6 s, and held again from 12 s.
+  assert.deepEqual(backpressureBands(resources, 3), [[2, 6], [12, 13]]);
 });

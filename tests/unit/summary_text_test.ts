@@ -37,7 +37,7 @@ Deno.test("summaryText() gives the headline figures with thousands separators", 
   );
   assert.equal(line(text, "Peak load:"), "0.65 (scheduler 0.45, CPU 85.0%)");
   assert.equal(line(text, "Disk used:"), "312.4 of 2,048 MB (0 writes turned into reads)");
-  assert.equal(line(text, "Backpressure:"), "1 time, 10.0 s");
+  assert.equal(line(text, "Backpressure:"), "1 time, users held 10.0 s");
   assert.equal(line(text, "Integrity:"), "ok, 1 table");
 });
 
@@ -194,7 +194,7 @@ Deno.test("summaryText() prints dashes, not zeros or NaN, for what an empty run 
   assert.equal(line(text, "Peak load:"), "– (scheduler –, CPU –)");
   assert.deepEqual(opRow(text, "BulkInsert"), ["0", "0", "0", "–", "–", "–", "–", "–"]);
   assert.deepEqual(opRow(text, "all"), ["0", "0", "–", "–", "–", "–", "–"]);
-  assert.equal(line(text, "Backpressure:"), "0 times, 0.0 s");
+  assert.equal(line(text, "Backpressure:"), "0 times, users held 0.0 s");
   assert.doesNotMatch(text, /NaN|undefined|null|Infinity/);
 });
 
@@ -205,4 +205,39 @@ Deno.test("summaryText() gives hyperstress's own CPU and says when the client wa
     summaryFixture({ client: { cpuSec: 110.2, cpuPercentOfCores: 91.8, saturated: true } }),
   );
   assert.match(busy, /^Client CPU: +110\.2 s \(91\.8% of the cores\), SATURATED: /m);
+});
+
+Deno.test("summaryText() says how long the monitor was blind, and when load stood in for CPU", () => {
+  const sight = {
+    staleAfterSec: 3,
+    blindSec: 14.2,
+    blindSpells: 2,
+    longestBlindSec: 12.5,
+    staleReleases: 1,
+    cpuSignal: "load" as const,
+  };
+  const text = summaryText(summaryFixture({ sight }));
+  assert.equal(
+    line(text, "Monitor:"),
+    "blind 14.2 s in 2 spells (no resource sample for over 3.0 s; the longest 12.5 s), " +
+      "backpressure let go 1 time for it",
+  );
+  assert.match(
+    text,
+    /backpressure on load only \(hyperd logs no CPU figure\): users pause when hyperd's overall load stays above 1\.5 for 5 s/,
+  );
+  const seeing = summaryText(
+    summaryFixture({ sight: { ...sight, blindSec: 0, blindSpells: 0, cpuSignal: "cpu" } }),
+  );
+  assert.equal(
+    line(seeing, "Monitor:"),
+    "never blind (a resource sample at least every 3.0 s)",
+  );
+  assert.doesNotMatch(seeing, /load only/);
+  const readOnly = summaryFixture();
+  readOnly.disk = { ...readOnly.disk, writesRedirected: 40, readOnlySec: 7.5 };
+  assert.equal(
+    line(summaryText(readOnly), "Disk used:"),
+    "312.4 of 2,048 MB (40 writes turned into reads, read-only for 7.5 s)",
+  );
 });

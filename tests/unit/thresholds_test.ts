@@ -144,6 +144,8 @@ Deno.test("metricValues() maps every run metric to the summary's numbers", () =>
     peak_overall_load: 0.65,
     peak_cpu_percent: 85,
     backpressure_seconds: 10,
+    // The fixture predates the monitor's sight: not measured.
+    monitor_blind_seconds: null,
     disk_used_mb: 312.4,
     integrity_mismatches: 0,
   };
@@ -151,4 +153,13 @@ Deno.test("metricValues() maps every run metric to the summary's numbers", () =>
     assert.equal(metricValues(s)[metric], expected[metric], metric);
   }
   assert.equal(metricValues(s)["SchemaDdl.count" as Metric], 110);
+  const sight = {
+    staleAfterSec: 3,
+    blindSec: 11.6,
+    blindSpells: 2,
+    longestBlindSec: 10.5,
+    staleReleases: 2,
+    cpuSignal: "cpu" as const,
+  };
+  assert.equal(metricValues({ ...s, sight }).monitor_blind_seconds, 11.6);
 });

@@ -110,7 +110,8 @@ export function keyFigures(summary: Summary): string {
       "disk",
       withUnit(formatMb(disk.usedMb), " MB"),
       `of ${formatNumber(disk.budgetMb)} MB; ` +
-        `${formatNumber(disk.writesRedirected)} writes redirected`,
+        `${formatNumber(disk.writesRedirected)} writes redirected` +
+        ((disk.readOnlySec ?? 0) > 0 ? `, read-only ${formatSeconds(disk.readOnlySec)}` : ""),
     ),
     figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
     memoryFigure(summary),
@@ -125,6 +126,7 @@ export function keyFigures(summary: Summary): string {
       plural(backpressure.events, "event"),
       backpressure.seconds > 0 ? "warn" : "",
     ),
+    sightFigure(summary),
     figure(
       "server errors",
       formatNumber(server.user + server.system + server.fatal),
@@ -134,6 +136,24 @@ export function keyFigures(summary: Summary): string {
       server.fatal > 0 ? "bad" : server.system > 0 ? "warn" : "",
     ),
   ].join("") + `</section>`;
+}
+
+/**
+ * Whether the monitor saw hyperd: its blind time (no fresh resource sample) and whether load stood
+ * in for CPU; nothing where the monitor was off or the summary predates it.
+ */
+function sightFigure(summary: Summary): string {
+  const { sight } = summary;
+  if (!sight) return "";
+  const loadOnly = sight.cpuSignal === "load" ? "; load stood in for CPU" : "";
+  return figure(
+    "monitor blind",
+    formatSeconds(sight.blindSec),
+    `no resource sample for over ${formatSeconds(sight.staleAfterSec)}: ` +
+      `${plural(sight.blindSpells, "spell")}, backpressure let go ` +
+      `${plural(sight.staleReleases, "time")}${loadOnly}`,
+    sight.blindSec > 0 || loadOnly ? "warn" : "",
+  );
 }
 
 /** Each threshold with pass or fail and the measured value. */

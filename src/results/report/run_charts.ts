@@ -17,13 +17,19 @@ function bucketSeconds(atSecs: number[]): number {
   return Number.isFinite(gap) ? gap : 1;
 }
 
-/** Time ranges in which hyperd's resource samples reported backpressure, merged. */
-function backpressureBands(resources: Summary["resources"]): [number, number][] {
+/**
+ * Time ranges in which hyperd's resource samples reported backpressure, merged. A sample's band
+ * ends at the next sample, or at the stale bound when that comes first: the gate let go then.
+ */
+export function backpressureBands(
+  resources: Summary["resources"],
+  staleAfterSec = Infinity,
+): [number, number][] {
   const step = bucketSeconds(resources.map((r) => r.atSec));
   const bands: [number, number][] = [];
   resources.forEach((r, i) => {
     if (!r.backpressure) return;
-    const end = resources[i + 1]?.atSec ?? r.atSec + step;
+    const end = Math.min(resources[i + 1]?.atSec ?? r.atSec + step, r.atSec + staleAfterSec);
     const last = bands[bands.length - 1];
     if (last && last[1] >= r.atSec) last[1] = Math.max(last[1], end);
     else bands.push([r.atSec, end]);
@@ -159,7 +165,7 @@ export function timeCharts(summary: Summary): TimeCharts {
   const watch = summary.watch ?? [];
   const xMax = timeAxisEnd(summary);
   const bucket = bucketSeconds(timeline.map((p) => p.atSec));
-  const bands = backpressureBands(resources);
+  const bands = backpressureBands(resources, summary.sight?.staleAfterSec);
   const markers = eventMarkers(summary, xMax);
   const common = { xMax, bands, bandLabel: "backpressure", markers };
   const line = (
