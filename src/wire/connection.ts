@@ -5,8 +5,17 @@ import { type BackendKey, BackendWatch } from "./backend_watch.ts";
 import { DatabaseError } from "../errors.ts";
 import { quoteIdent } from "./sql.ts";
 
-/** Socket errors that only say hyperd went away, which the queries and the crash watch report. */
-const BROKEN_CONNECTION = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED"]);
+/**
+ * Socket errors that only say hyperd went away, which the queries and the crash watch report;
+ * and postgres.js's word for a connection ended on purpose (`end({ timeout })`, a Disconnect
+ * fault), which rejects promises of its own that no query holds.
+ */
+const BROKEN_CONNECTION = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "CONNECTION_DESTROYED",
+]);
 
 // When hyperd resets a connection mid-read, Deno's node:net can reject a promise of its own that
 // nobody holds; the break is already reported by the query that used the connection (or the

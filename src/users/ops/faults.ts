@@ -27,6 +27,15 @@ export const LONG_READ_SQL =
   "SELECT count(*) AS n FROM generate_series(1, 100000) AS a(x), generate_series(1, 300000) AS b(y)";
 /** A cancelled query still running after this long ignored its cancel (a finding). */
 export const CANCEL_BOUND_MS = 10_000;
+/**
+ * The read a Disconnect cuts: a few seconds long. hyperd does not notice a client gone while a
+ * read runs (its session closes only when the read ends), so a cut read keeps a worker busy
+ * for as long as it would have run: the long read would cost a minute of hyperd's CPU.
+ */
+export const CUT_READ_SQL =
+  "SELECT count(*) AS n FROM generate_series(1, 100000) AS a(x), generate_series(1, 20000) AS b(y)";
+/** A cancelled query still running after this long gets another CancelRequest. */
+const CANCEL_RETRY_MS = 1_000;
 /** The read of a cut COPY's table still unanswered after this long is blocked. */
 const COPY_PROBE_MS = 3_000;
 /** A fault's statement that Hyper's code for a cancelled one ends with. */
@@ -38,7 +47,7 @@ export function faultSql(op: PlannedOp, user: number): string {
   const cut = ` -- cut after ${op.fault!.delayMs} ms`;
   switch (op.fault!.phase) {
     case "read":
-      return LONG_READ_SQL + cut;
+      return CUT_READ_SQL + cut;
     case "transaction":
       return `BEGIN; ${debitSql(op.transfer!.legs[0])}; ...${cut} before COMMIT`;
     case "copy":
@@ -58,22 +67,25 @@ function sleep(ms: number): Promise<void> {
 /** Cancels a long read after the planned delay; the connection must serve the next statement. */
 export async function cancelOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
   const { conn } = ctx;
+  // The session's key comes with the connection: a fresh one connects first.
+  if (!conn.watch.backendKey) await conn.sql.unsafe("SELECT 1");
   // postgres.js sends a query only once it is awaited or executed: send it now.
   const query = conn.sql.unsafe(LONG_READ_SQL).execute();
   const ended = query.then(() => "completed" as const, (error) => {
     if (errorCode(error) === QUERY_CANCELED) return "cancelled" as const;
     throw error;
   });
+  ended.catch(() => {});
   await sleep(op.fault!.delayMs);
-  await conn.cancel();
-  const outcome = await within(ended, CANCEL_BOUND_MS);
+  const outcome = await cancelUntilEnded(conn, ended);
   if (outcome === TIMED_OUT) {
     ctx.ledger.fault({
       kind: "cancel-ignored",
       user: ctx.ledger.user,
       seq: op.seq,
       atSec: ctx.ledger.nowSec(),
-      detail: `the query still ran ${CANCEL_BOUND_MS / 1000} s after its cancel`,
+      detail: `the query still ran ${CANCEL_BOUND_MS / 1000} s after its first cancel, ` +
+        "with another cancel every second",
       sql: LONG_READ_SQL,
     });
     ended.catch(() => {});
@@ -86,6 +98,24 @@ export async function cancelOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome
   const [row] = await conn.sql.unsafe("SELECT 1 AS one");
   if (Number(row.one) !== 1) throw new Error("the connection answered wrong after a cancel");
   return { rows: outcome === "completed" ? 1 : 0, insertedRows: 0 };
+}
+
+/**
+ * Sends CancelRequests until `ended` settles or CANCEL_BOUND_MS pass: the request travels on a
+ * connection of its own, so it may reach hyperd before the query has started there, and one
+ * that arrives then cancels nothing. Only a query that outlives every request ignored them.
+ */
+async function cancelUntilEnded<T>(
+  conn: HyperConnection,
+  ended: Promise<T>,
+): Promise<T | typeof TIMED_OUT> {
+  const until = performance.now() + CANCEL_BOUND_MS;
+  for (;;) {
+    if (!await conn.cancel()) throw new Error("hyperd gave no BackendKeyData: cannot cancel");
+    const left = until - performance.now();
+    const outcome = await within(ended, Math.min(CANCEL_RETRY_MS, Math.max(0, left)));
+    if (outcome !== TIMED_OUT || left <= CANCEL_RETRY_MS) return outcome;
+  }
 }
 
 /** Cuts a connection of its own halfway through a read, a transfer or a COPY, then checks. */
@@ -122,7 +152,9 @@ export async function disconnectOp(ctx: OpContext, op: PlannedOp): Promise<OpOut
 
 /** Starts the long read and closes the socket under it. */
 async function cutRead(cut: HyperConnection, delayMs: number): Promise<void> {
-  const query = cut.sql.unsafe(LONG_READ_SQL).execute();
+  // Connected first, so the cut comes while the read runs, not while the session starts.
+  await cut.sql.unsafe("SELECT 1");
+  const query = cut.sql.unsafe(CUT_READ_SQL).execute();
   query.catch(() => {});
   await sleep(delayMs);
   cut.socket?.destroy();
@@ -133,6 +165,7 @@ async function cutRead(cut: HyperConnection, delayMs: number): Promise<void> {
 /** A transfer's debit and credits, then the socket closes instead of COMMIT. */
 async function cutTransfer(ctx: OpContext, cut: HyperConnection, op: PlannedOp): Promise<void> {
   const { legs } = op.transfer!;
+  await cut.sql.unsafe("SELECT 1");
   const startedAtSec = ctx.ledger.nowSec();
   let outcome: TransferOutcome = "failed";
   try {
