@@ -32,7 +32,14 @@ export interface MetricSource {
   latencyMs: LatencySummary;
   byOp: Record<
     string,
-    { count: number; failures: number; rows: number; latencyMs: LatencySummary }
+    {
+      count: number;
+      failures: number;
+      /** Absent in summaries written before aborts were counted. */
+      aborted?: number;
+      rows: number;
+      latencyMs: LatencySummary;
+    }
   >;
   peak: { memoryMb: number | null; overallLoad: number | null; processCpuPercent: number | null };
   backpressure: { seconds: number };
@@ -88,6 +95,8 @@ export function metricValues(s: MetricSource): MetricValues {
       count: op.count,
       failures: op.failures,
       rows: op.rows,
+      aborted: op.aborted ?? 0,
+      aborted_rate: op.count > 0 ? (op.aborted ?? 0) / op.count : null,
     };
     for (const metric of OP_METRICS) values[`${kind}.${metric}`] = perKind[metric];
   }

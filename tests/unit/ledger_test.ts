@@ -6,6 +6,7 @@ import { EXIT, exitCodeOf } from "../../src/verdict_policy.ts";
 import { reportHtml } from "../../src/results/report/page.ts";
 import { summaryText } from "../../src/results/summary_text.ts";
 import { summaryFixture } from "../helpers/summary_fixture.ts";
+import { metricValues } from "../../src/results/thresholds.ts";
 import {
   type BalanceRead,
   MAX_IN_DOUBT_EXACT,
@@ -241,4 +242,13 @@ Deno.test("the report's ledger card and the text summary's ledger line, clean an
     summaryText(summaryFixture({ ledger: broken })),
     /INVARIANT BROKEN in 3 of 248 reads/,
   );
+});
+
+Deno.test("a threshold can bound a kind's aborts: Transfer.aborted and Transfer.aborted_rate", () => {
+  const summary = summaryFixture();
+  summary.byOp.Transfer = { ...summary.byOp.Transfer, count: 200, aborted: 30 };
+  const values = metricValues(summary);
+  assert.equal(values["Transfer.aborted"], 30);
+  assert.equal(values["Transfer.aborted_rate"], 0.15);
+  assert.equal(values["ReadBalances.aborted_rate"], null, "no operation, no rate");
 });
