@@ -17,7 +17,7 @@ export const LEDGER_OP_KINDS = ["Transfer", "ReadBalances"] as const;
 export const RANGE_OP_KINDS = ["UpdateRange", "DeleteRange"] as const;
 
 /** Client-side faults (a nemesis): a cancelled read, a connection cut halfway. */
-export const FAULT_OP_KINDS = ["Cancel", "Disconnect"] as const;
+export const FAULT_OP_KINDS = ["Cancel", "Disconnect", "Reattach"] as const;
 
 /** What a user can do in one step: the seed's six, then the kinds added since. */
 export const OP_KINDS = [
@@ -77,6 +77,7 @@ const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
   DeleteRange: 0.05,
   Cancel: 0.02,
   Disconnect: 0.02,
+  Reattach: 0.02,
 };
 
 /**
@@ -100,6 +101,7 @@ export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
     DeleteRange: 0.05,
     Cancel: 0.02,
     Disconnect: 0.02,
+    Reattach: 0.02,
   },
 };
 

@@ -95,6 +95,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     DeleteRange: 0,
     Cancel: 0,
     Disconnect: 0,
+    Reattach: 0,
   };
   const byOp = Object.fromEntries(OP_KINDS.map((kind, i): [OpKind, OpTotals] => [kind, {
     count: counts[kind],

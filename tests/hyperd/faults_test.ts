@@ -18,7 +18,7 @@ import { withHyperd } from "../helpers/hyperd.ts";
 import { collectingLedger } from "../helpers/ledger_sink.ts";
 
 /** A planned fault of `kind` (and `phase`) from a user's plan: same code path as a run. */
-function plannedFault(kind: "Cancel" | "Disconnect", phase?: string): PlannedOp {
+function plannedFault(kind: "Cancel" | "Disconnect" | "Reattach", phase?: string): PlannedOp {
   const ops = planOps({ id: 2, class: "mixed", seed: `faults-${kind}`, database: 0 }, [], {
     batchMin: 1,
     batchMax: 1,
@@ -118,5 +118,27 @@ Deno.test("Disconnect mid-COPY ends as a clean rollback or as the known abandone
     assert.deepEqual([...await ctx.conn.sql.unsafe("SELECT 9 AS n")], [{ n: 9 }]);
     const [row] = await ctx.conn.sql.unsafe(`SELECT sum("balance") AS s FROM "accounts"`);
     assert.equal(Number(row.s), 16_000);
+  });
+});
+
+Deno.test("Reattach attaches the user's database in a session of its own while a transfer is open, reads the invariant through the alias and detaches", async () => {
+  await withContext(async (ctx, ledger) => {
+    // Another session is in the middle of a transfer on the same database.
+    const other = connect(ctx.endpoint, ctx.databasePath);
+    try {
+      await other.sql.unsafe("BEGIN");
+      await other.sql.unsafe(`UPDATE "accounts" SET "balance" = "balance" - 50 WHERE "id" = 0`);
+      const op = plannedFault("Reattach");
+      await executeOp(ctx, op);
+      await executeOp(ctx, { ...op, seq: op.seq + 1 }); // the alias was detached: it attaches again
+      assert.equal(ledger.reads.length, 2);
+      for (const read of ledger.reads) {
+        assert.deepEqual(readProblems(read), []);
+        assert.equal(read.balances.find(([id]) => id === 0)![1], 1000, "no uncommitted debit");
+      }
+      await other.sql.unsafe("ROLLBACK");
+    } finally {
+      await other.sql.end({ timeout: 0 }).catch(() => {});
+    }
   });
 });

@@ -13,7 +13,7 @@ import { transfer, transferSql } from "./transfer.ts";
 import { ACCOUNTS_TABLE, ownedTable } from "../../workload/ledger.ts";
 import { isLedger, isRange } from "../../workload/op_table.ts";
 import { rangeOp, rangeSql } from "./owned_ranges.ts";
-import { cancelOp, disconnectOp, faultSql } from "./faults.ts";
+import { cancelOp, disconnectOp, faultSql, reattachOp, reattachSql } from "./faults.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -41,6 +41,8 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return await cancelOp(ctx, op);
     case "Disconnect":
       return await disconnectOp(ctx, op);
+    case "Reattach":
+      return await reattachOp(ctx, op);
   }
 }
 
@@ -54,7 +56,7 @@ export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp, user: num
     return "generate_series";
   }
   if (op.kind === "Disconnect" && op.fault!.phase === "copy") return `cut_copy_u${user}_${op.seq}`;
-  if (op.kind === "Disconnect") return ACCOUNTS_TABLE;
+  if (op.kind === "Disconnect" || op.kind === "Reattach") return ACCOUNTS_TABLE;
   return isLedger(op.kind) ? ACCOUNTS_TABLE : ctx.tables[op.table].name;
 }
 
@@ -84,6 +86,8 @@ export function statementOf(ctx: OpContext, op: PlannedOp): string {
     case "Cancel":
     case "Disconnect":
       return faultSql(op, ctx.ledger.user);
+    case "Reattach":
+      return reattachSql(ctx, ctx.ledger.user);
   }
 }
 

@@ -231,3 +231,46 @@ async function cutCopy(ctx: OpContext, op: PlannedOp): Promise<void> {
     await probe.sql.end({ timeout: 0 }).catch(() => {});
   }
 }
+
+/** The alias a Reattach gives the user's database in a session of its own. */
+function reattachAlias(user: number): string {
+  return `reattach_u${user}`;
+}
+
+/** The statements of a Reattach, as the in-flight list shows them. */
+export function reattachSql(ctx: Pick<OpContext, "databasePath">, user: number): string {
+  const alias = quoteIdent(reattachAlias(user));
+  return `ATTACH DATABASE ${quoteIdent(ctx.databasePath)} AS ${alias}; ` +
+    `SELECT "id", "balance" FROM ${alias}."public"."accounts"; DETACH DATABASE ${alias}`;
+}
+
+/**
+ * Reattach: a session with no database attaches the user's database under an alias while the
+ * other users work in it, reads every balance through the alias (checked against the invariant)
+ * and detaches it.
+ */
+export async function reattachOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
+  const alias = quoteIdent(reattachAlias(ctx.ledger.user));
+  const session = connect(ctx.endpoint);
+  try {
+    await session.sql.unsafe(`ATTACH DATABASE ${quoteIdent(ctx.databasePath)} AS ${alias}`);
+    const startedAtSec = ctx.ledger.nowSec();
+    const rows = await session.sql.unsafe(
+      `SELECT "id", "balance" FROM ${alias}."public"."accounts" ORDER BY "id"`,
+    );
+    ctx.ledger.read({
+      database: ctx.ledger.database,
+      user: ctx.ledger.user,
+      seq: op.seq,
+      startedAtSec,
+      endedAtSec: ctx.ledger.nowSec(),
+      balances: rows.map((r) => [Number(r.id), Number(r.balance)]),
+      expectedTotal: invariantTotal(ctx.ledger.accounts),
+      accounts: ctx.ledger.accounts,
+    });
+    await session.sql.unsafe(`DETACH DATABASE ${alias}`);
+    return { rows: rows.length, insertedRows: 0 };
+  } finally {
+    await session.sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
