@@ -142,7 +142,7 @@ function skipReason(run: Run, finished: Finished): string | null {
   if (run.control.reason === "Stalled") return "hyperd stalled";
   if (!finished.allReported) return "some users did not finish their last operation";
   if (run.options.config.segment) {
-    return "a segment does not check tables while other segments may still write: merge with " +
+    return "a segment does not count tables while other segments may still write: merge with " +
       "--endpoint counts them";
   }
   return null;
