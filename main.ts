@@ -2,13 +2,13 @@
 import { parseCommandLine } from "./src/cli/args.ts";
 import { recordCommandLine } from "./src/cli/command_line.ts";
 import { runCommand } from "./src/cli/commands.ts";
-import { helpText } from "./src/cli/help.ts";
+import { commandHelpText, helpText } from "./src/cli/help.ts";
 import { versionText } from "./src/cli/version_command.ts";
 import { readReplay } from "./src/config/replay.ts";
 import { resolveConfig } from "./src/config/resolve.ts";
 import { ENV_NAMES, SETTINGS } from "./src/config/settings.ts";
 import { EXIT } from "./src/verdict_policy.ts";
-import { HyperstressError } from "./src/errors.ts";
+import { ConfigError, HyperstressError } from "./src/errors.ts";
 import { defaultCacheDir } from "./src/hyperd/locate.ts";
 
 /** Only the variables hyperstress reads, so `--allow-env` can name exactly these. */
@@ -18,8 +18,8 @@ async function main(args: string[]): Promise<number> {
   recordCommandLine(args);
   const parsed = parseCommandLine(args);
   // A compiled hyperstress is run by hand: with nothing to do, it says how to use it.
-  if (parsed.help || (Deno.build.standalone && args.length === 0)) {
-    console.log(helpText());
+  if (parsed.help || parsed.positionals[0] === "help" || (Deno.build.standalone && !args.length)) {
+    console.log(helpOf(parsed.positionals));
     return EXIT.ok;
   }
   const env = Object.fromEntries(READ_ENV.map((name) => [name, Deno.env.get(name)]));
@@ -38,6 +38,15 @@ async function main(args: string[]): Promise<number> {
   const replay = replayPath ? await readReplay(replayPath, replayOrigin) : undefined;
   const config = resolveConfig(parsed.flags, env, replay);
   return await runCommand(parsed.positionals, config, env, replay);
+}
+
+/** `--help`, `help`, `help COMMAND` or `COMMAND --help`: the general help or that command's. */
+function helpOf(positionals: string[]): string {
+  const words = positionals[0] === "help" ? positionals.slice(1) : positionals;
+  if (words.length > 1) {
+    throw new ConfigError(`help: expected one command, got ${words.join(" ")}`);
+  }
+  return words.length === 1 ? commandHelpText(words[0]) : helpText();
 }
 
 try {

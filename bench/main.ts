@@ -11,6 +11,7 @@ import { encodeNsPerRow, genEncodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
 import { moderate } from "./moderate.ts";
 import { tallyCost } from "./tally_cost.ts";
+import { queryGenCost } from "./query_gen_cost.ts";
 import type { SoakFigures } from "./soak.ts";
 import type { Users1000Figures } from "./users1000.ts";
 
@@ -41,6 +42,8 @@ step("encoding");
 const encode = encodeNsPerRow();
 step("generation and encoding");
 const genEncode = genEncodeNsPerRow();
+step("the client's CPU per generated query");
+const queryGen = queryGenCost();
 
 step("ingest on one connection");
 const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
@@ -105,6 +108,7 @@ const results = {
   clientCost: cost,
   genEncodeNsPerRow: genEncode,
   tallyCost: tally,
+  queryGenCost: queryGen,
   users1000: users1000Figures,
   soak: soakFigures,
 };

@@ -96,6 +96,9 @@ const FINDING_KINDS = {
   stall: { verdict: "stalled", counted: null },
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
+  // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
+  "wrong-result": { verdict: "findings", counted: "wrong results" },
+  "query-error": { verdict: "findings", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
   // The ledger (docs/ledger-and-faults.md): wrong data, so lost writes whatever the flags.
   "invariant-broken": { verdict: "lostWrites", counted: "broken ledger invariant" },
@@ -237,6 +240,16 @@ export function sweepExitCode(
 /** compare's exit code: 3 (as a failed threshold) with a significant regression, else 0. */
 export function comparisonExitCode(regressions: number): ExitCode {
   return regressions > 0 ? EXIT.thresholdFailed : EXIT.ok;
+}
+
+/**
+ * True for a stop reason that ends a run before its duration without failing it (a limit held
+ * too long): the verdict says so, `PASSED (stopped early: ...)`, so a pass is not mistaken for a
+ * full run. The duration's end and a replay's users all done are the run's own ends.
+ */
+export function stoppedEarly(reason: StopReason): boolean {
+  return STOP_REASONS[reason].verdict === "ok" && reason !== "DurationElapsed" &&
+    reason !== "UsersFinished";
 }
 
 /** True for the exit code of a run that passed. */

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import type { SettingFlags } from "../config/resolve.ts";
 import { settingEntries, type SettingKey } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
-import { closest } from "./did_you_mean.ts";
+import { closest } from "../config/did_you_mean.ts";
 
 /** Flags that are not settings. */
 const COMMAND_FLAGS = {
@@ -49,24 +49,42 @@ export function parseCommandLine(args: string[]): ParsedArgs {
   });
   const byFlag = new Map<string, SettingKey>(settingEntries().map(([key, s]) => [s.flag, key]));
   const values = new Map<string, string[]>();
-  const switches = new Set<string>();
+  const switches = new Map<string, string>();
   const positionals: string[] = [];
   const problems: string[] = [];
+  let lastSwitch: { rawName: string; index: number } | null = null;
   for (const token of tokens) {
-    if (token.kind === "positional") positionals.push(token.value);
+    const afterSwitch = lastSwitch;
+    lastSwitch = null;
+    if (token.kind === "positional") {
+      // `--fail-on-findings false` would turn the switch on and drop the "false": refuse it.
+      if (afterSwitch && afterSwitch.index === token.index - 1 && isBoolWord(token.value)) {
+        const { rawName } = afterSwitch;
+        problems.push(
+          `${rawName} ${token.value}: a switch takes no separate value; write ` +
+            `${rawName}=${token.value.toLowerCase()} (or ${rawName} alone for true)`,
+        );
+      } else {
+        positionals.push(token.value);
+      }
+    }
     if (token.kind !== "option") continue;
     const spec = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     if (!spec) {
       problems.push(unknownFlag(token.rawName, Object.keys(options)));
     } else if (spec.type === "boolean") {
-      if (token.value !== undefined) {
+      if (token.value === undefined) {
+        switches.set(token.name, "true");
+        lastSwitch = { rawName: token.rawName, index: token.index };
+      } else if (isBoolWord(token.value) && !Object.hasOwn(COMMAND_FLAGS, token.name)) {
+        switches.set(token.name, String(BOOL_WORDS[token.value.toLowerCase()]));
+      } else {
         problems.push(
-          `${token.rawName}: expected no value (it is a switch), got ${
-            JSON.stringify(token.value)
-          }; give ${token.rawName} alone`,
+          `${token.rawName}: expected ${
+            Object.hasOwn(COMMAND_FLAGS, token.name) ? "no value" : "=true or =false"
+          } (it is a switch), got ${JSON.stringify(token.value)}; give ${token.rawName} alone`,
         );
       }
-      switches.add(token.name);
     } else if (token.value === undefined) {
       problems.push(`${token.rawName}: expected a value, got none; write ${token.rawName} VALUE`);
     } else if (!token.inlineValue && looksLikeFlag(token.value)) {
@@ -87,7 +105,8 @@ export function parseCommandLine(args: string[]): ParsedArgs {
     const given = values.get(flag);
     // A repeatable flag: each use is one item, as a comma would separate them; else the last wins.
     if (given) flags[key] = options[flag].multiple ? given.join(",") : given.at(-1);
-    if (switches.has(flag)) flags[key] = "true";
+    const switched = switches.get(flag);
+    if (switched !== undefined) flags[key] = switched;
   }
   return {
     positionals,
@@ -105,6 +124,23 @@ function unknownFlag(rawName: string, known: string[]): string {
   return suggestion
     ? `unknown flag ${rawName}; did you mean --${suggestion}? (--help lists every flag)`
     : `unknown flag ${rawName}: expected one of the flags --help lists`;
+}
+
+/** The words a switch takes after `=`, as its env variable takes them. */
+const BOOL_WORDS: Record<string, boolean> = {
+  true: true,
+  false: false,
+  "1": true,
+  "0": false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+};
+
+/** True for `true`, `false`, `yes`, `no`, `on`, `off`, `1` or `0`, in any case. */
+function isBoolWord(word: string): boolean {
+  return Object.hasOwn(BOOL_WORDS, word.toLowerCase());
 }
 
 /** A word that reads as a flag, not a value: `--seed` or `-h`, but not `-1` or `-0.5`. */

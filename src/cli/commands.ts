@@ -9,14 +9,17 @@ import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
-import { checkWorkerModulesReadable } from "../users/worker_pool.ts";
+import { checkWorkerModulesReadable, preloadWorkerModules } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
-import { closest } from "./did_you_mean.ts";
+import { closest } from "../config/did_you_mean.ts";
+import { COMMANDS } from "./command_table.ts";
+import { checkPermissions } from "./permission_check.ts";
 import { mergeCommand } from "./merge_command.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
-import { buildPlan } from "./plan.ts";
+import { buildPlan, planTable } from "./plan.ts";
 import { reportCommand } from "./report_command.ts";
 import { shrinkCommand } from "./shrink_command.ts";
+import { shrinkQueryCommand } from "./shrink_query_command.ts";
 import { stressCommand } from "./stress_command.ts";
 import { sweepCommand } from "./sweep_command.ts";
 
@@ -28,22 +31,38 @@ export async function runCommand(
   replay?: Replay,
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
-  if (command === "report") return await reportCommand(rest[0]);
+  if (!COMMANDS.includes(command)) throw unknownCommand(command);
+  checkPositionals(command, rest, config);
+  checkPermissions(config, env);
+  if (command === "report") return await reportCommand(rest);
   if (command === "compare") return await compareCommand(rest, config, env);
   if (command === "merge") return await mergeCommand(rest, config, env);
   checkAttach(config);
   // Before anything starts: without it every worker fails once hyperd is up.
-  if (["stress", "sweep", "shrink"].includes(command)) checkWorkerModulesReadable();
+  if (["stress", "sweep", "shrink"].includes(command)) {
+    checkWorkerModulesReadable();
+    // A first run fetches the workers' npm packages now, before hyperd's start lines, not
+    // between them and the first progress line. A failure here shows again, and better, there.
+    const uses = { arrow: config.dataFormat === "arrow", grpc: config.transport === "grpc" };
+    // A compiled binary carries its modules: nothing to fetch.
+    if (!Deno.build.standalone) await preloadWorkerModules(uses).catch(() => {});
+  }
   if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
+  if (command === "shrink" && (config.until === "wrong-result" || config.until === "query-error")) {
+    return await shrinkQueryCommand(config, await findHyperd(config, env));
+  }
   if (command === "shrink") {
     return await shrinkCommand(config, replay, await findHyperd(config, env));
   }
   const layout = runLayout(config, replay);
   if (command === "plan") {
-    console.log(JSON.stringify(buildPlan(config, layout), null, 2));
+    console.log(
+      config.planJson
+        ? JSON.stringify(buildPlan(config, layout), null, 2)
+        : planTable(config, layout),
+    );
     return EXIT.ok;
   }
-  if (command !== "stress" && command !== "hyperd") throw unknownCommand(command);
   if (command === "hyperd") {
     await findHyperd(config, env);
     return EXIT.ok;
@@ -64,8 +83,26 @@ function checkAttach(config: Config): void {
   }
 }
 
-/** The commands, in the order errors list them. */
-const COMMANDS = ["stress", "sweep", "shrink", "plan", "merge", "report", "compare", "hyperd"];
+/** Commands that take words after their name; the rest take flags only. */
+const WORDS_TAKEN: Record<string, (config: Config) => boolean> = {
+  report: () => true,
+  compare: () => true,
+  merge: () => true,
+  sweep: (config) => config.collect,
+};
+
+/**
+ * A word no command takes is an error, not ignored: `--fail-on-findings false` or a value
+ * after a flag that was misspelled must not run silently with a different meaning.
+ */
+export function checkPositionals(command: string, rest: string[], config: Config): void {
+  if (rest.length === 0 || WORDS_TAKEN[command]?.(config)) return;
+  const words = rest.map((word) => JSON.stringify(word)).join(" ");
+  throw new ConfigError(
+    `${command}: expected flags only, got ${words}; a flag's value goes right after it ` +
+      `(\`--duration 60\`), and \`hyperstress help ${command}\` lists the flags`,
+  );
+}
 
 /** `unknown command "stres"; did you mean "stress"?`, or the list of commands. */
 function unknownCommand(command: string): ConfigError {

@@ -1,89 +1,158 @@
-/** The `--help` text: commands, every setting with its flag, env variable and default, exit codes. */
-import { PRESET_DESCRIPTIONS, PRESET_NAMES } from "../config/presets.ts";
-import { defaultText, type Setting, settingEntries } from "../config/settings.ts";
-import { EXIT, exitCodeRows } from "../verdict_policy.ts";
+/**
+ * The help a person reads in a terminal: `--help` gives the commands and the common flags;
+ * `help COMMAND` (or `COMMAND --help`) gives that command's flags, grouped, one line each with a
+ * value placeholder and default, and a few examples. Every line fits 80 columns. The flags come
+ * from SETTINGS; the full reference (env variables, ranges) is the generated configuration page.
+ */
+import { closest } from "../config/did_you_mean.ts";
+import { defaultText, settingEntries, type SettingKey, SETTINGS } from "../config/settings.ts";
+import { ConfigError } from "../errors.ts";
+import { exitCodeRows } from "../verdict_policy.ts";
+import { COMMAND_TABLE, type CommandInfo, commandInfo, COMMANDS } from "./command_table.ts";
+import { HELP_GROUPS, HELP_LINES, ONLY_SETTINGS } from "./help_table.ts";
 
-/** The help fits this many columns, the width of a wide terminal and of the docs' code blocks. */
-export const HELP_WIDTH = 100;
+/** The help fits this many columns: a terminal's default width. */
+export const HELP_WIDTH = 80;
 
-/** Widest flag kept beside its meaning; a longer one puts its meaning on the next line. */
-const FLAG_COLUMN = 24;
+/** Widest `--flag VALUE` kept in the flag column; a longer one pushes its brief right. */
+const FLAG_COLUMN = 30;
 
-/** Builds the help text; no line is longer than HELP_WIDTH. */
+/** Where the full settings reference is. */
+const REFERENCE = "docs/configuration.md";
+
+/** The flags `--help` shows without a command: the ones a first run needs. */
+const COMMON: readonly SettingKey[] = [
+  "duration",
+  "inserterUsers",
+  "queryUsers",
+  "mixedUsers",
+  "seed",
+  "preset",
+  "maxDiskMb",
+  "outputDir",
+  "replayFile",
+  "thresholds",
+];
+
+/** `hyperstress --help`: the commands, the common flags, where the rest is, the exit codes. */
 export function helpText(): string {
-  const flagWidth = Math.min(
-    FLAG_COLUMN,
-    Math.max(...settingEntries().map(([, s]) => s.flag.length + 2)),
-  );
-  const settings = settingEntries().flatMap(([key, s]) => {
-    const lines = [
-      ...described(`--${s.flag}`, flagWidth, s.help),
-      ...wrapped(details(s), flagWidth),
-    ];
-    if (key === "preset") {
-      const nameWidth = Math.max(...PRESET_NAMES.map((name) => name.length));
-      for (const name of PRESET_NAMES) {
-        lines.push(
-          ...hanging(
-            `${name.padEnd(nameWidth)}  ${PRESET_DESCRIPTIONS[name]}`,
-            flagWidth + 4,
-            nameWidth + 2,
-          ),
-        );
-      }
-    }
-    return lines;
-  });
+  const wordsWidth = Math.max(...COMMAND_TABLE.map((c) => usageOf(c).length));
   return [
     "hyperstress: a Monte Carlo stress tester for Tableau's Hyper database",
     "",
-    "Usage: hyperstress [COMMAND] [--flag value ...]   (the command defaults to stress)",
-    "  stress  start hyperd, run the simulated users, write summary.json and replay.json",
-    "  sweep   many stress runs, each with its own hyperd and seed, grouped by what went wrong",
-    "  shrink  cut a replay.json down to the smallest one that still does what --until says",
-    "  plan    print the operations each user will roll, without starting hyperd",
-    `  compare BASE NEW  two runs side by side; exit ${EXIT.thresholdFailed} on a significant regression`,
-    "  merge DIR...  the segments of one run (--segment i/n) as one summary",
-    "  report  rebuild report.html from a saved summary.json: report <summary.json>",
-    "  hyperd  find or install hyperd and print which one a run would use",
+    "Usage: hyperstress [COMMAND] [FLAGS]     (the command defaults to stress)",
+    "       hyperstress help COMMAND          that command's flags and examples",
+    "       deno task stress [FLAGS]          the same, from a checkout",
     "",
-    "  -h, --help     print this help",
-    "  -V, --version  print the versions of hyperstress, Deno and hyperd (never installs hyperd)",
+    "Commands:",
+    ...COMMAND_TABLE.map((c) => `  ${usageOf(c).padEnd(wordsWidth)}  ${c.summary}`),
     "",
-    "Settings; flags beat env variables, which beat a preset, which beats the defaults:",
-    ...settings,
+    "Common flags:",
+    ...flagLines(COMMON),
+    ...commandFlagLines(),
+    "",
+    "Flags beat env variables, which beat a preset, which beats the defaults.",
+    `Every setting with its env variable and range: ${REFERENCE}`,
     "",
     "Exit codes:",
     ...exitCodeRows().flatMap(({ code, meaning }) =>
-      hanging(`${String(code).padEnd(3)}  ${meaning}`, 2, 5)
+      wrap(`${String(code).padEnd(3)}  ${meaning}`, 2, 5)
     ),
   ].join("\n");
 }
 
-/** The second line of a setting: its env variable, default and the values it takes. */
-function details(s: Setting): string {
-  const fallback = defaultText(s) ?? "none";
-  return `Env ${s.env}. Default ${fallback}. Expects ${s.expects}.`;
+/**
+ * `hyperstress help COMMAND`: what it does, how to call it, its flags by group, and examples.
+ * An unknown command is a usage error with the closest name.
+ */
+export function commandHelpText(name: string): string {
+  const command = commandInfo(name);
+  if (!command) {
+    const guess = closest(name, COMMANDS);
+    throw new ConfigError(
+      `help: unknown command ${JSON.stringify(name)}; ${
+        guess ? `did you mean ${JSON.stringify(guess)}?` : `expected one of ${COMMANDS.join(", ")}`
+      }`,
+    );
+  }
+  const keys = commandSettings(command);
+  const lines = [
+    `hyperstress ${command.name}: ${command.summary}`,
+    "",
+    `Usage: hyperstress ${usageOf(command)}${keys.length > 0 ? " [FLAGS]" : ""}`,
+  ];
+  const width = columnWidth(keys);
+  for (const group of HELP_GROUPS) {
+    const inGroup = keys.filter((key) => HELP_LINES[key][0] === group);
+    if (inGroup.length === 0) continue;
+    lines.push("", `${group[0].toUpperCase()}${group.slice(1)}:`, ...flagLines(inGroup, width));
+  }
+  lines.push("", "Examples:");
+  for (const [example, meaning] of command.examples) {
+    lines.push(...wrap(example, 2, 4), ...wrap(meaning, 6, 0));
+  }
+  if (keys.length > 0) {
+    lines.push(
+      "",
+      "A switch takes --x or --x=false. A duration takes 90, 90s, 5m or 1h.",
+      `Every flag has an env variable (STRESS_...): ${REFERENCE}`,
+    );
+  }
+  return lines.join("\n");
 }
 
-/** `  --flag  meaning` with the meaning wrapped in its column, or on the next line if too long. */
-function described(flag: string, flagWidth: number, text: string): string[] {
-  const indent = 2 + flagWidth + 2;
-  const lines = wrapped(text, flagWidth);
-  if (flag.length > flagWidth) return [`  ${flag}`, ...lines];
-  return [`  ${flag.padEnd(flagWidth)}  ${lines[0].slice(indent)}`, ...lines.slice(1)];
+/** `merge DIR...`: the name and the words it takes. */
+function usageOf(command: CommandInfo): string {
+  return command.words ? `${command.name} ${command.words}` : command.name;
 }
 
-/** `text` wrapped into the meaning column, every line indented to it. */
-function wrapped(text: string, flagWidth: number): string[] {
-  return hanging(text, 2 + flagWidth + 2, 0);
+/** The settings `command` reads, in table order. */
+export function commandSettings(command: CommandInfo): SettingKey[] {
+  const only = ONLY_SETTINGS[command.name];
+  return settingEntries().map(([key]) => key).filter((key) =>
+    only ? only.includes(key) : command.groups.includes(HELP_LINES[key][0])
+  );
+}
+
+/** `-h` and `-V`, in the flag column. */
+function commandFlagLines(): string[] {
+  const width = columnWidth(COMMON);
+  return [
+    `  ${"-h, --help".padEnd(width)}  this help; after a command, that command's`,
+    `  ${"-V, --version".padEnd(width)}  versions of hyperstress, Deno and hyperd`,
+  ];
+}
+
+/** The flag column's width for `keys`: their widest `--flag VALUE`, at most FLAG_COLUMN. */
+function columnWidth(keys: readonly SettingKey[]): number {
+  return Math.min(FLAG_COLUMN, Math.max(...keys.map((key) => flagWithValue(key).length)));
+}
+
+/** `--duration DURATION`, or `--swarm` for a switch. */
+function flagWithValue(key: SettingKey): string {
+  const value = HELP_LINES[key][1];
+  return value ? `--${SETTINGS[key].flag} ${value}` : `--${SETTINGS[key].flag}`;
+}
+
+/** One line per setting: flag and placeholder, the brief, and the default where it fits. */
+function flagLines(keys: readonly SettingKey[], width = columnWidth(keys)): string[] {
+  return keys.map((key) => {
+    const line = `  ${flagWithValue(key).padEnd(width)}  ${HELP_LINES[key][2]}`;
+    const s = SETTINGS[key];
+    const fallback = defaultText(s);
+    const unit = s.kind === "seconds" ? "s" : s.kind === "minutes" ? "m" : "";
+    const withDefault = `${line} [${fallback}${unit}]`;
+    // A switch's default is off, and a long default (every op kind) says nothing at a glance.
+    const shown = fallback !== null && fallback !== "false" && withDefault.length <= HELP_WIDTH;
+    return shown ? withDefault : line;
+  });
 }
 
 /**
  * `text` wrapped at word boundaries to HELP_WIDTH, every line indented by `indent` and the lines
  * after the first by `hang` more. A word longer than a whole line is cut.
  */
-function hanging(text: string, indent: number, hang: number): string[] {
+function wrap(text: string, indent: number, hang: number): string[] {
   const lines: string[] = [];
   let line = "";
   const room = () => HELP_WIDTH - indent - (lines.length > 0 ? hang : 0);

@@ -14,8 +14,8 @@ export interface OutputFile {
 }
 
 /**
- * Checks that each file can be written where it is named: its directory exists and takes a new
- * file (a probe file is created and removed), and the path is not a directory. Throws one
+ * Checks that each file can be written where it is named: its directory exists (it is made when
+ * missing) and takes a new file (a probe file is created and removed), and the path is not a directory. Throws one
  * ConfigError listing every file that cannot; a missing permission is rethrown as it is.
  */
 export async function checkOutputFiles(files: OutputFile[]): Promise<void> {
@@ -50,8 +50,13 @@ async function whyNotWritable(path: string): Promise<string | null> {
   try {
     if (!(await Deno.stat(dir)).isDirectory) return `${dir} is not a directory`;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return `directory ${dir} does not exist`;
-    return reason(error);
+    if (!(error instanceof Deno.errors.NotFound)) return reason(error);
+    // `--junit out/junit.xml` on a fresh checkout: the folder is made, as the output dir is.
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (mkdirError) {
+      return `directory ${dir} does not exist and could not be made (${reason(mkdirError)})`;
+    }
   }
   // The same kind of name the artifact writer uses for its temp file, created and removed.
   const probe = `${path}.tmp-${crypto.randomUUID()}`;

@@ -59,7 +59,7 @@ export type ProgressView =
   & {
     monitor:
       & Pick<LiveView["monitor"], "latest">
-      & Partial<Pick<LiveView["monitor"], "warningCount" | "watching" | "blindForSec">>;
+      & Partial<Pick<LiveView["monitor"], "troubleCount" | "watching" | "blindForSec">>;
   };
 
 /** Seconds without a completed operation before the line says so. */
@@ -174,7 +174,8 @@ function progressFields(view: ProgressView, config: ProgressConfig, fromSec: num
     ? { text: "hyperd not monitored (no --hyperd-log)", drop: DROP.hyperd }
     : { text: "waiting for the first resource sample", drop: DROP.hyperd };
   const diskMb = view.diskBytes / (1024 * 1024);
-  const hyperdWarnings = view.monitor.warningCount?.() ?? 0;
+  // Only warnings that point at trouble: one expected on this machine would count up all run.
+  const hyperdWarnings = view.monitor.troubleCount?.() ?? 0;
   const alarm = (text: string): Field => ({ text, drop: DROP.alarm });
   // Blind: the figures above are old, and the gate has let go of them.
   const blindSec = view.monitor.blindForSec?.() ?? 0;

@@ -6,9 +6,14 @@ import { reportHtml } from "../results/report/page.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
 
 /** Writes report.html beside `summaryPath`; returns the exit code. */
-export async function reportCommand(summaryPath: string | undefined): Promise<number> {
-  if (!summaryPath) {
-    throw new ConfigError("report: expected the path of a summary.json, got nothing");
+export async function reportCommand(args: string[]): Promise<number> {
+  const [summaryPath] = args;
+  if (!summaryPath || args.length > 1) {
+    throw new ConfigError(
+      `report: expected the path of one summary.json, got ${
+        args.length === 0 ? "nothing" : args.map((a) => JSON.stringify(a)).join(" ")
+      }`,
+    );
   }
   let summary: Summary;
   try {

@@ -20,6 +20,7 @@ import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.t
 import type { RunOutcome } from "../run/run_outcome.ts";
 import { type LiveView, stress } from "../run/stress.ts";
 import { commandLine } from "./command_line.ts";
+import { endLine, startLine } from "./run_footprint.ts";
 
 /** What one run needs. */
 export interface RunInDirOptions {
@@ -37,6 +38,8 @@ export interface RunInDirOptions {
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
   onSnapshot?: (snapshot: () => RunOutcome) => void;
+  /** Say at the end how much the output dir holds (and clean it with --remove-databases). */
+  footprint?: boolean;
   /** Called with the summary before any artifact is written, so it survives a full disk. */
   onSummary?: (summary: Summary) => void;
 }
@@ -55,6 +58,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
   const dir = outputDir.path;
   try {
     say(`output dir ${dir}`);
+    say(startLine(config, dir));
     say(`seed ${layout.globalSeed} (replay with --replay-file ${join(dir, "replay.json")})`);
     const changed = changedSettings(config);
     if (Object.keys(changed).length > 0) say(`settings ${JSON.stringify(changed)}`);
@@ -98,6 +102,14 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
       const { written, failed } = await writeArtifacts(dir, summary, replay);
       for (const failure of failed) say(failureText(failure));
       if (written.length > 0) say(`wrote ${written.join(", ")}`);
+      if (options.footprint) {
+        say(
+          await endLine(dir, summary.exitCode, {
+            removeDatabases: config.removeDatabases,
+            given: options.dir !== undefined,
+          }).catch((error) => `could not measure or clean ${dir}: ${writeErrorReason(error)}`),
+        );
+      }
       // The run's own exit code stands: a file that could not be written is reported above.
       return { summary, outputDir: dir };
     } finally {

@@ -34,6 +34,7 @@ export async function stressCommand(
       dir: config.outputDir,
       signal: interrupt.signal,
       say,
+      footprint: true,
       // A second Ctrl-C quits at once: it still shows what was measured so far.
       onSnapshot: (snapshot) =>
         interrupt.beforeQuit(() => {

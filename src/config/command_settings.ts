@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { EXIT } from "../verdict_policy.ts";
 import { METRICS_OUT_EXPECTS, parseMetricsOut } from "./metrics_out.ts";
-import { choice, integer, setting, text, toggle } from "./setting_kinds.ts";
+import { choice, duration, integer, setting, text, toggle } from "./setting_kinds.ts";
 import { parseThreshold } from "./thresholds.ts";
 
 /** A threshold expression parsed into a Threshold, or a zod issue saying what is wrong. */
@@ -79,12 +79,13 @@ export const COMMAND_SETTINGS = {
   }),
   until: setting({
     operator: true,
-    schema: z.string().regex(/^(crash|stall|failure:.+)$/).optional(),
+    schema: z.string().regex(/^(crash|stall|wrong-result|query-error|failure:.+)$/).optional(),
     kind: "string",
-    expects: '"crash", "stall" or "failure:<regex>"',
+    expects: '"crash", "stall", "wrong-result", "query-error" or "failure:<regex>"',
     env: "STRESS_SHRINK_UNTIL",
     flag: "until",
-    help: "shrink: what a smaller replay must still do: crash, stall, or failure:<regex>.",
+    help: "shrink: what a smaller replay must still do: crash, stall, or failure:<regex>; " +
+      "wrong-result or query-error shrinks the run's generated query instead.",
   }),
   tries: setting({
     operator: true,
@@ -96,7 +97,7 @@ export const COMMAND_SETTINGS = {
   }),
   budgetMin: setting({
     operator: true,
-    ...integer(1, 10_080),
+    ...duration(1, 10_080, { unit: "minutes" }),
     env: "STRESS_SHRINK_BUDGET_MIN",
     flag: "budget-min",
     default: 30,

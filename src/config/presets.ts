@@ -1,4 +1,5 @@
-/** The presets: named bundles of the transport and wire-format settings, one per test mode. */
+/** The presets: named bundles of settings (transport, wire format, op kinds), one per test mode. */
+import { OP_KINDS } from "../workload/op_table.ts";
 
 /** What each preset sets; a setting given as a flag or env variable still wins. */
 export const PRESETS = {
@@ -6,6 +7,7 @@ export const PRESETS = {
   "tcp-arrow": { transport: "tcp", dataFormat: "arrow" },
   "grpc": { transport: "grpc", dataFormat: "hyperbinary" },
   "replay": {},
+  "all-ops": { opKinds: [...OP_KINDS] },
 } as const satisfies Record<string, Record<string, unknown>>;
 
 /** A preset's name. */
@@ -20,4 +22,5 @@ export const PRESET_DESCRIPTIONS = {
   "tcp-arrow": "everything over libpq (TCP), bulk inserts as Arrow IPC streams",
   "grpc": "reads over gRPC, writes over libpq with HyperBinary bulk inserts",
   "replay": "the users and seeds of an earlier run (needs --replay-file)",
+  "all-ops": "every operation kind, GeneratedQuery (generated queries checked by oracles) included",
 } as const satisfies Record<PresetName, string>;

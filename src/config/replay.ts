@@ -154,13 +154,25 @@ function issueText(issue: z.core.$ZodIssue, root: unknown): string {
 function consistencyProblems(value: unknown): string[] {
   if (!isObject(value)) return [];
   const seed = GlobalSeedSchema.safeParse(value.globalSeed);
-  const globalSeed = seed.success ? seed.data : undefined;
   const config = isObject(value.config) ? value.config : undefined;
   const userList = Array.isArray(value.users) ? value.users : [];
   const databaseList = Array.isArray(value.databases) ? value.databases : [];
   const users = validItems(userList, UserSchema);
   const databases = validItems(databaseList, DatabaseSchema);
   const problems: string[] = [];
+  let globalSeed = seed.success ? seed.data : undefined;
+  // One edited globalSeed would otherwise show as a wrong seed on every user and database.
+  const agreed = agreedSeed(config?.seed, [
+    ...users.map(([, u]) => u.seed),
+    ...databases.map(([, d]) => d.schemaSeed),
+  ]);
+  if (globalSeed !== undefined && agreed !== undefined && agreed !== globalSeed) {
+    problems.push(
+      `globalSeed: expected ${agreed} (config.seed and every user's and database's seed ` +
+        `derive from it), got ${globalSeed}`,
+    );
+    globalSeed = agreed;
+  }
 
   if (config) {
     const settings = new Map<string, Setting>(settingEntries());
@@ -245,6 +257,15 @@ function consistencyProblems(value: unknown): string[] {
     }
   }
   return problems;
+}
+
+/** The global seed config.seed and every `<seed>:kind:<n>` agree on, or undefined if they differ. */
+function agreedSeed(configSeed: unknown, seeds: string[]): number | undefined {
+  if (!GlobalSeedSchema.safeParse(configSeed).success || seeds.length === 0) return undefined;
+  const prefixes = new Set(seeds.map((s) => Number(s.split(":")[0])));
+  return prefixes.size === 1 && prefixes.has(configSeed as number)
+    ? configSeed as number
+    : undefined;
 }
 
 /** The items of `list` that `schema` accepts, with their positions. */

@@ -2,11 +2,13 @@
  * The one function that turns flags, env variables, a replay file, a preset and the defaults
  * into a validated Config, reporting every bad setting at once.
  */
+import { closest } from "./did_you_mean.ts";
 import { ConfigError } from "../errors.ts";
 import { loadProblems } from "./load_checks.ts";
 import { PRESETS } from "./presets.ts";
 import type { Replay } from "./replay.ts";
 import { type Config, type Kind, settingEntries, type SettingKey, SETTINGS } from "./settings.ts";
+import { DURATION_UNITS } from "./setting_kinds.ts";
 
 /** A setting's value, where it came from as the user wrote it, and the raw text if any. */
 type Source = { value: unknown; origin: string; raw?: string };
@@ -59,7 +61,9 @@ export function resolveConfig(
     }
     const custom = result.error.issues.filter((issue) => issue.code === "custom");
     if (custom.length === 0) {
-      problems.push(`${source?.origin}: expected ${s.expects}, got ${show(source)}`);
+      problems.push(
+        `${source?.origin}: expected ${s.expects}, got ${show(source)}${meant(s, source)}`,
+      );
     }
     // A list item with its own reason (a threshold): name the item and say why.
     for (const issue of custom) {
@@ -84,6 +88,14 @@ function fromString(kind: Kind, raw: string): unknown {
   if (kind === "number") {
     return text !== "" && Number.isFinite(Number(text)) ? Number(text) : raw;
   }
+  if (kind === "seconds" || kind === "minutes") {
+    const match = /^([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(ms|s|m|h)?$/i.exec(text);
+    if (!match) return raw;
+    const unit = match[2] ? DURATION_UNITS[match[2].toLowerCase()] : kind === "minutes" ? 60 : 1;
+    const value = Number(match[1]) * unit / (kind === "minutes" ? 60 : 1);
+    // 0.1h is 360.00000000000006 s in floating point: round off what no one typed.
+    return Math.round(value * 1e6) / 1e6;
+  }
   if (kind === "bool") {
     const word = text.toLowerCase();
     if (["true", "1", "yes", "on"].includes(word)) return true;
@@ -94,6 +106,18 @@ function fromString(kind: Kind, raw: string): unknown {
     return text === "" ? [] : text.split(",").map((part) => part.trim());
   }
   return raw;
+}
+
+/** `; did you mean "tcp-arrow"?` for each word of a choice setting close to a known one. */
+function meant(s: { choices?: readonly string[] }, source: Source | undefined): string {
+  if (!s.choices || source === undefined) return "";
+  const given = Array.isArray(source.value) ? source.value : [source.value];
+  const hints = given.flatMap((word) => {
+    if (typeof word !== "string" || s.choices!.includes(word)) return [];
+    const guess = closest(word, s.choices!);
+    return guess ? [`did you mean ${JSON.stringify(guess)} for ${JSON.stringify(word)}?`] : [];
+  });
+  return hints.length > 0 ? `; ${hints.join("; ")}` : "";
 }
 
 function show(source: Source | undefined): string {

@@ -1,11 +1,10 @@
 /** How a run is operated: hyperd's log and memory limit, the output dir, replay, progress. */
-import { z } from "zod";
-import { decimal, integer, setting, text } from "./setting_kinds.ts";
+import { duration, integer, memorySize, setting, text, toggle } from "./setting_kinds.ts";
 
 /** How a run is operated, in the order `--help` lists them. */
 export const RUN_SETTINGS = {
   logInterval: setting({
-    ...integer(1, 3600, "seconds"),
+    ...duration(1, 3600),
     env: "STRESS_LOG_INTERVAL",
     flag: "log-interval",
     default: 5,
@@ -20,12 +19,10 @@ export const RUN_SETTINGS = {
     help: "hyperd's log_resource_usage_mode bit mask.",
   }),
   memoryLimit: setting({
-    schema: z.string().regex(/^(\d+(\.\d+)?%|\d+[kmgtKMGT]?)$/),
-    kind: "string",
+    ...memorySize(),
     env: "STRESS_MEMORY_LIMIT",
     flag: "memory-limit",
     default: "80%",
-    expects: 'a percentage like "80%" or a size like "4096m"',
     help: "hyperd's memory_limit.",
   }),
   outputDir: setting({
@@ -34,6 +31,14 @@ export const RUN_SETTINGS = {
     env: "STRESS_OUTPUT_DIR",
     flag: "output-dir",
     help: "Where databases, logs and artifacts go (a new temp dir when unset).",
+  }),
+  removeDatabases: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_REMOVE_DATABASES",
+    flag: "remove-databases",
+    default: false,
+    help: "After a run that passed, delete its .hyper databases; the reports and logs stay.",
   }),
   replayFile: setting({
     operator: true,
@@ -50,6 +55,14 @@ export const RUN_SETTINGS = {
     default: 50,
     help: "How many operations per user `plan` prints.",
   }),
+  planJson: setting({
+    operator: true,
+    ...toggle(),
+    env: "STRESS_PLAN_JSON",
+    flag: "json",
+    default: false,
+    help: "`plan` prints JSON with every field of every operation instead of a table.",
+  }),
   workers: setting({
     operator: true,
     ...integer(0, 1024, "0 = automatic"),
@@ -60,7 +73,7 @@ export const RUN_SETTINGS = {
   }),
   progressInterval: setting({
     operator: true,
-    ...integer(0, 3600, "0 turns progress off"),
+    ...duration(0, 3600, { note: "0 turns progress off" }),
     env: "STRESS_PROGRESS_INTERVAL",
     flag: "progress-interval",
     default: 5,
@@ -68,7 +81,7 @@ export const RUN_SETTINGS = {
   }),
   startTimeoutSec: setting({
     operator: true,
-    ...decimal(600),
+    ...duration(0, 600, { whole: false }),
     env: "STRESS_START_TIMEOUT_SEC",
     flag: "start-timeout-sec",
     default: 30,

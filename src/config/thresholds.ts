@@ -1,5 +1,6 @@
 /** CI thresholds like k6's: `<metric><op><number>` expressions, parsed once when the config is resolved. */
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import { closest } from "./did_you_mean.ts";
 
 /** Metrics of the whole run a threshold can name. */
 export const RUN_METRICS = [
@@ -82,21 +83,34 @@ export function parseThreshold(expr: string): Threshold | string {
   };
 }
 
-/** Null for a known metric, else what was expected instead. */
+/** Null for a known metric, else what was expected instead, with the closest known name. */
 function checkMetric(name: string): string | null {
   if ((RUN_METRICS as readonly string[]).includes(name)) return null;
   const dot = name.indexOf(".");
   if (dot < 0) {
-    return `unknown metric "${name}"; expected one of ${RUN_METRICS.join(", ")}, ` +
-      `or <OpKind>.<${OP_METRICS.join("|")}> with OpKind one of ${OP_KINDS.join(", ")}`;
+    return `unknown metric "${name}";${guess(name, RUN_METRICS)} expected one of ` +
+      `${RUN_METRICS.join(", ")}, or <OpKind>.<${OP_METRICS.join("|")}> with OpKind one of ` +
+      OP_KINDS.join(", ");
   }
   const kind = name.slice(0, dot);
   const sub = name.slice(dot + 1);
   if (!(OP_KINDS as readonly string[]).includes(kind)) {
-    return `unknown operation kind "${kind}" in "${name}"; expected one of ${OP_KINDS.join(", ")}`;
+    const meant = closest(kind, OP_KINDS);
+    const hint = meant ? ` did you mean "${meant}.${sub}"?` : "";
+    return `unknown operation kind "${kind}" in "${name}";${hint} expected one of ${
+      OP_KINDS.join(", ")
+    }`;
   }
   if (!(OP_METRICS as readonly string[]).includes(sub)) {
-    return `unknown metric "${name}"; expected ${kind}.<${OP_METRICS.join("|")}>`;
+    return `unknown metric "${name}";${guess(sub, OP_METRICS, `${kind}.`)} expected ${kind}.<${
+      OP_METRICS.join("|")
+    }>`;
   }
   return null;
+}
+
+/** ` did you mean "p99_ms"?` when a known name is close to `word`, else nothing. */
+function guess(word: string, known: readonly string[], prefix = ""): string {
+  const meant = closest(word, known);
+  return meant ? ` did you mean "${prefix}${meant}"?` : "";
 }

@@ -111,6 +111,8 @@ export interface MonitorOptions {
   memoryLimitMb?: number | null;
   /** Seconds since the run started. */
   elapsedSec: () => number;
+  /** Logical cores of hyperd's machine, to tell warnings expected there; null where unknown. */
+  cores?: number | null;
   /** Seconds users have been held at the gate so far (the users' own clock of it). */
   heldSec: () => number;
   /** How often hyperd logs a resource sample; the stale bound is a few of these. Default 5. */
@@ -129,7 +131,7 @@ export class Monitor {
   readonly #tail: LogTail | null;
   readonly #timeline: ResourcePoint[] = [];
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
-  readonly #warnings = new WarningTally();
+  readonly #warnings: WarningTally;
   readonly #now: () => number;
   readonly #staleMs: number;
   #latest: ResourceSample | null = null;
@@ -148,6 +150,7 @@ export class Monitor {
 
   constructor(options: MonitorOptions) {
     this.#options = options;
+    this.#warnings = new WarningTally(options.cores ?? null);
     this.#now = options.now ?? (() => performance.now());
     this.#staleMs = staleAfterMs(options.logIntervalSec ?? 5);
     this.#gate = new BackpressureGate({
@@ -232,6 +235,11 @@ export class Monitor {
   /** hyperd's anomaly warnings so far, of every kind. */
   warningCount(): number {
     return this.#warnings.total;
+  }
+
+  /** hyperd's warnings so far that point at trouble on its machine (not those expected there). */
+  troubleCount(): number {
+    return this.#warnings.trouble;
   }
 
   /** Seconds the backpressure flag has been set without a break; 0 while it is clear. */

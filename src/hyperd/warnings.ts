@@ -8,13 +8,23 @@ import { type LogEntry, parseLogTime, readFatalEntry } from "./log_entries.ts";
 export interface WarningKind {
   /** Words for people, e.g. `shared-mutex starvation`. */
   label: string;
+  /** What it means, in one line a person reads without knowing hyperd's log. */
+  meaning: string;
   /** True when hyperd reports starvation: such a warning is a finding of the run. */
   starvation: boolean;
+  /**
+   * Whether it points at trouble on a machine with `cores` logical cores: null when it does, or
+   * why it is expected there (too few network threads on 2 cores is hyperd sizing itself).
+   */
+  expected: (cores: number | null) => string | null;
   /** Whether this entry counts; absent means every entry of the kind counts. */
   counts?: (v: Record<string, unknown>) => boolean;
   /** The entry's figures in words, e.g. `timeout 5.87 s`; empty when it carries none. */
   detail: (entry: LogEntry) => string;
 }
+
+/** Up to this many cores, hyperd's network threads are expected to be too few for the users. */
+const FEW_CORES = 4;
 
 /** `cancellationmanager-signal-job-skip` counts from this many seconds without progress. */
 export const NO_PROGRESS_MIN_SEC = 5;
@@ -23,18 +33,24 @@ export const NO_PROGRESS_MIN_SEC = 5;
 export const WARNING_KINDS: Readonly<Record<string, WarningKind>> = {
   "scheduler-starvation": {
     label: "scheduler starvation",
+    meaning: "tasks waited too long for one of hyperd's worker threads",
     starvation: true,
+    expected: () => null,
     detail: (e) => seconds("timeout", e.v.timeout),
   },
   "shared-mutex-starvation-detected": {
     label: "shared-mutex starvation",
+    meaning: "a thread waited too long for a lock inside hyperd",
     starvation: true,
+    expected: () => null,
     detail: () => "",
   },
   // hyperd logs it every 2 s while a query makes no progress; short waits are normal under load.
   "cancellationmanager-signal-job-skip": {
     label: "a query without progress",
+    meaning: `a query made no progress for ${NO_PROGRESS_MIN_SEC} s or more`,
     starvation: false,
+    expected: () => null,
     counts: (v) =>
       typeof v["since-last-progress"] === "number" &&
       v["since-last-progress"] >= NO_PROGRESS_MIN_SEC,
@@ -42,12 +58,21 @@ export const WARNING_KINDS: Readonly<Record<string, WarningKind>> = {
   },
   "query-plan-slow": {
     label: "a slow query plan",
+    meaning: "a query ran long enough for hyperd to log its plan",
     starvation: false,
+    expected: () => null,
     detail: (e) => seconds("running for", e.v["current-elapsed"]),
   },
   "number-network-threads-low": {
     label: "too few network threads",
+    meaning: "more connections were busy than hyperd has network threads for",
     starvation: false,
+    // hyperd sizes its network threads by the cores; with a few cores and nine users it logs
+    // this from its first second on a healthy run.
+    expected: (cores) =>
+      cores !== null && cores <= FEW_CORES
+        ? `expected on ${cores} cores; not a problem here`
+        : null,
     detail: (e) => {
       const busy = e.v["current-active-continuations"];
       const threads = e.v["number-network-threads"];
@@ -58,10 +83,29 @@ export const WARNING_KINDS: Readonly<Record<string, WarningKind>> = {
   },
   "memory-limit-exceeded": {
     label: "a memory limit exceeded",
+    meaning: "an allocation went past one of hyperd's memory limits and its query failed",
     starvation: false,
+    expected: () => null,
     detail: (e) => readFatalEntry(e)?.message ?? "",
   },
 };
+
+/** What a warning kind means on a machine: its label and meaning, and whether it is trouble. */
+export interface WarningMeaning {
+  label: string;
+  meaning: string;
+  /** True when it points at trouble here; false when it is expected (`why` says why). */
+  trouble: boolean;
+  why: string | null;
+}
+
+/** What warning `kind` means on a machine with `cores` cores; an unknown kind is trouble. */
+export function warningMeaning(kind: string, cores: number | null): WarningMeaning {
+  const known = Object.hasOwn(WARNING_KINDS, kind) ? WARNING_KINDS[kind] : undefined;
+  if (!known) return { label: kind, meaning: "a warning hyperd logged", trouble: true, why: null };
+  const why = known.expected(cores);
+  return { label: known.label, meaning: known.meaning, trouble: why === null, why };
+}
 
 /** One warning entry of hyperd's log. */
 export interface ServerWarning {
@@ -128,11 +172,19 @@ function loggedSecond(atMs: number, nowMs: number, elapsedSec: number): number {
 /** Counts warnings per kind, keeping the first and last time and the first entry. */
 export class WarningTally {
   readonly #byKind = new Map<string, WarningStats>();
+  readonly #cores: number | null;
   #total = 0;
+  #trouble = 0;
+
+  /** `cores`: the machine's, to tell the warnings expected there from trouble. */
+  constructor(cores: number | null = null) {
+    this.#cores = cores;
+  }
 
   /** Adds one warning seen at run second `atSec`. */
   add(warning: ServerWarning, atSec: number): void {
     this.#total++;
+    if (warningMeaning(warning.kind, this.#cores).trouble) this.#trouble++;
     const stats = this.#byKind.get(warning.kind);
     if (!stats) {
       this.#byKind.set(warning.kind, {
@@ -151,6 +203,11 @@ export class WarningTally {
   /** Warnings counted so far, of every kind. */
   get total(): number {
     return this.#total;
+  }
+
+  /** Warnings counted so far that point at trouble on this machine. */
+  get trouble(): number {
+    return this.#trouble;
   }
 
   /** Per kind, in the order of WARNING_KINDS. */

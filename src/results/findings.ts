@@ -9,11 +9,19 @@ import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { MonitorSight } from "../hyperd/monitor.ts";
 import type { FindingKind, StopReason } from "../verdict_policy.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
 import type { LedgerOutcome } from "../run/run_outcome.ts";
 import { type LedgerFinding, ledgerFindings } from "./ledger_findings.ts";
 import { markKnownBugs } from "./known_bugs.ts";
-import { crashSignature, opSignature, signatureOf, warningSignature } from "./signature.ts";
+import {
+  crashSignature,
+  normaliseText,
+  opSignature,
+  queryShape,
+  signatureOf,
+  warningSignature,
+} from "./signature.ts";
 
 /** One finding of a given kind (verdict_policy.ts says how it counts) with its evidence. */
 interface FindingOf<K extends FindingKind, E> {
@@ -37,6 +45,8 @@ export type Finding =
     | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
     | FindingOf<"slow-operation", SlowOp>
     | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+    | FindingOf<"wrong-result", WrongResult>
+    | FindingOf<"query-error", QueryError>
     | FindingOf<"blind-monitor", MonitorSight>
     | LedgerFinding
   )
@@ -54,6 +64,8 @@ export interface FindingSource {
   slowOpSec: number;
   /** The ledger, when ledger operations ran (absent in older summaries). */
   ledger?: LedgerOutcome | null;
+  /** What generated queries found; absent in older summaries. */
+  oracles?: OracleTally;
   /** How well the monitor saw hyperd; null or absent when it was off. */
   sight?: MonitorSight | null;
 }
@@ -114,6 +126,32 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: { ...stats.example, count: stats.count },
       atSec: stats.firstAtSec,
       signature: warningSignature("starvation", kind),
+    });
+  }
+  for (const wrong of source.oracles?.wrongResults ?? []) {
+    findings.push({
+      kind: "wrong-result",
+      description: `${wrong.oracle} gave two answers at ${formatSeconds(wrong.atSec)}: ` +
+        `${wrong.whole ?? "NULL"} and ${wrong.parts ?? "NULL"} ` +
+        `(user ${wrong.user}, seq ${wrong.seq}, seed ${wrong.seed})`,
+      evidence: wrong,
+      atSec: wrong.atSec,
+      // The shrunk statement's shape, constants masked: one line per bug across seeds.
+      signature: signatureOf([
+        "wrong-result",
+        wrong.oracle,
+        queryShape(wrong.shrunk?.query ?? wrong.query),
+      ]),
+    });
+  }
+  for (const error of source.oracles?.internalErrors ?? []) {
+    findings.push({
+      kind: "query-error",
+      description: `a generated query failed with ${error.sqlState} at ` +
+        `${formatSeconds(error.atSec)}: ${error.message} (user ${error.user}, seq ${error.seq})`,
+      evidence: error,
+      atSec: error.atSec,
+      signature: signatureOf(["query-error", error.sqlState, normaliseText(error.message)]),
     });
   }
   const { sight } = source;

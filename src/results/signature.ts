@@ -80,3 +80,16 @@ function rootCause(message: string): string {
   const first = parts.findIndex((part) => /^[A-Z]/.test(part));
   return first <= 0 ? message : parts.slice(first).join(": ");
 }
+
+/**
+ * A statement's shape: text constants as `'?'`, numbers as `?`, so the same query found by many
+ * seeds (with other constants and id windows) has one signature. Table names become their shape.
+ */
+export function queryShape(sql: string): string {
+  return sql
+    .replace(/'(?:[^']|'')*'/g, "'?'")
+    .replace(/"t\d+_(small|medium|wide)"/g, '"<$1>"')
+    .replace(/(?<![\w"])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?/gi, "?")
+    .replace(/\s+/g, " ")
+    .trim();
+}

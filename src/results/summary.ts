@@ -14,6 +14,7 @@ import type { LedgerOutcome, RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   LatencyHistograms,
   LatencySpectrum,
@@ -29,6 +30,7 @@ import {
   type ThresholdResult,
 } from "./thresholds.ts";
 import { round } from "./format.ts";
+import { type ReadOnlyPhase, readOnlyPhase } from "./read_only.ts";
 import { type Finding, findingsOf } from "./findings.ts";
 import { type MessageGroup, messageGroups } from "./error_groups.ts";
 import { VERSION } from "../version.ts";
@@ -74,6 +76,12 @@ export interface Summary {
   memory: ResourceReport["memory"];
   /** `readOnlySec`: wall time users ran with writes turned into reads (absent in older ones). */
   disk: { usedMb: number; budgetMb: number; writesRedirected: number; readOnlySec?: number };
+  /**
+   * When the disk budget was first found spent, and the insert rate over the time inserts were
+   * allowed (the whole run's rate counts the read-only time); null when the budget was never
+   * spent. Absent in older summaries.
+   */
+  readOnly?: ReadOnlyPhase | null;
   /** Times the gate engaged, and the wall time users were held at it (their own clock). */
   backpressure: ResourceReport["backpressure"];
   /**
@@ -101,6 +109,8 @@ export interface Summary {
   /** The ledger's transfers, reads and end check; null (or absent) when none ran. */
   ledger?: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries (GeneratedQuery) found; absent in older summaries. */
+  oracles?: OracleTally;
   users: UserResult[];
   workers: number;
   /** hyperstress's own CPU: whether the figures describe hyperd or the load generator. */
@@ -196,6 +206,12 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       writesRedirected: parts.writesRedirected,
       readOnlySec: parts.readOnlySec,
     },
+    readOnly: readOnlyPhase(
+      parts.watch,
+      parts.durationSec,
+      parts.load.warmup?.sec ?? 0,
+      insertedRows,
+    ),
     backpressure: parts.resources.backpressure,
     sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,
@@ -216,6 +232,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     integrity: parts.integrity,
     ledger: parts.ledger,
     transport: parts.transport,
+    oracles: parts.oracles,
     users: [...parts.users].sort((a, b) => a.id - b.id),
     workers: parts.workers,
     client: parts.client,

@@ -7,6 +7,7 @@ import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit }
 import type { LedgerOutcome } from "../run/run_outcome.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
+import { warningLines } from "./warning_groups.ts";
 
 /**
  * Renders the summary as plain text: headline figures, a per-operation table with an `all` row,
@@ -23,6 +24,7 @@ export function summaryText(summary: Summary): string {
     `Throughput:   ${formatFixed(totals.opsPerSec, 1)} ops/s, ` +
     `${formatNumber(totals.insertRowsPerSec)} rows/s inserted ` +
     `(${formatNumber(totals.insertedRows)} rows)`,
+    ...insertWindowLines(summary),
     `Latency:      p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, max ${ms(l.max)}` +
     (summary.arrivals ? " (response time, from each arrival)" : ""),
     ...loadLines(summary, ms),
@@ -34,15 +36,19 @@ export function summaryText(summary: Summary): string {
     `(${formatNumber(disk.writesRedirected)} writes turned into reads` +
     ((disk.readOnlySec ?? 0) > 0 ? `, read-only for ${formatSeconds(disk.readOnlySec)}` : "") +
     ")",
+    ...readOnlyLines(summary),
     `Backpressure: ${plural(summary.backpressure.events, "time")}, ` +
     `users held ${formatSeconds(summary.backpressure.seconds)}`,
     ...monitorLines(summary),
     `Integrity:    ${integrityLine(summary)}`,
     ...(summary.ledger ? [`Ledger:       ${ledgerLine(summary.ledger)}`] : []),
+    ...oracleLines(summary),
     `Client CPU:   ${clientLine(summary.client)}`,
     "",
     operationsTable(summary),
   ];
+  const warnings = warningLines(summary);
+  if (warnings.length > 0) lines.push("", ...warnings);
   if (summary.thresholds.length > 0) {
     lines.push("", "Thresholds:");
     for (const t of summary.thresholds) {
@@ -104,6 +110,26 @@ function loadLines(summary: Summary, ms: (value: number) => string): string[] {
   return lines;
 }
 
+/** With a read-only phase: the insert rate over the time inserts were allowed. */
+function insertWindowLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `              ${formatNumber(phase.insertRowsPerSec)} rows/s over the ` +
+    `${formatSeconds(phase.insertSec)} inserts were allowed`,
+  ];
+}
+
+/** When the disk budget was spent and for how long the run went on reading only. */
+function readOnlyLines(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [
+    `Read-only:    from ${formatSeconds(phase.fromSec)} on: the disk budget was spent, so ` +
+    "inserts ran as reads",
+  ];
+}
+
 /**
  * One row per operation kind and an `all` row over every operation. The `all` row leaves rows
  * empty: it would add rows inserted to rows read.
@@ -157,6 +183,30 @@ function operationsTable(summary: Summary): string {
       row("all", summary.totals.ops, summary.totals.failures, aborted, "", summary.latencyMs),
     ],
   );
+}
+
+/**
+ * What GeneratedQuery found, where it ran: `Oracles: 191 checks, 188 passed, 0 wrong results,
+ * 3 expected errors (22003 2, 22012 1), 0 generator errors`.
+ */
+function oracleLines({ oracles }: Summary): string[] {
+  if (!oracles || oracles.checks === 0) return [];
+  const passed = Object.values(oracles.passed).reduce((a, b) => a + (b ?? 0), 0);
+  const byCode = (counts: Record<string, number>) => {
+    const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+    const total = entries.reduce((n, [, c]) => n + c, 0);
+    const list = entries.map(([code, c]) => `${code} ${formatNumber(c)}`).join(", ");
+    return `${formatNumber(total)}${list ? ` (${list})` : ""}`;
+  };
+  return [
+    `Oracles:      ${plural(oracles.checks, "check")}, ${formatNumber(passed)} passed, ` +
+    `${plural(oracles.wrongResultCount, "wrong result")}, ` +
+    `${byCode(oracles.expectedErrors)} expected errors, ` +
+    `${byCode(oracles.generatorErrors)} generator errors` +
+    (oracles.internalErrorCount > 0
+      ? `, ${formatNumber(oracles.internalErrorCount)} internal`
+      : ""),
+  ];
 }
 
 /** Tracked, physical and mapped memory at their peaks, and what backpressure compared. */

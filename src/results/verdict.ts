@@ -1,12 +1,19 @@
 /** The run's verdict in one line, the last line of the text summary: `PASSED` or what failed. */
-import { type Cause, causesOf, EXIT, exitMeaning, passed } from "../verdict_policy.ts";
+import {
+  type Cause,
+  causesOf,
+  EXIT,
+  exitMeaning,
+  passed,
+  stoppedEarly,
+} from "../verdict_policy.ts";
 import { formatNumber, plural } from "./format.ts";
 import type { Summary } from "./summary.ts";
 
 /** What the verdict reads of a summary; a summary saved before findings existed has none. */
 export type VerdictInput =
   & Pick<Summary, "exitCode" | "stopReason" | "thresholds" | "integrity">
-  & Partial<Pick<Summary, "findings">>;
+  & Partial<Pick<Summary, "findings" | "stopDetail">>;
 
 /** Findings the verdict line names; the rest are counted. */
 const FINDINGS_NAMED = 5;
@@ -37,7 +44,11 @@ function findingsTail(
 }
 
 function verdictHead(summary: VerdictInput): string {
-  if (passed(summary.exitCode)) return "PASSED";
+  if (passed(summary.exitCode)) {
+    if (!stoppedEarly(summary.stopReason)) return "PASSED";
+    const why = summary.stopDetail ? `: ${summary.stopDetail}` : "";
+    return `PASSED (stopped early: ${summary.stopReason}${why})`;
+  }
   // The causes the policy finds, in its order; --fail-on-findings only when it decided the code.
   const causes = causesOf(summary, summary.exitCode === EXIT.findings)
     .map((cause) => causeWords(cause, summary))

@@ -115,6 +115,7 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
     integrity,
     ledger,
     transport: { ...stats.transport },
+    oracles: stats.oracle,
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {

@@ -1,7 +1,7 @@
 /**
  * Once a second while users run: measures the databases on disk, turns writes into reads when
- * the disk budget is spent, stops the run when backpressure or read-only mode is held too long,
- * and shows the run to whoever watches (the progress line).
+ * the disk budget is spent (the run goes on: a spent budget stops it only when asked), stops the
+ * run when backpressure is held too long, and shows the run to whoever watches (the progress line).
  */
 import type { Monitor } from "../hyperd/monitor.ts";
 import type { RunStats } from "../stats/run_stats.ts";
@@ -40,6 +40,8 @@ export interface WatchPoint {
   /** Share of all cores over the last second. */
   clientCpuPercent: number;
   clientSaturated: boolean;
+  /** The disk budget was spent: inserts ran as reads. Absent in older summaries. */
+  readOnly?: boolean;
 }
 
 /** What the watch looks at and the limits it enforces. */
@@ -47,6 +49,8 @@ export interface ResourceWatchOptions {
   outputDir: string;
   maxDiskMb: number;
   maxBackpressureSec: number;
+  /** Stop with ResourceLimit when the disk budget stays spent for maxBackpressureSec. */
+  stopOnDiskBudget: boolean;
   stallSec: number;
   clock: RunClock;
   /** Readings of hyperstress's own CPU, started with the clock. */
@@ -110,7 +114,8 @@ export class ResourceWatch {
     } else if (held > o.maxBackpressureSec) {
       o.control.stop("ResourceLimit", `backpressure held for ${Math.round(held)} s`);
     } else if (
-      this.#readOnlySince !== null && elapsedSec - this.#readOnlySince > o.maxBackpressureSec
+      o.stopOnDiskBudget && this.#readOnlySince !== null &&
+      elapsedSec - this.#readOnlySince > o.maxBackpressureSec
     ) {
       const spent = `disk budget of ${o.maxDiskMb} MB spent`;
       o.control.stop("ResourceLimit", `${spent} for over ${o.maxBackpressureSec} s`);
@@ -121,6 +126,7 @@ export class ResourceWatch {
       diskMb: tenths(this.#diskBytes / (1024 * 1024)),
       clientCpuPercent: tenths(clientCpuPercent),
       clientSaturated: o.clientCpu.saturatedNow,
+      readOnly: o.flags.diskFull,
     });
     o.onSecond?.({
       elapsedSec,

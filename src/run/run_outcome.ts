@@ -5,6 +5,7 @@ import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   ErrorGroup,
   LatencyHistograms,
@@ -79,6 +80,8 @@ export interface RunOutcome {
   /** The ledger's transfers, reads and end check; null when no ledger operation ran. */
   ledger: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
+  /** What generated queries found. */
+  oracles: OracleTally;
   users: UserResult[];
   workers: number;
   timeline: TimelinePoint[];

@@ -96,6 +96,8 @@ function newMonitor(
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
     elapsedSec: () => clock.elapsedSec(),
+    // An attached hyperd may run on another machine, whose cores are not known here.
+    cores: config.endpoint ? null : navigator.hardwareConcurrency,
     // The users' own clock of the gate, up to the stop: a worker ended while held never leaves.
     heldSec: () => flags.heldByBackpressure.seconds(stoppedAtMs() ?? nowMs()),
     logIntervalSec,

@@ -12,6 +12,12 @@ import {
   readProblems,
   type TransferRecord,
 } from "../workload/ledger.ts";
+import {
+  addOracleEvent,
+  emptyOracleTally,
+  type OracleEvent,
+  type OracleTally,
+} from "./oracle_stats.ts";
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
@@ -159,6 +165,8 @@ export interface IntervalTally {
   schedule: ScheduleEntry[];
   /** The ledger's transfers and balance reads. */
   ledger: LedgerTally;
+  /** What generated queries found; absent when none ran. */
+  oracle?: OracleTally;
 }
 
 type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
@@ -191,6 +199,7 @@ export class OpStats {
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
+  #oracle: OracleTally | null = null;
 
   constructor(options: OpStatsOptions = {}) {
     this.#warmupEndMs = options.warmupEndMs ?? null;
@@ -266,6 +275,11 @@ export class OpStats {
   /** Keeps a fault that left hyperd in a state it should not be in. */
   recordFault(event: FaultEvent): void {
     if (this.#ledger.faults.length < VIOLATIONS_PER_TICK) this.#ledger.faults.push(event);
+  }
+
+  /** Records what a generated query of `user`'s operation `seq` found. */
+  recordOracle(event: OracleEvent, at: { atSec: number; user: number; seq: number }): void {
+    addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
   }
 
   /** Counts rows the server acknowledged inserting into `table` of `database`. */
@@ -363,7 +377,9 @@ export class OpStats {
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
       schedule: this.#schedule,
       ledger: this.#ledger,
+      ...(this.#oracle ? { oracle: this.#oracle } : {}),
     };
+    this.#oracle = null;
     this.#ledger = emptyLedger();
     this.#schedule = [];
     this.#slowNew = [];

@@ -2,6 +2,7 @@
  * The main thread's tally of a run, built from the workers' per-second ticks alone: whatever a
  * worker reported is kept, even when it never sends a final report.
  */
+import { emptyOracleTally, mergeOracleTally, type OracleTally } from "./oracle_stats.ts";
 import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import { Latency, type LatencySummary, SPECTRUM_PERCENTILES } from "./latency.ts";
 import {
@@ -83,6 +84,8 @@ export class RunStats {
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
   writesRedirected = 0;
+  /** What generated queries found over the run (warm-up included: a wrong answer is one). */
+  readonly oracle: OracleTally = emptyOracleTally();
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
   /** The ledger's transfers, reads and violations (the warm-up's too: the end check needs all). */
@@ -174,6 +177,7 @@ export class RunStats {
       this.#connectionLost = [...this.#connectionLost, ...tally.connectionLost]
         .slice(-CONNECTION_LOST_KEPT);
     }
+    if (tally.oracle) mergeOracleTally(this.oracle, tally.oracle);
     // The warm-up's operations stay on the timeline (marked) and in the live counts, no further.
     if (tally.warmup) {
       this.#timeline.closeBehind(point.atSec);

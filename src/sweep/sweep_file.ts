@@ -72,12 +72,17 @@ function firstFailure(summary: Summary): { code: string; message: string } | nul
 }
 
 /**
- * What went wrong in a run, normalised: hyperd's crash, a stall, or the first failure's
- * SQLSTATE for a run that failed without a crash; null for a clean run.
+ * What went wrong in a run, normalised: hyperd's crash, a stall, a wrong result's shrunk query
+ * shape (or an internal query error), or the first failure's SQLSTATE for a run that failed
+ * without a crash; null for a clean run.
  */
 export function runSignature(summary: Summary): string | null {
   if (summary.crash) return crashSignature(summary.crash.cause, summary.crash);
   if (summary.stopReason === "Stalled") return "Stalled";
+  // A wrong answer, then an internal query error: their finding's signature (constants masked).
+  const query = (summary.findings ?? []).find((f) => f.kind === "wrong-result") ??
+    (summary.findings ?? []).find((f) => f.kind === "query-error");
+  if (query) return query.signature;
   const failure = firstFailure(summary);
   if (failure) return failureSignature(failure.code, failure.message);
   // Wrong data found by a check (the ledger, a user's own table) is what went wrong.

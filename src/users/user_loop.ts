@@ -84,6 +84,10 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       try {
         const outcome = await executeOp(ctx, op);
         stats.recordSuccess(spec.id, op.kind, performance.now() - started, outcome.rows);
+        if (outcome.oracle) {
+          const atSec = (nowMs() - env.runStartMs) / 1000;
+          stats.recordOracle(outcome.oracle, { atSec, user: spec.id, seq: planned.seq });
+        }
         if (outcome.insertedRows > 0) {
           stats.recordInsert(database.index, database.tables[op.table].name, outcome.insertedRows);
         }

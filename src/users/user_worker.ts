@@ -86,6 +86,8 @@ async function start(message: StartMessage): Promise<void> {
     const base = {
       conn,
       tables: database.tables,
+      database: database.index,
+      queryKnownBugs: message.settings.queryKnownBugs ?? false,
       copyEncoder,
       batches,
       ledger: {

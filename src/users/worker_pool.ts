@@ -147,3 +147,30 @@ export class WorkerPool {
     for (const worker of this.#workers) worker.terminate();
   }
 }
+
+/**
+ * Loads the user workers' modules (and the Arrow or gRPC ones the run will use) in a throwaway
+ * worker, fetching any npm package not yet cached, so the fetch happens before hyperd starts.
+ * Fails with the worker's own error; a fetch that takes longer than `timeoutMs` is left to the
+ * real workers.
+ */
+export async function preloadWorkerModules(
+  uses: { arrow: boolean; grpc: boolean },
+  timeoutMs = 300_000,
+): Promise<void> {
+  const worker = new Worker(new URL("./preload_worker.ts", import.meta.url), { type: "module" });
+  try {
+    const loaded = new Promise<{ ok: boolean; message?: string }>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message));
+      };
+    });
+    worker.postMessage(uses);
+    const result = await within(loaded, timeoutMs);
+    if (result !== TIMED_OUT && !result.ok) throw new Error(result.message);
+  } finally {
+    worker.terminate();
+  }
+}

@@ -32,7 +32,11 @@ export interface StartMessage {
   databases: WorkerDatabase[];
   endpoint: Endpoint;
   grpcPort: number | null;
-  settings: PlanSettings & { dataFormat: "hyperbinary" | "arrow"; transport: "tcp" | "grpc" };
+  settings: PlanSettings & {
+    dataFormat: "hyperbinary" | "arrow";
+    transport: "tcp" | "grpc";
+    queryKnownBugs?: boolean;
+  };
   flags: SharedArrayBuffer;
   /** `performance.timeOrigin + performance.now()` of the run's start, for `atSec`. */
   runStartMs: number;

@@ -22,12 +22,21 @@ export const FAULT_OP_KINDS = ["Cancel", "Disconnect", "Reattach"] as const;
 /** What a user can do in one step: the seed's six, then the kinds added since. */
 export const OP_KINDS = [
   ...SEED_OP_KINDS,
+  // A generated query checked by an oracle (docs/query-oracles.md).
+  "GeneratedQuery",
   ...LEDGER_OP_KINDS,
   ...RANGE_OP_KINDS,
   ...FAULT_OP_KINDS,
 ] as const;
 /** One operation kind. */
 export type OpKind = typeof OP_KINDS[number];
+
+/**
+ * The kinds users roll unless `--ops` says otherwise: the seed's six, so the default mix, and
+ * every plan rolled from it, stays exactly the seed's; `--ops`, swarm sweeps over it and
+ * `--preset all-ops` add the others. Ledger users roll the ledger's kinds under this default.
+ */
+export const DEFAULT_OP_KINDS: readonly OpKind[] = SEED_OP_KINDS;
 /** One of the seed's six kinds. */
 export type SeedOpKind = typeof SEED_OP_KINDS[number];
 
@@ -70,7 +79,7 @@ export const SEED_PROBABILITIES: Record<SeedUserClass, Record<SeedOpKind, number
  * Weight of each kind a seed class rolls only when `--ops` (or a swarm draw) turns it on: never
  * in the default mix, which stays the seed's.
  */
-const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
+const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind | "GeneratedQuery">, number> = {
   Transfer: 0.10,
   ReadBalances: 0.05,
   UpdateRange: 0.05,
@@ -85,10 +94,11 @@ const ADDED_WEIGHTS: Record<Exclude<OpKind, SeedOpKind>, number> = {
  * leaves every class something to roll; rolls rescale to the kinds turned on.
  */
 export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
-  inserter: { ...SEED_PROBABILITIES.inserter, ...ADDED_WEIGHTS },
-  query: { ...SEED_PROBABILITIES.query, ...ADDED_WEIGHTS },
-  mixed: { ...SEED_PROBABILITIES.mixed, ...ADDED_WEIGHTS },
+  inserter: { ...SEED_PROBABILITIES.inserter, GeneratedQuery: 0.05, ...ADDED_WEIGHTS },
+  query: { ...SEED_PROBABILITIES.query, GeneratedQuery: 0.40, ...ADDED_WEIGHTS },
+  mixed: { ...SEED_PROBABILITIES.mixed, GeneratedQuery: 0.15, ...ADDED_WEIGHTS },
   ledger: {
+    GeneratedQuery: 0.02,
     BulkInsert: 0.02,
     SingleInsert: 0.02,
     SimpleSelect: 0.03,
@@ -105,11 +115,14 @@ export const OP_WEIGHTS: Record<UserClass, Record<OpKind, number>> = {
   },
 };
 
-/** What each class rolls when `--ops` is unset: the seed's six, or the ledger's kinds. */
+/** The weights under the name the op table has always had (the docs' table, older tests). */
+export const OP_PROBABILITIES = OP_WEIGHTS;
+
+/** What each class rolls while `--ops` is its default: the seed's six, or the ledger's kinds. */
 export const CLASS_KINDS: Record<UserClass, readonly OpKind[]> = {
-  inserter: SEED_OP_KINDS,
-  query: SEED_OP_KINDS,
-  mixed: SEED_OP_KINDS,
+  inserter: DEFAULT_OP_KINDS,
+  query: DEFAULT_OP_KINDS,
+  mixed: DEFAULT_OP_KINDS,
   ledger: LEDGER_OP_KINDS,
 };
 
@@ -128,6 +141,11 @@ export function isInsert(kind: OpKind): boolean {
   return kind === "BulkInsert" || kind === "SingleInsert";
 }
 
+/** True for generated queries checked by an oracle (always over libpq: they need the rows). */
+export function isGenerated(kind: OpKind): boolean {
+  return kind === "GeneratedQuery";
+}
+
 /** True for read-only queries (the ones that go over gRPC with that transport). */
 export function isRead(kind: OpKind): boolean {
   return kind === "SimpleSelect" || kind === "Aggregate" || kind === "ComplexJoin";
@@ -143,9 +161,12 @@ export function isRange(kind: OpKind): boolean {
   return (RANGE_OP_KINDS as readonly OpKind[]).includes(kind);
 }
 
-/** The kinds `userClass` rolls: `enabled` (from `--ops`) when set, else the class's own. */
+/**
+ * The kinds `userClass` rolls: `enabled` (from `--ops`), except that while it is the default
+ * (the seed's six) each class rolls its own, and ledger users the ledger's kinds.
+ */
 export function kindsOf(userClass: UserClass, enabled?: readonly OpKind[]): readonly OpKind[] {
-  return enabled ?? CLASS_KINDS[userClass];
+  return enabled === undefined || isSeedSet(enabled) ? CLASS_KINDS[userClass] : enabled;
 }
 
 /** True when `kinds` are exactly the seed's six, in any order. */
@@ -195,10 +216,11 @@ export function opMix(userClass: UserClass, enabled?: readonly OpKind[]): Record
 }
 
 /**
- * True when `kinds` can be checked: an insert and a read (the row counts), a transfer and a
- * read of the balances (the ledger's invariant), or a range kind (each checks its own table).
+ * True when `kinds` can be checked: an insert and a read or a generated query (the row counts),
+ * a transfer and a read of the balances (the ledger's invariant), or a range kind (each checks
+ * its own table).
  */
 export function isCheckableMix(kinds: readonly OpKind[]): boolean {
-  return (kinds.some(isInsert) && kinds.some(isRead)) ||
+  return (kinds.some(isInsert) && kinds.some((k) => isRead(k) || isGenerated(k))) ||
     (kinds.includes("Transfer") && kinds.includes("ReadBalances")) || kinds.some(isRange);
 }

@@ -1,5 +1,6 @@
 /** A ledger sink for tests that run operations by hand: it keeps what the operations report. */
 import type { LedgerSink } from "../../src/users/ops/context.ts";
+import { OwnedModel } from "../../src/workload/owned_model.ts";
 import type {
   BalanceRead,
   FaultEvent,
@@ -41,4 +42,18 @@ export function collectingLedger(user = 0, database = 0, accounts = 16): Collect
       fault: (event) => faults.push(event),
     },
   };
+}
+
+/** The ledger's part of an OpContext for tests that build one by hand and run no ledger kind. */
+export function ledgerContext(
+  endpoint: { host: string; port: number },
+  databasePath: string,
+  user = 0,
+): {
+  ledger: LedgerSink;
+  owned: OwnedModel;
+  endpoint: { host: string; port: number };
+  databasePath: string;
+} {
+  return { ledger: collectingLedger(user).sink, owned: new OwnedModel(), endpoint, databasePath };
 }

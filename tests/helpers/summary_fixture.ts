@@ -2,7 +2,12 @@
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { CrashInfo } from "../../src/hyperd/crash.ts";
 import type { LatencySummary } from "../../src/stats/latency.ts";
-import { OP_KINDS, type OpKind, SEED_OP_KINDS, USER_CLASSES } from "../../src/workload/op_table.ts";
+import {
+  DEFAULT_OP_KINDS,
+  OP_KINDS,
+  type OpKind,
+  USER_CLASSES,
+} from "../../src/workload/op_table.ts";
 import type { OpTotals } from "../../src/stats/run_stats.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/results/summary.ts";
 import { findingsOf } from "../../src/results/findings.ts";
@@ -89,6 +94,7 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     Aggregate: 330,
     ComplexJoin: 240,
     SchemaDdl: 110,
+    GeneratedQuery: 0,
     Transfer: 0,
     ReadBalances: 0,
     UpdateRange: 0,
@@ -151,9 +157,8 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     latencySpectrum: {
       percentiles: [0, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100],
       allMs: spectrum(4.2),
-      // The kinds that ran: the ledger's did not.
       byOpMs: Object.fromEntries(
-        SEED_OP_KINDS.map((kind, i) => [kind, spectrum(1.5 + i * 2.5)]),
+        DEFAULT_OP_KINDS.map((kind, i) => [kind, spectrum(1.5 + i * 2.5)]),
       ),
     },
     byOp,

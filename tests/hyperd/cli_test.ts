@@ -69,16 +69,17 @@ Deno.test("a mistyped flag or command exits 2 with a suggestion", async () => {
   assert.equal(command.stderr, 'hyperstress: unknown command "stres"; did you mean "stress"?\n');
 });
 
-Deno.test("--junit into a missing dir exits 2 before hyperd is found or started", async () => {
+Deno.test("--junit under a file exits 2 before hyperd is found or started", async () => {
   await withTempDir(async (dir) => {
     const outputDir = join(dir, "out");
-    const junit = join(dir, "missing", "junit.xml");
+    await Deno.writeTextFile(join(dir, "plain"), "");
+    const junit = join(dir, "plain", "missing", "junit.xml");
     const run = await runBounded(["stress", `--junit=${junit}`, `--output-dir=${outputDir}`]);
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
       `hyperstress: --junit: expected a file path in a writable directory, got "${junit}" ` +
-        `(directory ${join(dir, "missing")} does not exist); name a file in an existing ` +
+        "(Not a directory (os error 20)); name a file in an existing " +
         "directory you can write to\n",
     );
     await assert.rejects(Deno.stat(outputDir), Deno.errors.NotFound);
@@ -109,4 +110,54 @@ Deno.test("--hyperd naming nothing is a usage error: exit 2, before anything sta
     assert.match(run.stderr, /--hyperd: .*nonexistent does not exist/);
     assert.match(run.stderr, /check the path given with --hyperd or HYPERD_PATH/);
   });
+});
+
+Deno.test("a narrow deno run line is told before anything starts which flag's path it may not write", async () => {
+  await withTempDir(async (dir) => {
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const junit = join(dir, "elsewhere", "junit.xml");
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${join(dir, "runs")}`,
+        "--allow-env",
+        "--allow-sys",
+        main,
+        "stress",
+        `--output-dir=${join(dir, "runs", "a")}`,
+        `--junit=${junit}`,
+      ],
+      env: hyperdEnv(),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, stderr);
+    assert.equal(
+      stderr,
+      `hyperstress: --junit: this hyperstress may not write "${junit}": its Deno permissions ` +
+        `do not cover it; add --allow-write=${join(dir, "elsewhere")} to the deno run line ` +
+        "(before main.ts), use `deno task` (it allows any path), or run the compiled binary\n",
+    );
+    // Nothing started: no output dir was made.
+    await assert.rejects(Deno.stat(join(dir, "runs", "a")), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("`help COMMAND` and `COMMAND --help` print that command's help; a stray word is an error", async () => {
+  const general = await runBounded(["--help"]);
+  const stress = await runBounded(["help", "stress"]);
+  const compare = await runBounded(["compare", "--help"]);
+  for (const run of [general, stress, compare]) {
+    assert.equal(run.code, 0, run.stderr);
+    for (const line of run.stdout.trimEnd().split("\n")) assert.ok(line.length <= 80, line);
+  }
+  assert.equal((await runBounded(["stress", "--help"])).stdout, stress.stdout);
+  assert.match(compare.stdout, /^hyperstress compare: /);
+  assert.doesNotMatch(compare.stdout, /--duration/);
+  assert.notEqual(general.stdout, stress.stdout);
+  const stray = await runBounded(["stress", "--fail-on-findings", "false"]);
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /write --fail-on-findings=false/);
 });

@@ -80,17 +80,20 @@ Deno.test("a memory limit below hyperd's tracked memory engages backpressure unt
   });
 });
 
-Deno.test("a tiny disk budget turns inserts into reads without failures", async () => {
+Deno.test("a tiny disk budget turns inserts into reads and the run goes on to its end", async () => {
   await withTempDir(async (dir) => {
     const run = new LiveRun([
       "stress",
       "--duration=12",
       "--max-disk-mb=1",
+      // Once the stop after this long held read-only: now it must not stop the run.
+      "--max-backpressure-sec=2",
       `--output-dir=${dir}`,
       ...QUICK,
     ]);
     assert.equal(await run.code(), 0, run.stderr);
     const summary = await readSummary(dir);
+    assert.equal(summary.stopReason, "DurationElapsed", summary.stopDetail ?? "");
     assert.ok(summary.disk.writesRedirected > 0, "no write was redirected");
     assert.ok(summary.disk.usedMb > 1);
     // Read-only from the watch's first look over the budget to the stop, as wall time (the
@@ -104,5 +107,38 @@ Deno.test("a tiny disk budget turns inserts into reads without failures", async 
     assert.equal(summary.totals.failures, 0);
     assert.equal(summary.integrity.mismatches, 0);
     assert.match(run.stderr, /read-only/);
+    const phase = summary.readOnly!;
+    assert.ok(phase, "no read-only phase in the summary");
+    assert.ok(summary.disk.readOnlySec! > 3 && phase.fromSec < 10, JSON.stringify(summary.disk));
+    assert.ok(phase.insertRowsPerSec > summary.totals.insertRowsPerSec, JSON.stringify(phase));
+    assert.match(run.stdout, /^Read-only: {4}from [\d.]+ s on/m);
+    assert.match(run.stdout, /^PASSED/m);
+    assert.match(run.stderr, /runs 12 s \(--duration\); its databases may use 1 MB in /);
+    assert.match(run.stderr, /holds [\d.,]+ [kMG]B; remove its databases with: rm .*db_\*\.hyper/);
+  });
+});
+
+Deno.test("--stop-on-disk-budget stops a run whose budget stays spent, and its verdict says so", async () => {
+  await withTempDir(async (dir) => {
+    const run = new LiveRun([
+      "stress",
+      "--duration=60",
+      "--max-disk-mb=1",
+      "--max-backpressure-sec=2",
+      "--stop-on-disk-budget",
+      "--remove-databases",
+      `--output-dir=${dir}`,
+      ...QUICK,
+    ]);
+    assert.equal(await run.code(), 0, run.stderr);
+    const summary = await readSummary(dir);
+    assert.equal(summary.stopReason, "ResourceLimit");
+    assert.ok(summary.durationSec < 40, `ran ${summary.durationSec} s`);
+    assert.match(run.stdout, /^PASSED \(stopped early: ResourceLimit: disk budget of 1 MB spent/m);
+    // --remove-databases: the databases are gone, the artifacts stay.
+    assert.match(run.stderr, /removed the databases \([\d.,]+ [kMG]B, --remove-databases\)/);
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.ok(!left.some((name) => name.endsWith(".hyper")), left.join(", "));
+    await assertArtifacts(dir);
   });
 });

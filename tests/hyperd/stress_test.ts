@@ -114,8 +114,13 @@ Deno.test("a replayed run executes a prefix of the plan, and plan output is the 
       assert.equal(user.sequenceDigest, digest.hex(), `user ${user.id} strayed from its plan`);
     }
 
-    const fromSettings = await runCli(["plan", ...SHORT_RUN, "--plan-ops=30"], {});
-    const fromReplay = await runCli(["plan", `--replay-file=${replayFile}`, "--plan-ops=30"], {});
+    const fromSettings = await runCli(["plan", ...SHORT_RUN, "--plan-ops=30", "--json"], {});
+    const fromReplay = await runCli([
+      "plan",
+      `--replay-file=${replayFile}`,
+      "--plan-ops=30",
+      "--json",
+    ], {});
     assert.equal(fromSettings.code, 0, fromSettings.stderr);
     assert.equal(fromReplay.code, 0, fromReplay.stderr);
     const plan = JSON.parse(fromSettings.stdout);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseCommandLine } from "../../src/cli/args.ts";
-import { closest, editDistance } from "../../src/cli/did_you_mean.ts";
+import { closest, editDistance } from "../../src/config/did_you_mean.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 
@@ -54,7 +54,7 @@ Deno.test("parseCommandLine() lets a negative number through to the range check"
   assert.equal(parsed.flags.duration, "-1");
   assert.throws(
     () => resolveConfig(parsed.flags, {}),
-    /--duration: expected an integer >= 1, got "-1"/,
+    /--duration: expected a whole duration of at least 1 s, .*, got "-1"/,
   );
 });
 

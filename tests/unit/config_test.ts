@@ -49,7 +49,7 @@ Deno.test("resolveConfig() names every bad setting, what it expected and what it
         STRESS_DATA_FORMAT: "parquet",
         STRESS_MAX_CPU_PERCENT: "abc",
       }),
-    /--duration: expected an integer >= 1, got "-5"/,
+    /--duration: expected a whole duration of at least 1 s, .*, got "-5"/,
     /STRESS_BATCH_MIN: expected an integer >= 1, got "ten"/,
     /STRESS_TRANSPORT: expected "tcp" or "grpc", got "udp"/,
     /STRESS_DATA_FORMAT: expected "hyperbinary" or "arrow", got "parquet"/,
@@ -75,7 +75,7 @@ Deno.test("resolveConfig() rejects a run without users and a bad memory limit", 
   );
   assertConfigError(
     () => resolve([], { STRESS_MEMORY_LIMIT: "lots" }),
-    /STRESS_MEMORY_LIMIT: expected a percentage like "80%" or a size like "4096m", got "lots"/,
+    /STRESS_MEMORY_LIMIT: expected a share like "80%" or a size with a unit k, m, g or t, like "4096m" or "8g", got "lots"/,
   );
   assert.equal(resolve([], { STRESS_MEMORY_LIMIT: "4096m" }).memoryLimit, "4096m");
 });

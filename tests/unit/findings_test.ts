@@ -6,6 +6,11 @@ import { exitCodeOf } from "../../src/verdict_policy.ts";
 import { verdictLine } from "../../src/results/verdict.ts";
 import type { SlowOp } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
+import {
+  addOracleEvent,
+  emptyOracleTally,
+  type WrongResult,
+} from "../../src/stats/oracle_stats.ts";
 import { SharedFlags } from "../../src/users/shared_flags.ts";
 import {
   abortCrashFixture,
@@ -183,17 +188,81 @@ Deno.test("report.html puts the findings first and lists the slowest operations 
   assert.match(clean, /hyperd logged no anomaly warnings/);
 });
 
-Deno.test("progress shows how many warnings hyperd logged, once there are any", () => {
+Deno.test("progress shows how many trouble warnings hyperd logged, once there are any", () => {
   const view = (warnings: number) => ({
     elapsedSec: 10,
     stats: new RunStats(),
-    monitor: { latest: () => null, warningCount: () => warnings },
+    monitor: { latest: () => null, troubleCount: () => warnings },
     diskBytes: 0,
     flags: new SharedFlags(),
   });
   const config = { duration: 60, maxDiskMb: 2048, maxMemoryMb: 4096 };
   assert.match(progressLine(view(11), config, 5), /hyperd warnings 11$/);
   assert.doesNotMatch(progressLine(view(0), config, 5), /hyperd warnings/);
+});
+
+Deno.test("findingsOf() makes wrong results and internal query errors findings; a wrong result's signature is its shrunk query with constants masked", () => {
+  const wrong = (seed: number, shrunkQuery: string): WrongResult => ({
+    atSec: seed,
+    user: 1,
+    seq: seed,
+    oracle: "tlp-where",
+    seed,
+    complexity: 3,
+    database: 0,
+    statement: `SELECT ${seed} -- the whole statement`,
+    query: `SELECT ${seed} AS "c0"`,
+    partitions: "...",
+    whole: "16",
+    parts: "22",
+    differing: [],
+    shrunk: {
+      query: shrunkQuery,
+      partitions: "...",
+      statement: shrunkQuery,
+      whole: "2",
+      parts: "1",
+      attempts: 9,
+      steps: 3,
+    },
+  });
+  const oracles = emptyOracleTally();
+  const at = { atSec: 1, user: 1, seq: 1 };
+  const shape = (lo: number, word: string) =>
+    `SELECT count(*) FROM (SELECT * FROM "t${lo % 5}_wide" WHERE "id" BETWEEN ${lo} AND ${
+      lo + 1
+    }) ` +
+    `AS t0 WHERE (t0."name" NOT IN (SELECT '${word}' AS "x"))`;
+  for (
+    const w of [wrong(1, shape(47, "beta")), wrong(2, shape(903, "café")), wrong(3, "SELECT 1")]
+  ) {
+    const { atSec: _a, user: _u, seq: _s, ...result } = w;
+    addOracleEvent(oracles, { kind: "wrong-result", result }, at);
+  }
+  addOracleEvent(oracles, {
+    kind: "internal",
+    error: {
+      seed: 4,
+      complexity: 1,
+      database: 0,
+      sqlState: "XX000",
+      message: "boom 12",
+      statement: "S",
+    },
+  }, at);
+  const findings = findingsOf(source({ oracles }));
+  const wrongs = findings.filter((f) => f.kind === "wrong-result");
+  assert.equal(wrongs.length, 3);
+  assert.match(
+    wrongs[0].description,
+    /tlp-where gave two answers .*: 16 and 22 \(user 1, seq 1, seed 1\)/,
+  );
+  // Two seeds, other constants and windows, one bug: one signature; another query, another.
+  assert.equal(wrongs[0].signature, wrongs[1].signature);
+  assert.notEqual(wrongs[0].signature, wrongs[2].signature);
+  const errors = findings.filter((f) => f.kind === "query-error");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].description, /XX000/);
 });
 
 Deno.test("findingsOf() makes a monitor blind for 10 s or more a finding, and not a shorter spell", () => {

@@ -11,13 +11,21 @@ Deno.test("checkOutputFiles() passes a writable path and leaves no probe file be
   });
 });
 
+Deno.test("checkOutputFiles() makes a missing folder, as `--junit out/junit.xml` needs", async () => {
+  await withTempDir(async (dir) => {
+    await checkOutputFiles([{ path: join(dir, "out", "ci", "junit.xml"), origin: "--junit" }]);
+    assert.ok((await Deno.stat(join(dir, "out", "ci"))).isDirectory);
+    assert.deepEqual([...Deno.readDirSync(join(dir, "out", "ci"))], []);
+  });
+});
+
 Deno.test("checkOutputFiles() names each file that cannot be written, and why", async () => {
   await withTempDir(async (dir) => {
     const file = join(dir, "a-file");
     await Deno.writeTextFile(file, "");
     await assert.rejects(
       checkOutputFiles([
-        { path: join(dir, "missing", "junit.xml"), origin: "--junit" },
+        { path: join(file, "sub", "junit.xml"), origin: "--junit" },
         { path: join(file, "junit.xml"), origin: "STRESS_JUNIT" },
         { path: dir, origin: "--junit" },
       ]),
@@ -27,10 +35,9 @@ Deno.test("checkOutputFiles() names each file that cannot be written, and why", 
         assert.deepEqual(error.message.split("\n"), [
           "output files cannot be written:",
           `  --junit: expected a file path in a writable directory, got "${
-            join(dir, "missing", "junit.xml")
-          }" (directory ${
-            join(dir, "missing")
-          } does not exist); name a file in an existing directory you can write to`,
+            join(file, "sub", "junit.xml")
+          }" (Not a directory (os error 20)); name a file in an existing directory you can ` +
+          "write to",
           `  STRESS_JUNIT: expected a file path in a writable directory, got "${
             join(file, "junit.xml")
           }" (${file} is not a directory); name a file in an existing directory you can write to`,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { databaseSpecs, databaseTables, userSpecs } from "../../src/workload/layout.ts";
 import {
+  DEFAULT_OP_KINDS,
   OP_KINDS,
+  OP_PROBABILITIES,
   opMix,
   rollOp,
   SEED_OP_KINDS,
@@ -15,7 +17,7 @@ const settings = {
   thinkMinMs: 10,
   thinkMaxMs: 200,
   queryComplexityMax: 3,
-  opKinds: SEED_OP_KINDS,
+  opKinds: DEFAULT_OP_KINDS,
   accounts: 16,
 };
 const SEED_CLASSES = ["inserter", "query", "mixed"] as const;
@@ -65,7 +67,7 @@ Deno.test("UserPlanner draws parameters within the settings", () => {
     thinkMinMs: 1,
     thinkMaxMs: 2,
     queryComplexityMax: 2,
-    opKinds: SEED_OP_KINDS,
+    opKinds: DEFAULT_OP_KINDS,
     accounts: 16,
   };
   const ops = planOps(
@@ -125,7 +127,7 @@ Deno.test("SequenceDigest of a prefix equals the digest of the same operations p
 Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled kinds when given", () => {
   for (let i = 0; i < 1000; i++) {
     const u = i / 1000;
-    assert.equal(rollOp("mixed", u, SEED_OP_KINDS), rollOp("mixed", u));
+    assert.equal(rollOp("mixed", u, DEFAULT_OP_KINDS), rollOp("mixed", u));
   }
   const enabled = ["BulkInsert", "SimpleSelect"] as const;
   const counts = { BulkInsert: 0, SimpleSelect: 0 } as Record<string, number>;
@@ -212,4 +214,27 @@ Deno.test("a planned transfer moves money between distinct accounts and sums to 
     opKinds: ["Transfer", "ReadBalances"],
   }, 50).filter((op) => op.kind === "ReadBalances");
   assert.ok(reads.length > 0 && reads.every((op) => !("transfer" in op)));
+});
+
+Deno.test("the default mix rolls exactly the plans it rolled before GeneratedQuery existed", () => {
+  // Digest of 30,000 planned operations, computed at 0d44012 (six kinds only) and unchanged.
+  const pinned = databaseTables("pin");
+  const digest = new SequenceDigest();
+  for (const c of SEED_CLASSES) {
+    for (let i = 0; i < 5; i++) {
+      const user = { id: i, class: c, seed: `pin:${c}:${i}`, database: 0 };
+      for (const op of planOps(user, pinned, settings, 2000)) digest.add(op);
+    }
+  }
+  assert.equal(digest.hex(), "f6ca2d02ff81af23c96136837fe6d8661ff6a89768e04f4b31e639cfcb6b074d");
+});
+
+Deno.test("GeneratedQuery is rolled only when enabled, at its weight among the enabled kinds", () => {
+  const user = { id: 1, class: "query" as const, seed: "gq", database: 0 };
+  assert.ok(planOps(user, tables, settings, 5000).every((op) => op.kind !== "GeneratedQuery"));
+  const all = planOps(user, tables, { ...settings, opKinds: OP_KINDS }, 5000);
+  const share = all.filter((op) => op.kind === "GeneratedQuery").length / all.length;
+  const expected = OP_PROBABILITIES.query.GeneratedQuery /
+    OP_KINDS.reduce((s, k) => s + OP_PROBABILITIES.query[k], 0);
+  assert.ok(Math.abs(share - expected) < 0.03, `${share} vs ${expected}`);
 });

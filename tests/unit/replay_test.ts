@@ -71,8 +71,8 @@ Deno.test("readReplay() wants a global seed in range that equals config.seed", a
   big.globalSeed = 2 ** 32;
   await assertRejected(big, /globalSeed: expected an integer from 0 to 4294967295, got 4294967296/);
   const other = validReplay();
-  other.globalSeed = 8;
-  await assertRejected(other, /config\.seed: expected 8 \(the globalSeed\), got 7/);
+  other.config.seed = 8;
+  await assertRejected(other, /config\.seed: expected 7 \(the globalSeed\), got 8/);
   const missing = validReplay();
   delete missing.config.seed;
   await assertRejected(missing, /config\.seed: expected 7 \(the globalSeed\), got none/);
@@ -180,5 +180,19 @@ Deno.test("readReplay() gives the line and column where a file stops being JSON"
         return true;
       });
     }
+  });
+});
+
+Deno.test("readReplay() names an edited globalSeed once, not on every seed it breaks", async () => {
+  const replay = validReplay();
+  replay.globalSeed = 8;
+  await assert.rejects(() => read(replay), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    const lines = error.message.split("\n").slice(1);
+    assert.deepEqual(lines, [
+      "  globalSeed: expected 7 (config.seed and every user's and database's seed derive from " +
+      "it), got 8",
+    ]);
+    return true;
   });
 });

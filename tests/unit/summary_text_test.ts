@@ -241,3 +241,24 @@ Deno.test("summaryText() says how long the monitor was blind, and when load stoo
     "312.4 of 2,048 MB (40 writes turned into reads, read-only for 7.5 s)",
   );
 });
+
+Deno.test("summaryText() counts what GeneratedQuery found, only in a run that had it", () => {
+  assert.ok(!summaryText(summaryFixture()).includes("Oracles:"));
+  const summary = summaryFixture();
+  summary.oracles = {
+    checks: 191,
+    passed: { "tlp-where": 100, norec: 87 },
+    expectedErrors: { "22012": 1, "22003": 2 },
+    generatorErrors: {},
+    generatorExamples: [],
+    wrongResults: [],
+    wrongResultCount: 1,
+    internalErrors: [],
+    internalErrorCount: 0,
+  };
+  assert.equal(
+    line(summaryText(summary), "Oracles:"),
+    "191 checks, 187 passed, 1 wrong result, 3 (22003 2, 22012 1) expected errors, " +
+      "0 generator errors",
+  );
+});

@@ -96,4 +96,16 @@ Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQ
     },
   });
   assert.equal(runSignature(crashed), "crash | server-termination | 53S02 | limit of <n> bytes");
+  // A wrong result outranks the first failure: its finding's signature is the run's.
+  const wrong = summaryFixture({
+    errors: [{ atSec: 1, user: 0, op: "Aggregate", message: "22012: division by zero" }],
+  });
+  wrong.findings = [...wrong.findings, {
+    kind: "wrong-result",
+    description: "norec gave two answers",
+    evidence: {} as never,
+    atSec: 2,
+    signature: "wrong-result | norec | SELECT ?",
+  }];
+  assert.equal(runSignature(wrong), "wrong-result | norec | SELECT ?");
 });

@@ -59,7 +59,7 @@ Deno.test("resolveConfig() names the expression and lists the metrics for an unk
   assert.equal(error.code, "CONFIG_INVALID");
   assert.match(
     error.message,
-    /--threshold "p99_mss<5": unknown metric "p99_mss"; expected one of /,
+    /--threshold "p99_mss<5": unknown metric "p99_mss"; did you mean "p99_ms"\? expected one of /,
   );
   assert.match(error.message, /p50_ms, p95_ms, p99_ms/);
   assert.match(error.message, /<OpKind>\.<p50_ms\|/);
@@ -78,7 +78,8 @@ Deno.test("resolveConfig() reports every bad expression in one ConfigError", () 
     'STRESS_THRESHOLDS "Bogus.count<1": unknown operation kind "Bogus" in "Bogus.count"; ' +
     `expected one of ${OP_KINDS.join(", ")}`,
     'STRESS_THRESHOLDS "BulkInsert.p95<1": unknown metric "BulkInsert.p95"; ' +
-    "expected BulkInsert.<p50_ms|p95_ms|p99_ms|max_ms|mean_ms|count|failures|rows|aborted|aborted_rate>",
+    'did you mean "BulkInsert.p95_ms"? expected ' +
+    "BulkInsert.<p50_ms|p95_ms|p99_ms|max_ms|mean_ms|count|failures|rows|aborted|aborted_rate>",
     'STRESS_THRESHOLDS "p95_ms": expected <metric><op><number>, e.g. "p95_ms<200"',
   ]);
   assert.match(lines[0], /^STRESS_THRESHOLDS "nope<1": unknown metric "nope"/);

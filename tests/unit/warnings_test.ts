@@ -5,8 +5,12 @@ import {
   readWarning,
   runSecondOf,
   type ServerWarning,
+  WARNING_KINDS,
+  warningMeaning,
   WarningTally,
 } from "../../src/hyperd/warnings.ts";
+import { summaryText } from "../../src/results/summary_text.ts";
+import { summaryFixture } from "../helpers/summary_fixture.ts";
 
 // A real 50-second stall of two Arrow COPYs and an aggregate on one table (hyperd 0.0.26359).
 const STALL = new URL("../fixtures/hyperd_stall_excerpt.jsonl", import.meta.url);
@@ -96,4 +100,57 @@ Deno.test("runSecondOf() maps a log time onto the run clock, never before 0 or a
   assert.equal(loggedBeforeRun(now - 10_001, now, 10), true, "logged before the start");
   assert.equal(loggedBeforeRun(now - 9_999, now, 10), false);
   assert.equal(loggedBeforeRun(NaN, now, 10), false);
+});
+
+Deno.test("too few network threads is expected on 2 cores and trouble on 16; starvation always", () => {
+  const few = warningMeaning("number-network-threads-low", 2);
+  assert.equal(few.label, "too few network threads");
+  assert.equal(few.trouble, false);
+  assert.match(few.why!, /^expected on 2 cores/);
+  assert.equal(warningMeaning("number-network-threads-low", 16).trouble, true);
+  assert.equal(warningMeaning("number-network-threads-low", null).trouble, true);
+  for (const kind of Object.keys(WARNING_KINDS)) {
+    const meaning = warningMeaning(kind, 2);
+    assert.ok(meaning.meaning.length > 0 && meaning.meaning.length <= 80, kind);
+  }
+  assert.equal(warningMeaning("scheduler-starvation", 2).trouble, true);
+  assert.equal(warningMeaning("memory-limit-exceeded", 2).trouble, true);
+  assert.equal(warningMeaning("some-new-kind", 2).trouble, true);
+});
+
+Deno.test("WarningTally counts as trouble only the warnings not expected on its machine", async () => {
+  const found = await warnings(STALL);
+  const threads = found.filter((w) => w.kind === "number-network-threads-low").length;
+  assert.ok(threads > 0);
+  const onTwo = new WarningTally(2);
+  const onSixteen = new WarningTally(16);
+  for (const w of found) [onTwo, onSixteen].forEach((tally) => tally.add(w, 1));
+  assert.equal(onTwo.total, found.length);
+  assert.equal(onTwo.trouble, found.length - threads);
+  assert.equal(onSixteen.trouble, found.length);
+});
+
+Deno.test("the text summary groups hyperd's warnings under their labels, trouble first", () => {
+  const example = {
+    kind: "",
+    atMs: 0,
+    atSec: 1,
+    detail: "",
+    session: "-",
+    request: "-",
+    values: {},
+  };
+  const summary = summaryFixture({
+    host: { os: "linux", arch: "x86_64", cores: 2, cpuModel: null, memoryMb: 8000 },
+    serverWarnings: {
+      "number-network-threads-low": { count: 125, firstAtSec: 1, lastAtSec: 99, example },
+      "scheduler-starvation": { count: 3, firstAtSec: 5, lastAtSec: 9, example },
+    },
+  });
+  const text = summaryText(summary);
+  assert.match(
+    text,
+    /^hyperd warnings:\n {2}scheduler starvation +3x {2}tasks waited too long for one of hyperd's worker threads\n {2}too few network threads {2}125x {2}expected on 2 cores; not a problem here$/m,
+  );
+  assert.doesNotMatch(text, /number-network-threads-low/);
 });

@@ -20,6 +20,8 @@ import {
 } from "../../src/verdict_policy.ts";
 import { CLASS_KINDS, OP_KINDS, OP_WEIGHTS, USER_CLASSES } from "../../src/workload/op_table.ts";
 import { LAYERS } from "./layers.ts";
+import { COMMANDS } from "../../src/cli/command_table.ts";
+import { commandHelpText, helpText } from "../../src/cli/help.ts";
 import { type Block, bullets, cell, code, table } from "./markdown.ts";
 
 /**
@@ -30,8 +32,9 @@ const STOP_REASON_WHEN: Partial<Record<StopReason, string>> = {
   DurationElapsed: "`--duration` seconds passed",
   UsersFinished: "every user stopped on its own: a replay whose users have `maxOps` (a shrunk " +
     "reproducer)",
-  ResourceLimit: "backpressure, or read-only mode after the disk budget is spent, held for " +
-    "`--max-backpressure-sec`",
+  ResourceLimit: "backpressure held for `--max-backpressure-sec`; with `--stop-on-disk-budget`, " +
+    "also read-only mode after the disk budget is spent, held as long (without it the run goes " +
+    "on reading)",
   CrashDetected: "hyperd exited unexpectedly; users stop within a second; `crash` holds exit " +
     "code, signal, time, the log's last lines and `crash.cause`, hyperd's own reason",
   ServerUnreachable: "an attached hyperd (`--endpoint`) refused connections for `--stall-sec` " +
@@ -177,6 +180,23 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
           ],
         ],
       ),
+  },
+  "command-help": {
+    source: "src/cli/help.ts",
+    render: () =>
+      [
+        "```\n$ hyperstress --help",
+        helpText(),
+        "```",
+        ...COMMANDS.flatMap((name) => [
+          "",
+          `### ${name}`,
+          "",
+          `\`\`\`\n$ hyperstress help ${name}`,
+          commandHelpText(name),
+          "```",
+        ]),
+      ].join("\n"),
   },
   "threshold-metrics": {
     source: "src/config/thresholds.ts",

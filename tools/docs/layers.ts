@@ -18,7 +18,8 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: "shrink",
-    holds: "delta debugging (ddmin, prefix bisection) and shrink candidates (pure)",
+    holds: "delta debugging (ddmin, prefix bisection) and shrink candidates (pure); a shrunk " +
+      "wrong result's psql reproduction",
   },
   { folder: "sweep", holds: "swarm draws; sweep.json: seeds, shards, signatures, merge (pure)" },
   {
@@ -53,7 +54,7 @@ export const LAYERS: readonly Layer[] = [
   {
     folder: "stats",
     holds: "latency histograms, a worker's interval tally, the run's tally and its per-second " +
-      "timeline",
+      "timeline, what generated queries found (oracle tallies)",
   },
   {
     folder: "wire",
@@ -68,6 +69,7 @@ export const LAYERS: readonly Layer[] = [
   {
     folder: "workload",
     holds: "rng, table shapes, row batches, data generation, the op table, planner, layout, " +
-      "stages, the arrival schedule, the closed ramp's joining order",
+      "stages, the arrival schedule, the closed ramp's joining order, query_gen/ (generated " +
+      "queries as syntax trees, their oracles and their shrinking)",
   },
 ];

@@ -113,6 +113,7 @@ export function keyFigures(summary: Summary): string {
         `${formatNumber(disk.writesRedirected)} writes redirected` +
         ((disk.readOnlySec ?? 0) > 0 ? `, read-only ${formatSeconds(disk.readOnlySec)}` : ""),
     ),
+    ...readOnlyFigure(summary),
     figure("integrity", integrityText[0], integrityText[1], integrityText[2]),
     memoryFigure(summary),
     figure(
@@ -258,4 +259,22 @@ export function usersTable(summary: Summary): string {
   const numeric = [false, true, true, true, true, true];
   const head = ["class", "users", "ops", "failures", "ops / user", "unfinished"];
   return htmlTable(head, rows, numeric);
+}
+
+/**
+ * The read-only phase: when the disk budget was spent, how long the run read only, and the insert
+ * rate over the time inserts were allowed (the whole run's rate counts the read-only time).
+ */
+function readOnlyFigure(summary: Summary): string[] {
+  const phase = summary.readOnly;
+  if (!phase) return [];
+  return [figure(
+    "read-only phase",
+    `from ${formatSeconds(phase.fromSec)}`,
+    `${
+      formatSeconds(summary.disk.readOnlySec ?? 0)
+    } reading only, the disk budget spent; inserts ` +
+      `${formatNumber(phase.insertRowsPerSec)} rows/s over the ${formatSeconds(phase.insertSec)} ` +
+      "they were allowed",
+  )];
 }

@@ -3,8 +3,10 @@
  * hyperd's warnings, and a crash, a stall or lost rows.
  */
 import type { InFlightOp } from "../../stats/op_stats.ts";
+import { warningCores, warningMeaning } from "../warning_groups.ts";
 import { DASH, formatFixed, formatMs, formatNumber, formatSeconds, plural } from "../format.ts";
 import { OTHER_MESSAGES } from "../error_groups.ts";
+import type { Finding } from "../findings.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, htmlTable, pill } from "./html.ts";
 
@@ -33,8 +35,7 @@ export function findingsCard(summary: Summary): string {
         pill(false, f.kind) +
         (f.knownBug ? ` <span class="muted">known bug: ${esc(f.knownBug)}</span>` : ""),
         at(f.atSec),
-        esc(f.description) +
-        (f.kind === "slow-operation" ? `<br><code>${esc(f.evidence.sql)}</code>` : ""),
+        esc(f.description) + findingSql(f),
         `<code>${esc(f.signature)}</code>`,
       ]),
       [false, true, false, false],
@@ -92,20 +93,25 @@ export function serverWarningsCard(summary: Summary): string {
       true,
     );
   }
+  const cores = warningCores(summary);
+  // Trouble first: what is expected on this machine goes below, under its reason.
+  const rows = warnings.map(([kind, w]) => ({ kind, w, m: warningMeaning(kind, cores) }))
+    .sort((a, b) => Number(b.m.trouble) - Number(a.m.trouble));
   return card(
     "hyperd warnings",
     htmlTable(
-      ["kind", "count", "first (s)", "last (s)", "first entry"],
-      warnings.map(([kind, w]) => [
-        `<code>${esc(kind)}</code>`,
+      ["warning", "count", "first (s)", "last (s)", "what it means", "first entry"],
+      rows.map(({ kind, w, m }) => [
+        `${esc(m.label)} <span class="muted"><code>${esc(kind)}</code></span>`,
         formatNumber(w.count),
         at(w.firstAtSec),
         at(w.lastAtSec),
+        esc(m.meaning) + (m.trouble ? "" : ` <span class="muted">(${esc(m.why ?? "")})</span>`),
         esc(w.example.detail || DASH) +
         ` <span class="muted">(session ${esc(w.example.session)}, request ` +
         `${esc(w.example.request)})</span>`,
       ]),
-      [false, true, true, true, false],
+      [false, true, true, true, false, false],
     ),
     true,
   );
@@ -236,4 +242,16 @@ export function problemsCards(summary: Summary): string {
     ));
   }
   return out.join("");
+}
+
+/** The statement a finding is about: a slow one, a wrong result's shrunk query, a failing query. */
+function findingSql(f: Finding): string {
+  const sql = f.kind === "slow-operation"
+    ? f.evidence.sql
+    : f.kind === "wrong-result"
+    ? (f.evidence.shrunk?.query ?? f.evidence.query)
+    : f.kind === "query-error"
+    ? f.evidence.statement
+    : null;
+  return sql === null ? "" : `<br><code>${esc(sql)}</code>`;
 }

@@ -11,6 +11,7 @@ import type {
 import type { OwnedModel } from "../../workload/owned_model.ts";
 import type { RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
+import type { OracleEvent } from "../../stats/oracle_stats.ts";
 
 /** Runs a read-only query and resolves with the number of rows it returned. */
 export type QueryReader = (sql: string) => Promise<number>;
@@ -54,6 +55,10 @@ export interface OpContext {
   /** Where the user's database is: a fault opens connections of its own there. */
   endpoint: Endpoint;
   databasePath: string;
+  /** The index of the database the tables are in (a wrong result names it). */
+  database?: number;
+  /** GeneratedQuery may hit Hyper's known wrong results (--query-known-bugs). */
+  queryKnownBugs?: boolean;
 }
 
 /** What an operation did. */
@@ -62,4 +67,6 @@ export interface OpOutcome {
   rows: number;
   /** Rows the server acknowledged inserting into a base table, else 0. */
   insertedRows: number;
+  /** A GeneratedQuery's finding or count. */
+  oracle?: OracleEvent;
 }

@@ -14,6 +14,7 @@ import { ACCOUNTS_TABLE, ownedTable } from "../../workload/ledger.ts";
 import { isLedger, isRange } from "../../workload/op_table.ts";
 import { rangeOp, rangeSql } from "./owned_ranges.ts";
 import { cancelOp, disconnectOp, faultSql, reattachOp, reattachSql } from "./faults.ts";
+import { generatedQuery, generatedQuerySql } from "./generated_query.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
 export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -43,6 +44,8 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return await disconnectOp(ctx, op);
     case "Reattach":
       return await reattachOp(ctx, op);
+    case "GeneratedQuery":
+      return await generatedQuery(ctx, op, ctx.database ?? 0);
   }
 }
 
@@ -62,32 +65,49 @@ export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp, user: num
 
 /** The statement `op` sends, as a person would read it: a COPY names its row count. */
 export function statementOf(ctx: OpContext, op: PlannedOp): string {
-  const { name, shape } = ctx.tables[op.table];
+  return statementText(op, ctx.tables, ctx.copyEncoder.sqlFormat, ctx.queryKnownBugs, {
+    user: ctx.ledger.user,
+    databasePath: ctx.databasePath,
+  });
+}
+
+/** The statement `op` sends over `tables`, with bulk inserts in `format` (for `plan` too). */
+export function statementText(
+  op: PlannedOp,
+  tables: OpContext["tables"],
+  format: OpContext["copyEncoder"]["sqlFormat"],
+  queryKnownBugs: OpContext["queryKnownBugs"] = false,
+  /** Whose operation on which database: the user's own tables and a Reattach name them. */
+  where: { user: number; databasePath: string } = { user: 0, databasePath: "<database>" },
+): string {
+  const { name, shape } = tables[op.table];
   switch (op.kind) {
     case "BulkInsert":
-      return `${copyInSql(name, shape, ctx.copyEncoder.sqlFormat)} -- ${op.rows} rows`;
+      return `${copyInSql(name, shape, format)} -- ${op.rows} rows`;
     case "SingleInsert":
       return insertSql(name, shape);
     case "SchemaDdl":
       return schemaDdlSql(op);
     case "SimpleSelect":
-      return simpleSelectSql(op, ctx.tables);
+      return simpleSelectSql(op, tables);
     case "Aggregate":
-      return aggregateSql(op, ctx.tables);
+      return aggregateSql(op, tables);
     case "ComplexJoin":
-      return complexJoinSql(op, ctx.tables);
+      return complexJoinSql(op, tables);
+    case "GeneratedQuery":
+      return generatedQuerySql(op, { tables, queryKnownBugs });
     case "Transfer":
       return transferSql(op);
     case "ReadBalances":
       return READ_BALANCES_SQL;
     case "UpdateRange":
     case "DeleteRange":
-      return rangeSql(op, ctx.ledger.user);
+      return rangeSql(op, where.user);
     case "Cancel":
     case "Disconnect":
-      return faultSql(op, ctx.ledger.user);
+      return faultSql(op, where.user);
     case "Reattach":
-      return reattachSql(ctx, ctx.ledger.user);
+      return reattachSql(where, where.user);
   }
 }
 
