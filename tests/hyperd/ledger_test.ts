@@ -91,9 +91,15 @@ Deno.test("a ledger run counts 40001 as aborts, fails nothing, holds the invaria
       assert.ok(ops.some((op) => op.kind === "Transfer" && op.transfer!.legs.length >= 2));
       assert.equal(user.sequenceDigest, digest.hex(), `user ${user.id} strayed from its plan`);
     }
-    const plan = await runCli(["plan", `--replay-file=${replayFile}`, "--plan-ops=5"], {});
+    const plan = await runCli(
+      ["plan", `--replay-file=${replayFile}`, "--plan-ops=5", "--json"],
+      {},
+    );
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /"kind": "Transfer"[\s\S]*"legs"/);
+    // The table plan prints names the transfer's statements.
+    const table = await runCli(["plan", `--replay-file=${replayFile}`, "--plan-ops=5"], {});
+    assert.match(table.stdout, /Transfer +db_0\.accounts +BEGIN; UPDATE "accounts"/);
   });
 });
 
