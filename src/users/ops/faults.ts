@@ -67,8 +67,9 @@ function sleep(ms: number): Promise<void> {
 /** Cancels a long read after the planned delay; the connection must serve the next statement. */
 export async function cancelOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
   const { conn } = ctx;
-  // The session's key comes with the connection: a fresh one connects first.
-  if (!conn.watch.backendKey) await conn.sql.unsafe("SELECT 1");
+  // Connected and idle first: the session's key comes with the connection, and a cancel that
+  // caught postgres.js's own start-up query (fetch_types) would reject a promise nobody holds.
+  await conn.sql.unsafe("SELECT 1");
   // postgres.js sends a query only once it is awaited or executed: send it now.
   const query = conn.sql.unsafe(LONG_READ_SQL).execute();
   const ended = query.then(() => "completed" as const, (error) => {
@@ -202,9 +203,11 @@ async function cutCopy(ctx: OpContext, op: PlannedOp): Promise<void> {
   } finally {
     await setup.sql.end({ timeout: 1 }).catch(() => {});
   }
-  await abandonCopy(ctx.endpoint, ctx.databasePath, table);
   const probe = connect(ctx.endpoint, ctx.databasePath);
   try {
+    // Connected before the cut: the cancel below must find the probe's read, not its start-up.
+    await probe.sql.unsafe("SELECT 1");
+    await abandonCopy(ctx.endpoint, ctx.databasePath, table);
     const read = probe.sql.unsafe(`SELECT count(*) AS n FROM ${table}`).execute();
     read.catch(() => {});
     const answer = await within(read, COPY_PROBE_MS);
