@@ -34,6 +34,11 @@ const VERDICTS = {
     code: 5,
     meaning: "data integrity: acknowledged rows lost, extra, duplicated, corrupted or torn",
   },
+  wrongAnswer: {
+    code: 9,
+    meaning: "a wrong answer: a generated query failed its oracle, or hyperd failed a valid " +
+      "query with an internal error",
+  },
   thresholdFailed: {
     code: 3,
     meaning: "a threshold failed, a sweep run failed, or compare found a significant regression",
@@ -100,8 +105,8 @@ const FINDING_KINDS = {
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
   // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
-  "wrong-result": { verdict: "findings", counted: "wrong results" },
-  "query-error": { verdict: "findings", counted: "internal query errors" },
+  "wrong-result": { verdict: "wrongAnswer", counted: "wrong results" },
+  "query-error": { verdict: "wrongAnswer", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
   // The integrity check's kinds (docs/findings-integrity.md): the integrity cause names them.
   lost: { verdict: "dataIntegrity", counted: null },
