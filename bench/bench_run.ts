@@ -5,6 +5,7 @@ import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../src/hyperd/
 import { runLayout } from "../src/config/run_layout.ts";
 import { type LiveView, stress } from "../src/run/stress.ts";
 import { buildSummary, type Summary } from "../src/results/summary.ts";
+import { consoleOutput } from "../src/output.ts";
 
 /** The hyperd the benchmarks use: HYPERD_PATH, else the cached or installed one. */
 export function benchHyperd(): Promise<HyperdBinary> {
@@ -12,6 +13,7 @@ export function benchHyperd(): Promise<HyperdBinary> {
     explicitPath: Deno.env.get("HYPERD_PATH") || undefined,
     cacheDir: Deno.env.get("HYPERSTRESS_CACHE_DIR") ||
       defaultCacheDir({ HOME: Deno.env.get("HOME") }),
+    say: consoleOutput().say,
   });
 }
 
@@ -33,6 +35,7 @@ export async function benchRun(
       binary: await benchHyperd(),
       outputDir: dir,
       signal: new AbortController().signal,
+      say: consoleOutput().say,
       onSecond,
     });
     const summary = buildSummary(outcome);

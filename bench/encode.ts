@@ -8,10 +8,10 @@ import { processCpuSec } from "../src/run/client_cpu.ts";
 import { ArrowEncoder } from "../src/encode/arrow_stream.ts";
 import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
 import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
-import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
+import { SUB_BATCH_ROWS, writeBatches } from "../src/workload/writes.ts";
 import { generateBatch } from "../src/workload/data_gen.ts";
 import { Rng } from "../src/workload/rng.ts";
-import { allocateBatch, type RowBatch } from "../src/workload/row_batch.ts";
+import { allocateBatch } from "../src/workload/row_batch.ts";
 import { type Shape, SHAPES } from "../src/workload/table_shapes.ts";
 import { median, round } from "./measure.ts";
 
@@ -67,7 +67,9 @@ export function genEncodeNsPerRow(): NsPerRow {
       const reuse = allocateBatch(shape, SUB_BATCH_ROWS);
       let seed = 0;
       result[format as keyof NsPerRow][shape.name] = nsPerRow(INSERT_ROWS, () => {
-        const batches = subBatches(shape, new Rng(String(seed++)), reuse);
+        // As a bulk insert generates its rows (workload/writes.ts).
+        const write = { seed: String(seed++), firstId: 1, rows: INSERT_ROWS };
+        const batches = writeBatches(shape, write, reuse);
         sendAll(encoder, streamBatches(encoder, shape, batches));
       });
     }
@@ -78,11 +80,4 @@ export function genEncodeNsPerRow(): NsPerRow {
 /** Consumes a stream and hands each chunk back, as a COPY does once the chunk is sent. */
 function sendAll(encoder: CopyEncoder, chunks: Iterable<Uint8Array>): void {
   for (const chunk of chunks) encoder.recycle(chunk);
-}
-
-function* subBatches(shape: Shape, rng: Rng, reuse: RowBatch): Generator<RowBatch> {
-  for (let done = 0; done < INSERT_ROWS; done += SUB_BATCH_ROWS) {
-    const rows = Math.min(SUB_BATCH_ROWS, INSERT_ROWS - done);
-    yield generateBatch(shape, rows, rng, 1 + done, reuse);
-  }
 }

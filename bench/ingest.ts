@@ -9,7 +9,7 @@ import { copyIn } from "../src/wire/copy.ts";
 import { generateBatch } from "../src/workload/data_gen.ts";
 import { HyperBinaryEncoder } from "../src/encode/hyper_binary.ts";
 import { type CopyEncoder, streamBatches } from "../src/encode/copy_encoder.ts";
-import { SUB_BATCH_ROWS } from "../src/users/ops/bulk_insert.ts";
+import { SUB_BATCH_ROWS } from "../src/workload/writes.ts";
 import { Rng } from "../src/workload/rng.ts";
 import { allocateBatch, type RowBatch } from "../src/workload/row_batch.ts";
 import { copyInSql, createTableSql } from "../src/wire/sql.ts";

@@ -9,6 +9,7 @@ import { benchHyperd } from "./bench_run.ts";
 import { type ClientCost, clientCost } from "./client_cost.ts";
 import { encodeNsPerRow, genEncodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
+import { integrityCost } from "./integrity_cost.ts";
 import { moderate } from "./moderate.ts";
 import { tallyCost } from "./tally_cost.ts";
 import { queryGenCost } from "./query_gen_cost.ts";
@@ -49,8 +50,11 @@ step("ingest on one connection");
 const dir = await Deno.makeTempDir({ prefix: "hyperstress-bench-" });
 const hyperd = await Hyperd.start({ binary: binary.path, logDir: join(dir, "log") });
 let ingestFigures;
+let integrityFigures;
 try {
   ingestFigures = await ingest(hyperd, dir);
+  step("the integrity check's cost per million rows");
+  integrityFigures = await integrityCost(hyperd, dir, 500_000);
 } finally {
   await hyperd.stop();
   await Deno.remove(dir, { recursive: true });
@@ -103,6 +107,7 @@ const results = {
   hyperdVersion: binary.version,
   encodeNsPerRow: encode,
   ingest: ingestFigures,
+  integrityCost: integrityFigures,
   rssMbPerUser: rss,
   moderate: moderateFigures,
   clientCost: cost,

@@ -4,6 +4,7 @@
  * latency, and the CPU time of this tool against hyperd's.
  */
 import { measuredWorkload } from "./client_cost.ts";
+import { round } from "./measure.ts";
 
 /** The moderate run's figures. */
 export interface ModerateFigures {
@@ -14,6 +15,11 @@ export interface ModerateFigures {
   p99Ms: number;
   toolCpuSec: number;
   hyperdCpuSec: number;
+  /** The end-of-run integrity check: its seconds, its CPU here, the rows, its share of the run. */
+  integritySec: number;
+  integrityCpuSec: number;
+  checkedRows: number;
+  integrityShareOfRun: number;
 }
 
 /** Runs the moderate preset and measures it. */
@@ -27,5 +33,9 @@ export async function moderate(durationSec = 30): Promise<ModerateFigures> {
     p99Ms: summary.latencyMs.p99,
     toolCpuSec,
     hyperdCpuSec,
+    integritySec: round(summary.integrity.seconds ?? 0, 2),
+    integrityCpuSec: round(summary.integrity.cpuSec ?? 0, 2),
+    checkedRows: summary.integrity.tables.reduce((n, t) => n + t.expected, 0),
+    integrityShareOfRun: round((summary.integrity.seconds ?? 0) / summary.durationSec, 3),
   };
 }

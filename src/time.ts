@@ -1,9 +1,18 @@
-/** Time shared by every thread of a run, and waiting for a promise with a time limit. */
+/**
+ * Time shared by every thread of a run, the clock that code measuring windows and rates is given
+ * (so unit tests give it a fake one), and waiting for a promise with a time limit.
+ */
 
 /** Milliseconds on the timeline the main thread and the workers share. */
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/**
+ * A clock: milliseconds since the epoch. Code that cuts windows, ends warm-ups or dates samples
+ * takes one (`nowMs` by default) instead of reading the time itself.
+ */
+export type Clock = () => number;
 
 /** Returned by `within` when the time ran out first. */
 export const TIMED_OUT: unique symbol = Symbol("timed out");

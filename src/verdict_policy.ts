@@ -30,7 +30,16 @@ const VERDICTS = {
       "segment 0 never made the databases ready, or shrink could not reproduce the failure",
   },
   interrupted: { code: 130, meaning: "interrupted (SIGINT or SIGTERM)" },
-  lostWrites: { code: 5, meaning: "integrity mismatch (lost writes)" },
+  dataIntegrity: {
+    code: 5,
+    meaning: "data integrity: acknowledged rows lost, extra, duplicated, corrupted or torn, " +
+      "or the ledger's balances or a user's own table wrong",
+  },
+  wrongAnswer: {
+    code: 9,
+    meaning: "a wrong answer: a generated query failed its oracle, or hyperd failed a valid " +
+      "query with an internal error",
+  },
   thresholdFailed: {
     code: 3,
     meaning: "a threshold failed, a sweep run failed, or compare found a significant regression",
@@ -97,13 +106,19 @@ const FINDING_KINDS = {
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
   // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
-  "wrong-result": { verdict: "findings", counted: "wrong results" },
-  "query-error": { verdict: "findings", counted: "internal query errors" },
+  "wrong-result": { verdict: "wrongAnswer", counted: "wrong results" },
+  "query-error": { verdict: "wrongAnswer", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
+  // The integrity check's kinds (docs/findings-integrity.md): the integrity cause names them.
+  lost: { verdict: "dataIntegrity", counted: null },
+  extra: { verdict: "dataIntegrity", counted: null },
+  duplicated: { verdict: "dataIntegrity", counted: null },
+  corrupted: { verdict: "dataIntegrity", counted: null },
+  torn: { verdict: "dataIntegrity", counted: null },
   // The ledger (docs/ledger-and-faults.md): wrong data, so lost writes whatever the flags.
-  "invariant-broken": { verdict: "lostWrites", counted: "broken ledger invariant" },
-  "lost-update": { verdict: "lostWrites", counted: "ledger with lost updates" },
-  "model-mismatch": { verdict: "lostWrites", counted: "own table off its model" },
+  "invariant-broken": { verdict: "dataIntegrity", counted: "broken ledger invariant" },
+  "lost-update": { verdict: "dataIntegrity", counted: "ledger with lost updates" },
+  "model-mismatch": { verdict: "dataIntegrity", counted: "own table off its model" },
   // Client-side faults (the nemesis): hyperd misbehaving, not data lost.
   "cancel-ignored": { verdict: "findings", counted: null },
   "abandoned-copy-hang": { verdict: "findings", counted: null },
@@ -129,7 +144,7 @@ export interface VerdictInput {
 export type Cause =
   | { verdict: VerdictName; from: "stop"; stopReason: StopReason; words: string | null }
   | { verdict: VerdictName; from: "ownFault" }
-  | { verdict: "lostWrites"; from: "integrity"; mismatches: number }
+  | { verdict: "dataIntegrity"; from: "integrity"; mismatches: number }
   | { verdict: "thresholdFailed"; from: "thresholds"; failed: number }
   | {
     verdict: VerdictName;
@@ -153,7 +168,7 @@ export function verdictOfCode(code: number): VerdictName {
 
 /**
  * Every cause that applies to `input`, gravest first: the stop reason, hyperstress's own fault,
- * lost writes, failed thresholds, the findings by kind; findings that only count with
+ * data integrity, failed thresholds, the findings by kind; findings that only count with
  * --fail-on-findings are one cause, and only with it.
  */
 export function causesOf(input: VerdictInput, failOnFindings = false): Cause[] {
@@ -170,7 +185,7 @@ export function causesOf(input: VerdictInput, failOnFindings = false): Cause[] {
   if (input.ownFault) causes.push({ verdict: input.ownFault, from: "ownFault" });
   if (input.integrity.mismatches > 0) {
     causes.push({
-      verdict: "lostWrites",
+      verdict: "dataIntegrity",
       from: "integrity",
       mismatches: input.integrity.mismatches,
     });
@@ -210,6 +225,11 @@ export function gravestStopReason(reasons: readonly StopReason[]): StopReason {
   const order = Object.keys(STOP_REASONS) as StopReason[];
   const rank = (r: StopReason) => rankOf(STOP_REASONS[r].verdict) * order.length + order.indexOf(r);
   return [...reasons].sort((a, b) => rank(a) - rank(b))[0] ?? "DurationElapsed";
+}
+
+/** The verdict a finding of `kind` counts toward; null for a kind the policy does not know. */
+export function findingVerdict(kind: string): VerdictName | null {
+  return Object.hasOwn(FINDING_KINDS, kind) ? FINDING_KINDS[kind as FindingKind].verdict : null;
 }
 
 /** Whether a finding of `kind` fails the run (always, or only with --fail-on-findings). */
@@ -255,6 +275,14 @@ export function stoppedEarly(reason: StopReason): boolean {
 /** True for the exit code of a run that passed. */
 export function passed(code: number): boolean {
   return code === EXIT.ok;
+}
+
+/**
+ * The one word for how a run with exit `code` ended, as the verdict line and the report head it:
+ * an interrupted run did not fail, it was not allowed to finish.
+ */
+export function outcomeWord(code: number): "passed" | "interrupted" | "failed" {
+  return passed(code) ? "passed" : code === EXIT.interrupted ? "interrupted" : "failed";
 }
 
 /** The meaning of `code`, or a plain description for a code hyperstress does not define. */

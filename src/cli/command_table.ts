@@ -4,6 +4,7 @@
  * `help.ts` renders the rest.
  */
 import type { HelpGroup } from "./help_table.ts";
+import { EXIT } from "../verdict_policy.ts";
 
 /** One command as the help shows it. */
 export interface CommandInfo {
@@ -31,7 +32,7 @@ export const COMMAND_TABLE: readonly CommandInfo[] = [
       ["hyperstress stress --duration 5m", "a five-minute run with the default users"],
       [
         'hyperstress stress --threshold "p99_ms<500" --junit out/junit.xml',
-        "a CI run: exit 3 when p99 passes 500 ms, JUnit for the CI",
+        `a CI run: exit ${EXIT.thresholdFailed} when p99 passes 500 ms, JUnit for the CI`,
       ],
       ["hyperstress stress --arrival-rate 40 --warmup-sec 10s", "40 operations a second"],
       ["hyperstress stress --replay-file DIR/replay.json", "replay an earlier run"],
@@ -94,10 +95,13 @@ export const COMMAND_TABLE: readonly CommandInfo[] = [
   {
     name: "compare",
     words: "BASE NEW",
-    summary: "two runs side by side; exit 3 on a regression",
+    summary: `two runs side by side; exit ${EXIT.thresholdFailed} on a regression`,
     groups: ["compare"],
     examples: [
-      ["hyperstress compare out/base out/new", "the table, exit 3 on a regression"],
+      [
+        "hyperstress compare out/base out/new",
+        `the table, exit ${EXIT.thresholdFailed} on a regression`,
+      ],
       ["hyperstress compare out/base out/new --max-regression 5%", "a stricter bound"],
       ["hyperstress compare out/base out/new --html cmp.html", "also as a page"],
     ],

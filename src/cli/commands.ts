@@ -6,11 +6,13 @@ import { attachProblems } from "../config/attach_checks.ts";
 import type { Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
+import { settingName } from "../config/origin.ts";
 import { ConfigError } from "../errors.ts";
 import { EXIT } from "../verdict_policy.ts";
 import { defaultCacheDir, type HyperdBinary, locateHyperd } from "../hyperd/locate.ts";
 import { checkWorkerModulesReadable, preloadWorkerModules } from "../users/worker_pool.ts";
 import { compareCommand } from "./compare_command.ts";
+import type { CommandContext } from "./context.ts";
 import { closest } from "../config/did_you_mean.ts";
 import { COMMANDS } from "./command_table.ts";
 import { checkPermissions } from "./permission_check.ts";
@@ -27,16 +29,17 @@ import { sweepCommand } from "./sweep_command.ts";
 export async function runCommand(
   positionals: string[],
   config: Config,
-  env: Record<string, string | undefined>,
+  context: CommandContext,
   replay?: Replay,
 ): Promise<number> {
   const [command = "stress", ...rest] = positionals;
+  const { output, env } = context;
   if (!COMMANDS.includes(command)) throw unknownCommand(command);
   checkPositionals(command, rest, config);
   checkPermissions(config, env);
-  if (command === "report") return await reportCommand(rest);
-  if (command === "compare") return await compareCommand(rest, config, env);
-  if (command === "merge") return await mergeCommand(rest, config, env);
+  if (command === "report") return await reportCommand(rest, output);
+  if (command === "compare") return await compareCommand(rest, config, output);
+  if (command === "merge") return await mergeCommand(rest, config, output);
   checkAttach(config);
   // Before anything starts: without it every worker fails once hyperd is up.
   if (["stress", "sweep", "shrink"].includes(command)) {
@@ -47,16 +50,15 @@ export async function runCommand(
     // A compiled binary carries its modules: nothing to fetch.
     if (!Deno.build.standalone) await preloadWorkerModules(uses).catch(() => {});
   }
-  if (command === "sweep") return await sweepCommand(config, () => findHyperd(config, env), rest);
+  const find = () => findHyperd(config, context);
+  if (command === "sweep") return await sweepCommand(config, find, rest, context);
   if (command === "shrink" && (config.until === "wrong-result" || config.until === "query-error")) {
-    return await shrinkQueryCommand(config, await findHyperd(config, env));
+    return await shrinkQueryCommand(config, await find(), context);
   }
-  if (command === "shrink") {
-    return await shrinkCommand(config, replay, await findHyperd(config, env));
-  }
+  if (command === "shrink") return await shrinkCommand(config, replay, await find(), context);
   const layout = runLayout(config, replay);
   if (command === "plan") {
-    console.log(
+    output.print(
       config.planJson
         ? JSON.stringify(buildPlan(config, layout), null, 2)
         : planTable(config, layout),
@@ -64,14 +66,14 @@ export async function runCommand(
     return EXIT.ok;
   }
   if (command === "hyperd") {
-    await findHyperd(config, env);
+    await find();
     return EXIT.ok;
   }
   // Checked before hyperd is found or started: a bad path must not cost the whole run.
-  await checkOutputFiles(outputFilesOf(config, env));
+  await checkOutputFiles(outputFilesOf(config));
   // An attached run loads a hyperd someone else runs: none is looked for or installed.
-  const binary = config.endpoint ? null : await findHyperd(config, env);
-  return await stressCommand(config, layout, binary);
+  const binary = config.endpoint ? null : await find();
+  return await stressCommand(config, layout, binary, context);
 }
 
 /** Settings of attaching and segments that do not go together stop everything (ConfigError). */
@@ -117,14 +119,13 @@ function unknownCommand(command: string): ConfigError {
 }
 
 /** Finds (or installs) hyperd and says which one the run uses. */
-async function findHyperd(
-  config: Config,
-  env: Record<string, string | undefined>,
-): Promise<HyperdBinary> {
+async function findHyperd(config: Config, context: CommandContext): Promise<HyperdBinary> {
   const binary = await locateHyperd({
     explicitPath: config.hyperdPath,
-    cacheDir: config.cacheDir ?? defaultCacheDir(env),
+    explicitName: settingName(config, "hyperdPath"),
+    cacheDir: config.cacheDir ?? defaultCacheDir(context.env),
+    say: context.output.say,
   });
-  console.error(`hyperstress: hyperd ${binary.version} at ${binary.path} (${binary.source})`);
+  context.output.say(`hyperd ${binary.version} at ${binary.path} (${binary.source})`);
   return binary;
 }

@@ -1,7 +1,9 @@
 /** `compare BASE NEW`: two runs side by side, with the verdict as the exit code. */
 import { join } from "node:path";
-import { type Config, SETTINGS } from "../config/settings.ts";
+import { settingName } from "../config/origin.ts";
+import type { Config, ORIGINS } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
+import type { Output } from "../output.ts";
 import { writeText } from "../results/artifacts.ts";
 import { type ComparedSummary, compareRuns } from "../results/compare.ts";
 import { compareText } from "../results/compare_text.ts";
@@ -16,8 +18,8 @@ import { checkOutputFiles } from "./output_files.ts";
  */
 export async function compareCommand(
   args: string[],
-  config: Pick<Config, "maxRegression" | "compareHtml">,
-  env: Record<string, string | undefined>,
+  config: Pick<Config, "maxRegression" | "compareHtml" | typeof ORIGINS>,
+  output: Output,
 ): Promise<number> {
   if (args.length !== 2) {
     throw new ConfigError(
@@ -26,16 +28,13 @@ export async function compareCommand(
     );
   }
   const html = config.compareHtml;
-  if (html) {
-    const s = SETTINGS.compareHtml;
-    await checkOutputFiles([{ path: html, origin: env[s.env] === html ? s.env : `--${s.flag}` }]);
-  }
+  if (html) await checkOutputFiles([{ path: html, origin: settingName(config, "compareHtml") }]);
   const [base, next] = await Promise.all(args.map(readRun));
   const comparison = compareRuns(base, next, config.maxRegression);
-  console.log(compareText(comparison));
+  output.print(compareText(comparison));
   if (html) {
     await writeText(html, compareHtml(comparison));
-    console.error(`hyperstress: wrote ${html}`);
+    output.say(`wrote ${html}`);
   }
   return comparison.exitCode;
 }

@@ -4,6 +4,7 @@
  * SETTINGS and the generated docs/configuration.md; a setting missing here does not compile.
  */
 import type { SettingKey } from "../config/settings.ts";
+import { EXIT } from "../verdict_policy.ts";
 
 /** The groups a command's flags are listed in, in this order. */
 export const HELP_GROUPS = [
@@ -43,6 +44,8 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
   warmupSec: ["load", "DURATION", "run but leave out of every figure"],
   workers: ["load", "N", "Web Workers for the users (0: automatic)"],
   accounts: ["workload", "N", "accounts in each database's ledger"],
+  verifyEverySec: ["limits and stop", "DURATION", "pause users and check every table this often"],
+  verifyAfterCrash: ["limits and stop", "", "after a crash, restart hyperd and check"],
   batchMin: ["workload", "ROWS", "fewest rows in one bulk insert"],
   batchMax: ["workload", "ROWS", "most rows in one bulk insert"],
   queryComplexityMax: ["workload", "1|2|3", "highest join complexity of queries"],
@@ -69,7 +72,11 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
   maxDiskMb: ["limits and stop", "MB", "databases' size above which writes read"],
   stopOnDiskBudget: ["limits and stop", "", "stop once the disk budget stays spent"],
   maxBackpressureSec: ["limits and stop", "DURATION", "stop when users pause this long"],
-  stallSec: ["limits and stop", "DURATION", "exit 6 when nothing completes this long"],
+  stallSec: [
+    "limits and stop",
+    "DURATION",
+    `exit ${EXIT.stalled} when nothing completes this long`,
+  ],
   slowOpSec: ["limits and stop", "DURATION", "an operation slower is a finding"],
   outputDir: ["output", "DIR", "where everything goes (default: a temp dir)"],
   removeDatabases: ["output", "", "after a pass, delete the .hyper files"],
@@ -77,9 +84,13 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
   out: ["output", "jsonl=FILE", "metrics once a second (also csv=FILE)"],
   compareHtml: ["compare", "FILE", "also write the comparison as HTML"],
   thresholds: ["CI", "EXPR", 'pass/fail rule, e.g. "p99_ms<500" (repeat)'],
-  failOnFindings: ["CI", "", "exit 7 when the run had findings"],
+  failOnFindings: ["CI", "", `exit ${EXIT.findings} when the run had findings`],
   junit: ["CI", "FILE", "also write a JUnit XML result"],
-  maxRegression: ["compare", "PERCENT", "a worse change beyond this fails (exit 3)"],
+  maxRegression: [
+    "compare",
+    "PERCENT",
+    `a worse change beyond this fails (exit ${EXIT.thresholdFailed})`,
+  ],
   runs: ["sweep", "N", "how many runs"],
   parallel: ["sweep", "N", "runs at the same time"],
   seeds: ["sweep", "SEEDS", "run these seeds, comma-separated"],

@@ -3,7 +3,6 @@
  * written); a later, deliberate second press quits at once.
  */
 import { EXIT } from "../verdict_policy.ts";
-import { Hyperd } from "../hyperd/process.ts";
 import { nowMs } from "../time.ts";
 
 /**
@@ -20,25 +19,21 @@ export interface InterruptHooks {
   now?: () => number;
   /** Ends the process (Deno.exit). */
   exit?: (code: number) => void;
-  /** Kills every hyperd this process started. */
-  killServers?: () => void;
+  /** Kills every hyperd the command started. */
+  killServers: () => void;
 }
 
 /** The signals of one command, turned into an abort and, if pressed again, a quit. */
 export class Interrupt {
   readonly #controller = new AbortController();
   readonly #hooks: Required<InterruptHooks>;
+
+  /** `hooks.killServers` is the command's: only it knows the hyperds it started. */
   #firstAtMs: number | null = null;
   #beforeQuit: (() => void) | null = null;
 
-  constructor(hooks: InterruptHooks = {}) {
-    this.#hooks = {
-      say: sayOnStderr,
-      now: nowMs,
-      exit: Deno.exit,
-      killServers: Hyperd.killAll,
-      ...hooks,
-    };
+  constructor(hooks: InterruptHooks) {
+    this.#hooks = { say: sayOnStderr, now: nowMs, exit: Deno.exit, ...hooks };
   }
 
   /** Aborted at the first signal. */

@@ -10,12 +10,20 @@ import { buildReplay, readReplay, type Replay } from "../config/replay.ts";
 import { runLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError, HyperdError } from "../errors.ts";
+import type { Output } from "../output.ts";
 import { failureText, writeArtifacts } from "../results/artifacts.ts";
-import { acknowledgedTotal, mergeSummaries } from "../results/merge.ts";
+import { mergeSummaries, writesTotal } from "../results/merge.ts";
 import { mergeProblems, type SegmentInput } from "../results/merge_check.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
 import { summaryText } from "../results/summary_text.ts";
-import { checkIntegrity, type Integrity, integritySkipped } from "../run/integrity.ts";
+import {
+  checkIntegrity,
+  type Integrity,
+  integritySkipped,
+  tablesToCheck,
+} from "../run/integrity.ts";
+import { databaseSpecs } from "../workload/layout.ts";
+import { type Shape, SHAPES } from "../workload/table_shapes.ts";
 import { prepareOutputDir } from "../run/output_dir.ts";
 import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 
@@ -23,14 +31,14 @@ import { checkOutputFiles, outputFilesOf } from "./output_files.ts";
 export async function mergeCommand(
   dirs: string[],
   config: Config,
-  env: Record<string, string | undefined>,
+  output: Output,
 ): Promise<number> {
   if (dirs.length === 0) {
     throw new ConfigError(
       "merge: expected the output dirs of a run's segments after `merge`, got none",
     );
   }
-  await checkOutputFiles(outputFilesOf(config, env));
+  await checkOutputFiles(outputFilesOf(config));
   const inputs = await Promise.all(dirs.map(readSegment));
   const problems = mergeProblems(inputs);
   if (problems.length > 0) {
@@ -51,11 +59,11 @@ export async function mergeCommand(
       junit: config.junit,
       failOnFindings: config.failOnFindings || first.summary.config.failOnFindings,
     });
-    console.log(summaryText(summary));
+    output.print(summaryText(summary));
     const replay = await wholeRunReplay(first, summary);
     const { written, failed } = await writeArtifacts(out.path, summary, replay);
-    for (const failure of failed) console.error(`hyperstress: ${failureText(failure)}`);
-    if (written.length > 0) console.error(`hyperstress: wrote ${written.join(", ")}`);
+    for (const failure of failed) output.say(failureText(failure));
+    if (written.length > 0) output.say(`wrote ${written.join(", ")}`);
     return summary.exitCode;
   } finally {
     await out.release();
@@ -118,8 +126,26 @@ async function countTables(
         `(${(error as Error).message}); merge without --endpoint to skip counting`,
     );
   }
-  const tables = databases.map((d) => ({ ...d, tables: d.tables.map((name) => ({ name })) }));
-  return await checkIntegrity(endpoint, tables, acknowledgedTotal(inputs));
+  const { config } = inputs[0].summary;
+  const seeds = databaseSpecs(config.seed, config.databases);
+  const { writes, inDoubtWrites } = writesTotal(inputs);
+  const tables = tablesToCheck(
+    databases.map((d) => ({
+      ...d,
+      schemaSeed: seeds[d.index].schemaSeed,
+      tables: d.tables.map((name) => ({ name, shape: shapeOf(name) })),
+    })),
+    writes ?? {},
+    inDoubtWrites ?? [],
+  );
+  return await checkIntegrity(endpoint, tables);
+}
+
+/** The shape a workload table's name ends with (`t1_medium`). */
+function shapeOf(table: string): Shape {
+  const shape = SHAPES.find((s) => table.endsWith(`_${s.name}`));
+  if (!shape) throw new ConfigError(`merge: expected a workload table name, got "${table}"`);
+  return shape;
 }
 
 /** replay.json of the whole run: segment 0's users and databases, every user in one process. */

@@ -4,7 +4,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { parseMetricsOut } from "../config/metrics_out.ts";
-import { type Config, SETTINGS } from "../config/settings.ts";
+import { settingName } from "../config/origin.ts";
+import type { Config, ORIGINS } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
 
 /** One output file and the flag or env variable that named it. */
@@ -77,24 +78,19 @@ function reason(error: unknown): string {
   return message.replace(/: \w+ '.*'$/s, "");
 }
 
-/** The output files `config` names outside the output dir, each with the flag or variable used. */
+/**
+ * The output files `config` names outside the output dir, each named by the flag or variable
+ * that set it (the config's origins).
+ */
 export function outputFilesOf(
-  config: Pick<Config, "junit"> & Partial<Pick<Config, "out">>,
-  env: Record<string, string | undefined>,
+  config: Pick<Config, "junit" | typeof ORIGINS> & Partial<Pick<Config, "out">>,
 ): OutputFile[] {
   const files: OutputFile[] = [];
-  for (const key of ["junit"] as const) {
-    const path = config[key];
-    const s = SETTINGS[key];
-    // The env variable when it holds this path, else the flag (which beats it).
-    if (path) files.push({ path, origin: env[s.env] === path ? s.env : `--${s.flag}` });
-  }
-  const out = SETTINGS.out;
-  const fromEnv = (env[out.env] ?? "").split(",").map((spec) => spec.trim());
+  if (config.junit) files.push({ path: config.junit, origin: settingName(config, "junit") });
   for (const spec of config.out ?? []) {
     const parsed = parseMetricsOut(spec);
     if (typeof parsed === "string") continue; // the config was validated already
-    files.push({ path: parsed.path, origin: fromEnv.includes(spec) ? out.env : `--${out.flag}` });
+    files.push({ path: parsed.path, origin: settingName(config, "out") });
   }
   return files;
 }

@@ -210,7 +210,10 @@ function progressFields(view: ProgressView, config: ProgressConfig, fromSec: num
     { text: `p95 ${formatFixed(interval.latencyMs.p95, 1)} ms`, drop: DROP.latency },
     { text: `failures ${formatNumber(total.failures)}`, drop: DROP.failures },
     hyperd,
-    view.flags.backpressure ? alarm("BACKPRESSURE") : { text: "flowing", drop: DROP.flowing },
+    view.flags.backpressure ? alarm("BACKPRESSURE") : view.flags.verifyPause
+      // --verify-every: users hold while the tables are checked; no operations is no fault.
+      ? { text: "verifying", drop: DROP.ops }
+      : { text: "flowing", drop: DROP.flowing },
     view.flags.diskFull
       ? alarm(`disk ${formatNumber(diskMb)}/${formatNumber(config.maxDiskMb)} MB (read-only)`)
       : {

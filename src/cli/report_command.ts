@@ -4,9 +4,11 @@ import { ConfigError } from "../errors.ts";
 import { writeText } from "../results/artifacts.ts";
 import { reportHtml } from "../results/report/page.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../results/summary.ts";
+import type { Output } from "../output.ts";
+import { EXIT } from "../verdict_policy.ts";
 
 /** Writes report.html beside `summaryPath`; returns the exit code. */
-export async function reportCommand(args: string[]): Promise<number> {
+export async function reportCommand(args: string[], output: Output): Promise<number> {
   const [summaryPath] = args;
   if (!summaryPath || args.length > 1) {
     throw new ConfigError(
@@ -33,6 +35,6 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
   const out = join(dirname(summaryPath), "report.html");
   await writeText(out, reportHtml(summary));
-  console.error(`hyperstress: wrote ${out}`);
-  return 0;
+  output.say(`wrote ${out}`);
+  return EXIT.ok;
 }

@@ -10,7 +10,9 @@ import { buildReplay } from "../config/replay.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError } from "../errors.ts";
+import type { Say } from "../output.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
+import type { HyperdProcesses } from "../hyperd/process.ts";
 import { failureText, writeArtifacts, writeErrorReason, writeJson } from "../results/artifacts.ts";
 import { buildSummary, type Summary } from "../results/summary.ts";
 import { freeDiskBytes, totalMemoryBytes } from "../run/host_facts.ts";
@@ -19,7 +21,6 @@ import { prepareOutputDir, removePreviousRun } from "../run/output_dir.ts";
 import { RESERVE_FILE, reserveBytes, SpaceReserve } from "../run/space_reserve.ts";
 import type { RunOutcome } from "../run/run_outcome.ts";
 import { type LiveView, stress } from "../run/stress.ts";
-import { commandLine } from "./command_line.ts";
 import { endLine, startLine } from "./run_footprint.ts";
 
 /** What one run needs. */
@@ -33,7 +34,11 @@ export interface RunInDirOptions {
   /** Aborting stops the run as Interrupted. */
   signal: AbortSignal;
   /** One line for the person watching (stderr for `stress`). */
-  say: (line: string) => void;
+  say: Say;
+  /** The arguments hyperstress was started with, for the summary; null when not known. */
+  commandLine: string[] | null;
+  /** Where the hyperd the run starts is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
@@ -92,10 +97,15 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         binary: options.binary,
         outputDir: dir,
         signal: options.signal,
+        say,
+        processes: options.processes,
         onSecond: options.onSecond,
         onSnapshot: options.onSnapshot,
       });
-      const summary = buildSummary(outcome, { commandLine: commandLine(), host: await hostInfo() });
+      const summary = buildSummary(outcome, {
+        commandLine: options.commandLine,
+        host: await hostInfo(),
+      });
       options.onSummary?.(summary);
       const replay = buildReplay(config, layout.users, layout.databases, summary.stopReason);
       await reserve.release();

@@ -25,7 +25,8 @@ import {
 import { ddmin, smallestReproducing } from "../shrink/ddmin.ts";
 import { runSignature } from "../sweep/sweep_file.ts";
 import { buildReplay } from "../config/replay.ts";
-import { runInDir } from "./run_in_dir.ts";
+import type { CommandContext } from "./context.ts";
+import { runInDir, type RunInDirOptions } from "./run_in_dir.ts";
 import { Interrupt } from "./interrupt.ts";
 
 /** One attempt, as shrink.json lists it. */
@@ -46,19 +47,28 @@ interface Target {
   matches: (summary: Summary) => boolean;
 }
 
-/** Shrinks `replay` into `config.outputDir`; returns 0 with a reproducer, 1 without one. */
+/**
+ * Shrinks `replay` into `config.outputDir`; returns EXIT.ok with a reproducer, EXIT.environment
+ * when the replay does not do what --until says to begin with.
+ */
 export async function shrinkCommand(
   config: Config,
   replay: Replay | undefined,
   binary: HyperdBinary,
+  context: CommandContext,
 ): Promise<number> {
+  const { output } = context;
+  // Attempts are quiet but for hyperd's pid, by which a stuck attempt's hyperd can be found.
+  const attemptSay = (line: string) => {
+    if (line.startsWith("hyperd pid")) output.say(`shrink attempt: ${line}`);
+  };
   if (!replay || !config.until) {
     throw new ConfigError(
       "shrink: expected --replay-file (STRESS_REPLAY_FILE) and --until crash|stall|failure:<regex>",
     );
   }
   const out = await prepareOutputDir(config.outputDir);
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const deadline = Date.now() + config.budgetMin * 60_000;
   const budget = () => Date.now() < deadline && !interrupt.signal.aborted;
@@ -72,7 +82,12 @@ export async function shrinkCommand(
     const signatures: (string | null)[] = [];
     let reproduced = false;
     for (let tryNo = 1; tryNo <= config.tries && !reproduced && budget(); tryNo++) {
-      const summary = await attempt(candidate, binary, join(out.path, "attempt"), interrupt.signal);
+      const summary = await attempt(candidate, binary, join(out.path, "attempt"), {
+        signal: interrupt.signal,
+        say: attemptSay,
+        commandLine: context.commandLine,
+        processes: context.processes,
+      });
       const signature = runSignature(summary);
       signatures.push(signature);
       if (target.matches(summary) && (target.signature ?? signature) === signature) {
@@ -89,8 +104,8 @@ export async function shrinkCommand(
       tries: signatures.length,
       signatures,
     });
-    console.error(
-      `hyperstress: shrink attempt ${n} (${step}): ${describe(candidate)}: ${
+    output.say(
+      `shrink attempt ${n} (${step}): ${describe(candidate)}: ${
         reproduced ? "reproduced" : "did not reproduce"
       } in ${signatures.length} ${signatures.length === 1 ? "try" : "tries"}`,
     );
@@ -101,8 +116,8 @@ export async function shrinkCommand(
   try {
     const original: Candidate = { config, layout: runLayout(config, replay) };
     if (!await reproduces("original", original)) {
-      console.error(
-        `hyperstress: shrink: the replay did not ${config.until} in ${config.tries} tries; ` +
+      output.say(
+        `shrink: the replay did not ${config.until} in ${config.tries} tries; ` +
           "nothing to shrink (raise --tries or --duration)",
       );
       return EXIT.environment;
@@ -140,8 +155,8 @@ export async function shrinkCommand(
     const { config: c, layout } = smallest.candidate;
     await writeJson(replayPath, buildReplay(c, layout.users, layout.databases, null));
     await writeText(join(out.path, "REPRO.md"), repro(replayPath, target, smallest, original));
-    console.error(`hyperstress: shrink: ${describe(smallest.candidate)}`);
-    console.error(`hyperstress: wrote ${replayPath}, ${join(out.path, "REPRO.md")}`);
+    output.say(`shrink: ${describe(smallest.candidate)}`);
+    output.say(`wrote ${replayPath}, ${join(out.path, "REPRO.md")}`);
     return EXIT.ok;
   } finally {
     stopListening();
@@ -155,17 +170,10 @@ async function attempt(
   candidate: Candidate,
   binary: HyperdBinary,
   dir: string,
-  signal: AbortSignal,
+  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine" | "processes">,
 ): Promise<Summary> {
   const config = { ...candidate.config, outputDir: dir, progressInterval: 0 };
-  const { summary } = await runInDir({
-    config,
-    layout: candidate.layout,
-    binary,
-    dir,
-    signal,
-    say: () => {},
-  });
+  const { summary } = await runInDir({ config, layout: candidate.layout, binary, dir, ...run });
   return summary;
 }
 

@@ -4,6 +4,7 @@
  * database (its data as the run left it), on a fresh hyperd. Writes repro.sql (psql-runnable:
  * tables, the rows the statement reads, the statement, the answers) and shrink.json.
  */
+import type { CommandContext } from "./context.ts";
 import { basename, dirname, join } from "node:path";
 import type { Config } from "../config/settings.ts";
 import { ConfigError, DatabaseError } from "../errors.ts";
@@ -26,7 +27,12 @@ import { SHAPES } from "../workload/table_shapes.ts";
 const MAX_ATTEMPTS = 3000;
 
 /** Shrinks the run's first wrong result (or internal query error); 0 with a reproduction. */
-export async function shrinkQueryCommand(config: Config, binary: HyperdBinary): Promise<number> {
+export async function shrinkQueryCommand(
+  config: Config,
+  binary: HyperdBinary,
+  context: CommandContext,
+): Promise<number> {
+  const { output } = context;
   const until = config.until as "wrong-result" | "query-error";
   if (!config.replayFile) {
     throw new ConfigError(
@@ -48,7 +54,11 @@ export async function shrinkQueryCommand(config: Config, binary: HyperdBinary): 
   const data = join(out.path, "data.hyper");
   // A copy: the shrink must not change the run's own files.
   await Deno.copyFile(join(runDir, basename(database.path)), data);
-  const hyperd = await Hyperd.start({ binary: binary.path, logDir: join(out.path, "log") });
+  const hyperd = await Hyperd.start({
+    binary: binary.path,
+    logDir: join(out.path, "log"),
+    processes: context.processes,
+  });
   const conn = connect(hyperd, data);
   try {
     const check = generateCheck(evidence.seed, tables, evidence.complexity, {
@@ -58,7 +68,7 @@ export async function shrinkQueryCommand(config: Config, binary: HyperdBinary): 
       ? (c: Check) => isWrong(conn, c)
       : (c: Check) => failsWith(conn, c, (evidence as QueryError).sqlState);
     if (!await fails(check)) {
-      console.error(
+      output.say(
         `shrink: seed ${evidence.seed}'s check gives no ${until} on the run's final data ` +
           "(other users' rows changed it since); nothing to shrink",
       );
@@ -86,7 +96,7 @@ export async function shrinkQueryCommand(config: Config, binary: HyperdBinary): 
       steps: result.steps,
       rows: Object.fromEntries(read.map((t) => [t.name, t.rows.length])),
     });
-    console.log(
+    output.print(
       `shrink: ${result.steps} steps, ${result.attempts} candidates tried; ` +
         `${statementOf(check).length} -> ${statementOf(result.check).length} characters\n` +
         `${sidesOf(result.check).query}\nwrote ${join(out.path, "repro.sql")}`,

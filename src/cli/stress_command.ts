@@ -5,7 +5,7 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import { MetricsStream } from "../results/metrics_stream.ts";
 import { buildSummary } from "../results/summary.ts";
 import { summaryText } from "../results/summary_text.ts";
-import { commandLine } from "./command_line.ts";
+import type { CommandContext } from "./context.ts";
 import { Interrupt } from "./interrupt.ts";
 import { Progress } from "./progress.ts";
 import { runInDir } from "./run_in_dir.ts";
@@ -18,12 +18,14 @@ export async function stressCommand(
   config: Config,
   layout: RunLayout,
   binary: HyperdBinary | null,
+  context: CommandContext,
 ): Promise<number> {
-  const say = (line: string) => console.error(`hyperstress: ${line}`);
+  const { output, commandLine } = context;
+  const { say } = output;
   // Opened before hyperd starts, so a file that cannot be opened costs nothing.
   const metrics = await MetricsStream.open(config.out);
   let endSec: number | undefined;
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const progress = new Progress(config);
   try {
@@ -34,12 +36,14 @@ export async function stressCommand(
       dir: config.outputDir,
       signal: interrupt.signal,
       say,
+      commandLine,
+      processes: context.processes,
       footprint: true,
       // A second Ctrl-C quits at once: it still shows what was measured so far.
       onSnapshot: (snapshot) =>
         interrupt.beforeQuit(() => {
           progress.finish();
-          console.log(summaryText(buildSummary(snapshot(), { commandLine: commandLine() })));
+          output.print(summaryText(buildSummary(snapshot(), { commandLine })));
         }),
       onSecond: (view) => {
         progress.update(view);
@@ -48,7 +52,7 @@ export async function stressCommand(
       onSummary: (summary) => {
         endSec = summary.durationSec;
         progress.finish();
-        console.log(summaryText(summary));
+        output.print(summaryText(summary));
       },
     });
     return summary.exitCode;

@@ -23,56 +23,74 @@ import {
   sweepSeeds,
   sweepTable,
 } from "../sweep/sweep_file.ts";
-import { runInDir } from "./run_in_dir.ts";
+import type { Output } from "../output.ts";
+import type { CommandContext } from "./context.ts";
+import { runInDir, type RunInDirOptions } from "./run_in_dir.ts";
 import { Interrupt } from "./interrupt.ts";
 
 /** The sweep's file in its output dir. */
 const SWEEP_FILE = "sweep.json";
 
-/** Lines the runs of this process have said, so a warning is said once per sweep. */
-const said = new Set<string>();
+/** Lines a sweep says once however many runs say them: the same for every run. */
+const ONCE = /^(warning|disk budget off|monitor off|attached to)/;
+/** Lines a sweep says for each run, after its number: what went wrong, and hyperd's pid. */
+const EACH_RUN = /^(could not|hyperd pid)/;
 
 /** Runs the sweep (or, with `--collect`, merges `dirs`' sweep files) and returns its exit code. */
 export async function sweepCommand(
   config: Config,
   binary: () => Promise<HyperdBinary>,
   dirs: string[],
+  context: CommandContext,
 ): Promise<number> {
-  if (config.collect) return await collect(config, dirs);
+  const { output } = context;
+  if (config.collect) return await collect(config, dirs, output);
   const seeds = config.seeds.length > 0 ? config.seeds : sweepSeeds(config.seed, config.runs);
   const indices = shardIndices(seeds.length, config.shard);
   const base = await prepareOutputDir(config.outputDir);
   const hyperd = await binary();
-  const interrupt = new Interrupt();
+  const interrupt = new Interrupt({ killServers: () => context.processes.killAll() });
   const stopListening = interrupt.listen();
   const runs: SweepRun[] = [];
   const examples = new Map<string, SignatureGroup["example"]>();
   try {
     const write = () => writeJson(join(base.path, SWEEP_FILE), sweepFile(runs, examples));
-    console.error(
-      `hyperstress: sweep of ${indices.length} runs (${
+    output.say(
+      `sweep of ${indices.length} runs (${
         config.shard ? `shard ${config.shard} of ${seeds.length}` : "all"
       }), ${config.parallel} at a time, in ${base.path}`,
     );
+    // What this sweep's runs have said, so a line the same for every run is said once.
+    const said = new Set<string>();
+    const sayFor = (index: number) => (line: string) => {
+      if (ONCE.test(line) && !said.has(line)) output.say(line);
+      if (EACH_RUN.test(line)) output.say(`run ${index}: ${line}`);
+      said.add(line);
+    };
     let next = 0;
     const worker = async () => {
       while (next < indices.length && !interrupt.signal.aborted) {
         const index = indices[next++];
-        const run = await oneRun(config, hyperd, base.path, index, seeds[index], interrupt.signal);
+        const run = await oneRun(config, hyperd, base.path, index, seeds[index], {
+          signal: interrupt.signal,
+          say: sayFor(index),
+          commandLine: context.commandLine,
+          processes: context.processes,
+        });
         runs.push(run.record);
         if (run.record.signature && !examples.has(run.record.signature)) {
           examples.set(run.record.signature, run.example);
         }
         // After every run, so an interrupted sweep keeps what it found.
         await write();
-        console.error(`hyperstress: ${runLine(run.record, runs.length, indices.length)}`);
+        output.say(runLine(run.record, runs.length, indices.length));
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.parallel, indices.length) }, worker));
     await write();
     const file = sweepFile(runs, examples);
-    console.log(sweepTable(file, replayCommand));
-    console.error(`hyperstress: wrote ${join(base.path, SWEEP_FILE)}`);
+    output.print(sweepTable(file, replayCommand));
+    output.say(`wrote ${join(base.path, SWEEP_FILE)}`);
     return sweepExitCode(file, interrupt.signal.aborted);
   } finally {
     stopListening();
@@ -80,14 +98,14 @@ export async function sweepCommand(
   }
 }
 
-/** One run of the sweep in `<base>/run_<index>`, quiet but for warnings and write failures. */
+/** One run of the sweep in `<base>/run_<index>`, saying only what `run.say` lets through. */
 async function oneRun(
   config: Config,
   binary: HyperdBinary,
   base: string,
   index: number,
   seed: number,
-  signal: AbortSignal,
+  run: Pick<RunInDirOptions, "signal" | "say" | "commandLine" | "processes">,
 ): Promise<{ record: SweepRun; example: SignatureGroup["example"] }> {
   const draw = config.swarm ? swarmDraw(seed, config) : null;
   const dir = join(base, `run_${String(index).padStart(4, "0")}`);
@@ -97,13 +115,7 @@ async function oneRun(
     layout: runLayout(runConfig),
     binary,
     dir,
-    signal,
-    say: (line) => {
-      // Warnings are the same for every run of a sweep: each is said once.
-      if (line.startsWith("warning") && !said.has(line)) console.error(`hyperstress: ${line}`);
-      if (line.startsWith("could not")) console.error(`hyperstress: run ${index}: ${line}`);
-      said.add(line);
-    },
+    ...run,
   });
   return {
     record: sweepRun(index, seed, dir, draw, summary),
@@ -124,7 +136,7 @@ function replayCommand(dir: string): string {
 }
 
 /** `sweep --collect DIR...`: the shards' sweep.json merged into the output dir's. */
-async function collect(config: Config, dirs: string[]): Promise<number> {
+async function collect(config: Config, dirs: string[], output: Output): Promise<number> {
   if (dirs.length === 0) {
     throw new ConfigError(
       "sweep --collect: expected the dirs of the shards' sweeps after `sweep`, got none",
@@ -151,8 +163,8 @@ async function collect(config: Config, dirs: string[]): Promise<number> {
   const out = await prepareOutputDir(config.outputDir);
   try {
     await writeJson(join(out.path, SWEEP_FILE), merged);
-    console.log(sweepTable(merged, replayCommand));
-    console.error(`hyperstress: wrote ${join(out.path, SWEEP_FILE)}`);
+    output.print(sweepTable(merged, replayCommand));
+    output.say(`wrote ${join(out.path, SWEEP_FILE)}`);
     return sweepExitCode(merged);
   } finally {
     await out.release();

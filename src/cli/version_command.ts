@@ -27,6 +27,8 @@ async function hyperdLine(options: VersionOptions): Promise<string> {
       explicitPath: options.hyperdPath,
       cacheDir: options.cacheDir,
       install: false,
+      // Never installs: there is nothing to say.
+      say: () => {},
     });
     return `hyperd ${found.version} (${found.path}, ${found.source})`;
   } catch (error) {

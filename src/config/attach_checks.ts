@@ -4,12 +4,8 @@
  */
 import { isAbsolute } from "node:path";
 import { parseHostPort, sameHost } from "./host_port.ts";
-import { type Config, type SettingKey, SETTINGS } from "./settings.ts";
-
-/** `--flag (ENV)` for messages: which of the two the user wrote is not known here. */
-function named(key: SettingKey): string {
-  return `--${SETTINGS[key].flag} (${SETTINGS[key].env})`;
-}
+import { settingName } from "./origin.ts";
+import type { Config, ORIGINS } from "./settings.ts";
 
 /**
  * What is wrong between the settings of attaching and of segments, one line each (empty when
@@ -19,47 +15,65 @@ function named(key: SettingKey): string {
 export function attachProblems(
   config: Pick<
     Config,
-    "endpoint" | "grpcEndpoint" | "databaseDir" | "hyperdLog" | "segment" | "transport"
+    | "endpoint"
+    | "grpcEndpoint"
+    | "databaseDir"
+    | "hyperdLog"
+    | "segment"
+    | "transport"
+    | typeof ORIGINS
   >,
 ): string[] {
   const problems: string[] = [];
   if (config.segment && !config.endpoint) {
     problems.push(
-      `${named("segment")}: expected ${named("endpoint")} with segments, got none: the ` +
+      `${settingName(config, "segment")}: expected ${
+        settingName(config, "endpoint")
+      } with segments, got none: the ` +
         "segments of a run load one hyperd that runs on its own",
     );
   }
   if (config.segment && config.endpoint && !config.databaseDir) {
     problems.push(
-      `${named("segment")}: expected ${named("databaseDir")} with segments, got none: every ` +
+      `${settingName(config, "segment")}: expected ${
+        settingName(config, "databaseDir")
+      } with segments, got none: every ` +
         "segment must find the databases segment 0 creates",
     );
   }
   for (const key of ["grpcEndpoint", "databaseDir", "hyperdLog"] as const) {
     if (config[key] && !config.endpoint) {
       problems.push(
-        `${named(key)}: expected ${named("endpoint")} with it, got none: a hyperd that ` +
+        `${settingName(config, key)}: expected ${
+          settingName(config, "endpoint")
+        } with it, got none: a hyperd that ` +
           "hyperstress starts keeps its databases and log in the output dir",
       );
     }
   }
   if (config.databaseDir && !isAbsolute(config.databaseDir)) {
     problems.push(
-      `${named("databaseDir")}: expected an absolute path as the server sees it, got ` +
+      `${
+        settingName(config, "databaseDir")
+      }: expected an absolute path as the server sees it, got ` +
         JSON.stringify(config.databaseDir),
     );
   }
   const endpoint = config.endpoint ? parseHostPort(config.endpoint) : null;
   if (endpoint && config.transport === "grpc" && !config.grpcEndpoint) {
     problems.push(
-      `${named("grpcEndpoint")}: expected the server's gRPC HOST:PORT with --transport grpc ` +
+      `${
+        settingName(config, "grpcEndpoint")
+      }: expected the server's gRPC HOST:PORT with --transport grpc ` +
         "and --endpoint, got none",
     );
   }
   const grpc = config.grpcEndpoint ? parseHostPort(config.grpcEndpoint) : null;
   if (endpoint && grpc && !sameHost(endpoint.host, grpc.host)) {
     problems.push(
-      `${named("grpcEndpoint")}: expected the host of --endpoint (${endpoint.host}), got ` +
+      `${
+        settingName(config, "grpcEndpoint")
+      }: expected the host of --endpoint (${endpoint.host}), got ` +
         `${grpc.host}: both are the one hyperd's`,
     );
   }

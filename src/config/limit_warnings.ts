@@ -2,7 +2,8 @@
  * Limits that cannot work on this machine: backpressure set above hyperd's memory_limit, or a
  * disk budget above the free space. Pure: the machine's figures are passed in.
  */
-import { SETTINGS } from "./settings.ts";
+import { settingName } from "./origin.ts";
+import { SETTINGS, type WithOrigins } from "./settings.ts";
 
 const MB = 1024 * 1024;
 /** hyperd reads size suffixes in powers of 1024: "300m" is 314,572,800 bytes. */
@@ -22,7 +23,7 @@ export function memoryLimitMb(memoryLimit: string, totalMemoryBytes: number | nu
 }
 
 /** The settings the checks compare, and the machine's figures (an Error where unreadable). */
-export interface LimitCheck {
+export interface LimitCheck extends WithOrigins {
   maxMemoryMb: number;
   memoryLimit: string;
   maxDiskMb: number;
@@ -36,8 +37,8 @@ export interface LimitCheck {
 /** One line per limit that cannot do its job, or per figure that could not be read to check. */
 export function limitWarnings(check: LimitCheck): string[] {
   const warnings: string[] = [];
-  const maxMemory = named("maxMemoryMb");
-  const memLimit = `${named("memoryLimit")} ${JSON.stringify(check.memoryLimit)}`;
+  const maxMemory = settingName(check, "maxMemoryMb");
+  const memLimit = `${settingName(check, "memoryLimit")} ${JSON.stringify(check.memoryLimit)}`;
   const isPercent = check.memoryLimit.endsWith("%");
   if (isPercent && check.totalMemoryBytes instanceof Error) {
     warnings.push(
@@ -58,7 +59,7 @@ export function limitWarnings(check: LimitCheck): string[] {
     }
   }
 
-  const maxDisk = named("maxDiskMb");
+  const maxDisk = settingName(check, "maxDiskMb");
   if (check.freeDiskBytes instanceof Error) {
     warnings.push(
       `could not read the free space in ${check.outputDir} (${check.freeDiskBytes.message}), ` +
@@ -81,9 +82,4 @@ type Key = "maxMemoryMb" | "memoryLimit" | "maxDiskMb";
 
 function flag(key: Key): string {
   return `--${SETTINGS[key].flag}`;
-}
-
-/** `--flag / ENV`: where the setting can come from. */
-function named(key: Key): string {
-  return `${flag(key)} / ${SETTINGS[key].env}`;
 }

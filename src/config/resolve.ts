@@ -7,11 +7,20 @@ import { ConfigError } from "../errors.ts";
 import { loadProblems } from "./load_checks.ts";
 import { PRESETS } from "./presets.ts";
 import type { Replay } from "./replay.ts";
-import { type Config, type Kind, settingEntries, type SettingKey, SETTINGS } from "./settings.ts";
+import {
+  type Config,
+  type Kind,
+  type OriginKind,
+  ORIGINS,
+  type Origins,
+  settingEntries,
+  type SettingKey,
+  SETTINGS,
+} from "./settings.ts";
 import { DURATION_UNITS } from "./setting_kinds.ts";
 
 /** A setting's value, where it came from as the user wrote it, and the raw text if any. */
-type Source = { value: unknown; origin: string; raw?: string };
+type Source = { value: unknown; origin: string; kind: OriginKind; raw?: string };
 
 /** Raw setting values from the command line, by setting key. */
 export type SettingFlags = Partial<Record<SettingKey, string>>;
@@ -37,16 +46,22 @@ export function resolveConfig(
     const flag = flags[key];
     const fromEnv = env[s.env];
     if (replayed && !s.operator && replayed[key] !== undefined) {
-      sources.set(key, { value: replayed[key], origin: `replay file config.${key}` });
+      sources.set(key, {
+        value: replayed[key],
+        origin: `replay file config.${key}`,
+        kind: "replay",
+      });
     } else if (flag !== undefined) {
-      sources.set(key, { value: fromString(s.kind, flag), origin: `--${s.flag}`, raw: flag });
+      const value = fromString(s.kind, flag);
+      sources.set(key, { value, origin: `--${s.flag}`, kind: "flag", raw: flag });
     } else if (fromEnv !== undefined && fromEnv !== "") {
-      sources.set(key, { value: fromString(s.kind, fromEnv), origin: s.env, raw: fromEnv });
+      const value = fromString(s.kind, fromEnv);
+      sources.set(key, { value, origin: s.env, kind: "env", raw: fromEnv });
     } else if (preset[key] !== undefined) {
-      sources.set(key, { value: preset[key], origin: `preset ${presetName}` });
+      sources.set(key, { value: preset[key], origin: `preset ${presetName}`, kind: "preset" });
     } else if (s.default !== undefined) {
       const value = typeof s.default === "function" ? s.default() : s.default;
-      sources.set(key, { value, origin: `default ${key}` });
+      sources.set(key, { value, origin: `default ${key}`, kind: "default" });
     }
   }
 
@@ -79,7 +94,10 @@ export function resolveConfig(
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
-  return values as Config;
+  const origins: Origins = Object.fromEntries(
+    [...sources].map(([key, { origin, kind }]) => [key, { kind, name: origin }]),
+  );
+  return { ...values, [ORIGINS]: origins } as Config;
 }
 
 function fromString(kind: Kind, raw: string): unknown {
@@ -154,17 +172,31 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
         "timing, got none",
     );
   }
+  if (config.verifyEverySec !== undefined && config.arrivalRate !== undefined) {
+    problems.push(
+      `${origin("verifyEverySec")}: expected the closed model (no ${origin("arrivalRate")}): ` +
+        "arrivals would queue behind a checkpoint's pause and count it in their latency, got " +
+        `both`,
+    );
+  }
+  if (config.verifyEverySec !== undefined && config.segment) {
+    problems.push(
+      `${origin("verifyEverySec")}: expected a whole run, got ${origin("segment")} ` +
+        `${config.segment}: other segments write on while one pauses (merge with --endpoint ` +
+        "checks the tables)",
+    );
+  }
   if (
     config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0 &&
     !config.ledgerUsers
   ) {
     const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")]
       .concat(origin("ledgerUsers"));
+
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
   }
   // Given on the command line or in the environment: a replay file holds every setting.
-  const explicit = (key: SettingKey) =>
-    origin(key).startsWith("--") || origin(key) === SETTINGS[key].env;
+  const explicit = (key: SettingKey) => ["flag", "env"].includes(sources.get(key)?.kind ?? "");
   problems.push(...loadProblems(config, origin, explicit));
   return problems;
 }

@@ -32,8 +32,32 @@ export const ConfigSchema = z.object(
   ) as { [K in SettingKey]: Settings[K]["schema"] },
 );
 
-/** A fully resolved configuration. */
-export type Config = z.infer<typeof ConfigSchema>;
+/** Where a setting's value came from. */
+export type OriginKind = "flag" | "env" | "preset" | "replay" | "default";
+
+/** A setting's origin and how a message names it. */
+export interface SettingOrigin {
+  kind: OriginKind;
+  /** `--junit`, `STRESS_JUNIT`, `preset grpc`, `replay file config.seed` or `default seed`. */
+  name: string;
+}
+
+/**
+ * The key of a resolved config's origins: a symbol, so JSON (summary.json, replay.json) leaves
+ * them out and a copy (`{ ...config, seed }`) keeps them.
+ */
+export const ORIGINS: unique symbol = Symbol("setting origins");
+
+/** Each setting's origin, as resolveConfig() found it. */
+export type Origins = Partial<Record<SettingKey, SettingOrigin>>;
+
+/** A value that may carry the origins of its settings (a config from resolveConfig() does). */
+export interface WithOrigins {
+  readonly [ORIGINS]?: Origins;
+}
+
+/** A fully resolved configuration, with where each setting came from. */
+export type Config = z.infer<typeof ConfigSchema> & WithOrigins;
 
 /** Every setting with its key, in table order. */
 export function settingEntries(): [SettingKey, Setting][] {

@@ -172,6 +172,19 @@ export const WORKLOAD_SETTINGS = {
     default: 0,
     help: "Run the load but leave the first N seconds out of every statistic and threshold.",
   }),
+  verifyEverySec: setting({
+    ...optional(duration(1, 86400)),
+    env: "STRESS_VERIFY_EVERY",
+    flag: "verify-every",
+    help: "Pause users every N seconds and check every table by content (closed model only).",
+  }),
+  verifyAfterCrash: setting({
+    ...toggle(),
+    env: "STRESS_VERIFY_AFTER_CRASH",
+    flag: "verify-after-crash",
+    default: false,
+    help: "After a crash, restart hyperd on the same files and measure which rows survived.",
+  }),
   batchMin: setting({
     ...integer(1),
     env: "STRESS_BATCH_MIN",

@@ -4,6 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { ConfigError, HyperdError } from "../errors.ts";
+import type { Say } from "../output.ts";
 
 /** npm package version that ships hyperd. */
 export const HYPERD_PACKAGE_VERSION = "0.7.3";
@@ -21,10 +22,14 @@ export interface HyperdBinary {
 export interface LocateOptions {
   /** `--hyperd` / `HYPERD_PATH`: the binary or the folder holding it. */
   explicitPath?: string;
+  /** How the user named it (`--hyperd`, `HYPERD_PATH`), for the found line and errors. */
+  explicitName?: string;
   /** Folder where installs are cached. */
   cacheDir: string;
   /** Allow `npm pack` to install the package into the cache. */
   install?: boolean;
+  /** Where a line for the person watching goes (that an install of about 90 MB starts). */
+  say: Say;
 }
 
 const exe = Deno.build.os === "windows" ? "hyperd.exe" : "hyperd";
@@ -61,10 +66,11 @@ export function cachedPackageDir(cacheDir: string): string {
 export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary> {
   const tried: string[] = [];
   if (options.explicitPath) {
-    const found = await probe(await binaryIn(options.explicitPath), "--hyperd", tried);
+    const named = options.explicitName ?? "--hyperd";
+    const found = await probe(await binaryIn(options.explicitPath), named, tried, true);
     if (found) return found;
     // The user named it, so a wrong path is a usage error (ConfigError), not hyperd failing.
-    const { message } = notFound(tried, "check the path given with --hyperd or HYPERD_PATH");
+    const { message } = notFound(tried, `check the path given with ${named}`);
     throw new ConfigError(message);
   }
 
@@ -84,7 +90,7 @@ export async function locateHyperd(options: LocateOptions): Promise<HyperdBinary
   if (!packageName) {
     tried.push(`npm package: none published for ${Deno.build.os}-${Deno.build.arch}`);
   } else if (options.install !== false) {
-    if (await installFromNpm(packageName, dirname(cached), tried)) {
+    if (await installFromNpm(packageName, dirname(cached), tried, options.say)) {
       const found = await probe(cached, "npm install", tried);
       if (found) return found;
     }
@@ -106,11 +112,17 @@ async function binaryIn(path: string): Promise<string> {
 }
 
 /** Runs `hyperd --version`; records why a candidate failed. Missing permissions are rethrown. */
-async function probe(path: string, source: string, tried: string[]): Promise<HyperdBinary | null> {
+async function probe(
+  path: string,
+  source: string,
+  tried: string[],
+  named = false,
+): Promise<HyperdBinary | null> {
   try {
     await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable && source === "--hyperd") throw error;
+    // A path the user named must be readable; a place we only look at may not be.
+    if (error instanceof Deno.errors.NotCapable && named) throw error;
     tried.push(
       error instanceof Deno.errors.NotCapable
         ? `${source}: ${path} (no read permission to look)`
@@ -166,6 +178,7 @@ async function installFromNpm(
   packageName: string,
   target: string,
   tried: string[],
+  say: Say,
 ): Promise<boolean> {
   const spec = `${packageName}@${HYPERD_PACKAGE_VERSION}`;
   await Deno.mkdir(dirname(target), { recursive: true });
@@ -174,9 +187,7 @@ async function installFromNpm(
     prefix: ".install-",
   });
   try {
-    console.error(
-      `hyperstress: installing hyperd from npm (${spec}, about 90 MB) into ${target}`,
-    );
+    say(`installing hyperd from npm (${spec}, about 90 MB) into ${target}`);
     const npm = Deno.build.os === "windows" ? "npm.cmd" : "npm";
     const pack = await run(npm, [
       "pack",

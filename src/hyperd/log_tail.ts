@@ -15,6 +15,11 @@ export interface LogTailOptions {
    * the first read are followed from their end, from the first whole line on.
    */
   startAtEnd?: boolean;
+  /**
+   * Calls `poll` every `ms` until the returned function is called: setInterval by default; a
+   * unit test passes its own and polls with `poll()` when it has written.
+   */
+  every?: (ms: number, poll: () => void) => () => void;
 }
 
 /** A file the log is in now. */
@@ -64,7 +69,7 @@ export class LogTail {
   readonly #buffer = new Uint8Array(CHUNK_BYTES);
   #cursors: Cursor[] = [];
   #running = false;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopPolling: (() => void) | null = null;
   #reading: Promise<void> | null = null;
   #again = false;
   #failure: unknown = null;
@@ -86,8 +91,14 @@ export class LogTail {
   start(): void {
     if (this.#running || this.#closing) return;
     this.#running = true;
-    this.#timer = setInterval(() => this.#kick(), this.#options.pollMs ?? DEFAULT_POLL_MS);
+    const every = this.#options.every ?? everyMs;
+    this.#stopPolling = every(this.#options.pollMs ?? DEFAULT_POLL_MS, () => this.#kick());
     this.#kick();
+  }
+
+  /** Reads what was written since the last read, now, as each poll does. */
+  poll(): Promise<void> {
+    return this.#kick();
   }
 
   /**
@@ -101,7 +112,7 @@ export class LogTail {
 
   async #shutdown(): Promise<void> {
     this.#running = false;
-    clearInterval(this.#timer);
+    this.#stopPolling?.();
     await this.#kick();
     for (const cursor of this.#cursors) this.#finish(cursor);
     this.#cursors = [];
@@ -263,4 +274,10 @@ function sameFile(a: Located, b: Located): boolean {
 
 function sameInode(a: Located, b: Located): boolean {
   return a.ino !== null && a.ino === b.ino;
+}
+
+/** `poll` every `ms` on the real clock, until the returned function is called. */
+function everyMs(ms: number, poll: () => void): () => void {
+  const timer = setInterval(poll, ms);
+  return () => clearInterval(timer);
 }

@@ -3,6 +3,7 @@
  * backpressure flag through the hysteresis gate, lets it go when samples stop coming (and says it
  * is blind), and counts errors and fatal entries the server logged.
  */
+import type { Clock } from "../time.ts";
 import {
   BackpressureGate,
   type BackpressureStats,
@@ -119,6 +120,8 @@ export interface MonitorOptions {
   logIntervalSec?: number;
   /** Milliseconds now, on a steady clock; default `performance.now()`. Tests pass fake time. */
   now?: () => number;
+  /** The wall clock the log's own times are compared with; `Date.now` by default. */
+  wallClock?: Clock;
 }
 
 /** How often the monitor looks at its newest sample's age, in ms. */
@@ -133,6 +136,7 @@ export class Monitor {
   readonly #serverErrors = { user: 0, system: 0, fatal: 0, memoryLimitExceeded: 0 };
   readonly #warnings: WarningTally;
   readonly #now: () => number;
+  readonly #wallClock: Clock;
   readonly #staleMs: number;
   #latest: ResourceSample | null = null;
   /** When (on the monitor's clock) the gate engaged; null while it is released. */
@@ -152,6 +156,7 @@ export class Monitor {
     this.#options = options;
     this.#warnings = new WarningTally(options.cores ?? null);
     this.#now = options.now ?? (() => performance.now());
+    this.#wallClock = options.wallClock ?? Date.now;
     this.#staleMs = staleAfterMs(options.logIntervalSec ?? 5);
     this.#gate = new BackpressureGate({
       maxMemoryMb: options.maxMemoryMb,
@@ -185,7 +190,7 @@ export class Monitor {
     const warning = readWarning(entry);
     if (warning) {
       // The log's own time, not when it was read: the tail may read a burst late.
-      const atSec = runSecondOf(warning.atMs, Date.now(), this.#options.elapsedSec());
+      const atSec = runSecondOf(warning.atMs, this.#wallClock(), this.#options.elapsedSec());
       this.#warnings.add(warning, atSec);
     }
   }
@@ -311,7 +316,7 @@ export class Monitor {
     }
     // The log's own time, not when it was read: a burst read late keeps its spacing.
     const elapsedSec = this.#options.elapsedSec();
-    const nowMs = Date.now();
+    const nowMs = this.#wallClock();
     const atSec = runSecondOf(sample.atMs, nowMs, elapsedSec);
     if (engaged && this.#engagedSinceMs === null) this.#engagedSinceMs = now;
     if (!engaged) this.#engagedSinceMs = null;

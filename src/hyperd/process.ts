@@ -18,6 +18,8 @@ export interface HyperdOptions {
   grpc?: boolean;
   /** How long to wait for the callback, in ms. */
   startTimeoutMs?: number;
+  /** The command's record of the hyperds it started, for a forced exit to kill; none in tests. */
+  processes?: HyperdProcesses;
 }
 
 /** How hyperd ended. */
@@ -31,8 +33,29 @@ export interface HyperdExit {
 const STOP_STEP_MS = 5000;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
 
-/** Every hyperd this process started that has not exited yet. */
-const running = new Set<Deno.ChildProcess>();
+/**
+ * The hyperds a command started that have not exited yet: one record per command, made by it
+ * and passed down, so a forced exit (a second Ctrl-C) can kill them all at once.
+ */
+export class HyperdProcesses {
+  readonly #running = new Set<Deno.ChildProcess>();
+
+  /** Records `child` until it exits. */
+  track(child: Deno.ChildProcess, exited: Promise<unknown>): void {
+    this.#running.add(child);
+    exited.finally(() => this.#running.delete(child));
+  }
+
+  /** How many are running. */
+  get size(): number {
+    return this.#running.size;
+  }
+
+  /** Kills every one at once. */
+  killAll(): void {
+    for (const child of this.#running) killQuietly(child, "SIGKILL");
+  }
+}
 
 /** A hyperd process started by this tool. */
 export class Hyperd {
@@ -58,6 +81,7 @@ export class Hyperd {
     output: OutputTail,
     endpoint: { host: string; port: number; grpcPort: number | null },
     logDir: string,
+    processes: HyperdProcesses | undefined,
   ) {
     this.#child = child;
     this.#callback = callback;
@@ -67,17 +91,12 @@ export class Hyperd {
     this.port = endpoint.port;
     this.grpcPort = endpoint.grpcPort;
     this.logDir = logDir;
-    running.add(child);
     this.exited = child.status.then((status) => ({
       code: status.code,
       signal: status.signal,
       unexpected: !this.#stopping,
-    })).finally(() => running.delete(child));
-  }
-
-  /** Kills every running hyperd at once, for a forced exit (a second Ctrl-C). */
-  static killAll(): void {
-    for (const child of running) killQuietly(child, "SIGKILL");
+    }));
+    processes?.track(child, this.exited);
   }
 
   /** Starts hyperd and waits for its callback; on failure nothing is left running. */
@@ -130,10 +149,17 @@ export class Hyperd {
       );
       const endpoint = parseEndpoint(await readCallback(callback));
       const grpcPort = options.grpc ? await output.waitForGrpcPort(timeoutMs) : null;
-      const hyperd = new Hyperd(child, callback, output, {
-        ...endpoint,
-        grpcPort,
-      }, options.logDir);
+      const hyperd = new Hyperd(
+        child,
+        callback,
+        output,
+        {
+          ...endpoint,
+          grpcPort,
+        },
+        options.logDir,
+        options.processes,
+      );
       return hyperd;
     } catch (error) {
       killQuietly(child, "SIGKILL");

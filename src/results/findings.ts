@@ -1,7 +1,7 @@
 /**
  * A run's findings: what a person should look at even when every threshold held. A crash, a
- * stall, an operation slower than --slow-op-sec, starvation hyperd reported, and a monitor that
- * went blind. Each has a
+ * stall, an operation slower than --slow-op-sec, starvation hyperd reported, a monitor that went
+ * blind, and rows the integrity check found lost, extra, duplicated, corrupted or torn. Each has a
  * one-line description, its evidence, its run second and a normalised signature. Pure.
  */
 import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
@@ -9,6 +9,8 @@ import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { MonitorSight } from "../hyperd/monitor.ts";
 import type { FindingKind, StopReason } from "../verdict_policy.ts";
 import type { SlowOp } from "../stats/op_stats.ts";
+import type { IntegrityFinding, IntegrityKind } from "../run/integrity.ts";
+import { describeIntegrity, integritySignature } from "./integrity_findings.ts";
 import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
 import type { LedgerOutcome } from "../run/run_outcome.ts";
@@ -48,6 +50,7 @@ export type Finding =
     | FindingOf<"wrong-result", WrongResult>
     | FindingOf<"query-error", QueryError>
     | FindingOf<"blind-monitor", MonitorSight>
+    | FindingOf<IntegrityKind, IntegrityFinding>
     | LedgerFinding
   )
   & { knownBug?: string | null };
@@ -68,6 +71,8 @@ export interface FindingSource {
   oracles?: OracleTally;
   /** How well the monitor saw hyperd; null or absent when it was off. */
   sight?: MonitorSight | null;
+  /** The integrity check's findings (absent in older summaries). */
+  integrity?: { findings?: readonly IntegrityFinding[] };
 }
 
 /**
@@ -165,6 +170,15 @@ export function findingsOf(source: FindingSource): Finding[] {
       evidence: sight,
       atSec: source.durationSec,
       signature: signatureOf(["blind-monitor"]),
+    });
+  }
+  for (const finding of source.integrity?.findings ?? []) {
+    findings.push({
+      kind: finding.kind,
+      description: describeIntegrity(finding),
+      evidence: finding,
+      atSec: source.durationSec,
+      signature: integritySignature(finding),
     });
   }
   return markKnownBugs(findings);

@@ -1,4 +1,5 @@
 /** JUnit XML of a run for CI test tabs: one testcase per threshold, crash and integrity check. */
+import { describeIntegrity } from "./integrity_findings.ts";
 import { join } from "node:path";
 import { describeCause } from "../hyperd/crash.ts";
 import { findingFails } from "../verdict_policy.ts";
@@ -66,16 +67,21 @@ function testCases(summary: Summary): TestCase[] {
   const lost = integrity.tables.filter((t) => !t.ok);
   cases.push({
     classname: "hyperstress.integrity",
-    name: "integrity: no lost writes",
+    name: "integrity: every acknowledged row intact",
     skipped: integrity.checked ? undefined : integrity.skipped ?? "integrity was not checked",
     failure: integrity.checked && integrity.mismatches > 0
       ? {
         type: "IntegrityMismatch",
-        message: `${integrity.mismatches} table(s) do not hold every acknowledged row`,
-        body: lost.map((t) =>
-          `database ${t.database} table ${t.table}: expected ${t.expected} rows, ` +
-          `counted ${t.actual ?? "none (count failed)"}`
-        ).join("\n"),
+        message: `${integrity.mismatches} table(s) do not hold exactly the acknowledged rows`,
+        body: [
+          ...lost.map((t) =>
+            `database ${t.database} table ${t.table}: expected ${t.expected} rows, ` +
+            `found ${t.actual ?? "none (the check failed)"}` +
+            (t.differs?.length ? `; differs: ${t.differs.join(", ")}` : "") +
+            (t.error ? `; ${t.error}` : "")
+          ),
+          ...(integrity.findings ?? []).map(describeIntegrity),
+        ].join("\n"),
       }
       : undefined,
   });

@@ -7,10 +7,9 @@
 import type { Threshold } from "../config/thresholds.ts";
 import type { Integrity } from "../run/integrity.ts";
 import { EXIT, exitCodeOf, gravestCode, gravestStopReason } from "../verdict_policy.ts";
-import { Latency, SPECTRUM_PERCENTILES } from "../stats/latency.ts";
 import { SLOWEST_KEPT } from "../stats/op_stats.ts";
-import { type LatencyHistograms, MAX_ERRORS, type OpTotals } from "../stats/run_stats.ts";
-import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import { MAX_ERRORS } from "../stats/run_stats.ts";
+import { addTally, emptyTally, tallyFigures, tallyHistograms, tallyOf } from "../stats/tally.ts";
 import { VERSION } from "../version.ts";
 import type { MessageGroup } from "./error_groups.ts";
 import { findingsOf } from "./findings.ts";
@@ -22,7 +21,8 @@ import {
   type Shifted,
   shiftSec,
 } from "./merge_timeline.ts";
-import { type MergedSegment, perSecond, type Summary } from "./summary.ts";
+import { readOnlyPhase } from "./read_only.ts";
+import { type MergedSegment, runTotals, type Summary } from "./summary.ts";
 import { evaluateThresholds, metricValues } from "./thresholds.ts";
 
 /** What the merge decides beyond the segments' summaries. */
@@ -49,24 +49,17 @@ export function acknowledgedTotal(inputs: readonly SegmentInput[]): Record<strin
   return total;
 }
 
-/** The histograms of every segment added up. */
-export function mergeHistograms(all: readonly LatencyHistograms[]): {
-  overall: Latency;
-  byOp: Record<OpKind, Latency>;
-} {
-  const overall = new Latency();
-  const byOp = Object.fromEntries(OP_KINDS.map((k) => [k, new Latency()])) as Record<
-    OpKind,
-    Latency
-  >;
-  for (const histograms of all) {
-    overall.add(new Latency(histograms.overall));
-    // A summary written before a kind existed has no histogram of it.
-    for (const kind of OP_KINDS) {
-      if (histograms.byOp[kind]) byOp[kind].add(new Latency(histograms.byOp[kind]));
+/** The acknowledged inserts per `database/table` of every segment, and the in-doubt ones. */
+export function writesTotal(
+  inputs: readonly SegmentInput[],
+): Pick<Summary, "writes" | "inDoubtWrites"> {
+  const writes: Required<Summary>["writes"] = {};
+  for (const { summary } of inputs) {
+    for (const [key, list] of Object.entries(summary.writes ?? {})) {
+      (writes[key] ??= []).push(...list);
     }
   }
-  return { overall, byOp };
+  return { writes, inDoubtWrites: inputs.flatMap((i) => i.summary.inDoubtWrites ?? []) };
 }
 
 /** The merged summary of `inputs`, which mergeProblems() has found to be one run's segments. */
@@ -81,17 +74,21 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
   const durationSec = Math.max(...summaries.map((s, i) => offsets[i] + s.durationSec));
   const sum = (get: (s: Summary) => number) => summaries.reduce((n, s) => n + get(s), 0);
 
-  const histograms = mergeHistograms(summaries.map((s) => s.histograms!));
-  const byOp = Object.fromEntries(OP_KINDS.map((kind) => [kind, {
-    count: sum((s) => s.byOp[kind]?.count ?? 0),
-    failures: sum((s) => s.byOp[kind]?.failures ?? 0),
-    aborted: sum((s) => s.byOp[kind]?.aborted ?? 0),
-    rows: sum((s) => s.byOp[kind]?.rows ?? 0),
-    latencyMs: histograms.byOp[kind].summary(),
-  }])) as Record<OpKind, OpTotals>;
-  const ops = OP_KINDS.reduce((n, k) => n + byOp[k].count, 0);
-  const failures = OP_KINDS.reduce((n, k) => n + byOp[k].failures, 0);
-  const insertedRows = byOp.BulkInsert.rows + byOp.SingleInsert.rows;
+  // The segments' tallies added up, then the figures one run's summary has, by the same code.
+  const tally = emptyTally();
+  for (const s of summaries) addTally(tally, tallyOf(s.byOp, s.histograms!, s.latencySpectrum));
+  const figures = tallyFigures(tally);
+  const load = mergeLoad(summaries, offsets);
+  const totals = runTotals(figures.byOp, durationSec, load.warmup);
+  // The segments share one disk: a second is read-only when any segment's writes were.
+  const watch = mergeBySecond(shifted((s) => s.watch ?? []), (atSec, points) => ({
+    ...points[0],
+    atSec,
+    diskMb: Math.max(...points.map((p) => p.diskMb)),
+    clientCpuPercent: Math.max(...points.map((p) => p.clientCpuPercent)),
+    clientSaturated: points.some((p) => p.clientSaturated),
+    readOnly: points.some((p) => p.readOnly),
+  }));
 
   // hyperd's own figures come from the (first) segment whose monitor read its log.
   const monitorAt = Math.max(0, summaries.findIndex((s) => s.server?.log));
@@ -120,22 +117,12 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     stopDetail: summaries.filter((s) => s.stopDetail)
       .map((s) => `segment ${s.segment!.index}: ${s.stopDetail}`).join("; ") || null,
     exitCode: EXIT.ok,
-    totals: {
-      ops,
-      failures,
-      insertedRows,
-      opsPerSec: perSecond(ops, durationSec),
-      insertRowsPerSec: perSecond(insertedRows, durationSec),
-    },
-    latencyMs: histograms.overall.summary(),
-    latencySpectrum: {
-      percentiles: [...SPECTRUM_PERCENTILES],
-      allMs: histograms.overall.spectrum(),
-      byOpMs: Object.fromEntries(
-        OP_KINDS.filter((k) => byOp[k].count > 0).map((k) => [k, histograms.byOp[k].spectrum()]),
-      ),
-    },
-    byOp,
+    totals,
+    latencyMs: figures.latencyMs,
+    serviceTimeMs: figures.serviceTimeMs,
+    ...load,
+    latencySpectrum: figures.spectrum,
+    byOp: figures.byOp,
     peak: monitored.peak,
     memory: monitored.memory,
     // The segments measure the same database files: the largest figure is the run's.
@@ -145,6 +132,8 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
       writesRedirected: sum((s) => s.disk.writesRedirected),
       readOnlySec: Math.max(...summaries.map((s) => s.disk.readOnlySec ?? 0)),
     },
+    // As one run's: from the merged watch, the warm-up and the merged inserted rows.
+    readOnly: readOnlyPhase(watch, durationSec, load.warmup?.sec ?? 0, totals.insertedRows),
     backpressure: monitored.backpressure,
     sight: monitored.sight,
     errors: summaries.flatMap((s, i) =>
@@ -197,13 +186,7 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     },
     timeline: mergeTimelines(shifted((s) => s.timeline)),
     resources: monitored.resources.map((r) => ({ ...r, atSec: shiftSec(r.atSec, monitorOffset) })),
-    watch: mergeBySecond(shifted((s) => s.watch ?? []), (atSec, points) => ({
-      ...points[0],
-      atSec,
-      diskMb: Math.max(...points.map((p) => p.diskMb)),
-      clientCpuPercent: Math.max(...points.map((p) => p.clientCpuPercent)),
-      clientSaturated: points.some((p) => p.clientSaturated),
-    })),
+    watch,
     thresholds: [],
     server: first.server && {
       ...first.server,
@@ -211,14 +194,9 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
       monitorOff: monitored.server?.log ? null : "no segment read hyperd's log (--hyperd-log)",
     },
     segment: null,
-    histograms: {
-      overall: histograms.overall.encode(),
-      byOp: Object.fromEntries(OP_KINDS.map((k) => [k, histograms.byOp[k].encode()])) as Record<
-        OpKind,
-        string
-      >,
-    },
+    histograms: tallyHistograms(tally),
     acknowledged: acknowledgedTotal(segments),
+    ...writesTotal(segments),
     merged: segments.map(({ dir, summary: s }): MergedSegment => ({
       index: s.segment!.index,
       dir,
@@ -237,6 +215,44 @@ export function mergeSummaries(inputs: readonly SegmentInput[], options: MergeOp
     ...summaries.filter((s) => s.stopReason === "WorkerFailed").map((s) => s.exitCode),
   ]);
   return merged;
+}
+
+/**
+ * The segments' load as one run's: the model, the warm-ups' operations added up, and the open
+ * model's arrivals. Each segment schedules arrivals at the full --arrival-rate into a queue of
+ * its own, so rates, queue limits and counts add up; the longest queue is the longest any had.
+ */
+function mergeLoad(
+  summaries: readonly Summary[],
+  offsets: readonly number[],
+): Pick<Summary, "model" | "arrivals" | "warmup"> {
+  const warmups = summaries.flatMap((s) => s.warmup ? [s.warmup] : []);
+  const warmup = warmups.length === 0 ? null : {
+    sec: Math.max(...warmups.map((w) => w.sec)),
+    ops: warmups.reduce((n, w) => n + w.ops, 0),
+    failures: warmups.reduce((n, w) => n + w.failures, 0),
+  };
+  const reports = summaries.flatMap((s, i) => s.arrivals ? [{ ...s.arrivals, i }] : []);
+  if (reports.length === 0) return { model: summaries[0].model, arrivals: null, warmup };
+  const total = (get: (r: NonNullable<Summary["arrivals"]>) => number) =>
+    reports.reduce((n, r) => n + get(r), 0);
+  const starts = reports.flatMap((r) =>
+    r.startedAtSec === null ? [] : [shiftSec(r.startedAtSec, offsets[r.i])]
+  );
+  return {
+    model: "open",
+    arrivals: {
+      process: reports[0].process,
+      ratePerSec: total((r) => r.ratePerSec),
+      queueLimit: total((r) => r.queueLimit),
+      arrivals: total((r) => r.arrivals),
+      dropped: total((r) => r.dropped),
+      maxQueue: Math.max(...reports.map((r) => r.maxQueue)),
+      unserved: total((r) => r.unserved),
+      startedAtSec: starts.length > 0 ? Math.min(...starts) : null,
+    },
+    warmup,
+  };
 }
 
 /** The first segment's non-null value of `get`, moved to the merged clock. */

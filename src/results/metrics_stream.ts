@@ -81,6 +81,11 @@ export class MetricsStream {
     this.#writeThrough(Math.floor(view.elapsedSec - SETTLE_SEC));
   }
 
+  /** Resolves once every line handed to the files so far is written. */
+  async flushed(): Promise<void> {
+    await Promise.all(this.#sinks.map((sink) => sink.written.catch(() => {})));
+  }
+
   /** Writes the seconds up to `endSec` not written yet, then closes every file. */
   async close(
     endSec?: number,

@@ -131,6 +131,9 @@ export interface Summary {
   histograms?: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`, for counting after a merge. */
   acknowledged?: Record<string, number>;
+  /** The acknowledged inserts per `database/table` and the in-doubt ones, for a merge's check. */
+  writes?: RunOutcome["writes"];
+  inDoubtWrites?: RunOutcome["inDoubtWrites"];
   /** The databases as the server sees them, with their base tables. */
   databases?: RunOutcome["databases"];
   /** Set by `merge`: the segments' summaries this one was made of. */
@@ -158,6 +161,30 @@ export function megabytes(bytes: number): number {
   return round(bytes / (1024 * 1024), 1);
 }
 
+/**
+ * A run's totals and rates from its per-kind totals: the warm-up's operations are in no total,
+ * so its seconds are in no rate, nor are `pausedSec` the users were held on purpose. A merge
+ * calls this on the segments' totals added up.
+ */
+export function runTotals(
+  byOp: Record<OpKind, Pick<OpTotals, "count" | "failures" | "rows">>,
+  durationSec: number,
+  warmup: { sec: number } | null,
+  pausedSec = 0,
+): RunTotals {
+  const ops = Object.values(byOp).reduce((n, op) => n + op.count, 0);
+  const failures = Object.values(byOp).reduce((n, op) => n + op.failures, 0);
+  const insertedRows = byOp.BulkInsert.rows + byOp.SingleInsert.rows;
+  const measuredSec = Math.max(0, durationSec - (warmup?.sec ?? 0) - pausedSec);
+  return {
+    ops,
+    failures,
+    insertedRows,
+    opsPerSec: perSecond(ops, measuredSec),
+    insertRowsPerSec: perSecond(insertedRows, measuredSec),
+  };
+}
+
 /** What the run's outcome does not know: how hyperstress was started, and where. */
 export interface RunContext {
   commandLine?: string[] | null;
@@ -166,11 +193,9 @@ export interface RunContext {
 
 /** Assembles summary.json from a run's parts and derives its exit code. */
 export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summary {
-  const ops = Object.values(parts.byOp).reduce((n, op) => n + op.count, 0);
-  const failures = Object.values(parts.byOp).reduce((n, op) => n + op.failures, 0);
-  const insertedRows = parts.byOp.BulkInsert.rows + parts.byOp.SingleInsert.rows;
-  // The warm-up's operations are in no total, so its seconds are in no rate.
-  const measuredSec = Math.max(0, parts.durationSec - (parts.load.warmup?.sec ?? 0));
+  // Nor are a checkpoint's pauses (--verify-every) in a rate: users held still on purpose.
+  const pausedSec = (parts.integrity.checkpoints ?? []).reduce((n, c) => n + c.pauseSec, 0);
+  const totals = runTotals(parts.byOp, parts.durationSec, parts.load.warmup, pausedSec);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     hyperstress: { version: VERSION, deno: Deno.version.deno },
@@ -185,13 +210,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stopDetail: parts.stopDetail,
     exitCode: EXIT.ok,
     model: parts.load.model,
-    totals: {
-      ops,
-      failures,
-      insertedRows,
-      opsPerSec: perSecond(ops, measuredSec),
-      insertRowsPerSec: perSecond(insertedRows, measuredSec),
-    },
+    totals,
     latencyMs: parts.latencyMs,
     serviceTimeMs: parts.serviceTimeMs,
     arrivals: parts.load.arrivals,
@@ -210,13 +229,13 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
       parts.watch,
       parts.durationSec,
       parts.load.warmup?.sec ?? 0,
-      insertedRows,
+      totals.insertedRows,
     ),
     backpressure: parts.resources.backpressure,
     sight: parts.server?.log ? parts.resources.sight : null,
     errors: parts.errors,
     // Every failure, though `errors` keeps only the first MAX_ERRORS.
-    errorCount: failures,
+    errorCount: totals.failures,
     errorGroups: messageGroups(parts.errorGroups),
     serverErrors: parts.resources.serverErrors,
     serverWarnings: parts.resources.serverWarnings,
@@ -244,6 +263,8 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     segment: parts.segment,
     histograms: parts.histograms,
     acknowledged: parts.acknowledged,
+    writes: parts.writes,
+    inDoubtWrites: parts.inDoubtWrites,
     databases: parts.databases,
   };
   summary.thresholds = evaluateThresholds(parts.config.thresholds, metricValues(summary));

@@ -4,7 +4,7 @@ import {
   causesOf,
   EXIT,
   exitMeaning,
-  passed,
+  outcomeWord,
   stoppedEarly,
 } from "../verdict_policy.ts";
 import { formatNumber, plural } from "./format.ts";
@@ -44,7 +44,8 @@ function findingsTail(
 }
 
 function verdictHead(summary: VerdictInput): string {
-  if (passed(summary.exitCode)) {
+  const word = outcomeWord(summary.exitCode);
+  if (word === "passed") {
     if (!stoppedEarly(summary.stopReason)) return "PASSED";
     const why = summary.stopDetail ? `: ${summary.stopDetail}` : "";
     return `PASSED (stopped early: ${summary.stopReason}${why})`;
@@ -54,7 +55,7 @@ function verdictHead(summary: VerdictInput): string {
     .map((cause) => causeWords(cause, summary))
     .filter((words): words is string => words !== null);
   const exit = `(exit ${summary.exitCode})`;
-  if (summary.exitCode === EXIT.interrupted) {
+  if (word === "interrupted") {
     return causes.length > 0 ? `INTERRUPTED: ${causes.join(", ")} ${exit}` : `INTERRUPTED ${exit}`;
   }
   // An exit code with no cause above (an internal error) still says what it means.
@@ -70,7 +71,7 @@ function causeWords(cause: Cause, summary: VerdictInput): string | null {
     case "ownFault":
       return null;
     case "integrity":
-      return `lost writes in ${formatNumber(cause.mismatches)} of ${
+      return `data integrity in ${formatNumber(cause.mismatches)} of ${
         plural(summary.integrity.tables.length, "table")
       }`;
     case "thresholds":

@@ -5,6 +5,7 @@
 import { formatHostPort, type HostPort, isLoopback, parseHostPort } from "../config/host_port.ts";
 import type { Config } from "../config/settings.ts";
 import { ConfigError, HyperdError } from "../errors.ts";
+import type { Say } from "../output.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
@@ -24,6 +25,8 @@ export interface AttachOptions {
   config: Config;
   /** The default database dir. */
   outputDir: string;
+  /** Where the lines about the server (its version, what cannot be measured) go. */
+  say: Say;
 }
 
 /** A running hyperd this run loads and leaves running. */
@@ -96,14 +99,12 @@ export class AttachedServer implements Server {
       : isLoopback(endpoint.host)
       ? `the database dir ${databaseDir} is not a directory on this machine`
       : `the databases are on ${endpoint.host}, not on this machine`;
-    console.error(
-      `hyperstress: attached to hyperd at ${formatHostPort(endpoint)}: ${version}` +
-        ` (it is left running)`,
-    );
-    if (diskOff) console.error(`hyperstress: disk budget off: ${diskOff}`);
-    if (!config.hyperdLog) console.error("hyperstress: monitor off: no --hyperd-log given");
-    if (logging?.warning) console.error(`hyperstress: ${logging.warning}`);
-    if (logging?.loadOnly) console.error(`hyperstress: ${LOAD_ONLY_TEXT}`);
+    const { say } = options;
+    say(`attached to hyperd at ${formatHostPort(endpoint)}: ${version} (it is left running)`);
+    if (diskOff) say(`disk budget off: ${diskOff}`);
+    if (!config.hyperdLog) say("monitor off: no --hyperd-log given");
+    if (logging?.warning) say(logging.warning);
+    if (logging?.loadOnly) say(LOAD_ONLY_TEXT);
     return new AttachedServer(endpoint, grpc, version, config, {
       databaseDir,
       diskDir: local ? databaseDir : null,

@@ -7,11 +7,9 @@ import type { RunLayout } from "../config/run_layout.ts";
 import { connect, createDatabase, type Endpoint } from "../wire/connection.ts";
 import { copyIn } from "../wire/copy.ts";
 import { copyInSql, createTableSql, ledgerSetupSql, quoteIdent } from "../wire/sql.ts";
-import { generateBatch } from "../workload/data_gen.ts";
+import { writeBatches } from "../workload/writes.ts";
 import { HyperBinaryEncoder } from "../encode/hyper_binary.ts";
-import { type DatabaseSpec, databaseTables, SEED_ROWS } from "../workload/layout.ts";
-import { deriveSeed, Rng } from "../workload/rng.ts";
-
+import { type DatabaseSpec, databaseTables, seedRowsWrite } from "../workload/layout.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { pathInside } from "./output_dir.ts";
 import { clearReady, markReady, waitUntilReady } from "./segment_ready.ts";
@@ -54,8 +52,8 @@ export async function setUpDatabases(
     try {
       for (const [i, table] of tables.entries()) {
         await conn.sql.unsafe(createTableSql(table.name, table.shape));
-        const rng = new Rng(deriveSeed(spec.schemaSeed, "seed-rows", i));
-        const batch = generateBatch(table.shape, SEED_ROWS, rng, 1);
+        // One batch: SEED_ROWS is below a sub-batch.
+        const [batch] = writeBatches(table.shape, seedRowsWrite(spec.schemaSeed, i));
         const sql = copyInSql(table.name, table.shape, encoder.sqlFormat);
         await copyIn(conn, sql, encoder.encode(batch), { owner: encoder });
       }

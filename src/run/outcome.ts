@@ -1,10 +1,19 @@
 /** The last step of a stress run: integrity where it can be checked, then every figure. */
 import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
+import type { RunStats } from "../stats/run_stats.ts";
 import type { WorkerPool } from "../users/worker_pool.ts";
 import type { WorkerDatabase } from "../users/worker_protocol.ts";
 import { databaseBytes } from "./disk_usage.ts";
-import { checkIntegrity, type Integrity, integritySkipped } from "./integrity.ts";
+import { afterCrashSkipped, checkAfterCrash } from "./after_crash.ts";
+import {
+  type CheckedTable,
+  checkIntegrity,
+  type Integrity,
+  integritySkipped,
+  tablesToCheck,
+  withCheckpoints,
+} from "./integrity.ts";
 import { loadOutcome } from "./load_driver.ts";
 import { type WatchPoint } from "./resource_watch.ts";
 import type { Server } from "./server.ts";
@@ -75,8 +84,8 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
   const failures = pool?.failures ?? [];
   const ourFault = control.reason === "WorkerFailed";
   const reported = new Map((pool?.users ?? []).map((u) => [u.id, u]));
-  const totals = stats.byOp();
   return {
+    ...statsOutcome(stats),
     hyperd: server?.identity ??
       (binary
         ? { path: binary.path, version: binary.version }
@@ -90,32 +99,20 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
       null,
     server: server?.facts ?? null,
     segment: segment && { ...segment, layoutDigest: layoutDigest(layout) },
-    byOp: totals.byOp,
-    latencyMs: totals.latencyMs,
-    serviceTimeMs: totals.serviceTimeMs,
     load: loadOutcome(config, run.users.length, stats, run.load),
-    histograms: stats.histograms(),
-    acknowledged: { ...stats.acknowledged },
     databases: (finished.databases ?? []).map((d) => ({
       index: d.index,
       path: d.path,
       tables: d.tables.map((t) => t.name),
     })),
-    latencySpectrum: totals.spectrum,
     resources: run.monitor.report(),
     diskBytes,
-    writesRedirected: stats.writesRedirected,
     readOnlySec: Math.round(run.flags.heldReadOnly.seconds(run.stoppedAtMs ?? nowMs()) * 10) / 10,
-    errors: stats.errors,
-    errorGroups: stats.errorGroups(),
-    slowest: stats.slowest(),
     crash,
     stall: run.stalledInFlight ? { inFlight: run.stalledInFlight } : null,
     schedule: schedule ? { file: SCHEDULE_FILE, ...schedule } : null,
     integrity,
     ledger,
-    transport: { ...stats.transport },
-    oracles: stats.oracle,
     // Every user of this process: one whose worker never sent its final report has its ticks.
     users: run.users.map((spec) =>
       reported.get(spec.id) ?? {
@@ -127,14 +124,52 @@ function outcomeOf(run: Run, finished: Finished, closing: Closing): RunOutcome {
       }
     ),
     workers: pool?.size ?? 0,
-    timeline: stats.timeline(),
     watch: finished.watch ?? [],
     client: run.clientCpu.report(finished.durationSec),
     ownFault: !ourFault ? null : failures.some((f) => f.permission) ? "usage" : "internal",
   };
 }
 
-/** Why the end checks cannot run (the run gives no ground for them), else null. */
+/** What a run's tally gives its outcome: totals, latency, failures, the timeline. */
+export function statsOutcome(stats: RunStats): Pick<
+  RunOutcome,
+  | "byOp"
+  | "latencyMs"
+  | "serviceTimeMs"
+  | "histograms"
+  | "acknowledged"
+  | "latencySpectrum"
+  | "writesRedirected"
+  | "errors"
+  | "errorGroups"
+  | "slowest"
+  | "transport"
+  | "timeline"
+  | "oracles"
+  | "writes"
+  | "inDoubtWrites"
+> {
+  const totals = stats.byOp();
+  return {
+    byOp: totals.byOp,
+    latencyMs: totals.latencyMs,
+    serviceTimeMs: totals.serviceTimeMs,
+    histograms: stats.histograms(),
+    acknowledged: { ...stats.acknowledged },
+    latencySpectrum: totals.spectrum,
+    writesRedirected: stats.writesRedirected,
+    errors: stats.errors,
+    errorGroups: stats.errorGroups(),
+    slowest: stats.slowest(),
+    transport: { ...stats.transport },
+    timeline: stats.timeline(),
+    oracles: stats.oracle,
+    writes: stats.writes,
+    inDoubtWrites: stats.inDoubt,
+  };
+}
+
+/** Why the ledger's end check cannot run (the run gives no ground for it), else null. */
 function skipReason(run: Run, finished: Finished): string | null {
   const { server, databases } = finished;
   if (!server || !databases) return "the run stopped during set-up";
@@ -151,12 +186,43 @@ function skipReason(run: Run, finished: Finished): string | null {
 
 /** Counts every table, unless the run gives no ground for it. */
 async function checkOrSkipIntegrity(run: Run, finished: Finished): Promise<Integrity> {
-  const skipped = skipReason(run, finished);
-  if (skipped !== null) return integritySkipped(skipped);
-  return await checkIntegrity(
-    finished.server!.endpoint,
-    finished.databases!,
-    run.stats.acknowledged,
+  return withCheckpoints(await endOfRunCheck(run, finished), run.checkpoints?.all ?? []);
+}
+
+/** Checks every table, unless the run gives no ground for it. */
+async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
+  const { server, databases } = finished;
+  if (!server || !databases) return integritySkipped("the run stopped during set-up");
+  if (run.lost?.loss.reason === "CrashDetected") {
+    const skipped = integritySkipped("hyperd crashed");
+    if (!run.options.config.verifyAfterCrash) return skipped;
+    const { binary, outputDir } = run.options;
+    const afterCrash = !binary || server.facts.mode !== "started"
+      ? afterCrashSkipped("an attached hyperd is not hyperstress's to restart")
+      : await checkAfterCrash(binary.path, outputDir, tablesOf(run, databases));
+    return { ...skipped, afterCrash };
+  }
+  if (run.lost) return integritySkipped("the server stopped answering");
+  if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
+  if (!finished.allReported) {
+    return integritySkipped("some users did not finish their last operation");
+  }
+  if (run.options.config.segment) {
+    return integritySkipped(
+      "a segment does not count tables while other segments may still write: merge with " +
+        "--endpoint counts them",
+    );
+  }
+  return await checkIntegrity(server.endpoint, tablesOf(run, databases), run.checkpoints?.cache);
+}
+
+/** Every base table of the run with the inserts acknowledged into it and those in doubt. */
+function tablesOf(run: Run, databases: WorkerDatabase[]): CheckedTable[] {
+  const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
+  return tablesToCheck(
+    databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
+    run.stats.writes,
+    run.stats.inDoubt,
   );
 }
 

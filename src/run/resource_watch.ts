@@ -106,7 +106,9 @@ export class ResourceWatch {
     const clientCpuPercent = o.clientCpu.sample(elapsedSec, processCpuSec());
     const load = o.load?.() ?? null;
     // Nothing meant to run (no arrival, no user let in by the ramp) is no stall.
-    const paused = o.flags.backpressure || (load?.idle(elapsedSec) ?? false);
+    // A checkpoint's pause is on purpose too.
+    const paused = o.flags.backpressure || o.flags.verifyPause ||
+      (load?.idle(elapsedSec) ?? false);
     this.#quietSec = this.#watchdog.update(elapsedSec, o.stats.lastCompletionSec, paused);
     const held = o.monitor.backpressureHeldSec();
     if (this.#watchdog.stalled(this.#quietSec)) {

@@ -1,16 +1,24 @@
 /** The run's clock: it starts once the databases are ready, so set-up time is not run time. */
 
-import { nowMs } from "../time.ts";
+import { type Clock, nowMs } from "../time.ts";
 
 /** When the run started and how long it has been going. */
 export class RunClock {
-  #startedAt = new Date();
-  #startMs = nowMs();
+  readonly #now: Clock;
+  #startedAt: Date;
+  #startMs: number;
+
+  /** A clock started now, on `now` (`nowMs` by default). */
+  constructor(now: Clock = nowMs) {
+    this.#now = now;
+    this.#startMs = now();
+    this.#startedAt = new Date(this.#startMs);
+  }
 
   /** Starts (or restarts) the clock now. */
   start(): void {
-    this.#startedAt = new Date();
-    this.#startMs = nowMs();
+    this.#startMs = this.#now();
+    this.#startedAt = new Date(this.#startMs);
   }
 
   /** Wall-clock time of the start. */
@@ -25,6 +33,6 @@ export class RunClock {
 
   /** Seconds since the start. */
   elapsedSec(): number {
-    return (nowMs() - this.#startMs) / 1000;
+    return (this.#now() - this.#startMs) / 1000;
   }
 }

@@ -1,4 +1,6 @@
 /** What a run measured, from which the summary is built. */
+import type { InDoubtRecord } from "../stats/op_stats.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import type { Config } from "../config/settings.ts";
 import type { Segment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
@@ -57,6 +59,10 @@ export interface RunOutcome {
   histograms: LatencyHistograms;
   /** Rows the server acknowledged per `database/table`. */
   acknowledged: Record<string, number>;
+  /** The acknowledged inserts per `database/table`, so a merge can check segments exactly. */
+  writes: Record<string, WriteRecord[]>;
+  /** Inserts whose outcome is unknown. */
+  inDoubtWrites: InDoubtRecord[];
   /** The databases as the server sees them, with their base tables. */
   databases: { index: number; path: string; tables: string[] }[];
   /** Latency at fixed percentiles over the run, overall and per kind. */
@@ -78,7 +84,7 @@ export interface RunOutcome {
   schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
   /** The ledger's transfers, reads and end check; null when no ledger operation ran. */
-  ledger: LedgerOutcome | null;
+  ledger?: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
   /** What generated queries found. */
   oracles: OracleTally;

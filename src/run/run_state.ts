@@ -1,4 +1,6 @@
 /** What every step of a stress run shares: its options and its state. */
+import type { HyperdProcesses } from "../hyperd/process.ts";
+import type { Say } from "../output.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
@@ -8,6 +10,7 @@ import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type Load } from "./load_driver.ts";
+import type { Checkpoints } from "./checkpoints.ts";
 import type { RunOutcome } from "./run_outcome.ts";
 import { ClientCpu } from "./client_cpu.ts";
 import { type LiveView } from "./resource_watch.ts";
@@ -25,6 +28,10 @@ export interface StressOptions {
   outputDir: string;
   /** Aborting stops the run as Interrupted. */
   signal: AbortSignal;
+  /** Where lines for the person watching go (the server started or attached to). */
+  say: Say;
+  /** Where the hyperd the run starts is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
   /** Called about once a second while users run. */
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
@@ -54,6 +61,8 @@ export interface Run {
   startAtMs: Record<number, number[]> | null;
   /** The users' load once they run: their workers and its shape. */
   load: Load | null;
+  /** `--verify-every`: the checkpoints, once users run. */
+  checkpoints?: Checkpoints;
   /** `nowMs()` when the run's stop came; null while it goes on. */
   stoppedAtMs: number | null;
 }

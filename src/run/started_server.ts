@@ -6,8 +6,9 @@ import type { HyperdBinary } from "../hyperd/locate.ts";
 import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { MODE_CPU } from "../hyperd/log_check.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
-import { Hyperd } from "../hyperd/process.ts";
+import { Hyperd, type HyperdProcesses } from "../hyperd/process.ts";
 import type { InFlightOp } from "../stats/op_stats.ts";
+import type { Say } from "../output.ts";
 import type { Endpoint } from "../wire/connection.ts";
 import type { Server, ServerFacts, ServerLoss } from "./server.ts";
 
@@ -19,6 +20,10 @@ export interface StartOptions {
   config: Config;
   binary: HyperdBinary;
   outputDir: string;
+  /** Where the line naming hyperd's pid and port goes. */
+  say: Say;
+  /** Where the started hyperd is recorded, for a forced exit to kill. */
+  processes?: HyperdProcesses;
 }
 
 /** A hyperd this run started and will stop. */
@@ -66,6 +71,7 @@ export class StartedServer implements Server {
       logDir: join(options.outputDir, LOG_DIR),
       grpc: config.transport === "grpc",
       startTimeoutMs: config.startTimeoutSec * 1000,
+      processes: options.processes,
       settings: {
         log_resource_usage_interval: `${config.logInterval}s`,
         log_resource_usage_mode: config.logMode,
@@ -73,10 +79,8 @@ export class StartedServer implements Server {
         memory_limit: config.memoryLimit,
       },
     });
-    console.error(
-      `hyperstress: hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`,
-    );
-    if (!(config.logMode & MODE_CPU)) console.error(`hyperstress: ${LOAD_ONLY_TEXT}`);
+    options.say(`hyperd pid ${hyperd.pid} listening on ${hyperd.host}:${hyperd.port}`);
+    if (!(config.logMode & MODE_CPU)) options.say(LOAD_ONLY_TEXT);
     return new StartedServer(hyperd, options);
   }
 

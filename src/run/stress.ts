@@ -5,6 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import type { Config } from "../config/settings.ts";
+import type { Say } from "../output.ts";
 import { memoryLimitMb } from "../config/limit_warnings.ts";
 import { parseSegment, segmentUsers } from "../config/segment.ts";
 import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
@@ -17,6 +18,7 @@ import { AttachedServer } from "./attached_server.ts";
 import { runDatabases } from "./database_setup.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
 import { startLoad } from "./load_driver.ts";
+import { Checkpoints } from "./checkpoints.ts";
 import { ClientCpu, processCpuSec } from "./client_cpu.ts";
 import { ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
@@ -57,7 +59,14 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       warmupSec: options.config.warmupSec,
     }),
     // Off until the server says which log it has.
-    monitor: newMonitor(options.config, flags, clock, null, options.config.logInterval),
+    monitor: newMonitor(
+      options.config,
+      options.say,
+      flags,
+      clock,
+      null,
+      options.config.logInterval,
+    ),
     clientCpu: new ClientCpu(processCpuSec()),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
@@ -80,6 +89,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
 /** The monitor of the server's log; off (no samples, no backpressure) without one. */
 function newMonitor(
   config: Config,
+  say: Say,
   flags: SharedFlags,
   clock: RunClock,
   log: MonitorLog | null,
@@ -91,7 +101,7 @@ function newMonitor(
     log,
     onBackpressure: (engaged) => (flags.backpressure = engaged),
     // Where the start could not know (hyperd on macOS logs `cpu: {}`), the first sample tells.
-    onLoadOnly: loadOnlySaid ? undefined : () => console.error(`hyperstress: ${LOAD_ONLY_TEXT}`),
+    onLoadOnly: loadOnlySaid ? undefined : () => say(LOAD_ONLY_TEXT),
     maxMemoryMb: config.maxMemoryMb,
     maxCpuPercent: config.maxCpuPercent,
     memoryLimitMb: hyperdMemoryLimitMb(config.memoryLimit),
@@ -151,6 +161,7 @@ async function setUp(run: Run): Promise<Started | null> {
     }
     run.monitor = newMonitor(
       config,
+      run.options.say,
       run.flags,
       run.clock,
       server.monitorLog,
@@ -185,10 +196,10 @@ async function setUp(run: Run): Promise<Started | null> {
 
 /** The server of the run: attached to `--endpoint`, else a hyperd started for it. */
 function openServer(options: StressOptions): Promise<Server> {
-  const { config, binary, outputDir } = options;
-  if (config.endpoint) return AttachedServer.attach({ config, outputDir });
+  const { config, binary, outputDir, say, processes } = options;
+  if (config.endpoint) return AttachedServer.attach({ config, outputDir, say });
   if (!binary) throw new Error("stress: a hyperd binary or --endpoint is needed");
-  return StartedServer.start({ config, binary, outputDir });
+  return StartedServer.start({ config, binary, outputDir, say, processes });
 }
 
 /** The promise's value, or null when the run stops first. */
@@ -231,6 +242,9 @@ async function runUsers(
     monitor.start();
     watch.start();
     pool = startUsers(run, server, databases);
+    if (config.verifyEverySec !== undefined) {
+      run.checkpoints = startCheckpoints(run, server, databases, config.verifyEverySec);
+    }
     const users = pool;
     options.onSnapshot?.(() =>
       outcomeSoFar(run, {
@@ -246,6 +260,8 @@ async function runUsers(
 
     await control.stopped;
     run.stoppedAtMs = nowMs();
+    // Users held at a checkpoint's barrier go on to see the stop.
+    await run.checkpoints?.stop();
     run.load?.stop();
     const durationSec = clock.elapsedSec();
     let allReported: boolean;
@@ -305,6 +321,27 @@ function startUsers(run: Run, server: Server, databases: WorkerDatabase[]): Work
     onFatal: (failure) => control.stop("WorkerFailed", failure.message),
   });
   return run.load.pool;
+}
+
+/** `--verify-every`: checkpoints every `everySec` against the run's databases. */
+function startCheckpoints(
+  run: Run,
+  server: Server,
+  databases: WorkerDatabase[],
+  everySec: number,
+): Checkpoints {
+  const seeds = new Map(run.options.layout.databases.map((d) => [d.index, d.schemaSeed]));
+  const checkpoints = new Checkpoints({
+    everySec,
+    flags: run.flags,
+    stats: run.stats,
+    clock: run.clock,
+    endpoint: server.endpoint,
+    databases: databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
+    drainSec: run.options.config.stallSec,
+  });
+  checkpoints.start();
+  return checkpoints;
 }
 
 /** A timed replay's recorded starts, from the schedule beside its replay file; else null. */

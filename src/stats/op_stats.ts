@@ -3,8 +3,9 @@
  * Each tick hands the interval to the main thread and starts a new one, so nothing a worker
  * measured is lost if it never reports again.
  */
-import { nowMs } from "../time.ts";
+import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
   type BalanceRead,
   type FaultEvent,
@@ -61,6 +62,18 @@ export interface OpFailure {
   message: string;
 }
 
+/** An insert into table `key` (`database/table`) as the model regenerates it. */
+export interface KeyedWrite extends WriteRecord {
+  key: string;
+}
+
+/** An insert whose outcome is unknown: its connection broke, or it never ended. */
+export interface InDoubtRecord extends KeyedWrite {
+  user: number;
+  seq: number;
+  why: string;
+}
+
 /** An operation a user has sent and not yet seen the end of. */
 export interface InFlightOp {
   user: number;
@@ -73,6 +86,8 @@ export interface InFlightOp {
   sql: string;
   /** Open model: when its arrival was due (it may have waited for a free user since). */
   arrivedAtSec?: number;
+  /** An insert: what it writes, should its outcome be in doubt. */
+  write?: KeyedWrite;
 }
 
 /** A finished (or stalled) operation with how long it took. */
@@ -156,6 +171,10 @@ export interface IntervalTally {
   connectionLost: SlowOp[];
   /** Rows the server acknowledged, per `database/table`. */
   acknowledged: Record<string, number>;
+  /** The inserts the server acknowledged, for the integrity model. */
+  writes: KeyedWrite[];
+  /** Inserts whose connection broke under them. */
+  inDoubt: InDoubtRecord[];
   writesRedirected: number;
   transport: { grpcReads: number; libpqReads: number };
   failures: OpFailure[];
@@ -175,6 +194,8 @@ type KindTally = OpCounts & { latencyMs: number[]; serviceMs: number[] | null };
 export interface OpStatsOptions {
   /** `nowMs()` at which the warm-up ends; operations completed before it are tallied apart. */
   warmupEndMs?: number;
+  /** The clock the warm-up's end is read on; `nowMs` by default. */
+  now?: Clock;
 }
 
 /** Everything the users of one worker record, until the next tick. */
@@ -185,9 +206,12 @@ export class OpStats {
   >;
   /** Set while the warm-up lasts. */
   #warmupEndMs: number | null;
+  readonly #now: Clock;
   /** The interval cut when the warm-up ended, until the next tick sends it. */
   #warmupCut: IntervalTally | null = null;
   #acknowledged: Record<string, number> = {};
+  #writes: KeyedWrite[] = [];
+  #inDoubt: InDoubtRecord[] = [];
   #failures: OpFailure[] = [];
   #users: Record<number, { ops: number; failures: number }> = {};
   readonly #inFlight = new Map<number, InFlightOp & { lateMs?: number }>();
@@ -203,6 +227,7 @@ export class OpStats {
 
   constructor(options: OpStatsOptions = {}) {
     this.#warmupEndMs = options.warmupEndMs ?? null;
+    this.#now = options.now ?? nowMs;
   }
 
   /**
@@ -282,10 +307,16 @@ export class OpStats {
     addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
   }
 
-  /** Counts rows the server acknowledged inserting into `table` of `database`. */
-  recordInsert(database: number, table: string, rows: number): void {
+  /** Counts rows the server acknowledged inserting into `table` of `database`, and the insert. */
+  recordInsert(database: number, table: string, rows: number, write?: WriteRecord): void {
     const key = `${database}/${table}`;
     this.#acknowledged[key] = (this.#acknowledged[key] ?? 0) + rows;
+    if (write) this.#writes.push({ key, ...write });
+  }
+
+  /** Notes an insert whose outcome is unknown (its connection broke under it). */
+  recordInDoubt(write: InDoubtRecord): void {
+    this.#inDoubt.push(write);
   }
 
   /**
@@ -300,7 +331,7 @@ export class OpStats {
     aborted = false,
   ): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
-    if (this.#warmupEndMs !== null && nowMs() >= this.#warmupEndMs) {
+    if (this.#warmupEndMs !== null && this.#now() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
       this.#warmupEndMs = null;
     }
@@ -308,7 +339,7 @@ export class OpStats {
     this.#inFlight.delete(user);
     let queuedMs: number | null = null;
     if (op) {
-      const { lateMs, ...sent } = op;
+      const { lateMs, write: _write, ...sent } = op;
       if (op.arrivedAtSec !== undefined) {
         queuedMs = Math.max(0, (op.startedAtSec - op.arrivedAtSec) * 1000);
       }
@@ -352,7 +383,7 @@ export class OpStats {
   tick(): IntervalTally {
     // Nothing completed since the warm-up ended (that would have cut): all of it is warm-up.
     const warmup = this.#warmupEndMs !== null;
-    if (warmup && nowMs() >= this.#warmupEndMs!) this.#warmupEndMs = null;
+    if (warmup && this.#now() >= this.#warmupEndMs!) this.#warmupEndMs = null;
     return this.#take(warmup);
   }
 
@@ -370,6 +401,8 @@ export class OpStats {
       inFlight: [...this.#inFlight.values()].map(({ lateMs: _, ...op }) => op),
       connectionLost: this.#connectionLost,
       acknowledged: this.#acknowledged,
+      writes: this.#writes,
+      inDoubt: this.#inDoubt,
       writesRedirected: this.writesRedirected,
       transport: { grpcReads: this.grpcReads, libpqReads: this.libpqReads },
       failures: this.#failures,
@@ -385,6 +418,8 @@ export class OpStats {
     this.#slowNew = [];
     this.#connectionLost = [];
     this.#acknowledged = {};
+    this.#writes = [];
+    this.#inDoubt = [];
     this.#failures = [];
     this.#users = {};
     this.writesRedirected = 0;

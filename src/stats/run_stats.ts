@@ -4,8 +4,10 @@
  */
 import { emptyOracleTally, mergeOracleTally, type OracleTally } from "./oracle_stats.ts";
 import { isRead, OP_KINDS, type OpKind } from "../workload/op_table.ts";
-import { Latency, type LatencySummary, SPECTRUM_PERCENTILES } from "./latency.ts";
+import { Latency } from "./latency.ts";
+import type { WriteRecord } from "../workload/writes.ts";
 import {
+  type InDoubtRecord,
   type InFlightOp,
   type IntervalTally,
   type OpFailure,
@@ -13,11 +15,19 @@ import {
   SlowestOps,
   type SlowOp,
 } from "./op_stats.ts";
+import {
+  emptyTally,
+  type LatencyHistograms,
+  type OpTally,
+  tallyFigures,
+  tallyHistograms,
+} from "./tally.ts";
 import { Timeline, type TimelinePoint } from "./timeline.ts";
 import { LedgerStats } from "./ledger_stats.ts";
 
-/** The timeline's types, where callers have always found them. */
+/** The timeline's and the tally's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
+export type { LatencyHistograms, LatencySpectrum, OpTotals } from "./tally.ts";
 
 /** Operations cut by a lost connection that the tally keeps, the latest. */
 const CONNECTION_LOST_KEPT = 200;
@@ -32,15 +42,6 @@ export const MAX_ERRORS = 100;
 /** Distinct (kind, message) pairs counted one by one; later new ones count as other messages. */
 export const MAX_ERROR_GROUPS = 1000;
 
-/** Latency at SPECTRUM_PERCENTILES over the whole run, in ms: all operations and each kind. */
-export interface LatencySpectrum {
-  percentiles: number[];
-  /** Empty when no operation completed. */
-  allMs: number[];
-  /** Only the kinds that ran. */
-  byOpMs: Partial<Record<OpKind, number[]>>;
-}
-
 /** Failures with the same kind and message: how many, first and last run second. */
 export interface ErrorGroup {
   op: OpKind;
@@ -49,24 +50,6 @@ export interface ErrorGroup {
   count: number;
   firstAtSec: number;
   lastAtSec: number;
-}
-
-/** HDR histograms of latency in µs, base64 as hdr-histogram-js encodes them (Latency.encode). */
-export interface LatencyHistograms {
-  overall: string;
-  byOp: Record<OpKind, string>;
-}
-
-/** Per operation kind, over the whole run. */
-export interface OpTotals {
-  count: number;
-  failures: number;
-  /** Expected aborts (40001 conflicts), in `count` and not in `failures`; absent in older ones. */
-  aborted?: number;
-  rows: number;
-  latencyMs: LatencySummary;
-  /** From the send; equal to `latencyMs` in the closed model. Absent in older summaries. */
-  serviceTimeMs?: LatencySummary;
 }
 
 /** Open model: arrivals over the measured part of the run (after the warm-up). */
@@ -83,6 +66,10 @@ export class RunStats {
   readonly #onSchedule: (entries: ScheduleEntry[]) => void;
   readonly errors: OpFailure[] = [];
   readonly acknowledged: Record<string, number> = {};
+  /** Every acknowledged insert per `database/table`, for the integrity model. */
+  readonly writes: Record<string, WriteRecord[]> = {};
+  /** Inserts whose connection broke under them. */
+  readonly inDoubt: InDoubtRecord[] = [];
   writesRedirected = 0;
   /** What generated queries found over the run (warm-up included: a wrong answer is one). */
   readonly oracle: OracleTally = emptyOracleTally();
@@ -90,28 +77,7 @@ export class RunStats {
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
   /** The ledger's transfers, reads and violations (the warm-up's too: the end check needs all). */
   readonly ledger = new LedgerStats();
-  readonly #byOp = Object.fromEntries(
-    OP_KINDS.map((
-      k,
-    ) => [k, {
-      count: 0,
-      failures: 0,
-      aborted: 0,
-      rows: 0,
-      latency: new Latency(),
-      service: null,
-    }]),
-  ) as Record<
-    OpKind,
-    {
-      count: number;
-      failures: number;
-      aborted: number;
-      rows: number;
-      latency: Latency;
-      service: Latency | null;
-    }
-  >;
+  readonly #byOp: OpTally = emptyTally();
   /** Seconds from the start left out of the statistics. */
   readonly #warmupSec: number;
   readonly #warmup = { ops: 0, failures: 0 };
@@ -119,6 +85,8 @@ export class RunStats {
   readonly #liveArrivals = { arrivals: 0, dropped: 0 };
   readonly #users = new Map<number, { ops: number; failures: number }>();
   readonly #inFlight = new Map<number, InFlightOp[]>();
+  /** Ticks received per worker: a checkpoint waits for one more from each. */
+  readonly #ticks = new Map<number, number>();
   #connectionLost: SlowOp[] = [];
   readonly #slowest = new SlowestOps();
   readonly #errorGroups = new Map<string, ErrorGroup>();
@@ -139,6 +107,7 @@ export class RunStats {
 
   /** Adds worker `workerId`'s interval to the second it arrived in (seconds count from 1). */
   addTick(tally: IntervalTally, atSec: number, workerId = 0): void {
+    this.#ticks.set(workerId, (this.#ticks.get(workerId) ?? 0) + 1);
     if (tally.schedule.length > 0) this.#onSchedule(tally.schedule);
     const point = this.#timeline.pointAt(atSec);
     let inserted = 0;
@@ -148,6 +117,8 @@ export class RunStats {
     }
     // A tally from a worker built before the ledger has none.
     if (tally.ledger) this.ledger.add(tally.ledger);
+    for (const { key, ...write } of tally.writes ?? []) (this.writes[key] ??= []).push(write);
+    this.inDoubt.push(...(tally.inDoubt ?? []));
     for (const kind of OP_KINDS) {
       const counts = tally.byOp[kind];
       if (counts.ops === 0) continue;
@@ -235,6 +206,11 @@ export class RunStats {
   /** When a tick last brought a completed operation, in run seconds (0 before the first). */
   get lastCompletionSec(): number {
     return this.#lastCompletionSec;
+  }
+
+  /** Ticks received so far from each worker that sent one. */
+  tickCounts(): Map<number, number> {
+    return new Map(this.#ticks);
   }
 
   /** The operations in flight at each worker's last tick. */
@@ -327,37 +303,8 @@ export class RunStats {
    * Per-kind totals, the overall latency (the response time), the service time (the same in the
    * closed model) and the run's latency spectrum; the warm-up is in none of them.
    */
-  byOp(): {
-    byOp: Record<OpKind, OpTotals>;
-    latencyMs: LatencySummary;
-    serviceTimeMs: LatencySummary;
-    spectrum: LatencySpectrum;
-  } {
-    const overall = new Latency();
-    const service = new Latency();
-    const byOpMs: LatencySpectrum["byOpMs"] = {};
-    const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
-      const t = this.#byOp[kind];
-      overall.add(t.latency);
-      // Closed model: nothing queued, so the service time is the latency.
-      service.add(t.service ?? t.latency);
-      if (t.latency.count > 0) byOpMs[kind] = t.latency.spectrum();
-      const latencyMs = t.latency.summary();
-      return [kind, {
-        count: t.count,
-        failures: t.failures,
-        aborted: t.aborted,
-        rows: t.rows,
-        latencyMs,
-        serviceTimeMs: t.service?.summary() ?? latencyMs,
-      }];
-    })) as Record<OpKind, OpTotals>;
-    const spectrum = {
-      percentiles: [...SPECTRUM_PERCENTILES],
-      allMs: overall.spectrum(),
-      byOpMs,
-    };
-    return { byOp, latencyMs: overall.summary(), serviceTimeMs: service.summary(), spectrum };
+  byOp(): ReturnType<typeof tallyFigures> {
+    return tallyFigures(this.#byOp);
   }
 
   /**
@@ -397,13 +344,8 @@ export class RunStats {
     return { sec: this.#warmupSec, ...this.#warmup };
   }
 
-  /** The run's latency histograms, encoded: all operations and each kind, so runs merge exactly. */
+  /** The run's latency histograms, encoded: all operations, each kind, service times. */
   histograms(): LatencyHistograms {
-    const overall = new Latency();
-    const byOp = Object.fromEntries(OP_KINDS.map((kind) => {
-      overall.add(this.#byOp[kind].latency);
-      return [kind, this.#byOp[kind].latency.encode()];
-    })) as Record<OpKind, string>;
-    return { overall: overall.encode(), byOp };
+    return tallyHistograms(this.#byOp);
   }
 }

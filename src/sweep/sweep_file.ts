@@ -5,7 +5,7 @@
 import { crashSignature, failureSignature } from "../results/signature.ts";
 import type { Summary } from "../results/summary.ts";
 import { textTable } from "../results/format.ts";
-import { sweepExitCode as policyExitCode } from "../verdict_policy.ts";
+import { findingVerdict, sweepExitCode as policyExitCode } from "../verdict_policy.ts";
 import { Rng } from "../workload/rng.ts";
 import type { SwarmDraw } from "./swarm.ts";
 
@@ -63,6 +63,11 @@ export function shardIndices(total: number, shard: string | undefined): number[]
   return all.filter((k) => k % n === i);
 }
 
+/** The run's first data integrity finding (lost, extra, duplicated, corrupted, torn), if any. */
+function firstIntegrityFinding(summary: Summary): Summary["findings"][number] | undefined {
+  return (summary.findings ?? []).find((f) => findingVerdict(f.kind) === "dataIntegrity");
+}
+
 /** The first failure's SQLSTATE and message, from `"<SQLSTATE>: <message>"`. */
 function firstFailure(summary: Summary): { code: string; message: string } | null {
   const error = summary.errors[0];
@@ -72,13 +77,16 @@ function firstFailure(summary: Summary): { code: string; message: string } | nul
 }
 
 /**
- * What went wrong in a run, normalised: hyperd's crash, a stall, a wrong result's shrunk query
- * shape (or an internal query error), or the first failure's SQLSTATE for a run that failed
- * without a crash; null for a clean run.
+ * What went wrong in a run, normalised: hyperd's crash, a stall, its first data integrity finding
+ * (`integrity | corrupted | medium | price`), a wrong result's shrunk query shape (or an internal
+ * query error), or the first failure's SQLSTATE for a run that failed without a crash; null for a
+ * clean run.
  */
 export function runSignature(summary: Summary): string | null {
   if (summary.crash) return crashSignature(summary.crash.cause, summary.crash);
   if (summary.stopReason === "Stalled") return "Stalled";
+  const integrity = firstIntegrityFinding(summary);
+  if (integrity) return integrity.signature;
   // A wrong answer, then an internal query error: their finding's signature (constants masked).
   const query = (summary.findings ?? []).find((f) => f.kind === "wrong-result") ??
     (summary.findings ?? []).find((f) => f.kind === "query-error");
@@ -130,6 +138,8 @@ export function signatureExample(summary: Summary, dir: string): SignatureGroup[
   if (summary.stopReason === "Stalled") {
     return { kind: "stall", code: "", message: summary.stopDetail ?? "", dir };
   }
+  const integrity = firstIntegrityFinding(summary);
+  if (integrity) return { kind: integrity.kind, code: "", message: integrity.description, dir };
   const failure = firstFailure(summary);
   return { kind: "failure", code: failure?.code ?? "", message: failure?.message ?? "", dir };
 }

@@ -8,6 +8,7 @@ import type { OpStats } from "../stats/op_stats.ts";
 import { isInsert, isRead } from "../workload/op_table.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type PlanSettings, SequenceDigest, UserPlanner } from "../workload/planner.ts";
+import { writeOf } from "../workload/writes.ts";
 import type { SharedFlags } from "./shared_flags.ts";
 import type { UserResult, WorkerDatabase } from "./worker_protocol.ts";
 
@@ -69,8 +70,15 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       if (op !== planned) stats.writesRedirected++;
       digest.add(planned);
       const lateMs = await waitForRecordedStart(env, planned.seq);
-      if (flags.stopped) break;
+      // A checkpoint holds users here, before the clock starts: the pause is in no latency.
+      let entered = false;
+      while (!flags.stopped && !(entered = flags.enterOp())) await sleep(FLAG_POLL_MS);
+      if (flags.stopped) {
+        if (entered) flags.leaveOp();
+        break;
+      }
       const started = performance.now();
+      const tableKey = `${database.index}/${database.tables[op.table].name}`;
       stats.begin({
         user: spec.id,
         seq: planned.seq,
@@ -79,17 +87,23 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         rows: op.rows,
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),
+        ...(isInsert(op.kind) ? { write: { key: tableKey, ...writeOf(op) } } : {}),
         ...(arrivalMs === undefined ? {} : { arrivedAtSec: arrivalMs / 1000 }),
       }, lateMs);
       try {
-        const outcome = await executeOp(ctx, op);
+        const outcome = await executeOp(ctx, op).finally(() => flags.leaveOp());
         stats.recordSuccess(spec.id, op.kind, performance.now() - started, outcome.rows);
         if (outcome.oracle) {
           const atSec = (nowMs() - env.runStartMs) / 1000;
           stats.recordOracle(outcome.oracle, { atSec, user: spec.id, seq: planned.seq });
         }
         if (outcome.insertedRows > 0) {
-          stats.recordInsert(database.index, database.tables[op.table].name, outcome.insertedRows);
+          stats.recordInsert(
+            database.index,
+            database.tables[op.table].name,
+            outcome.insertedRows,
+            writeOf(op),
+          );
         }
         if (isRead(op.kind)) ctx.readTransport === "grpc" ? stats.grpcReads++ : stats.libpqReads++;
         backoffMs = BACKOFF_FIRST_MS;
@@ -106,6 +120,12 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
             op: op.kind,
             message: describe(error),
           }, connectionLost);
+        }
+        if (connectionLost && isInsert(op.kind)) {
+          // The server may have committed it before the connection broke: neither lost nor
+          // acknowledged, the integrity check decides.
+          const why = "its connection broke";
+          stats.recordInDoubt({ key: tableKey, ...writeOf(op), user: spec.id, seq: op.seq, why });
         }
         if (connectionLost) {
           await conn.sql.end({ timeout: 0 }).catch(() => {});

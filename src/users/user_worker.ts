@@ -21,14 +21,8 @@ import type { FromWorker, StartMessage, ToWorker, WorkerDatabase } from "./worke
 
 const TICK_MS = 1000;
 
-/** Open model: each user's arrivals; made on the first "go" or start, whichever comes first. */
-const inboxes = new Map<number, ArrivalInbox>();
-
-function inbox(user: number): ArrivalInbox {
-  let found = inboxes.get(user);
-  if (!found) inboxes.set(user, found = new ArrivalInbox());
-  return found;
-}
+/** Open model: a user's arrivals, made on its first "go" or its start, whichever comes first. */
+type Inbox = (user: number) => ArrivalInbox;
 
 function post(message: FromWorker): void {
   self.postMessage(message);
@@ -39,7 +33,7 @@ function postFatal(workerId: number, error: unknown): void {
   post({ type: "fatal", workerId, message: String(error), permission });
 }
 
-async function start(message: StartMessage): Promise<void> {
+async function start(message: StartMessage, inbox: Inbox): Promise<void> {
   const warmupEndMs = message.warmupSec > 0
     ? message.runStartMs + message.warmupSec * 1000
     : undefined;
@@ -125,7 +119,7 @@ async function start(message: StartMessage): Promise<void> {
         runStartMs: message.runStartMs,
         startAtMs: message.startAtMs?.[spec.id] ?? null,
         contextFor: contextFor(database, spec.id),
-        ...pacing(message, spec, flags),
+        ...pacing(message, spec, flags, inbox),
       });
     }));
     clearInterval(ticker);
@@ -145,6 +139,7 @@ function pacing(
   message: StartMessage,
   spec: UserSpec,
   flags: SharedFlags,
+  inbox: Inbox,
 ): Pick<UserEnvironment, "arrivals" | "active"> {
   const { load, workerId, runStartMs } = message;
   if (load.model === "open") {
@@ -165,8 +160,19 @@ function pacing(
   return { arrivals: null, active };
 }
 
-self.onmessage = (event: MessageEvent<ToWorker>) => {
-  const message = event.data;
-  if (message.type === "start") start(message);
-  else if (message.type === "go") inbox(message.user).push(message.arrivalMs);
-};
+/** Takes the pool's messages; the users' inboxes are this worker's, kept here. */
+function listen(): void {
+  const inboxes = new Map<number, ArrivalInbox>();
+  const inbox: Inbox = (user) => {
+    let found = inboxes.get(user);
+    if (!found) inboxes.set(user, found = new ArrivalInbox());
+    return found;
+  };
+  self.onmessage = (event: MessageEvent<ToWorker>) => {
+    const message = event.data;
+    if (message.type === "start") start(message, inbox);
+    else if (message.type === "go") inbox(message.user).push(message.arrivalMs);
+  };
+}
+
+listen();

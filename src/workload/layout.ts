@@ -2,6 +2,7 @@
 import { type UserClass } from "./op_table.ts";
 import { deriveSeed, Rng } from "./rng.ts";
 import { type Shape, SHAPES } from "./table_shapes.ts";
+import type { WriteRecord } from "./writes.ts";
 
 /** A database of the run; `file` is relative to the output dir. */
 export interface DatabaseSpec {
@@ -28,6 +29,11 @@ export interface TableSpec {
 
 /** Rows each base table starts with, so queries have data from the first operation. */
 export const SEED_ROWS = 100;
+
+/** The seed rows of table `table` (its index) of a database: ids 1..SEED_ROWS. */
+export function seedRowsWrite(schemaSeed: string, table: number): WriteRecord {
+  return { seed: deriveSeed(schemaSeed, "seed-rows", table), firstId: 1, rows: SEED_ROWS };
+}
 
 /** The run's databases: `db_0.hyper`, `db_1.hyper`, ... with seeds derived from the global one. */
 export function databaseSpecs(globalSeed: number, count: number): DatabaseSpec[] {

@@ -13,6 +13,8 @@ export function testBinary(): Promise<HyperdBinary> {
     explicitPath: Deno.env.get("HYPERD_PATH") || undefined,
     cacheDir: Deno.env.get("HYPERSTRESS_CACHE_DIR") ||
       defaultCacheDir(Deno.env.toObject()),
+    // Installing takes a while on first use: say so.
+    say: (line) => console.error(`testBinary(): ${line}`),
   });
   return binary;
 }

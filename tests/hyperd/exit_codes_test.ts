@@ -8,21 +8,14 @@ import { EXIT, exitCodeOf, exitCodeRows } from "../../src/verdict_policy.ts";
 import { COMMANDS } from "../../src/cli/command_table.ts";
 import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
-import { checkIntegrity } from "../../src/run/integrity.ts";
+import { checkIntegrity, tablesToCheck } from "../../src/run/integrity.ts";
 import type { Summary } from "../../src/results/summary.ts";
 import { hyperdEnv, runCli, TASK_PERMISSIONS } from "../helpers/cli.ts";
 import { testBinary, withHyperd } from "../helpers/hyperd.ts";
+import { quickRun } from "../helpers/quick_run.ts";
 
-const QUICK = [
-  "--seed=3",
-  "--databases=1",
-  "--inserter-users=1",
-  "--query-users=1",
-  "--mixed-users=0",
-  "--think-max-ms=20",
-  "--batch-max=500",
-  "--progress-interval=0",
-];
+/** The shared quick run, without a mixed user or progress lines. */
+const QUICK = [...quickRun(3), "--mixed-users=0", "--progress-interval=0"];
 
 function assertNoStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, `stack trace printed:\n${stderr}`);
@@ -141,16 +134,13 @@ Deno.test("a failed threshold exits 3 and is reported in the summary, on stdout 
   }
 });
 
-Deno.test("rows lost behind the run's back are an integrity mismatch: exit code 5", async () => {
+Deno.test("rows lost behind the run's back are a data integrity failure: exit code 5", async () => {
   await withHyperd(async (hyperd, dir) => {
-    const [database] = await setUpDatabases(hyperd, dir, [{
-      index: 0,
-      schemaSeed: "lost",
-      file: "db_0.hyper",
-    }]);
+    const spec = { index: 0, schemaSeed: "lost", file: "db_0.hyper" };
+    const [database] = await setUpDatabases(hyperd, dir, [spec]);
     const table = database.tables[0].name;
-    const acknowledged = { [`0/${table}`]: 0 };
-    const intact = await checkIntegrity(hyperd, [database], acknowledged);
+    const tables = tablesToCheck([{ ...database, schemaSeed: spec.schemaSeed }], {}, []);
+    const intact = await checkIntegrity(hyperd, tables);
     assert.equal(intact.mismatches, 0);
     const { sql } = connect(hyperd, database.path);
     try {
@@ -158,10 +148,14 @@ Deno.test("rows lost behind the run's back are an integrity mismatch: exit code 
     } finally {
       await sql.end();
     }
-    const integrity = await checkIntegrity(hyperd, [database], acknowledged);
+    const integrity = await checkIntegrity(hyperd, tables);
     assert.equal(integrity.mismatches, 1);
     const lost = integrity.tables.find((t) => !t.ok)!;
     assert.deepEqual([lost.table, lost.expected, lost.actual], [table, 100, 97]);
+    assert.deepEqual(
+      integrity.findings!.map((f) => [f.kind, f.rows, f.examples.map((e) => e.id)]),
+      [["lost", 3, [1, 2, 3]]],
+    );
     assert.equal(exitCodeOf({ stopReason: "DurationElapsed", integrity, thresholds: [] }), 5);
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Summary } from "../../src/results/summary.ts";
 import { processExists } from "../helpers/hyperd.ts";
 import { LiveRun } from "../helpers/live_run.ts";
+import { freezeFor, resume } from "../helpers/freeze.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 import { quickRun } from "../helpers/quick_run.ts";
 
@@ -20,15 +21,8 @@ const FLAGS = [
 async function frozenRun(dir: string, extra: string[] = []) {
   const run = new LiveRun(["stress", `--output-dir=${dir}`, ...FLAGS, ...extra]);
   const pid = Number((await run.waitFor(/hyperd pid (\d+)/))[1]);
-  try {
-    await run.waitFor(/\[[3-9]\/25s\]/);
-    Deno.kill(pid, "SIGSTOP");
-    await new Promise((resolve) => setTimeout(resolve, FREEZE_MS));
-  } finally {
-    try {
-      Deno.kill(pid, "SIGCONT");
-    } catch { /* already gone */ }
-  }
+  await run.waitFor(/\[[3-9]\/25s\]/);
+  await freezeFor(pid, FREEZE_MS);
   const code = await run.code();
   assert.equal(processExists(pid), false, "hyperd must be stopped");
   const summary: Summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));
@@ -87,9 +81,7 @@ Deno.test("a stall is one finding naming the operations it left in flight, with 
       Deno.kill(pid, "SIGSTOP");
       assert.equal(await run.code(), 6, run.stderr);
     } finally {
-      try {
-        Deno.kill(pid, "SIGCONT");
-      } catch { /* already gone */ }
+      resume(pid);
       await run.code();
     }
     const summary: Summary = JSON.parse(await Deno.readTextFile(join(dir, "summary.json")));

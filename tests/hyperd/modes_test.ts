@@ -23,6 +23,9 @@ async function runMode(dir: string, args: string[]): Promise<Summary> {
   assert.ok(summary.byOp.BulkInsert.count > 0 && summary.totals.insertedRows > 0);
   assert.equal(summary.integrity.checked, true);
   assert.equal(summary.integrity.mismatches, 0);
+  // Checked by content: every table's fingerprint matched the model's, with no finding.
+  assert.deepEqual(summary.integrity.findings, []);
+  assert.ok(summary.integrity.tables.every((t) => t.differs?.length === 0 && t.server));
   return summary;
 }
 

@@ -51,7 +51,7 @@ Deno.test("deno task stress runs the hyperd a HYPERD_PATH folder names, writing 
     );
     assert.equal(run.code, 0, run.stderr);
     const binary = join(folder, "hyperd");
-    assert.match(run.stderr, new RegExp(`hyperd .* at ${binary} \\(`));
+    assert.match(run.stderr, new RegExp(`hyperd .* at ${binary} \\(HYPERD_PATH\\)`));
     assert.equal((await readSummary(outDir)).hyperd.path, binary);
   });
 });
@@ -68,6 +68,6 @@ Deno.test("deno task stress runs the hyperd --hyperd names; deno task hyperd fin
     assert.equal((await readSummary(outDir)).hyperd.path, binary);
     const found = await task(["hyperd"], { HYPERD_PATH: folder });
     assert.equal(found.code, 0, found.stderr);
-    assert.match(found.stderr, new RegExp(`hyperd .* at ${binary} \\(`));
+    assert.match(found.stderr, new RegExp(`hyperd .* at ${binary} \\(HYPERD_PATH\\)`));
   });
 });

@@ -1,21 +1,32 @@
 import assert from "node:assert/strict";
 import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
-import { collectingLedger } from "../helpers/ledger_sink.ts";
+import { collectingLedger, ledgerContext } from "../helpers/ledger_sink.ts";
 import { OwnedModel } from "../../src/workload/owned_model.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
-import { type OpFailure, OpStats } from "../../src/stats/op_stats.ts";
+import { type InDoubtRecord, type OpFailure, OpStats } from "../../src/stats/op_stats.ts";
+import { checkIntegrity, tablesToCheck } from "../../src/run/integrity.ts";
+import type { WriteRecord } from "../../src/workload/writes.ts";
 import { SharedFlags } from "../../src/users/shared_flags.ts";
 import { runUser } from "../../src/users/user_loop.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 
-/** A frontend Query message ('Q') whose statement starts in this chunk. */
-function startsQuery(chunk: Uint8Array): boolean {
+/** A frontend Query message ('Q') whose statement starts in this chunk, and matches `only`. */
+function startsQuery(
+  chunk: Uint8Array,
+  only = /^(SELECT|INSERT|COPY|CREATE|DROP|ALTER|WITH)/,
+): boolean {
   if (chunk[0] !== 0x51 || chunk.length < 12) return false;
   const head = new TextDecoder().decode(chunk.subarray(5, 12)).toUpperCase();
-  return /^(SELECT|INSERT|COPY|CREATE|DROP|ALTER|WITH)/.test(head);
+  return only.test(head);
+}
+
+/** Any message of the extended protocol that carries `INSERT` (a SingleInsert's Parse). */
+function startsInsert(chunk: Uint8Array): boolean {
+  return startsQuery(chunk, /^COPY/) ||
+    (chunk[0] === 0x50 && new TextDecoder().decode(chunk.subarray(0, 64)).includes("INSERT INTO"));
 }
 
 /**
@@ -28,6 +39,7 @@ class Relay {
   readonly #listener: Deno.Listener;
   readonly #conns = new Set<Deno.Conn>();
   #armed = 0;
+  #inserts = false;
   accepted = 0;
   cut = 0;
 
@@ -49,9 +61,10 @@ class Relay {
     return (this.#listener.addr as Deno.NetAddr).port;
   }
 
-  /** Breaks the connections of the next `count` queries. */
-  arm(count: number): void {
+  /** Breaks the connections of the next `count` queries (`inserts`: of the next inserts). */
+  arm(count: number, inserts = false): void {
     this.#armed += count;
+    this.#inserts = inserts;
   }
 
   close(): void {
@@ -63,7 +76,8 @@ class Relay {
     const writer = to.writable.getWriter();
     try {
       for await (const chunk of from.readable) {
-        if (watchQueries && this.#armed > 0 && startsQuery(chunk)) {
+        const cuts = this.#inserts ? startsInsert(chunk) : startsQuery(chunk);
+        if (watchQueries && this.#armed > 0 && cuts) {
           this.#armed--;
           this.cut++;
           break;
@@ -172,5 +186,81 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
     } finally {
       relay.close();
     }
+  });
+});
+
+Deno.test("inserts whose connection broke before hyperd saw them are in doubt, found absent, and no finding", async () => {
+  await withHyperd(async (hyperd, dir) => {
+    const spec = { index: 0, schemaSeed: "relay-doubt", file: "db_0.hyper" };
+    const [database] = await setUpDatabases(hyperd, dir, [spec]);
+    const relay = new Relay(hyperd);
+    const flags = new SharedFlags();
+    const stats = new OpStats();
+    const contextFor = (conn: HyperConnection) =>
+      Promise.resolve({
+        conn,
+        tables: database.tables,
+        copyEncoder: new HyperBinaryEncoder(),
+        batches: new Map(),
+        read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
+        readTransport: "libpq" as const,
+        ...ledgerContext(hyperd, database.path),
+      });
+    const settings = {
+      batchMin: 10,
+      batchMax: 300,
+      thinkMinMs: 5,
+      thinkMaxMs: 10,
+      queryComplexityMax: 1,
+      opKinds: SEED_OP_KINDS,
+      accounts: 16,
+    };
+    const writes: Record<string, WriteRecord[]> = {};
+    const inDoubt: InDoubtRecord[] = [];
+    let ops = 0;
+    const drain = () => {
+      const tally = stats.tick();
+      ops += Object.values(tally.byOp).reduce((n, op) => n + op.ops, 0);
+      for (const { key, ...write } of tally.writes) (writes[key] ??= []).push(write);
+      inDoubt.push(...tally.inDoubt);
+    };
+    const waitFor = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i++) {
+        drain();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const user = runUser({ id: 0, class: "inserter", seed: "relay-doubt", database: 0 }, {
+        endpoint: { host: "127.0.0.1", port: relay.port },
+        database,
+        settings,
+        flags,
+        stats,
+        runStartMs: performance.timeOrigin + performance.now(),
+        startAtMs: null,
+        contextFor,
+      });
+      await waitFor(() => ops >= 5);
+      relay.arm(2, true);
+      await waitFor(() => relay.cut >= 2);
+      assert.equal(relay.cut, 2, "the user sent too few inserts to cut");
+      const cutAt = ops;
+      await waitFor(() => ops >= cutAt + 5);
+      flags.stopped = true;
+      assert.notEqual(await within(user, 30_000), TIMED_OUT, "the user did not stop within 30 s");
+      drain();
+    } finally {
+      relay.close();
+    }
+    assert.equal(inDoubt.length, 2, JSON.stringify(inDoubt));
+    const tables = tablesToCheck([{ ...database, schemaSeed: spec.schemaSeed }], writes, inDoubt);
+    const integrity = await checkIntegrity(hyperd, tables);
+    assert.deepEqual(
+      integrity.inDoubt!.map((o) => [o.outcome, o.presentRows, o.why]),
+      [["absent", 0, "its connection broke"], ["absent", 0, "its connection broke"]],
+    );
+    assert.deepEqual(integrity.findings, []);
+    assert.equal(integrity.mismatches, 0);
   });
 });

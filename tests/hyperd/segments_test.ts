@@ -25,11 +25,24 @@ function segmentArgs(index: number, endpoint: string, dbDir: string, out: string
   ];
 }
 
-/** The segments' histograms of one kind (or all) added up, as the test's own merge. */
+/**
+ * The segments' histograms of one kind (or all) added up, as the test's own merge, with the
+ * exact extremes each summary states (the encoded histograms keep only their buckets).
+ */
 function added(summaries: Summary[], kind?: (typeof OP_KINDS)[number]): Latency {
   const latency = new Latency();
   for (const s of summaries) {
-    latency.add(new Latency(kind ? s.histograms!.byOp[kind] : s.histograms!.overall));
+    latency.add(
+      kind
+        ? new Latency(s.histograms!.byOp[kind], {
+          minMs: s.latencySpectrum.byOpMs[kind]?.[0],
+          maxMs: s.byOp[kind].latencyMs.max,
+        })
+        : new Latency(s.histograms!.overall, {
+          minMs: s.latencySpectrum.allMs[0],
+          maxMs: s.latencyMs.max,
+        }),
+    );
   }
   return latency;
 }
@@ -77,10 +90,16 @@ Deno.test("two segments run at once against one hyperd, and merge into one exact
       assert.deepEqual(summary.byOp[kind].latencyMs, added(segments, kind).summary(), kind);
     }
     assert.deepEqual(summary.latencyMs, added(segments).summary());
+    assert.equal(summary.latencyMs.max, Math.max(...segments.map((s) => s.latencyMs.max)));
     assert.deepEqual(summary.users.map((u) => u.id), [0, 1, 2, 3, 4]);
     assert.equal(summary.integrity.checked, true);
     assert.equal(summary.integrity.mismatches, 0);
     assert.ok(summary.integrity.tables.length >= 4);
+    // One exact check by content over the inserts of both segments.
+    assert.deepEqual(summary.integrity.findings, []);
+    assert.ok(summary.integrity.tables.every((t) => t.differs?.length === 0));
+    const written = Object.values(summary.writes ?? {}).flat().reduce((n, w) => n + w.rows, 0);
+    assert.equal(written, summary.totals.insertedRows);
     assert.ok((summary.peak.memoryMb ?? 0) > 0, "peaks from segment 0's monitor");
     assert.equal(summary.exitCode, 0);
     assert.deepEqual(summary.merged?.map((m) => m.index), [0, 1]);

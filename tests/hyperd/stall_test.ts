@@ -2,19 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { processExists } from "../helpers/hyperd.ts";
 import { LiveRun } from "../helpers/live_run.ts";
+import { resume } from "../helpers/freeze.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 
-const QUICK = [
-  ...quickRun(17),
-];
-
-/** Resumes a stopped process we froze, if it still exists, so nothing is left frozen. */
-function resume(pid: number): void {
-  try {
-    Deno.kill(pid, "SIGCONT");
-  } catch { /* already gone */ }
-}
+const QUICK = quickRun(17);
 
 Deno.test("SIGSTOP on hyperd mid-run gives Stalled, exit 6, the earlier operations counted and the stuck ones failed", async () => {
   await withTempDir(async (dir) => {

@@ -5,9 +5,7 @@ import { processExists } from "../helpers/hyperd.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 
-const QUICK = [
-  ...quickRun(11),
-];
+const QUICK = quickRun(11);
 
 async function assertArtifacts(dir: string): Promise<void> {
   for (const file of ["summary.json", "replay.json", "report.html"]) {

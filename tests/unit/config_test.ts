@@ -93,3 +93,21 @@ Deno.test("a preset sets transport and format, and explicit settings still win",
   assert.throws(() => resolve(["--preset=replay"]), /expected STRESS_REPLAY_FILE or --replay-file/);
   assert.throws(() => resolve(["--preset=udp"]), /--preset: expected "tcp-hyperbinary"/);
 });
+
+Deno.test("--verify-every takes a duration, in the closed model of a whole run only", () => {
+  assert.equal(resolve(["--verify-every", "10"]).verifyEverySec, 10);
+  assert.equal(resolve(["--verify-every", "2m"]).verifyEverySec, 120);
+  assert.equal(resolve([]).verifyEverySec, undefined);
+  assertConfigError(
+    () => resolve(["--verify-every", "0"]),
+    /--verify-every: expected a whole duration from 1 s to 86400 s, .*got "0"/,
+  );
+  assertConfigError(
+    () => resolve(["--verify-every", "5", "--arrival-rate", "50"]),
+    /--verify-every: expected the closed model \(no --arrival-rate\)/,
+  );
+  assertConfigError(
+    () => resolve(["--verify-every", "5"], { STRESS_SEGMENT: "0/2", STRESS_ENDPOINT: "h:1" }),
+    /--verify-every: expected a whole run, got STRESS_SEGMENT 0\/2/,
+  );
+});

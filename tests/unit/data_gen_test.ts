@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { generateBatch } from "../../src/workload/data_gen.ts";
+import { KIND, NULL_RATE } from "../../src/workload/column_values.ts";
+import { generateBatch, kindsOf } from "../../src/workload/data_gen.ts";
 import { Rng } from "../../src/workload/rng.ts";
 import {
   allocateBatch,
@@ -10,36 +11,8 @@ import {
 } from "../../src/workload/row_batch.ts";
 import { MEDIUM, SHAPES, SMALL, WIDE } from "../../src/workload/table_shapes.ts";
 
-/**
- * Distinct non-NULL values and NULL share of each column in a 50,000-row batch, as the generator
- * the earlier seedrandom Alea generator made them (one draw per value and per NULL): the mean over
- * seeds "a", "b", "c", "12345" and "4000000000" of generateBatch(shape, 50_000, new Rng(seed), 1). A column's figures do not depend on the shape it is in.
- */
-const OLD_FIGURES: Record<string, [distinct: number, nullShare: number]> = {
-  id: [50000, 0],
-  name: [47510, 0.0498],
-  value: [47458, 0.0506],
-  created_at: [47484, 0.0503],
-  category: [8, 0.0503],
-  quantity: [37880, 0.0506],
-  price: [47472, 0.0503],
-  description: [24195, 0.0498],
-  is_active: [2, 0.0502],
-  rating: [5, 0.0497],
-  score: [47484, 0.0501],
-  notes: [24161, 0.0504],
-  updated_at: [47509, 0.0498],
-  ref_code: [46384, 0.0504],
-  weight: [47477, 0.0502],
-  height: [47496, 0.0498],
-  tag_a: [24124, 0.0504],
-  tag_b: [24156, 0.0503],
-  counter: [47501, 0.05],
-  fraction: [47499, 0.0498],
-};
-
-/** Distinct non-NULL values and the NULL share of column c. */
-function columnFigures(batch: RowBatch, c: number): [number, number] {
+/** Distinct non-NULL values and the NULL count of column c. */
+function columnFigures(batch: RowBatch, c: number): { distinct: number; nulls: number } {
   const seen = new Set<string | number>();
   let nulls = 0;
   const values = batch.values[c];
@@ -47,25 +20,52 @@ function columnFigures(batch: RowBatch, c: number): [number, number] {
     if (batch.nulls[c]?.[r]) nulls++;
     else seen.add("offsets" in values ? textAt(values, r) : values[r]);
   }
-  return [seen.size, nulls / batch.rowCount];
+  return { distinct: seen.size, nulls };
 }
 
-Deno.test("generateBatch() keeps every column's distinct values and NULL share within 10% of the old generator's in 50,000 rows", () => {
+/**
+ * How many values each kind can take (column_values.ts), for the kinds drawn uniformly: n draws
+ * from D values give D(1 - e^(-n/D)) distinct ones on average.
+ */
+const DOMAIN: Partial<Record<number, number>> = {
+  [KIND.INT]: 101_001,
+  [KIND.SMALLINT]: 5,
+  [KIND.BOOL]: 2,
+  [KIND.CATEGORY]: 8,
+  [KIND.REF]: 1_000_000,
+  [KIND.DOUBLE]: 100_000_000,
+  [KIND.TIMESTAMP]: 2 ** 32,
+  [KIND.BIGINT]: 2 ** 52,
+};
+
+Deno.test("generateBatch() draws each column's values uniformly from its domain, with NULL_RATE NULLs in nullable columns", () => {
+  const rows = 50_000;
   for (const shape of SHAPES) {
+    const kinds = kindsOf(shape);
     for (const seed of ["variety", "42"]) {
-      const batch = generateBatch(shape, 50_000, new Rng(seed), 1);
+      const batch = generateBatch(shape, rows, new Rng(seed), 1);
       shape.columns.forEach((column, c) => {
-        const [distinct, nullShare] = columnFigures(batch, c);
-        const [oldDistinct, oldNullShare] = OLD_FIGURES[column.name];
+        const { distinct, nulls } = columnFigures(batch, c);
         const where = `${shape.name}.${column.name} (seed ${seed})`;
-        assert.ok(
-          Math.abs(distinct - oldDistinct) <= 0.1 * oldDistinct,
-          `${where}: ${distinct} distinct values, the old generator made ${oldDistinct}`,
-        );
-        assert.ok(
-          Math.abs(nullShare - oldNullShare) <= 0.1 * oldNullShare,
-          `${where}: NULL share ${nullShare}, the old generator's was ${oldNullShare}`,
-        );
+        const share = nulls / rows;
+        // 0.05 ± 0.005 is five standard deviations of a 50,000-row share.
+        if (column.nullable) assert.ok(Math.abs(share - NULL_RATE) < 0.005, `${where}: ${share}`);
+        else assert.equal(nulls, 0, where);
+        const n = rows - nulls;
+        const domain = DOMAIN[kinds[c]];
+        if (kinds[c] === KIND.ID || kinds[c] === KIND.NAME) {
+          assert.equal(distinct, n, `${where}: every value its own`);
+        } else if (domain !== undefined) {
+          const expected = domain * (1 - Math.exp(-n / domain));
+          assert.ok(
+            Math.abs(distinct - expected) <= 0.02 * expected,
+            `${where}: ${distinct} distinct values of ${domain}, expected about ${expected}`,
+          );
+        } else {
+          // Phrases of 1 to 6 of 12 words: many, but far fewer than the rows.
+          assert.equal(kinds[c], KIND.WORDS, where);
+          assert.ok(distinct > 1000 && distinct < 0.8 * n, `${where}: ${distinct} distinct`);
+        }
       });
     }
   }

@@ -78,7 +78,7 @@ Deno.test("junitXml() writes one testcase per threshold plus crash, integrity an
     "failure_rate<0.001",
     "peak_cpu_percent<=95",
     "hyperd did not crash",
-    "integrity: no lost writes",
+    "integrity: every acknowledged row intact",
     "no findings",
   ]);
   const suites = parseXml(xml);
@@ -224,7 +224,7 @@ Deno.test("junitXml() gives hyperd's reason for a crash in the failure message a
   );
 });
 
-Deno.test("junitXml() lists the tables that lost writes", () => {
+Deno.test("junitXml() lists the tables that differ from the model", () => {
   const summary = summaryFixture({
     integrity: {
       checked: true,
@@ -237,10 +237,10 @@ Deno.test("junitXml() lists the tables that lost writes", () => {
     },
   });
   const integrity = testcases(junitXml(summary)).find((c) =>
-    c.attributes.name === "integrity: no lost writes"
+    c.attributes.name === "integrity: every acknowledged row intact"
   )!;
   assert.equal(integrity.children[0].name, "failure");
-  assert.equal(integrity.children[0].text, "database 1 table events: expected 20 rows, counted 19");
+  assert.equal(integrity.children[0].text, "database 1 table events: expected 20 rows, found 19");
 });
 
 Deno.test("junitXml() escapes markup, quotes and control characters", () => {

@@ -191,7 +191,7 @@ Deno.test("ledgerFindings() is silent on a clean ledger and fails the run on a b
   assert.deepEqual(found.map((f) => f.kind), ["invariant-broken", "lost-update"]);
   assert.match(found[1].description, /account 1 holds 1,007, expected 1,000/);
   // Wrong data fails the run as lost writes, with or without --fail-on-findings.
-  assert.equal(verdict(found), EXIT.lostWrites);
+  assert.equal(verdict(found), EXIT.dataIntegrity);
 });
 
 Deno.test("the report's ledger card and the text summary's ledger line, clean and broken; none without", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type LimitCheck, limitWarnings, memoryLimitMb } from "../../src/config/limit_warnings.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 
 const GB = 1024 ** 3;
 
@@ -39,19 +40,31 @@ Deno.test("limitWarnings() says nothing when both limits fit the machine", () =>
 Deno.test("limitWarnings() names both memory figures and the flags that set them", () => {
   const [warning, ...rest] = limitWarnings(check({ maxMemoryMb: 100000, memoryLimit: "300m" }));
   assert.equal(rest.length, 0);
-  assert.match(warning, /^--max-memory-mb \/ STRESS_MAX_MEMORY_MB is 100000 MB/);
+  assert.match(warning, /^--max-memory-mb \(STRESS_MAX_MEMORY_MB\) is 100000 MB/);
   assert.match(
     warning,
-    /above hyperd's memory_limit of 300 MB \(--memory-limit \/ STRESS_MEMORY_LIMIT "300m"\)/,
+    /above hyperd's memory_limit of 300 MB \(--memory-limit \(STRESS_MEMORY_LIMIT\) "300m"\)/,
   );
   assert.match(warning, /set --max-memory-mb below 300/);
+});
+
+Deno.test("limitWarnings() names a setting as it was given: flag, variable or preset", () => {
+  const config = resolveConfig({ maxMemoryMb: "100000" }, { STRESS_MEMORY_LIMIT: "300m" });
+  const [warning] = limitWarnings({
+    ...config,
+    ...check({}),
+    maxMemoryMb: 100000,
+    memoryLimit: "300m",
+  });
+  assert.match(warning, /^--max-memory-mb is 100000 MB/);
+  assert.match(warning, /\(STRESS_MEMORY_LIMIT "300m"\)/);
 });
 
 Deno.test("limitWarnings() works out a percentage memory_limit from the machine's memory", () => {
   const [warning] = limitWarnings(check({ maxMemoryMb: 20000, totalMemoryBytes: 16 * GB }));
   assert.match(
     warning,
-    /memory_limit of 13107 MB \(--memory-limit \/ STRESS_MEMORY_LIMIT "80%" of 16384 MB\)/,
+    /memory_limit of 13107 MB \(--memory-limit \(STRESS_MEMORY_LIMIT\) "80%" of 16384 MB\)/,
   );
 });
 
@@ -60,7 +73,7 @@ Deno.test("limitWarnings() warns when the disk budget is above the free space", 
   assert.equal(rest.length, 0);
   assert.match(
     warning,
-    /^--max-disk-mb \/ STRESS_MAX_DISK_MB is 100000000 MB, above the 102400 MB free/,
+    /^--max-disk-mb \(STRESS_MAX_DISK_MB\) is 100000000 MB, above the 102400 MB free/,
   );
   assert.match(warning, /filesystem of \/out/);
   assert.match(warning, /set --max-disk-mb below 102400/);

@@ -99,16 +99,15 @@ Deno.test("--out is repeatable, and a bad value is a config error naming the fla
 });
 
 Deno.test("outputFilesOf() checks every --out file with --junit, naming what set it", () => {
-  assert.deepEqual(
-    outputFilesOf({ junit: "j.xml", out: ["jsonl=a.jsonl", "csv=b.csv"] }, {
-      STRESS_OUT: "csv=b.csv",
-    }),
-    [
-      { path: "j.xml", origin: "--junit" },
-      { path: "a.jsonl", origin: "--out" },
-      { path: "b.csv", origin: "STRESS_OUT" },
-    ],
+  const config = resolveConfig(
+    { junit: "j.xml" },
+    { STRESS_OUT: "jsonl=a.jsonl,csv=b.csv", STRESS_JUNIT: "other.xml" },
   );
+  assert.deepEqual(outputFilesOf(config), [
+    { path: "j.xml", origin: "--junit" },
+    { path: "a.jsonl", origin: "STRESS_OUT" },
+    { path: "b.csv", origin: "STRESS_OUT" },
+  ]);
 });
 
 Deno.test("a metrics row holds the second, the live figures and hyperd's last sample", () => {
@@ -183,7 +182,7 @@ Deno.test("MetricsStream writes each second once it has ended, as it goes, and t
     stream.onSecond(view(stats, 2.01));
     stream.onSecond(view(stats, 4.6)); // a late look catches up
     // Written while the run goes, not held for the end.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stream.flushed();
     const soFar = (await Deno.readTextFile(jsonl)).trimEnd().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(soFar.map((r) => r.atSec), [1, 2, 3, 4]);
     const closed = await stream.close(5.3);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fakeClock } from "../helpers/fake_clock.ts";
 import { join } from "node:path";
 import { parseLogTime } from "../../src/hyperd/log_entries.ts";
 import { Monitor } from "../../src/hyperd/monitor.ts";
@@ -26,6 +27,7 @@ async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0)
   return await withTempDir(async (dir) => {
     await Deno.writeTextFile(join(dir, "hyperd.log"), lines.join("\n") + "\n");
     const flags: boolean[] = [];
+    const wall = fakeClock(Date.parse("2026-12-01T00:00:00Z"));
     const monitor = new Monitor({
       log: { file: join(dir, "hyperd.log"), startAtEnd: false },
       onBackpressure: (engaged) => flags.push(engaged),
@@ -33,7 +35,10 @@ async function monitorOver(lines: string[], maxMemoryMb: number, runStartMs = 0)
       // CPU never engages here: only memory is under test.
       maxCpuPercent: 100,
       memoryLimitMb: 300,
-      elapsedSec: () => (Date.now() - runStartMs) / 1000,
+      // The run's seconds and the log's times on one wall clock that stands still: no sample's
+      // second depends on how long reading the log took.
+      elapsedSec: () => (wall.now() - runStartMs) / 1000,
+      wallClock: wall.now,
       heldSec: () => 0,
     });
     monitor.start();

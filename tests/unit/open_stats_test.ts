@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 import { peakAfter } from "../../src/results/summary.ts";
-import { nowMs } from "../../src/time.ts";
+import { fakeClock } from "../helpers/fake_clock.ts";
 
 /** Equal within HdrHistogram's 3 significant digits. */
 function near(actual: number, expected: number, what: string): void {
@@ -58,13 +58,14 @@ Deno.test("closed model: no service times are sent, and the service time is the 
   assert.equal(stats.timeline()[0].serviceMs, undefined);
 });
 
-Deno.test("the warm-up's operations are cut into their own tally and left out of every total", async () => {
-  const worker = new OpStats({ warmupEndMs: nowMs() + 80 });
+Deno.test("the warm-up's operations are cut into their own tally and left out of every total", () => {
+  const clock = fakeClock();
+  const worker = new OpStats({ warmupEndMs: clock.now() + 80, now: clock.now });
   for (let i = 0; i < 3; i++) run(worker, i, 5);
   const during = worker.tick();
   assert.equal(during.warmup, true);
   run(worker, 3, 7);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  clock.advance(100);
   // The first completion after the warm-up cuts the interval: the earlier one stays warm-up.
   run(worker, 4, 9);
   run(worker, 5, 9);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkOutputFiles, outputFilesOf } from "../../src/cli/output_files.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
@@ -50,12 +51,17 @@ Deno.test("checkOutputFiles() names each file that cannot be written, and why", 
   });
 });
 
-Deno.test("outputFilesOf() names the env variable only when it holds the path", () => {
-  assert.deepEqual(outputFilesOf({ junit: undefined }, {}), []);
-  assert.deepEqual(outputFilesOf({ junit: "a.xml" }, { STRESS_JUNIT: "a.xml" }), [
+Deno.test("outputFilesOf() names each file by what set it, as the config's origins say", () => {
+  assert.deepEqual(outputFilesOf(resolveConfig({}, {})), []);
+  assert.deepEqual(outputFilesOf(resolveConfig({}, { STRESS_JUNIT: "a.xml" })), [
     { path: "a.xml", origin: "STRESS_JUNIT" },
   ]);
-  assert.deepEqual(outputFilesOf({ junit: "b.xml" }, { STRESS_JUNIT: "a.xml" }), [
-    { path: "b.xml", origin: "--junit" },
+  // The flag beats the variable, and the message names the flag even when both hold the path.
+  assert.deepEqual(outputFilesOf(resolveConfig({ junit: "a.xml" }, { STRESS_JUNIT: "a.xml" })), [
+    { path: "a.xml", origin: "--junit" },
+  ]);
+  // A config not made by resolveConfig() names both.
+  assert.deepEqual(outputFilesOf({ junit: "b.xml" }), [
+    { path: "b.xml", origin: "--junit (STRESS_JUNIT)" },
   ]);
 });

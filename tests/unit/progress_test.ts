@@ -113,6 +113,12 @@ Deno.test("progressLine() flags BACKPRESSURE while users are paused, else says f
   const line = progressLine(view(stats, { flags }), CONFIG, 0);
   assert.ok(fields(line).includes("BACKPRESSURE"), line);
   assert.ok(!line.includes("flowing"), line);
+  // A --verify-every checkpoint holds users on purpose: it says so.
+  flags.backpressure = false;
+  flags.verifyPause = true;
+  const verifying = progressLine(view(stats, { flags }), CONFIG, 0);
+  assert.ok(fields(verifying).includes("verifying"), verifying);
+  assert.ok(!verifying.includes("flowing"), verifying);
 });
 
 Deno.test("progressLine() notes read-only mode once the disk budget is spent", () => {

@@ -141,3 +141,11 @@ Deno.test("reportHtml() shows how long the monitor was blind, and read-only time
   // Off, or a summary from before: no figure.
   assert.doesNotMatch(reportHtml(summaryFixture({ sight: null })), /monitor blind/);
 });
+
+Deno.test("report.html heads a run with the policy's word for its exit: failed, interrupted, passed", () => {
+  // The fixture's run failed a threshold.
+  assert.match(reportHtml(summaryFixture()), />failed: exit 3</);
+  const interrupted = summaryFixture({ exitCode: 130, stopReason: "Interrupted" });
+  assert.match(reportHtml(interrupted), />interrupted: exit 130</);
+  assert.match(reportHtml(summaryFixture({ exitCode: 0, thresholds: [] })), />passed</);
+});

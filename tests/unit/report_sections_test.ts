@@ -341,6 +341,48 @@ Deno.test("lineChart() draws a lone point as a dot and cuts bands at the axis' e
   assert.doesNotMatch(chartWith(1), /<circle/);
 });
 
+Deno.test("reportHtml() shows an integrity finding's wrong rows beside the model's, and its checkpoints", () => {
+  const base = summaryFixture();
+  const evidence = {
+    kind: "corrupted" as const,
+    database: 0,
+    table: "t1_small",
+    columns: ["value"],
+    rows: 1,
+    modelRows: 100,
+    serverRows: 100,
+    examples: [{
+      kind: "corrupted" as const,
+      id: 7,
+      columns: ["value"],
+      model: { values: [7, "name_7", 1_500_000], hash: "1" },
+      server: { values: [7, "name_7", 1_501_000], hash: "2" },
+    }],
+  };
+  const summary = {
+    ...base,
+    integrity: {
+      ...base.integrity,
+      checkpoints: [{ atSec: 20, pauseSec: 2.5, skipped: null, mismatches: 1, findings: [] }],
+    },
+    findings: [{
+      kind: "corrupted",
+      description: "corrupted: 1 row of t1_small (db 0) differs in value",
+      evidence,
+      atSec: 60,
+      signature: "integrity | corrupted | small | value",
+    }],
+  } as unknown as Summary;
+  const html = reportHtml(summary);
+  assert.match(html, /<summary>1 row beside the model's<\/summary>/);
+  assert.match(
+    html,
+    /<td>7<\/td><td><code>id=7, name=&quot;name_7&quot;, value=1\.5<\/code><\/td>/,
+  );
+  assert.match(html, /value=1\.501<\/code>/);
+  assert.match(html, /checkpoint 2\.5 s, 1 mismatches/);
+});
+
 Deno.test("backpressureBands() ends a band at the stale bound when the next sample comes later", () => {
   const point = (atSec: number, backpressure: boolean): Summary["resources"][number] => ({
     atSec,

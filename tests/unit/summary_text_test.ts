@@ -38,7 +38,7 @@ Deno.test("summaryText() gives the headline figures with thousands separators", 
   assert.equal(line(text, "Peak load:"), "0.65 (scheduler 0.45, CPU 85.0%)");
   assert.equal(line(text, "Disk used:"), "312.4 of 2,048 MB (0 writes turned into reads)");
   assert.equal(line(text, "Backpressure:"), "1 time, users held 10.0 s");
-  assert.equal(line(text, "Integrity:"), "ok, 1 table");
+  assert.equal(line(text, "Integrity:"), "ok, 1 table checked by content");
 });
 
 Deno.test("summaryText() tabulates every operation kind with right-aligned numbers", () => {
@@ -160,7 +160,7 @@ Deno.test("summaryText() gives hyperd's reason for a crash in its words, with th
   assert.equal(signalOnly.split("\n").at(-3), "hyperd crashed: deadly signal SIGABRT");
 });
 
-Deno.test("summaryText() says why integrity was not checked, and counts lost tables", () => {
+Deno.test("summaryText() says why integrity was not checked, counts the tables that differ and lists the in-doubt inserts", () => {
   const skipped = summaryText(summaryFixture({
     integrity: { checked: false, skipped: "run interrupted", tables: [], mismatches: 0 },
   }));
@@ -174,9 +174,26 @@ Deno.test("summaryText() says why integrity was not checked, and counts lost tab
         { database: 1, table: "items", expected: 50, actual: 50, ok: true },
       ],
       mismatches: 1,
+      inDoubt: [{
+        database: 0,
+        table: "orders",
+        seed: "9",
+        firstId: 1,
+        rows: 500,
+        user: 2,
+        seq: 14,
+        why: "its connection broke",
+        outcome: "absent",
+        presentRows: 0,
+      }],
     },
   }));
-  assert.equal(line(lost, "Integrity:"), "1 of 2 tables lost or gained rows");
+  assert.equal(line(lost, "Integrity:"), "1 of 2 tables differ from the model");
+  // Each in-doubt insert and what became of it, on a line of its own.
+  assert.match(
+    lost,
+    /\n {14}in doubt: 500 rows into orders \(db 0, user 2, seq 14, its connection broke\): absent\n/,
+  );
 });
 
 Deno.test("summaryText() shows a stop detail beside the reason", () => {

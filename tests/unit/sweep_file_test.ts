@@ -3,6 +3,7 @@ import {
   mergeSweeps,
   runSignature,
   shardIndices,
+  signatureExample,
   sweepExitCode,
   type SweepFile,
   sweepFile,
@@ -64,7 +65,7 @@ Deno.test("mergeSweeps() joins shards into the whole sweep and refuses a run giv
   assert.throws(() => mergeSweeps([a, a]), /run 0 appears in two of the sweep files/);
 });
 
-Deno.test("sweepExitCode(): a crash before a stall before an interrupt before lost writes before failures; clean is 0", () => {
+Deno.test("sweepExitCode(): a crash before a stall before an interrupt before data integrity before failures; clean is 0", () => {
   const exit = (...runs: SweepRun[]) => sweepExitCode(sweepFile(runs, new Map()));
   assert.equal(exit(run(0, null), run(1, null)), 0);
   assert.equal(exit(run(0, "failure | 22012"), run(1, null)), 3);
@@ -75,7 +76,7 @@ Deno.test("sweepExitCode(): a crash before a stall before an interrupt before lo
   assert.equal(sweepExitCode(sweepFile([run(0, "failure | 22012")], new Map()), true), 130);
 });
 
-Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQLSTATE, or null", () => {
+Deno.test("runSignature(): hyperd's crash cause, a stall, data integrity, a wrong result, the first failure's SQLSTATE, or null", () => {
   assert.equal(runSignature(summaryFixture({ errors: [] })), null);
   const failed = summaryFixture({
     errors: [{ atSec: 1, user: 0, op: "Aggregate", message: "22012: division by zero" }],
@@ -108,4 +109,23 @@ Deno.test("runSignature(): hyperd's crash cause, a stall, the first failure's SQ
     signature: "wrong-result | norec | SELECT ?",
   }];
   assert.equal(runSignature(wrong), "wrong-result | norec | SELECT ?");
+  // Data integrity outranks both: a run with a corrupted row is grouped by it, and its example
+  // is the finding's own words.
+  const corrupted = {
+    ...wrong,
+    findings: [...wrong.findings, {
+      kind: "corrupted",
+      description: "corrupted: 1 row of t1_medium (db 0) differs in price: id 5, ...",
+      evidence: {} as never,
+      atSec: 3,
+      signature: "integrity | corrupted | medium | price",
+    }],
+  } as typeof wrong;
+  assert.equal(runSignature(corrupted), "integrity | corrupted | medium | price");
+  assert.deepEqual(signatureExample(corrupted, "run_0003"), {
+    kind: "corrupted",
+    code: "",
+    message: "corrupted: 1 row of t1_medium (db 0) differs in price: id 5, ...",
+    dir: "run_0003",
+  });
 });

@@ -10,6 +10,7 @@ import {
   findingFails,
   gravestCode,
   gravestStopReason,
+  outcomeWord,
   sweepExitCode,
   type VerdictInput,
 } from "../../src/verdict_policy.ts";
@@ -32,10 +33,11 @@ Deno.test("the exit codes are a contract: each verdict keeps its number", () => 
       [2, "usage"],
       [3, "thresholdFailed"],
       [4, "crashed"],
-      [5, "lostWrites"],
+      [5, "dataIntegrity"],
       [6, "stalled"],
       [7, "findings"],
       [8, "environment"],
+      [9, "wrongAnswer"],
       [130, "interrupted"],
     ],
   );
@@ -60,7 +62,7 @@ Deno.test("exitCodeOf(): the gravest cause wins, in one order for every outcome"
   assert.equal(exitCodeOf(CLEAN), EXIT.ok);
   assert.equal(exitCodeOf({ ...CLEAN, thresholds: FAILED_THRESHOLD }), EXIT.thresholdFailed);
   const lost = { ...CLEAN, thresholds: FAILED_THRESHOLD, integrity: { mismatches: 2 } };
-  assert.equal(exitCodeOf(lost), EXIT.lostWrites);
+  assert.equal(exitCodeOf(lost), EXIT.dataIntegrity);
   assert.equal(exitCodeOf({ ...lost, stopReason: "Interrupted" }), EXIT.interrupted);
   assert.equal(exitCodeOf({ ...lost, stopReason: "Stalled" }), EXIT.stalled);
   assert.equal(exitCodeOf({ ...lost, stopReason: "CrashDetected" }), EXIT.crashed);
@@ -99,7 +101,7 @@ Deno.test("causesOf() lists every cause gravest first, --fail-on-findings once",
   assert.deepEqual(causes.map((c) => [c.verdict, c.from]), [
     ["crashed", "stop"],
     ["crashed", "finding"],
-    ["lostWrites", "integrity"],
+    ["dataIntegrity", "integrity"],
     ["thresholdFailed", "thresholds"],
     ["findings", "failOnFindings"],
   ]);
@@ -114,7 +116,10 @@ Deno.test("a sweep ranks its runs as one run would: an interrupt above a failed 
   assert.equal(sweepExitCode([run(EXIT.thresholdFailed), run(EXIT.interrupted)]), EXIT.interrupted);
   assert.equal(sweepExitCode([run(0, "failure | 22012")], true), EXIT.interrupted);
   assert.equal(sweepExitCode([run(EXIT.crashed, "crash | x")], true), EXIT.crashed);
-  assert.equal(sweepExitCode([run(EXIT.lostWrites), run(EXIT.stalled, "Stalled")]), EXIT.stalled);
+  assert.equal(
+    sweepExitCode([run(EXIT.dataIntegrity), run(EXIT.stalled, "Stalled")]),
+    EXIT.stalled,
+  );
 });
 
 Deno.test("gravestCode() and gravestStopReason() rank by the same table", () => {
@@ -134,4 +139,26 @@ Deno.test("gravestCode() and gravestStopReason() rank by the same table", () => 
 Deno.test("compare fails with a significant regression, as a failed threshold", () => {
   assert.equal(comparisonExitCode(0), EXIT.ok);
   assert.equal(comparisonExitCode(2), EXIT.thresholdFailed);
+});
+
+Deno.test("outcomeWord(): an interrupted run did not fail, it was not allowed to finish", () => {
+  assert.equal(outcomeWord(EXIT.ok), "passed");
+  assert.equal(outcomeWord(EXIT.interrupted), "interrupted");
+  for (const code of [EXIT.crashed, EXIT.internal, EXIT.environment, EXIT.findings]) {
+    assert.equal(outcomeWord(code), "failed", String(code));
+  }
+});
+
+Deno.test("a wrong result fails a run without --fail-on-findings: exit 9, below data integrity", () => {
+  const base = {
+    stopReason: "DurationElapsed" as const,
+    integrity: { mismatches: 0 },
+    thresholds: [],
+  };
+  assert.equal(exitCodeOf({ ...base, findings: [{ kind: "wrong-result" }] }), 9);
+  assert.equal(exitCodeOf({ ...base, findings: [{ kind: "query-error" }] }), 9);
+  assert.equal(
+    exitCodeOf({ ...base, integrity: { mismatches: 1 }, findings: [{ kind: "wrong-result" }] }),
+    5,
+  );
 });

@@ -56,7 +56,7 @@ Deno.test("verdictLine() names every cause, the one that set the exit code first
       exitCode: 5,
       integrity: { checked: true, skipped: null, mismatches: 1, tables },
     })),
-    "FAILED: lost writes in 1 of 2 tables (exit 5)",
+    "FAILED: data integrity in 1 of 2 tables (exit 5)",
   );
 });
 

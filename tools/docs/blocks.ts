@@ -176,7 +176,7 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
           ...LAYERS.map((l) => [code(`src/${l.folder}/`), cell(l.holds)]),
           [
             code("src/*.ts"),
-            "errors, the verdict policy (exit codes and their ranks), the clock, the version: shared by every layer",
+            "errors, the verdict policy (exit codes and their ranks), the clock, the output sink, the version: shared by every layer",
           ],
         ],
       ),

@@ -12,6 +12,7 @@ import { formatNumber, formatSeconds } from "../format.ts";
 import { card, esc, htmlPage, htmlTable, pill } from "./html.ts";
 import { lineChart, type Series } from "./svg_chart.ts";
 import { COLORS, STYLE } from "./style.ts";
+import { passed } from "../../verdict_policy.ts";
 
 /** The colors of the two runs, the same in every chart. */
 const RUN_COLORS = { base: COLORS[0], new: COLORS[1] };
@@ -98,7 +99,7 @@ function samplesChart(comparison: Comparison, metric: "opsPerSec" | "p95"): stri
 
 /** The whole comparison as one HTML document that needs nothing but itself to display. */
 export function compareHtml(comparison: Comparison): string {
-  const ok = comparison.exitCode === 0;
+  const ok = passed(comparison.exitCode);
   const notes = comparison.notes.length === 0 ? "" : card(
     "Notes",
     `<ul>${comparison.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`,

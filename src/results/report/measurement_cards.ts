@@ -88,8 +88,8 @@ export function keyFigures(summary: Summary): string {
   const integrityText = !integrity.checked
     ? ["not checked", esc(integrity.skipped ?? ""), ""]
     : integrity.mismatches === 0
-    ? ["no lost writes", `${plural(integrity.tables.length, "table")} counted`, "good"]
-    : [`${formatNumber(integrity.mismatches)} mismatches`, "tables lost acknowledged rows", "bad"];
+    ? ["intact", `${plural(integrity.tables.length, "table")} checked by content`, "good"]
+    : [`${formatNumber(integrity.mismatches)} mismatches`, "tables differ from the model", "bad"];
   return `<section class="figures">` + [
     figure("operations", formatNumber(totals.ops), `${formatRate(totals.opsPerSec)} ops/s`),
     figure(

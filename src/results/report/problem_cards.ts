@@ -9,6 +9,8 @@ import { OTHER_MESSAGES } from "../error_groups.ts";
 import type { Finding } from "../findings.ts";
 import type { Summary } from "../summary.ts";
 import { card, esc, htmlTable, pill } from "./html.ts";
+import type { IntegrityFinding } from "../../run/integrity.ts";
+import { rowText } from "../integrity_findings.ts";
 
 /** Run seconds in tables: 1 decimal, as everywhere. */
 const at = (sec: number) => formatFixed(sec, 1);
@@ -35,7 +37,7 @@ export function findingsCard(summary: Summary): string {
         pill(false, f.kind) +
         (f.knownBug ? ` <span class="muted">known bug: ${esc(f.knownBug)}</span>` : ""),
         at(f.atSec),
-        esc(f.description) + findingSql(f),
+        esc(f.description) + findingSql(f) + wrongRows(f),
         `<code>${esc(f.signature)}</code>`,
       ]),
       [false, true, false, false],
@@ -44,6 +46,21 @@ export function findingsCard(summary: Summary): string {
     true,
   );
 }
+
+/** An integrity finding's wrong rows, the model's beside the server's; nothing for others. */
+function wrongRows(f: Summary["findings"][number]): string {
+  if (!INTEGRITY_KINDS.has(f.kind)) return "";
+  const { table, examples } = f.evidence as IntegrityFinding;
+  if (examples.length === 0) return "";
+  const rows = examples.map((p) =>
+    `<tr><td>${p.id ?? DASH}</td><td><code>${esc(rowText(table, p.model))}</code></td>` +
+    `<td><code>${esc(rowText(table, p.server))}</code></td></tr>`
+  ).join("");
+  return `<details><summary>${plural(examples.length, "row")} beside the model's</summary>` +
+    `<table><tr><th>id</th><th>model</th><th>server</th></tr>${rows}</table></details>`;
+}
+
+const INTEGRITY_KINDS = new Set(["lost", "extra", "duplicated", "corrupted", "torn"]);
 
 /** The slowest operations with their statements. */
 export function slowestCard(summary: Summary): string {
@@ -229,14 +246,15 @@ export function problemsCards(summary: Summary): string {
     out.push(card(
       "Integrity mismatches",
       htmlTable(
-        ["database", "table", "expected rows", "counted rows"],
+        ["database", "table", "expected rows", "found rows", "differs"],
         lost.map((t) => [
           formatNumber(t.database),
           esc(t.table),
           formatNumber(t.expected),
           formatNumber(t.actual),
+          esc([...(t.differs ?? []), ...(t.error ? [t.error] : [])].join(", ")),
         ]),
-        [true, false, true, true],
+        [true, false, true, true, false],
       ),
       true,
     ));

@@ -105,6 +105,11 @@ function eventMarkers(summary: Summary, xMax: number): { at: number; label: stri
   if (summary.crash) events.push({ at: summary.crash.atSec, label: "hyperd crashed" });
   // Everything before it is in no statistic; older summaries have no warm-up.
   if (summary.warmup) events.push({ at: summary.warmup.sec, label: "warm-up ends" });
+  // --verify-every: users paused while the tables were checked.
+  for (const c of summary.integrity?.checkpoints ?? []) {
+    const found = c.skipped ? "skipped" : c.mismatches > 0 ? `${c.mismatches} mismatches` : "ok";
+    events.push({ at: c.atSec, label: `checkpoint ${c.pauseSec.toFixed(1)} s, ${found}` });
+  }
   const markers: { at: number; label: string }[] = [];
   for (const event of events.sort((a, b) => a.at - b.at)) {
     const last = markers[markers.length - 1];

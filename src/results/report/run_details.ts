@@ -1,5 +1,5 @@
 /** The run's details in report.html: the header (what ran, where, how it ended), every setting. */
-import { exitMeaning, passed } from "../../verdict_policy.ts";
+import { exitMeaning, outcomeWord, passed } from "../../verdict_policy.ts";
 import { SETTINGS } from "../../config/settings.ts";
 import { DASH, formatNumber, formatSeconds, plural } from "../format.ts";
 import type { Summary } from "../summary.ts";
@@ -61,7 +61,8 @@ export function header(summary: Summary): string {
     ? `<span class="muted">not recorded</span>`
     : `<code>hyperstress ${esc(shellLine(commandLine))}</code>`;
   return `<header><div class="title"><h1>hyperstress report</h1>` +
-    pill(ok, ok ? "passed" : `failed: exit ${summary.exitCode}`) + `</div>` +
+    pill(ok, ok ? "passed" : `${outcomeWord(summary.exitCode)}: exit ${summary.exitCode}`) +
+    `</div>` +
     `<dl class="meta">${meta.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join("")}` +
     `<div class="wide-row"><dt>host</dt><dd>${hostLine(summary.host)}</dd></div>` +
     `<div class="wide-row"><dt>command</dt><dd>${command}</dd></div></dl></header>`;

@@ -2,15 +2,11 @@
 import { copyIn } from "../../wire/copy.ts";
 import { copyInSql } from "../../wire/sql.ts";
 import { streamBatches } from "../../encode/copy_encoder.ts";
-import { generateBatch } from "../../workload/data_gen.ts";
 import type { PlannedOp } from "../../workload/planner.ts";
-import { Rng } from "../../workload/rng.ts";
+import { SUB_BATCH_ROWS, writeBatches, writeOf } from "../../workload/writes.ts";
 import { allocateBatch, type RowBatch } from "../../workload/row_batch.ts";
 import type { Shape } from "../../workload/table_shapes.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
-
-/** Rows generated and encoded at a time: bounds a user's memory whatever the batch size. */
-export const SUB_BATCH_ROWS = 4096;
 
 /** Generates the planned rows, COPYs them in, and returns the rows the server reported. */
 export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
@@ -26,15 +22,11 @@ export async function bulkInsert(ctx: OpContext, op: PlannedOp): Promise<OpOutco
  * The planned rows in sub-batches, generated into the worker's reusable batch of the shape.
  * Users of one worker can share it: each sub-batch is encoded before the next is generated.
  */
-function* subBatches(ctx: OpContext, shape: Shape, op: PlannedOp): Generator<RowBatch> {
-  const rng = new Rng(String(op.dataSeed));
+function subBatches(ctx: OpContext, shape: Shape, op: PlannedOp): Generator<RowBatch> {
   let reusable = ctx.batches.get(shape);
   if (!reusable) {
     reusable = allocateBatch(shape, SUB_BATCH_ROWS);
     ctx.batches.set(shape, reusable);
   }
-  for (let done = 0; done < op.rows; done += SUB_BATCH_ROWS) {
-    const rows = Math.min(SUB_BATCH_ROWS, op.rows - done);
-    yield generateBatch(shape, rows, rng, op.firstId + done, reusable);
-  }
+  return writeBatches(shape, writeOf(op), reusable);
 }

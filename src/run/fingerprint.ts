@@ -1,0 +1,147 @@
+/**
+ * A table's fingerprint, defined once and computed two ways: by one SQL statement on the server
+ * and from generated rows in the model. Every value is first folded to an integer the same way
+ * on both sides (BOOL 0/1, TIMESTAMP µs since the Unix epoch, DOUBLE round(v × 10^6), TEXT its
+ * UTF-8 bytes), then:
+ *
+ * - `rows`: count(*); `nonNull[c]`: count(c);
+ * - `sums[c]`: the exact sum (NUMERIC(38,0)) of column c's folds, a TEXT column's octet_length;
+ * - `rowHash`: the sum of a 56-bit integer taken from md5() of each row's text (its id and every
+ *   fold, NULL as \x1e, joined by \x1f).
+ *
+ * The sums name the columns that differ; `rowHash` is what no single change can keep: a text
+ * character changed in place, or values swapped between rows, keep every sum but change the
+ * md5 of the rows they are in. A sum of per-row hashes is a multiset hash (AdHash): independent
+ * of row order and additive, so a fingerprint of an id range is the same query with a WHERE, and
+ * the model's fingerprint is the sum over its batches. Two different rows collide with
+ * probability 2^-56.
+ *
+ * DOUBLE tolerance: values fold to millionths, so a change of at least 10^-6 always shows (the
+ * generator writes cents); a smaller one shows only if it moves the rounding. Values of
+ * magnitude 10^9 or more, NaN and infinities fold to -1 on both sides (no generated value does).
+ */
+import { quoteIdent } from "../wire/sql.ts";
+import type { Column, Shape } from "../workload/table_shapes.ts";
+
+/** A table's (or an id range's) fingerprint. Sums as decimal strings (they pass 2^53). */
+export interface Fingerprint {
+  rows: number;
+  nonNull: number[];
+  sums: string[];
+  rowHash: string;
+}
+
+/** A DOUBLE at or above this magnitude (or NaN) folds to -1. */
+const DOUBLE_LIMIT = 1e9;
+/** What a NULL is in a row's text, and what joins its columns. */
+export const NULL_BYTE = 0x1e;
+export const SEPARATOR = 0x1f;
+
+/** The SQL fold of column `c` to an integer (TEXT: the text itself). */
+function foldSql(column: Column): string {
+  const c = quoteIdent(column.name);
+  switch (column.type) {
+    case "INT":
+    case "SMALLINT":
+    case "BIGINT":
+      return `CAST(${c} AS BIGINT)`;
+    case "BOOL":
+      return `CAST(${c} AS INT)`;
+    case "TIMESTAMP":
+      return `CAST(EXTRACT(EPOCH FROM ${c}) * 1000000 AS BIGINT)`;
+    case "DOUBLE PRECISION":
+      // NULL stays NULL: it would fail the test and fall to the ELSE.
+      return `CASE WHEN ${c} IS NULL THEN NULL WHEN abs(${c}) < ${DOUBLE_LIMIT} ` +
+        `THEN CAST(round(${c} * 1000000) AS BIGINT) ELSE -1 END`;
+    case "TEXT":
+      return c;
+  }
+}
+
+/** The row text's SQL: every column's fold as text, NULL as \x1e, joined by \x1f. */
+function rowTextSql(shape: Shape): string {
+  return shape.columns.map((column) => {
+    const fold = foldSql(column);
+    const text = column.type === "TEXT" ? fold : `CAST(${fold} AS TEXT)`;
+    return `coalesce(${text}, chr(${NULL_BYTE}))`;
+  }).join(` || chr(${SEPARATOR}) || `);
+}
+
+/** Digest bytes 0..6 of the row's md5 as one integer (get_byte is an INT: widen first). */
+const HASH_SQL = Array.from({ length: 7 }, (_, i) => {
+  const byte = `get_byte(hs_md5, ${i})`;
+  return i === 0 ? byte : `CAST(${byte} AS BIGINT) * ${2 ** (8 * i)}`;
+}).join(" + ");
+
+/** Column aliases of the fingerprint query's result. */
+const nonNullAlias = (c: number) => `nn${c}`;
+const sumAlias = (c: number) => `s${c}`;
+
+/**
+ * The one statement that fingerprints `table` (rows with `where`, e.g. `"id" BETWEEN 1 AND 9`),
+ * grouped by `groupBy` (an expression of the row, e.g. the id's bucket) when given: then each
+ * result row also has `grp`.
+ */
+export function fingerprintSql(
+  table: string,
+  shape: Shape,
+  where = "",
+  groupBy = "",
+): string {
+  const parts = shape.columns.flatMap((column, c) => {
+    const fold = column.type === "TEXT"
+      ? `octet_length(${quoteIdent(column.name)})`
+      : foldSql(column);
+    return [
+      `count(${quoteIdent(column.name)}) AS ${nonNullAlias(c)}`,
+      `sum(CAST(${fold} AS NUMERIC(38,0))) AS ${sumAlias(c)}`,
+    ];
+  });
+  const group = groupBy ? `${groupBy} AS grp, ` : "";
+  const inner = `SELECT *, decode(md5(${rowTextSql(shape)}), 'hex') AS hs_md5 ` +
+    `FROM ${quoteIdent(table)}${where ? ` WHERE ${where}` : ""}`;
+  return `SELECT ${group}count(*) AS n, ${parts.join(", ")}, ` +
+    `sum(CAST(${HASH_SQL} AS NUMERIC(38,0))) AS hs ` +
+    `FROM (${inner}) AS fp${groupBy ? ` GROUP BY ${groupBy}` : ""}`;
+}
+
+/** The rows of `table` with `where`, each with its folds and its row hash, for narrowing. */
+export function rowsSql(table: string, shape: Shape, where: string): string {
+  const folds = shape.columns.map((column, c) => `${foldSql(column)} AS f${c}`);
+  return `SELECT ${folds.join(", ")}, CAST(${HASH_SQL} AS NUMERIC(38,0)) AS hs FROM ` +
+    `(SELECT *, decode(md5(${rowTextSql(shape)}), 'hex') AS hs_md5 FROM ${quoteIdent(table)} ` +
+    `WHERE ${where}) AS fp`;
+}
+
+/** A fingerprint read from a result row of `fingerprintSql` (null sums of no rows are 0). */
+export function fingerprintOfRow(shape: Shape, row: Record<string, unknown>): Fingerprint {
+  const text = (v: unknown) => v === null || v === undefined ? "0" : decimal(String(v));
+  return {
+    rows: Number(row.n),
+    nonNull: shape.columns.map((_, c) => Number(row[nonNullAlias(c)])),
+    sums: shape.columns.map((_, c) => text(row[sumAlias(c)])),
+    rowHash: text(row.hs),
+  };
+}
+
+/** `12.000` → `12`: a NUMERIC(38,0) sum may come back with a scale. */
+function decimal(text: string): string {
+  const point = text.indexOf(".");
+  return point < 0 ? text : text.slice(0, point);
+}
+
+/** The parts of two fingerprints that differ: `rows`, column names, `rowHash`. */
+export function fingerprintDiff(shape: Shape, a: Fingerprint, b: Fingerprint): string[] {
+  const differ: string[] = [];
+  if (a.rows !== b.rows) differ.push("rows");
+  shape.columns.forEach((column, c) => {
+    if (a.nonNull[c] !== b.nonNull[c] || a.sums[c] !== b.sums[c]) differ.push(column.name);
+  });
+  if (a.rowHash !== b.rowHash) differ.push("rowHash");
+  return differ;
+}
+
+/** A DOUBLE's fold, as `foldSql` computes it: millionths, -1 out of range or NaN. */
+export function foldDouble(v: number): number {
+  return Math.abs(v) < DOUBLE_LIMIT ? Math.round(v * 1_000_000) : -1;
+}

@@ -1,0 +1,158 @@
+/**
+ * The model's side of the integrity check: what a table must hold, regenerated from the seeds
+ * of its seed rows and of every acknowledged insert, as one fingerprint, as fingerprints per id
+ * bucket (to narrow a mismatch) and as the rows of a few ids (to show them). CPU only.
+ */
+import { allocateBatch, type RowBatch, type TextColumn } from "../workload/row_batch.ts";
+import type { Shape } from "../workload/table_shapes.ts";
+import { SUB_BATCH_ROWS, writeBatches, type WriteRecord } from "../workload/writes.ts";
+import type { Fingerprint } from "./fingerprint.ts";
+import { FingerprintSum, foldAt, joinHalves, rowHashOf } from "./fingerprint_sum.ts";
+
+/** A write as the model counts it: whole, or (a torn one) only the rows with `onlyIds`. */
+export interface ModelWrite extends WriteRecord {
+  onlyIds?: ReadonlySet<number>;
+}
+
+/** The rows of every write in turn, generated into one reused batch. */
+function* modelBatches(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  overlaps: (from: number, to: number) => boolean = () => true,
+): Generator<[RowBatch, ModelWrite]> {
+  const reuse = allocateBatch(shape, SUB_BATCH_ROWS);
+  for (const write of writes) {
+    if (!overlaps(write.firstId, write.firstId + write.rows - 1)) continue;
+    for (const batch of writeBatches(shape, write, reuse)) yield [batch, write];
+  }
+}
+
+function keepOf(write: ModelWrite, keep?: (id: number) => boolean) {
+  const only = write.onlyIds;
+  if (!only) return keep;
+  return keep ? (id: number) => only.has(id) && keep(id) : (id: number) => only.has(id);
+}
+
+/** The fingerprint of the rows `writes` put in a table (those with `keep(id)`, if given). */
+export function modelFingerprint(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  keep?: (id: number) => boolean,
+): Fingerprint {
+  const sum = new FingerprintSum(shape);
+  for (const [batch, write] of modelBatches(shape, writes)) sum.add(batch, keepOf(write, keep));
+  return sum.result();
+}
+
+/**
+ * The same, giving the event loop a turn every `yieldEvery` batches: the server's side of the
+ * check (a query on its way out, its answer coming in) goes on meanwhile. `from`: a fingerprint
+ * the writes are added to.
+ */
+export async function modelFingerprintAsync(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  from?: Fingerprint,
+  yieldEvery = 16,
+): Promise<Fingerprint> {
+  const sum = new FingerprintSum(shape, from);
+  let batches = 0;
+  for (const [batch, write] of modelBatches(shape, writes)) {
+    sum.add(batch, keepOf(write));
+    if (++batches % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return sum.result();
+}
+
+/**
+ * The model's fingerprint of each table as of the writes it last saw, so a later check (the next
+ * checkpoint, the end of the run) regenerates only the writes acknowledged since: a table's list
+ * of writes only grows at its end, and fingerprints add up.
+ */
+export class ModelCache {
+  readonly #byTable = new Map<string, { writes: number; print: Fingerprint }>();
+
+  /** The fingerprint of `writes` into table `key`, adding to what was computed before. */
+  async fingerprint(
+    key: string,
+    shape: Shape,
+    writes: readonly ModelWrite[],
+  ): Promise<Fingerprint> {
+    const cached = this.#byTable.get(key);
+    const from = cached && cached.writes <= writes.length ? cached : undefined;
+    const print = await modelFingerprintAsync(shape, writes.slice(from?.writes ?? 0), from?.print);
+    this.#byTable.set(key, { writes: writes.length, print });
+    return print;
+  }
+}
+
+/** Rows and row hash of a group of rows: what narrowing compares. */
+export interface GroupPrint {
+  rows: number;
+  rowHash: string;
+}
+
+/** Rows and row hash per group of ids: `groupOf(id)` names the group, null leaves it out. */
+export function modelGroups(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  groupOf: (id: number) => number | null,
+  overlaps?: (from: number, to: number) => boolean,
+): Map<number, GroupPrint> {
+  const groups = new Map<number, { rows: number; high: number; low: number }>();
+  const hasher = new FingerprintSum(shape);
+  for (const [batch, write] of modelBatches(shape, writes, overlaps)) {
+    const ids = batch.values[0] as Int32Array;
+    const keep = keepOf(write, (id) => groupOf(id) !== null)!;
+    hasher.hashRows(batch, (r, low, high) => {
+      const group = groupOf(ids[r])!;
+      let sum = groups.get(group);
+      if (!sum) groups.set(group, sum = { rows: 0, high: 0, low: 0 });
+      sum.rows++;
+      sum.high += high;
+      sum.low += low;
+    }, keep);
+  }
+  return new Map(
+    [...groups].map(([group, s]) => [group, { rows: s.rows, rowHash: joinHalves(s.high, s.low) }]),
+  );
+}
+
+/** One row as the check shows it: each column's fold (TEXT: the text), and its row hash. */
+export interface CheckedRow {
+  values: (number | string | null)[];
+  hash: string;
+}
+
+/** The model's rows with an id in `ids`. */
+export function modelRows(
+  shape: Shape,
+  writes: readonly ModelWrite[],
+  ids: ReadonlySet<number>,
+): CheckedRow[] {
+  const lowest = Math.min(...ids), highest = Math.max(...ids);
+  const rows: CheckedRow[] = [];
+  const overlaps = (from: number, to: number) => from <= highest && to >= lowest;
+  for (const [batch, write] of modelBatches(shape, writes, overlaps)) {
+    const batchIds = batch.values[0] as Int32Array;
+    for (let r = 0; r < batch.rowCount; r++) {
+      const id = batchIds[r];
+      if (!ids.has(id) || (write.onlyIds && !write.onlyIds.has(id))) continue;
+      rows.push({
+        values: shape.columns.map((column, c) =>
+          column.type === "TEXT" && !batch.nulls[c]?.[r]
+            ? textOf(batch.values[c] as TextColumn, r)
+            : foldAt(batch, c, r)
+        ),
+        hash: rowHashOf(batch, r),
+      });
+    }
+  }
+  return rows;
+}
+
+const utf8 = new TextDecoder();
+
+function textOf(column: TextColumn, r: number): string {
+  return utf8.decode(column.bytes.subarray(column.offsets[r], column.offsets[r + 1]));
+}
