@@ -138,7 +138,7 @@ export class RunStats {
       point.ops += counts.ops;
       point.failures += counts.failures;
       if (isRead(kind)) point.readRows += counts.rows;
-      this.#timeline.record(point, kind, latencyMs, serviceMs);
+      this.#timeline.record(point, kind, latencyMs, serviceMs, counts.aborted ?? 0);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }
