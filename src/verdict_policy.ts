@@ -32,7 +32,13 @@ const VERDICTS = {
   interrupted: { code: 130, meaning: "interrupted (SIGINT or SIGTERM)" },
   dataIntegrity: {
     code: 5,
-    meaning: "data integrity: acknowledged rows lost, extra, duplicated, corrupted or torn",
+    meaning: "data integrity: acknowledged rows lost, extra, duplicated, corrupted or torn, " +
+      "or the ledger's balances or a user's own table wrong",
+  },
+  wrongAnswer: {
+    code: 9,
+    meaning: "a wrong answer: a generated query failed its oracle, or hyperd failed a valid " +
+      "query with an internal error",
   },
   thresholdFailed: {
     code: 3,
@@ -100,8 +106,8 @@ const FINDING_KINDS = {
   "slow-operation": { verdict: "findings", counted: null },
   starvation: { verdict: "findings", counted: null },
   // A generated query's two sides disagreed (an oracle), or hyperd failed it internally (XX000).
-  "wrong-result": { verdict: "findings", counted: "wrong results" },
-  "query-error": { verdict: "findings", counted: "internal query errors" },
+  "wrong-result": { verdict: "wrongAnswer", counted: "wrong results" },
+  "query-error": { verdict: "wrongAnswer", counted: "internal query errors" },
   "blind-monitor": { verdict: "findings", counted: null },
   // The integrity check's kinds (docs/findings-integrity.md): the integrity cause names them.
   lost: { verdict: "dataIntegrity", counted: null },
@@ -109,6 +115,13 @@ const FINDING_KINDS = {
   duplicated: { verdict: "dataIntegrity", counted: null },
   corrupted: { verdict: "dataIntegrity", counted: null },
   torn: { verdict: "dataIntegrity", counted: null },
+  // The ledger (docs/ledger-and-faults.md): wrong data, so lost writes whatever the flags.
+  "invariant-broken": { verdict: "dataIntegrity", counted: "broken ledger invariant" },
+  "lost-update": { verdict: "dataIntegrity", counted: "ledger with lost updates" },
+  "model-mismatch": { verdict: "dataIntegrity", counted: "own table off its model" },
+  // Client-side faults (the nemesis): hyperd misbehaving, not data lost.
+  "cancel-ignored": { verdict: "findings", counted: null },
+  "abandoned-copy-hang": { verdict: "findings", counted: null },
 } as const satisfies Record<string, FindingRow>;
 
 /** A kind of finding, e.g. `slow-operation`. */

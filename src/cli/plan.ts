@@ -4,7 +4,7 @@ import { databaseTables } from "../workload/layout.ts";
 import { type PlannedOp, planOps } from "../workload/planner.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import { formatNumber, textTable } from "../results/format.ts";
-import { statementText } from "../users/ops/execute.ts";
+import { statementText, tableOf } from "../users/ops/execute.ts";
 
 /** The plan as printed: `{users: [{id, class, ops}]}`. */
 export interface Plan {
@@ -26,9 +26,12 @@ export function planTable(config: Config, layout: RunLayout): string {
       `${user.id} ${user.class}`,
       String(op.seq),
       op.kind,
-      `db_${user.database}.${tables[op.table].name}`,
+      `db_${user.database}.${tableOf({ tables }, op, user.id)}`,
       op.rows > 0 ? formatNumber(op.rows) : "",
-      statementText(op, tables, format, config.queryKnownBugs),
+      statementText(op, tables, format, config.queryKnownBugs, {
+        user: user.id,
+        databasePath: `db_${user.database}.hyper`,
+      }),
     ]);
   });
   const head = ["user", "seq", "kind", "table", "rows", "SQL"];

@@ -18,6 +18,7 @@ export type LoadSettings = Pick<
   | "inserterUsers"
   | "queryUsers"
   | "mixedUsers"
+  | "ledgerUsers"
 >;
 
 /**
@@ -38,7 +39,8 @@ export function loadProblems(
     );
   }
   const stages = config.stages ? parseStages(config.stages) : [];
-  const users = (config.inserterUsers ?? 0) + (config.queryUsers ?? 0) + (config.mixedUsers ?? 0);
+  const users = (config.inserterUsers ?? 0) + (config.queryUsers ?? 0) + (config.mixedUsers ?? 0) +
+    (config.ledgerUsers ?? 0);
   if (!open && typeof stages !== "string" && stages.length > 0) {
     const top = Math.max(...stages.map((s) => s.target));
     if (top > users) {

@@ -186,8 +186,13 @@ function crossChecks(config: Partial<Config>, sources: Map<SettingKey, Source>):
         "checks the tables)",
     );
   }
-  if (config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0) {
-    const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")];
+  if (
+    config.inserterUsers === 0 && config.queryUsers === 0 && config.mixedUsers === 0 &&
+    !config.ledgerUsers
+  ) {
+    const names = [origin("inserterUsers"), origin("queryUsers"), origin("mixedUsers")]
+      .concat(origin("ledgerUsers"));
+
     problems.push(`${names.join(", ")}: expected at least one user in total, got 0`);
   }
   // Given on the command line or in the environment: a replay file holds every setting.

@@ -19,7 +19,12 @@ export function runLayout(config: Config, replay?: Replay): RunLayout {
     globalSeed: config.seed,
     users: userSpecs(
       config.seed,
-      { inserter: config.inserterUsers, query: config.queryUsers, mixed: config.mixedUsers },
+      {
+        inserter: config.inserterUsers,
+        query: config.queryUsers,
+        mixed: config.mixedUsers,
+        ledger: config.ledgerUsers,
+      },
       config.databases,
     ),
     databases: databaseSpecs(config.seed, config.databases),

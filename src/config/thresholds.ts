@@ -36,6 +36,9 @@ export const OP_METRICS = [
   "count",
   "failures",
   "rows",
+  // Expected aborts (40001 conflicts) and their share of the kind's operations.
+  "aborted",
+  "aborted_rate",
 ] as const;
 /** One metric of an operation kind. */
 export type OpMetric = typeof OP_METRICS[number];

@@ -45,6 +45,20 @@ export const WORKLOAD_SETTINGS = {
     default: 2,
     help: "Users with a balanced mix of writes and reads.",
   }),
+  ledgerUsers: setting({
+    ...integer(0, 1024),
+    env: "STRESS_LEDGER_USERS",
+    flag: "ledger-users",
+    default: 0,
+    help: "Users that transfer money between accounts and read every balance (the ledger).",
+  }),
+  accounts: setting({
+    ...integer(2, 100_000),
+    env: "STRESS_ACCOUNTS",
+    flag: "accounts",
+    default: 16,
+    help: "Accounts in each database's ledger; their balances always sum to 1000 per account.",
+  }),
   seed: setting({
     ...integer(0, 2 ** 32 - 1),
     env: "STRESS_SEED",
@@ -203,15 +217,18 @@ export const WORKLOAD_SETTINGS = {
   opKinds: setting({
     schema: z.array(z.enum(OP_KINDS)).min(1).refine(isCheckableMix, {
       message: "expected at least one insert (BulkInsert, SingleInsert) and one read " +
-        "(SimpleSelect, Aggregate, ComplexJoin, GeneratedQuery)",
+        "(SimpleSelect, Aggregate, ComplexJoin, GeneratedQuery), Transfer and ReadBalances, or a " +
+        "range kind (UpdateRange, DeleteRange)",
     }),
     kind: "list",
     choices: OP_KINDS,
-    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read`,
+    expects: `a comma-separated list of ${OP_KINDS.join(", ")}, with an insert and a read, ` +
+      "Transfer and ReadBalances, or a range kind",
     env: "STRESS_OPS",
     flag: "ops",
     default: [...DEFAULT_OP_KINDS],
-    help: "Operation kinds users roll (the others' probabilities go to zero, the rest rescale).",
+    help: "Operation kinds users roll (others' go to zero, the rest rescale); while it is the " +
+      "seed's six, ledger users roll Transfer and ReadBalances.",
   }),
   preset: setting({
     operator: true,

@@ -152,7 +152,8 @@ function figures(
       p99: measured ? summary.latencyMs.p99 : null,
     };
   }
-  const op = summary.byOp[name];
+  // A summary written before a kind existed has none of it.
+  const op = summary.byOp[name] ?? { count: 0, rows: 0, latencyMs: summary.latencyMs };
   const measured = op.count > 0;
   return {
     opsPerSec: rate(op.count),

@@ -13,6 +13,9 @@ import type { IntegrityFinding, IntegrityKind } from "../run/integrity.ts";
 import { describeIntegrity, integritySignature } from "./integrity_findings.ts";
 import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";
 import { formatSeconds, plural } from "./format.ts";
+import type { LedgerOutcome } from "../run/run_outcome.ts";
+import { type LedgerFinding, ledgerFindings } from "./ledger_findings.ts";
+import { markKnownBugs } from "./known_bugs.ts";
 import {
   crashSignature,
   normaliseText,
@@ -34,16 +37,23 @@ interface FindingOf<K extends FindingKind, E> {
   signature: string;
 }
 
-/** Something a run found, keyed on `kind`. */
+/**
+ * Something a run found, keyed on `kind`; `knownBug` names the known Hyper bug it is
+ * (known_bugs.ts), null for a new one (absent in older summaries).
+ */
 export type Finding =
-  | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
-  | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
-  | FindingOf<"slow-operation", SlowOp>
-  | FindingOf<"starvation", WarningStats["example"] & { count: number }>
-  | FindingOf<"wrong-result", WrongResult>
-  | FindingOf<"query-error", QueryError>
-  | FindingOf<"blind-monitor", MonitorSight>
-  | FindingOf<IntegrityKind, IntegrityFinding>;
+  & (
+    | FindingOf<"crash", Pick<CrashInfo, "exitCode" | "signal" | "cause">>
+    | FindingOf<"stall", { detail: string | null; inFlight: SlowOp[] }>
+    | FindingOf<"slow-operation", SlowOp>
+    | FindingOf<"starvation", WarningStats["example"] & { count: number }>
+    | FindingOf<"wrong-result", WrongResult>
+    | FindingOf<"query-error", QueryError>
+    | FindingOf<"blind-monitor", MonitorSight>
+    | FindingOf<IntegrityKind, IntegrityFinding>
+    | LedgerFinding
+  )
+  & { knownBug?: string | null };
 
 /** What findings are drawn from: the summary's parts (not the summary, so no cycle). */
 export interface FindingSource {
@@ -55,6 +65,8 @@ export interface FindingSource {
   serverWarnings: Record<string, WarningStats>;
   /** Operations that took longer than this are findings. */
   slowOpSec: number;
+  /** The ledger, when ledger operations ran (absent in older summaries). */
+  ledger?: LedgerOutcome | null;
   /** What generated queries found; absent in older summaries. */
   oracles?: OracleTally;
   /** How well the monitor saw hyperd; null or absent when it was off. */
@@ -88,6 +100,8 @@ export function findingsOf(source: FindingSource): Finding[] {
       signature: crashSignature(crash.cause, crash),
     });
   }
+  // Wrong data outranks slowness: the ledger's findings come right after a crash.
+  findings.push(...ledgerFindings(source.ledger, source.durationSec));
   const stalled = source.slowest.filter((op) => op.outcome === "stalled");
   if (source.stopReason === "Stalled") findings.push(stallFinding(source, stalled));
   // A stalled operation is the stall's evidence, not a finding of its own.
@@ -95,7 +109,10 @@ export function findingsOf(source: FindingSource): Finding[] {
     if (op.outcome === "stalled" || op.durationMs <= source.slowOpSec * 1000) continue;
     findings.push({
       kind: "slow-operation",
-      description: `${op.outcome === "failed" ? "a failed" : "an"} operation took ` +
+      description:
+        `${
+          op.outcome === "failed" ? "a failed" : op.outcome === "aborted" ? "an aborted" : "an"
+        } operation took ` +
         `${formatSeconds(op.durationMs / 1000)} (${opLabel(op)})`,
       evidence: op,
       atSec: op.startedAtSec,
@@ -164,7 +181,7 @@ export function findingsOf(source: FindingSource): Finding[] {
       signature: integritySignature(finding),
     });
   }
-  return findings;
+  return markKnownBugs(findings);
 }
 
 /** The stall, with what was in flight; its signature names the longest-waiting operation. */

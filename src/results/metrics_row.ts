@@ -87,7 +87,7 @@ export const CSV_COLUMNS: readonly string[] = [
   "insertedRows",
   "readRows",
   ...["p50", "p95", "p99", "max", "mean"].map((p) => `latencyMs.${p}`),
-  ...OP_KINDS.flatMap((k) => ["ops", "p50", "p95", "p99"].map((f) => `byOp.${k}.${f}`)),
+  ...OP_KINDS.flatMap((k) => ["ops", "aborted", "p50", "p95", "p99"].map((f) => `byOp.${k}.${f}`)),
   "diskMb",
   "clientCpuPercent",
   "backpressure",

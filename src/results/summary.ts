@@ -10,7 +10,7 @@ import type { HostInfo } from "../run/host_info.ts";
 import type { WatchPoint } from "../run/resource_watch.ts";
 import type { StopReason } from "../verdict_policy.ts";
 import type { LoadOutcome } from "../run/load_driver.ts";
-import type { RunOutcome } from "../run/run_outcome.ts";
+import type { LedgerOutcome, RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
 import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
@@ -106,6 +106,8 @@ export interface Summary {
   /** The timing history (schedule.jsonl.gz) beside the summary. */
   schedule: RunOutcome["schedule"];
   integrity: Integrity;
+  /** The ledger's transfers, reads and end check; null (or absent) when none ran. */
+  ledger?: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
   /** What generated queries (GeneratedQuery) found; absent in older summaries. */
   oracles?: OracleTally;
@@ -247,6 +249,7 @@ export function buildSummary(parts: RunOutcome, context: RunContext = {}): Summa
     stall: parts.stall,
     schedule: parts.schedule,
     integrity: parts.integrity,
+    ledger: parts.ledger,
     transport: parts.transport,
     oracles: parts.oracles,
     users: [...parts.users].sort((a, b) => a.id - b.id),

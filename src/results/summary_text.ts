@@ -3,8 +3,9 @@ import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { STOPPED } from "../run/checkpoints.ts";
 import { describeCause } from "../hyperd/crash.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import { isGenerated, OP_KINDS } from "../workload/op_table.ts";
+import { shownKinds } from "../workload/op_table.ts";
 import { formatFixed, formatNumber, formatSeconds, plural, textTable, withUnit } from "./format.ts";
+import type { LedgerOutcome } from "../run/run_outcome.ts";
 import type { Summary } from "./summary.ts";
 import { verdictLine } from "./verdict.ts";
 import { warningLines } from "./warning_groups.ts";
@@ -41,6 +42,7 @@ export function summaryText(summary: Summary): string {
     `users held ${formatSeconds(summary.backpressure.seconds)}`,
     ...monitorLines(summary),
     `Integrity:    ${integrityLine(summary)}`,
+    ...(summary.ledger ? [`Ledger:       ${ledgerLine(summary.ledger)}`] : []),
     ...oracleLines(summary),
     `Client CPU:   ${clientLine(summary.client)}`,
     "",
@@ -134,26 +136,52 @@ function readOnlyLines(summary: Summary): string[] {
  * empty: it would add rows inserted to rows read.
  */
 function operationsTable(summary: Summary): string {
-  const row = (name: string, count: number, failures: number, rows: string, l: LatencySummary) => [
+  const kinds = shownKinds(summary.byOp);
+  // An aborted column only when something aborted: the default table still fits 80 columns.
+  const aborted = kinds.reduce((n, k) => n + (summary.byOp[k].aborted ?? 0), 0);
+  const row = (
+    name: string,
+    count: number,
+    failures: number,
+    abortedOps: number,
+    rows: string,
+    l: LatencySummary,
+  ) => [
     name,
     formatNumber(count),
     formatNumber(failures),
+    ...(aborted > 0 ? [formatNumber(abortedOps)] : []),
     rows,
     // A kind without operations has no latency, not a latency of zero.
     ...[l.mean, l.p50, l.p95, l.p99, l.max].map((ms) => formatFixed(count > 0 ? ms : null, 2)),
   ];
   // "failed", not "failures": with millions of rows the table then still fits 80 columns.
   return textTable(
-    ["operation", "count", "failed", "rows", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"],
     [
-      // GeneratedQuery only where it ran: the default table stays the seed's six kinds.
-      ...OP_KINDS.filter((k) => !isGenerated(k) || (summary.byOp[k]?.count ?? 0) > 0).map(
-        (kind) => {
-          const op = summary.byOp[kind];
-          return row(kind, op.count, op.failures, formatNumber(op.rows), op.latencyMs);
-        },
-      ),
-      row("all", summary.totals.ops, summary.totals.failures, "", summary.latencyMs),
+      "operation",
+      "count",
+      "failed",
+      ...(aborted > 0 ? ["aborted"] : []),
+      "rows",
+      "mean ms",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "max ms",
+    ],
+    [
+      ...kinds.map((kind) => {
+        const op = summary.byOp[kind];
+        return row(
+          kind,
+          op.count,
+          op.failures,
+          op.aborted ?? 0,
+          formatNumber(op.rows),
+          op.latencyMs,
+        );
+      }),
+      row("all", summary.totals.ops, summary.totals.failures, aborted, "", summary.latencyMs),
     ],
   );
 }
@@ -258,4 +286,33 @@ function integrityLine(summary: Summary): string {
     `${checkpoints.filter((c) => c.skipped && c.skipped !== STOPPED).length} skipped`,
   ];
   return [head, ...checks, ...doubt].join("\n              ");
+}
+
+/** Transfers by outcome, the reads that checked the invariant, and the end check. */
+function ledgerLine(ledger: LedgerOutcome): string {
+  const t = ledger.transfers;
+  const all = Object.values(t).reduce((a, b) => a + b, 0);
+  const rate = all > 0 ? ` (${withUnit(formatFixed((t.aborted / all) * 100, 1), "%")})` : "";
+  const reads = ledger.violations === 0
+    ? `invariant held in ${plural(ledger.reads, "read")}`
+    : `INVARIANT BROKEN in ${formatNumber(ledger.violations)} of ${plural(ledger.reads, "read")}`;
+  const { check } = ledger;
+  const end = !check.checked
+    ? `end not checked (${check.skipped})`
+    : check.databases.every((d) => d.exact)
+    ? "final balances exact"
+    : "FINAL BALANCES WRONG";
+  return `${formatNumber(t.committed)} committed, ${formatNumber(t["rolled-back"])} rolled back, ` +
+    `${formatNumber(t.declined)} declined, ${formatNumber(t.aborted)} aborted${rate}, ` +
+    `${formatNumber(t.failed)} failed, ${formatNumber(t["in-doubt"])} in doubt; ${reads}; ${end}` +
+    ownTables(ledger);
+}
+
+/** `; own tables checked 40 times` (with how many were wrong), or nothing without range kinds. */
+function ownTables(ledger: LedgerOutcome): string {
+  const checks = ledger.rangeChecks ?? 0;
+  if (checks === 0) return "";
+  const wrong = ledger.rangeMismatchCount ?? 0;
+  return `; own tables checked ${plural(checks, "time")}` +
+    (wrong > 0 ? `, ${formatNumber(wrong)} OFF THEIR MODEL` : "");
 }

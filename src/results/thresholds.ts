@@ -32,7 +32,14 @@ export interface MetricSource {
   latencyMs: LatencySummary;
   byOp: Record<
     string,
-    { count: number; failures: number; rows: number; latencyMs: LatencySummary }
+    {
+      count: number;
+      failures: number;
+      /** Absent in summaries written before aborts were counted. */
+      aborted?: number;
+      rows: number;
+      latencyMs: LatencySummary;
+    }
   >;
   peak: { memoryMb: number | null; overallLoad: number | null; processCpuPercent: number | null };
   backpressure: { seconds: number };
@@ -80,12 +87,16 @@ export function metricValues(s: MetricSource): MetricValues {
   };
   const values: Record<string, number | null> = { ...run };
   for (const kind of OP_KINDS) {
+    // A summary written before a kind existed has none of it: its thresholds are unavailable.
     const op = s.byOp[kind];
+    if (!op) continue;
     const perKind: Record<OpMetric, number | null> = {
       ...latency(op.latencyMs, op.count),
       count: op.count,
       failures: op.failures,
       rows: op.rows,
+      aborted: op.aborted ?? 0,
+      aborted_rate: op.count > 0 ? (op.aborted ?? 0) / op.count : null,
     };
     for (const metric of OP_METRICS) values[`${kind}.${metric}`] = perKind[metric];
   }

@@ -29,9 +29,14 @@ export function verdictLine(summary: VerdictInput): string {
 }
 
 /** ` with N findings: <description>; ...`, or nothing without findings. */
-function findingsTail(findings: readonly { description: string }[]): string {
+function findingsTail(
+  findings: readonly { description: string; knownBug?: string | null }[],
+): string {
   if (findings.length === 0) return "";
-  const named = findings.slice(0, FINDINGS_NAMED).map((f) => f.description);
+  // A known Hyper bug says so (known_bugs.ts): a reader looks first at what is new.
+  const named = findings.slice(0, FINDINGS_NAMED).map((f) =>
+    f.knownBug ? `${f.description} [known bug: ${f.knownBug}]` : f.description
+  );
   if (findings.length > named.length) {
     named.push(`${formatNumber(findings.length - named.length)} more in summary.json`);
   }

@@ -6,7 +6,7 @@ import { layoutDigest, parseSegment } from "../config/segment.ts";
 import type { RunLayout } from "../config/run_layout.ts";
 import { connect, createDatabase, type Endpoint } from "../wire/connection.ts";
 import { copyIn } from "../wire/copy.ts";
-import { copyInSql, createTableSql, quoteIdent } from "../wire/sql.ts";
+import { copyInSql, createTableSql, ledgerSetupSql, quoteIdent } from "../wire/sql.ts";
 import { writeBatches } from "../workload/writes.ts";
 import { HyperBinaryEncoder } from "../encode/hyper_binary.ts";
 import { type DatabaseSpec, databaseTables, seedRowsWrite } from "../workload/layout.ts";
@@ -27,11 +27,15 @@ export function databasesOf(databaseDir: string, specs: DatabaseSpec[]): WorkerD
   }));
 }
 
-/** Drops and recreates each database in `databaseDir`, creates its tables and seeds them. */
+/**
+ * Drops and recreates each database in `databaseDir`, creates its tables and seeds them, and
+ * opens its ledger with `accounts` accounts.
+ */
 export async function setUpDatabases(
   endpoint: Endpoint,
   databaseDir: string,
   specs: DatabaseSpec[],
+  accounts = DEFAULT_ACCOUNTS,
 ): Promise<WorkerDatabase[]> {
   const encoder = new HyperBinaryEncoder();
   const databases = databasesOf(databaseDir, specs);
@@ -53,6 +57,7 @@ export async function setUpDatabases(
         const sql = copyInSql(table.name, table.shape, encoder.sqlFormat);
         await copyIn(conn, sql, encoder.encode(batch), { owner: encoder });
       }
+      for (const statement of ledgerSetupSql(accounts)) await conn.sql.unsafe(statement);
     } finally {
       await conn.sql.end({ timeout: 5 });
     }
@@ -60,9 +65,14 @@ export async function setUpDatabases(
   return databases;
 }
 
+/** Accounts of a ledger when a caller names none (the setting's default). */
+const DEFAULT_ACCOUNTS = 16;
+
 /** What a run's databases are prepared with. */
 export interface RunDatabasesOptions {
   endpoint: Endpoint;
+  /** Accounts in each database's ledger. */
+  accounts: number;
   /** Where the databases are, as the server sees the path. */
   databaseDir: string;
   layout: RunLayout;
@@ -83,12 +93,19 @@ export interface RunDatabasesOptions {
 export async function runDatabases(options: RunDatabasesOptions): Promise<WorkerDatabase[]> {
   const { endpoint, databaseDir, layout } = options;
   const segment = parseSegment(options.segment);
-  if (!segment) return await setUpDatabases(endpoint, databaseDir, layout.databases);
+  if (!segment) {
+    return await setUpDatabases(endpoint, databaseDir, layout.databases, options.accounts);
+  }
   const mark = { layoutDigest: layoutDigest(layout), segments: segment.count };
   if (segment.index === 0) {
     // First: no segment may take an earlier run's mark for this one's.
     await clearReady(endpoint, databaseDir);
-    const databases = await setUpDatabases(endpoint, databaseDir, layout.databases);
+    const databases = await setUpDatabases(
+      endpoint,
+      databaseDir,
+      layout.databases,
+      options.accounts,
+    );
     await markReady(endpoint, databaseDir, mark);
     return databases;
   }

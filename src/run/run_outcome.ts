@@ -23,6 +23,17 @@ import type { LoadOutcome } from "./load_driver.ts";
 import type { WatchPoint } from "./resource_watch.ts";
 import type { ServerFacts } from "./server.ts";
 import type { StopReason } from "../verdict_policy.ts";
+import type { LedgerCheck } from "./ledger_check.ts";
+import type { LedgerTotals } from "../stats/ledger_stats.ts";
+
+/** The ledger's part of a run's outcome (docs/ledger-and-faults.md). */
+export interface LedgerOutcome extends LedgerTotals {
+  /** Accounts per database. */
+  accounts: number;
+  /** What every read of all balances must sum to. */
+  invariant: number;
+  check: LedgerCheck;
+}
 
 /** Everything a finished run measured, from which the summary is built. */
 export interface RunOutcome {
@@ -72,6 +83,8 @@ export interface RunOutcome {
   /** schedule.jsonl.gz: one line per executed operation; error when writing it stopped. */
   schedule: { file: string; lines: number; error: string | null } | null;
   integrity: Integrity;
+  /** The ledger's transfers, reads and end check; null when no ledger operation ran. */
+  ledger?: LedgerOutcome | null;
   transport: { grpcReads: number; libpqReads: number };
   /** What generated queries found. */
   oracles: OracleTally;

@@ -173,6 +173,7 @@ async function setUp(run: Run): Promise<Started | null> {
       endpoint: server.endpoint,
       databaseDir: server.databaseDir,
       layout: options.layout,
+      accounts: config.accounts,
       segment: config.segment,
       waitSec: timeoutSec,
       onWait: () => clearTimeout(deadline),

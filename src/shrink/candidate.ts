@@ -31,6 +31,7 @@ export function withUsers(candidate: Candidate, users: readonly UserSpec[]): Can
       inserterUsers: count("inserter"),
       queryUsers: count("query"),
       mixedUsers: count("mixed"),
+      ledgerUsers: count("ledger"),
       databases: databases.length,
     },
     layout: { ...candidate.layout, users: [...users], databases },

@@ -7,6 +7,13 @@ import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import type { WriteRecord } from "../workload/writes.ts";
 import {
+  type BalanceRead,
+  type FaultEvent,
+  type RangeMismatch,
+  readProblems,
+  type TransferRecord,
+} from "../workload/ledger.ts";
+import {
   addOracleEvent,
   emptyOracleTally,
   type OracleEvent,
@@ -15,6 +22,8 @@ import {
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
+/** Reads that broke the ledger's invariant a worker keeps per interval. */
+const VIOLATIONS_PER_TICK = 10;
 /** Slowest operations a worker and the run keep. */
 export const SLOWEST_KEPT = 20;
 
@@ -22,7 +31,27 @@ export const SLOWEST_KEPT = 20;
 export interface OpCounts {
   ops: number;
   failures: number;
+  /** Expected aborts (40001 conflicts): in `ops`, never in `failures`. */
+  aborted: number;
   rows: number;
+}
+
+/** What the ledger's operations did in one interval. */
+export interface LedgerTally {
+  /** Every transfer that ended, however it ended. */
+  transfers: TransferRecord[];
+  /** Reads of every balance that came back and were checked. */
+  reads: number;
+  /** Reads that broke the invariant, with what was wrong (the first few). */
+  violations: (BalanceRead & { problems: string[] })[];
+  /** Violations past the ones kept. */
+  violationsDropped: number;
+  /** Range operations that checked the user's own table against its model. */
+  rangeChecks: number;
+  /** Own tables that differed from their model (the first few; counted in rangeChecks too). */
+  rangeMismatches: RangeMismatch[];
+  /** Faults that left hyperd in a state it should not be in (the first few). */
+  faults: FaultEvent[];
 }
 
 /** A failed operation: data, not an exception. */
@@ -65,7 +94,7 @@ export interface InFlightOp {
 export interface SlowOp extends InFlightOp {
   durationMs: number;
   /** `stalled`: still in flight when the run stalled; its duration is the time until then. */
-  outcome: "ok" | "failed" | "stalled";
+  outcome: "ok" | "failed" | "aborted" | "stalled";
 }
 
 /**
@@ -116,6 +145,8 @@ export interface ScheduleEntry {
   startMs: number;
   durationMs: number;
   ok: boolean;
+  /** Ended by an expected abort (a 40001 conflict); `ok` is then false too. */
+  aborted?: true;
   /** In a timed replay: how much later than recorded the operation started. */
   lateMs?: number;
   /** Open model: when its arrival was due; its response time runs from here. */
@@ -151,6 +182,8 @@ export interface IntervalTally {
   slowest: SlowOp[];
   /** Every operation finished in the interval, for schedule.jsonl. */
   schedule: ScheduleEntry[];
+  /** The ledger's transfers and balance reads. */
+  ledger: LedgerTally;
   /** What generated queries found; absent when none ran. */
   oracle?: OracleTally;
 }
@@ -186,6 +219,7 @@ export class OpStats {
   readonly #slowest = new SlowestOps();
   #slowNew: SlowOp[] = [];
   #connectionLost: SlowOp[] = [];
+  #ledger: LedgerTally = emptyLedger();
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
@@ -226,6 +260,48 @@ export class OpStats {
     if (this.#failures.length < FAILURES_PER_TICK) this.#failures.push(failure);
   }
 
+  /** Records an operation of `user` that ended in an expected abort (a 40001 conflict). */
+  recordAborted(user: number, kind: OpKind, ms: number): void {
+    const queuedMs = this.#finish(user, ms, true, false, true);
+    const tally = this.#byOp[kind];
+    tally.ops++;
+    tally.aborted++;
+    recordLatency(tally, ms, queuedMs);
+  }
+
+  /** Records a transfer that ended, however it ended. */
+  recordTransfer(record: TransferRecord): void {
+    this.#ledger.transfers.push(record);
+  }
+
+  /** Checks a read of every balance against the invariant and keeps it if it broke it. */
+  recordBalanceRead(read: BalanceRead): void {
+    this.#ledger.reads++;
+    const problems = readProblems(read);
+    if (problems.length === 0) return;
+    if (this.#ledger.violations.length < VIOLATIONS_PER_TICK) {
+      this.#ledger.violations.push({ ...read, problems });
+    } else this.#ledger.violationsDropped++;
+  }
+
+  /** Counts a check of a user's own table that found it as the model says. */
+  recordRangeCheck(): void {
+    this.#ledger.rangeChecks++;
+  }
+
+  /** Keeps a user's own table that differed from its model. */
+  recordRangeMismatch(mismatch: RangeMismatch): void {
+    this.#ledger.rangeChecks++;
+    if (this.#ledger.rangeMismatches.length < VIOLATIONS_PER_TICK) {
+      this.#ledger.rangeMismatches.push(mismatch);
+    }
+  }
+
+  /** Keeps a fault that left hyperd in a state it should not be in. */
+  recordFault(event: FaultEvent): void {
+    if (this.#ledger.faults.length < VIOLATIONS_PER_TICK) this.#ledger.faults.push(event);
+  }
+
   /** Records what a generated query of `user`'s operation `seq` found. */
   recordOracle(event: OracleEvent, at: { atSec: number; user: number; seq: number }): void {
     addOracleEvent(this.#oracle ??= emptyOracleTally(), event, at);
@@ -247,7 +323,13 @@ export class OpStats {
    * Ends `user`'s operation: its schedule line, its place among the slowest and its user's
    * counts. Returns how long it waited between its arrival and its send (null: closed model).
    */
-  #finish(user: number, ms: number, failed: boolean, connectionLost = false): number | null {
+  #finish(
+    user: number,
+    ms: number,
+    failed: boolean,
+    connectionLost = false,
+    aborted = false,
+  ): number | null {
     // The first completion after the warm-up starts a new interval: statistics keep it whole.
     if (this.#warmupEndMs !== null && this.#now() >= this.#warmupEndMs) {
       this.#warmupCut = this.#take(true);
@@ -268,17 +350,22 @@ export class OpStats {
         startMs: Math.round(op.startedAtSec * 1000),
         durationMs: Math.round(ms * 1000) / 1000,
         ok: !failed,
+        ...(aborted ? { aborted: true as const } : {}),
         ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
         ...(op.arrivedAtSec === undefined ? {} : { arrivalMs: Math.round(op.arrivedAtSec * 1000) }),
       });
-      const done: SlowOp = { ...sent, durationMs: ms, outcome: failed ? "failed" : "ok" };
+      const done: SlowOp = {
+        ...sent,
+        durationMs: ms,
+        outcome: aborted ? "aborted" : failed ? "failed" : "ok",
+      };
       // A warm-up operation must not hold a place the run's slowest would need.
       if (this.#warmupEndMs === null && this.#slowest.offer(done)) this.#slowNew.push(done);
       if (connectionLost) this.#connectionLost.push(done);
     }
     const counts = this.#users[user] ??= { ops: 0, failures: 0 };
     counts.ops++;
-    if (failed) counts.failures++;
+    if (failed && !aborted) counts.failures++;
     return queuedMs;
   }
 
@@ -322,9 +409,11 @@ export class OpStats {
       // Sent as they come, not at the end: a stalled worker never sends a final report.
       slowest: this.#slowNew.filter((op) => this.#slowest.has(op)),
       schedule: this.#schedule,
+      ledger: this.#ledger,
       ...(this.#oracle ? { oracle: this.#oracle } : {}),
     };
     this.#oracle = null;
+    this.#ledger = emptyLedger();
     this.#schedule = [];
     this.#slowNew = [];
     this.#connectionLost = [];
@@ -341,7 +430,19 @@ export class OpStats {
 }
 
 function emptyKind(): KindTally {
-  return { ops: 0, failures: 0, rows: 0, latencyMs: [], serviceMs: null };
+  return { ops: 0, failures: 0, aborted: 0, rows: 0, latencyMs: [], serviceMs: null };
+}
+
+function emptyLedger(): LedgerTally {
+  return {
+    transfers: [],
+    reads: 0,
+    violations: [],
+    violationsDropped: 0,
+    rangeChecks: 0,
+    rangeMismatches: [],
+    faults: [],
+  };
 }
 
 /** Records a latency: the response time, and the service time apart when it queued first. */

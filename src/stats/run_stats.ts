@@ -23,6 +23,7 @@ import {
   tallyHistograms,
 } from "./tally.ts";
 import { Timeline, type TimelinePoint } from "./timeline.ts";
+import { LedgerStats } from "./ledger_stats.ts";
 
 /** The timeline's and the tally's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
@@ -74,6 +75,8 @@ export class RunStats {
   readonly oracle: OracleTally = emptyOracleTally();
   readonly transport = { grpcReads: 0, libpqReads: 0 };
   readonly #live = { ops: 0, failures: 0, insertedRows: 0 };
+  /** The ledger's transfers, reads and violations (the warm-up's too: the end check needs all). */
+  readonly ledger = new LedgerStats();
   readonly #byOp: OpTally = emptyTally();
   /** Seconds from the start left out of the statistics. */
   readonly #warmupSec: number;
@@ -112,6 +115,8 @@ export class RunStats {
     for (const [key, rows] of Object.entries(tally.acknowledged)) {
       this.acknowledged[key] = (this.acknowledged[key] ?? 0) + rows;
     }
+    // A tally from a worker built before the ledger has none.
+    if (tally.ledger) this.ledger.add(tally.ledger);
     for (const { key, ...write } of tally.writes ?? []) (this.writes[key] ??= []).push(write);
     this.inDoubt.push(...(tally.inDoubt ?? []));
     for (const kind of OP_KINDS) {
@@ -125,6 +130,7 @@ export class RunStats {
         const total = this.#byOp[kind];
         total.count += counts.ops;
         total.failures += counts.failures;
+        total.aborted += counts.aborted ?? 0;
         total.rows += counts.rows;
         total.latency.recordAll(latencyMs);
         if (serviceMs) (total.service ??= new Latency()).recordAll(serviceMs);
@@ -132,7 +138,7 @@ export class RunStats {
       point.ops += counts.ops;
       point.failures += counts.failures;
       if (isRead(kind)) point.readRows += counts.rows;
-      this.#timeline.record(point, kind, latencyMs, serviceMs);
+      this.#timeline.record(point, kind, latencyMs, serviceMs, counts.aborted ?? 0);
       this.#live.ops += counts.ops;
       this.#live.failures += counts.failures;
     }

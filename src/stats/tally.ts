@@ -31,6 +31,8 @@ export interface LatencyHistograms {
 export interface OpTotals {
   count: number;
   failures: number;
+  /** Expected aborts (40001 conflicts), in `count` and not in `failures`; absent in older ones. */
+  aborted?: number;
   rows: number;
   latencyMs: LatencySummary;
   /** From the send; equal to `latencyMs` in the closed model. Absent in older summaries. */
@@ -41,6 +43,8 @@ export interface OpTotals {
 export interface KindTally {
   count: number;
   failures: number;
+  /** Expected aborts (40001 conflicts), counted in `count`. */
+  aborted: number;
   rows: number;
   latency: Latency;
   /** From the send; null in the closed model, where it is the latency. */
@@ -55,6 +59,7 @@ export function emptyTally(): OpTally {
   return Object.fromEntries(OP_KINDS.map((kind) => [kind, {
     count: 0,
     failures: 0,
+    aborted: 0,
     rows: 0,
     latency: new Latency(),
     service: null,
@@ -68,6 +73,7 @@ export function addTally(into: OpTally, from: OpTally): void {
     const b = from[kind];
     a.count += b.count;
     a.failures += b.failures;
+    a.aborted += b.aborted;
     a.rows += b.rows;
     a.latency.add(b.latency);
     if (b.service) (a.service ??= new Latency()).add(b.service);
@@ -94,6 +100,7 @@ export function tallyFigures(tally: OpTally): {
     return [kind, {
       count: t.count,
       failures: t.failures,
+      aborted: t.aborted,
       rows: t.rows,
       latencyMs,
       serviceTimeMs: t.service?.summary() ?? latencyMs,
@@ -140,6 +147,7 @@ export function tallyOf(
     return [kind, {
       count: totals.count ?? 0,
       failures: totals.failures ?? 0,
+      aborted: totals.aborted ?? 0,
       rows: totals.rows ?? 0,
       latency: new Latency(histograms.byOp[kind] || undefined, {
         minMs: spectrum?.byOpMs[kind]?.[0],

@@ -14,6 +14,8 @@ const OPEN_SECONDS = 3;
 /** One operation kind in one second: its operations and latency percentiles in ms. */
 export interface KindSecond {
   ops: number;
+  /** Of `ops`, those aborted by a conflict (40001); absent when none was. */
+  aborted?: number;
   p50: number;
   p95: number;
   p99: number;
@@ -51,6 +53,8 @@ interface OpenLatencies {
   /** Open model: the service times (from the send). */
   service: number[];
   byOp: Partial<Record<OpKind, number[]>>;
+  /** Operations of each kind aborted by a conflict (40001). */
+  aborted: Partial<Record<OpKind, number>>;
 }
 
 /** A second being tallied: its latencies stay values until it closes into percentiles. */
@@ -89,7 +93,7 @@ export class Timeline {
         readRows: 0,
         latencyMs: NO_LATENCY,
         // A second that was closed before its first tick (a late one) keeps no latency.
-        open: second > this.#closedThrough ? { all: [], service: [], byOp: {} } : null,
+        open: second > this.#closedThrough ? { all: [], service: [], byOp: {}, aborted: {} } : null,
         byOp: {},
         ...(second <= this.#warmupSec ? { warmup: true as const } : {}),
       };
@@ -99,14 +103,15 @@ export class Timeline {
   }
 
   /**
-   * Adds operations of `kind` that completed in `point`'s second: their latencies in ms, and in
-   * the open model their service times.
+   * Adds operations of `kind` that completed in `point`'s second: their latencies in ms, in the
+   * open model their service times, and how many of them a conflict aborted.
    */
   record(
     point: Second,
     kind: OpKind,
     latencyMs: readonly number[],
     serviceMs?: readonly number[],
+    aborted = 0,
   ): void {
     this.#sinceLast.recordAll(latencyMs);
     const open = point.open;
@@ -114,6 +119,7 @@ export class Timeline {
     append(open.all, latencyMs);
     append(open.byOp[kind] ??= [], latencyMs);
     if (serviceMs) append(open.service, serviceMs);
+    if (aborted > 0) open.aborted[kind] = (open.aborted[kind] ?? 0) + aborted;
   }
 
   /** Turns the latencies of seconds up to OPEN_SECONDS behind `newestSec` into percentiles. */
@@ -188,7 +194,8 @@ function closedLatencies(
     const values = open.byOp[kind];
     if (!values || values.length === 0) continue;
     const { p50, p95, p99 } = percentiles(values);
-    byOp[kind] = { ops: values.length, p50, p95, p99 };
+    const aborted = open.aborted[kind];
+    byOp[kind] = { ops: values.length, ...(aborted ? { aborted } : {}), p50, p95, p99 };
   }
   return {
     latencyMs: percentiles(open.all),

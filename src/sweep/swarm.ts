@@ -4,7 +4,7 @@
  * bounds, so bugs that a full mix hides get their turn. Pure: the same seed, the same draw.
  */
 import { deriveSeed, Rng } from "../workload/rng.ts";
-import { isCheckableMix, type OpKind } from "../workload/op_table.ts";
+import { isCheckableMix, OP_KINDS, type OpKind } from "../workload/op_table.ts";
 
 /** The settings a swarm run draws; everything else stays as configured. */
 export interface SwarmDraw {
@@ -12,6 +12,7 @@ export interface SwarmDraw {
   inserterUsers: number;
   queryUsers: number;
   mixedUsers: number;
+  ledgerUsers: number;
   batchMin: number;
   batchMax: number;
   thinkMinMs: number;
@@ -19,17 +20,22 @@ export interface SwarmDraw {
 }
 
 /** The configured bounds a draw stays within. */
-export type SwarmBounds = Omit<SwarmDraw, "opKinds"> & { opKinds: readonly OpKind[] };
+export type SwarmBounds = Omit<SwarmDraw, "opKinds" | "ledgerUsers"> & {
+  /** The kinds a draw keeps some of; unset: every kind. */
+  opKinds?: readonly OpKind[];
+  ledgerUsers?: number;
+};
 
 /** The swarm settings of the run with `seed`, within `bounds`. */
 export function swarmDraw(seed: number, bounds: SwarmBounds): SwarmDraw {
   const rng = new Rng(deriveSeed(seed, "swarm"));
   // Each kind is kept with probability 1/2, redrawn until an insert and a read are among them.
+  const pool = bounds.opKinds ?? OP_KINDS;
   let opKinds: OpKind[] = [];
   do {
-    opKinds = bounds.opKinds.filter(() => rng.next() < 0.5);
-  } while (!isCheckableMix(opKinds) && isCheckableMix(bounds.opKinds));
-  if (!isCheckableMix(opKinds)) opKinds = [...bounds.opKinds];
+    opKinds = pool.filter(() => rng.next() < 0.5);
+  } while (!isCheckableMix(opKinds) && isCheckableMix(pool));
+  if (!isCheckableMix(opKinds)) opKinds = [...pool];
   const users = {
     inserterUsers: rng.int(0, bounds.inserterUsers),
     queryUsers: rng.int(0, bounds.queryUsers),
@@ -43,7 +49,9 @@ export function swarmDraw(seed: number, bounds: SwarmBounds): SwarmDraw {
   }
   const [batchMin, batchMax] = sortedPair(rng, bounds.batchMin, bounds.batchMax);
   const [thinkMinMs, thinkMaxMs] = sortedPair(rng, bounds.thinkMinMs, bounds.thinkMaxMs);
-  return { opKinds, ...users, batchMin, batchMax, thinkMinMs, thinkMaxMs };
+  // Drawn last and only with ledger users allowed: a sweep without them draws as before.
+  const ledgerUsers = bounds.ledgerUsers ? rng.int(0, bounds.ledgerUsers) : 0;
+  return { opKinds, ...users, ledgerUsers, batchMin, batchMax, thinkMinMs, thinkMaxMs };
 }
 
 /** Two draws in [low, high], smaller first. */

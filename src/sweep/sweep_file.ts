@@ -24,6 +24,12 @@ export interface SweepRun {
   stopReason: string;
   /** What went wrong, normalised; null for a clean run. */
   signature: string | null;
+  /**
+   * The known Hyper bugs among its findings (known_bugs.ts), by id, and the signatures of its
+   * findings that are no known bug: what a sweep should look at first. Absent in older files.
+   */
+  knownBugs?: string[];
+  newFindings?: string[];
   durationSec: number;
   ops: number;
 }
@@ -87,7 +93,11 @@ export function runSignature(summary: Summary): string | null {
   if (query) return query.signature;
   const failure = firstFailure(summary);
   if (failure) return failureSignature(failure.code, failure.message);
-  return null;
+  // Wrong data found by a check (the ledger, a user's own table) is what went wrong.
+  const wrong = (summary.findings ?? []).find((f) =>
+    f.kind === "invariant-broken" || f.kind === "lost-update" || f.kind === "model-mismatch"
+  );
+  return wrong?.signature ?? null;
 }
 
 /** The run's record for sweep.json. */
@@ -106,6 +116,12 @@ export function sweepRun(
     exitCode: summary.exitCode,
     stopReason: summary.stopReason,
     signature: runSignature(summary),
+    knownBugs: [
+      ...new Set((summary.findings ?? []).flatMap((f) => f.knownBug ? [f.knownBug] : [])),
+    ],
+    newFindings: [
+      ...new Set((summary.findings ?? []).filter((f) => !f.knownBug).map((f) => f.signature)),
+    ],
     durationSec: summary.durationSec,
     ops: summary.totals.ops,
   };

@@ -1,9 +1,9 @@
 /** One simulated user: rolls operations from its plan and runs them until the run stops. */
 import { connect, type Endpoint, type HyperConnection } from "../wire/connection.ts";
-import { CopyRejectedError } from "../errors.ts";
 import { nowMs } from "../time.ts";
 import type { OpContext } from "./ops/context.ts";
-import { executeOp, redirectToRead, statementOf } from "./ops/execute.ts";
+import { executeOp, redirectToRead, statementOf, tableOf } from "./ops/execute.ts";
+import { describe, isConflict, isConnectionLost } from "./op_errors.ts";
 import type { OpStats } from "../stats/op_stats.ts";
 import { isInsert, isRead } from "../workload/op_table.ts";
 import { opLimit, type UserSpec } from "../workload/layout.ts";
@@ -39,17 +39,6 @@ const FLAG_POLL_MS = 50;
 const STOP_CHECK_MS = 1000;
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5000;
-const CONNECTION_CODES = new Set([
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "CONNECT_TIMEOUT",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "08006",
-  "57014",
-]);
 
 /** Runs the user's loop until the stop flag is set; failures are recorded, never thrown. */
 export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<UserResult> {
@@ -95,7 +84,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         user: spec.id,
         seq: planned.seq,
         kind: op.kind,
-        table: database.tables[op.table].name,
+        table: tableOf(database, op, spec.id),
         rows: op.rows,
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),
@@ -120,14 +109,19 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         if (isRead(op.kind)) ctx.readTransport === "grpc" ? stats.grpcReads++ : stats.libpqReads++;
         backoffMs = BACKOFF_FIRST_MS;
       } catch (error) {
-        failures++;
         const connectionLost = isConnectionLost(error);
-        stats.recordFailure(op.kind, performance.now() - started, {
-          atSec: (nowMs() - env.runStartMs) / 1000,
-          user: spec.id,
-          op: op.kind,
-          message: describe(error),
-        }, connectionLost);
+        if (isConflict(error)) {
+          // 40001: the first updater won; an expected abort, not a failure (HYPER.md).
+          stats.recordAborted(spec.id, op.kind, performance.now() - started);
+        } else {
+          failures++;
+          stats.recordFailure(op.kind, performance.now() - started, {
+            atSec: (nowMs() - env.runStartMs) / 1000,
+            user: spec.id,
+            op: op.kind,
+            message: describe(error),
+          }, connectionLost);
+        }
         if (connectionLost && isInsert(op.kind)) {
           // The server may have committed it before the connection broke: neither lost nor
           // acknowledged, the integrity check decides.
@@ -191,19 +185,6 @@ async function waitForRecordedStart(
   const due = env.runStartMs + offset;
   await sleepUnlessStopped(due - nowMs(), env.flags);
   return Math.max(0, nowMs() - due);
-}
-
-/** The server's words: SQLSTATE and message where there is one. */
-function describe(error: unknown): string {
-  if (error instanceof CopyRejectedError) return `${error.sqlState}: ${error.message}`;
-  const e = error as { code?: string; message?: string };
-  return e.code ? `${e.code}: ${e.message}` : String(e.message ?? error);
-}
-
-function isConnectionLost(error: unknown): boolean {
-  if (error instanceof CopyRejectedError) return CONNECTION_CODES.has(error.sqlState);
-  const code = (error as { code?: string }).code;
-  return code !== undefined && CONNECTION_CODES.has(code);
 }
 
 function sleep(ms: number): Promise<void> {

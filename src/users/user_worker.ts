@@ -10,6 +10,8 @@ import type { RowBatch } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { nowMs } from "../time.ts";
 import { LoadCurve } from "../workload/stages.ts";
+import type { BalanceRead, FaultEvent, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
+import { OwnedModel } from "../workload/owned_model.ts";
 import { activeUsers } from "../workload/user_ramp.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { ArrivalInbox } from "./arrival_inbox.ts";
@@ -70,22 +72,39 @@ async function start(message: StartMessage, inbox: Inbox): Promise<void> {
     return reader;
   };
 
-  const contextFor =
-    (database: WorkerDatabase) => async (conn: HyperConnection): Promise<OpContext> => {
-      const base = {
-        conn,
-        tables: database.tables,
+  // Each user's model of its own table, made once: it outlives the user's reconnections.
+  const contextFor = (database: WorkerDatabase, user: number, owned = new OwnedModel()) =>
+  async (
+    conn: HyperConnection,
+  ): Promise<OpContext> => {
+    const base = {
+      conn,
+      tables: database.tables,
+      database: database.index,
+      queryKnownBugs: message.settings.queryKnownBugs ?? false,
+      copyEncoder,
+      batches,
+      ledger: {
+        user,
         database: database.index,
-        queryKnownBugs: message.settings.queryKnownBugs ?? false,
-        copyEncoder,
-        batches,
-      };
-      if (message.settings.transport === "grpc") {
-        const reader = await grpcReader(database);
-        return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
-      }
-      return { ...base, read: (sql: string) => conn.countRows(sql), readTransport: "libpq" };
+        accounts: message.settings.accounts,
+        nowSec: () => (nowMs() - message.runStartMs) / 1000,
+        transfer: (record: TransferRecord) => stats.recordTransfer(record),
+        read: (read: BalanceRead) => stats.recordBalanceRead(read),
+        rangeChecked: () => stats.recordRangeCheck(),
+        rangeMismatch: (mismatch: RangeMismatch) => stats.recordRangeMismatch(mismatch),
+        fault: (event: FaultEvent) => stats.recordFault(event),
+      },
+      owned,
+      endpoint: message.endpoint,
+      databasePath: database.path,
     };
+    if (message.settings.transport === "grpc") {
+      const reader = await grpcReader(database);
+      return { ...base, read: (sql: string) => reader.read(sql), readTransport: "grpc" };
+    }
+    return { ...base, read: (sql: string) => conn.countRows(sql), readTransport: "libpq" };
+  };
 
   post({ type: "ready", workerId: message.workerId });
   try {
@@ -99,7 +118,7 @@ async function start(message: StartMessage, inbox: Inbox): Promise<void> {
         stats,
         runStartMs: message.runStartMs,
         startAtMs: message.startAtMs?.[spec.id] ?? null,
-        contextFor: contextFor(database),
+        contextFor: contextFor(database, spec.id),
         ...pacing(message, spec, flags, inbox),
       });
     }));

@@ -15,6 +15,13 @@ const COPY_IN_RESPONSE = 0x47; // G
 const COMMAND_COMPLETE = 0x43; // C
 const ERROR_RESPONSE = 0x45; // E
 const DATA_ROW = 0x44; // D
+const BACKEND_KEY_DATA = 0x4b; // K
+
+/** What a CancelRequest names the connection's session by (BackendKeyData). */
+export interface BackendKey {
+  pid: number;
+  secret: number;
+}
 
 /**
  * Parses the backend message stream (type byte, int32 length, body) chunk by chunk. After each
@@ -36,6 +43,12 @@ export class BackendWatch {
   #unclaimed: CopyOutcome[] = [];
   /** Set while the connection is down: the outcome of any COPY that asks now. */
   #lost: CopyOutcome | null = null;
+  #key: BackendKey | null = null;
+
+  /** The session's key from its BackendKeyData, which a CancelRequest needs; null before. */
+  get backendKey(): BackendKey | null {
+    return this.#key;
+  }
 
   /**
    * Resolves with the outcome of the COPY that is running: call it once the server has accepted
@@ -143,8 +156,8 @@ export class BackendWatch {
     this.#headerFill = 5;
     this.#type = type;
     this.#remaining = length - 4;
-    const wanted = this.#inCopy &&
-      (this.#type === COMMAND_COMPLETE || this.#type === ERROR_RESPONSE);
+    const wanted = this.#type === BACKEND_KEY_DATA || (this.#inCopy &&
+      (this.#type === COMMAND_COMPLETE || this.#type === ERROR_RESPONSE));
     this.#body = wanted ? [] : null;
     if (this.#remaining <= 0) {
       this.#remaining = 0;
@@ -161,6 +174,11 @@ export class BackendWatch {
       return;
     }
     if (!body) return;
+    if (this.#type === BACKEND_KEY_DATA) {
+      const view = new DataView(new Uint8Array(body).buffer);
+      if (body.length >= 8) this.#key = { pid: view.getInt32(0), secret: view.getInt32(4) };
+      return;
+    }
     this.#inCopy = false;
     if (this.#type === COMMAND_COMPLETE) {
       const tag = new TextDecoder().decode(new Uint8Array(body)).replace(

@@ -1,12 +1,21 @@
 /** postgres.js connections to hyperd, each with a BackendWatch on its socket. */
 import net from "node:net";
 import postgres from "postgres";
-import { BackendWatch } from "./backend_watch.ts";
+import { type BackendKey, BackendWatch } from "./backend_watch.ts";
 import { DatabaseError } from "../errors.ts";
 import { quoteIdent } from "./sql.ts";
 
-/** Socket errors that only say hyperd went away, which the queries and the crash watch report. */
-const BROKEN_CONNECTION = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED"]);
+/**
+ * Socket errors that only say hyperd went away, which the queries and the crash watch report;
+ * and postgres.js's word for a connection ended on purpose (`end({ timeout })`, a Disconnect
+ * fault), which rejects promises of its own that no query holds.
+ */
+const BROKEN_CONNECTION = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNREFUSED",
+  "CONNECTION_DESTROYED",
+]);
 
 // When hyperd resets a connection mid-read, Deno's node:net can reject a promise of its own that
 // nobody holds; the break is already reported by the query that used the connection (or the
@@ -33,6 +42,11 @@ export interface HyperConnection {
    * never reach postgres.js. Nothing else may run on the connection meanwhile.
    */
   countRows(query: string): Promise<number>;
+  /**
+   * Sends the protocol's CancelRequest for whatever the connection runs now, on a connection of
+   * its own. Resolves false when the server never gave the session's key.
+   */
+  cancel(): Promise<boolean>;
 }
 
 /** Connects to `database` (a .hyper path), or to no database when it is omitted. */
@@ -93,6 +107,12 @@ export function connect(
     get socket() {
       return connected;
     },
+    async cancel() {
+      const key = watch.backendKey;
+      if (!key) return false;
+      await sendCancelRequest(endpoint, key);
+      return true;
+    },
     async countRows(query: string) {
       watch.startCountingRows();
       let rows = 0;
@@ -123,5 +143,31 @@ export async function createDatabase(
     );
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+/** CancelRequest's code in place of a protocol version (PostgreSQL protocol, section 55.2.8). */
+const CANCEL_REQUEST_CODE = 80877102;
+
+/**
+ * Sends a CancelRequest for the session `key` names: a 16-byte message on a new connection,
+ * which the server closes without an answer.
+ */
+export async function sendCancelRequest(endpoint: Endpoint, key: BackendKey): Promise<void> {
+  const message = new Uint8Array(16);
+  const view = new DataView(message.buffer);
+  view.setInt32(0, 16);
+  view.setInt32(4, CANCEL_REQUEST_CODE);
+  view.setInt32(8, key.pid);
+  view.setInt32(12, key.secret);
+  const conn = await Deno.connect({ hostname: endpoint.host, port: endpoint.port });
+  try {
+    await conn.write(message);
+    // The server closes it once it has read the request; a read of 0 bytes says so.
+    await conn.read(new Uint8Array(1)).catch(() => null);
+  } finally {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
   }
 }

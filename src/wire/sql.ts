@@ -1,6 +1,7 @@
 /** The SQL text hyperstress sends: identifier quoting and the statements built from a shape. */
 import type { CopyEncoder } from "../encode/copy_encoder.ts";
 import type { Shape } from "../workload/table_shapes.ts";
+import { ACCOUNTS_TABLE, START_BALANCE } from "../workload/ledger.ts";
 
 /** A `FORMAT` name of `COPY ... FROM STDIN`; each encoder names its own. */
 export type CopyFormat = CopyEncoder["sqlFormat"];
@@ -29,4 +30,14 @@ export function columnList(shape: Shape): string {
  */
 export function copyInSql(table: string, shape: Shape, format: CopyFormat): string {
   return `COPY ${quoteIdent(table)} (${columnList(shape)}) FROM STDIN WITH (FORMAT ${format})`;
+}
+
+/** The ledger's table with `accounts` accounts `0..accounts-1`, each at the start balance. */
+export function ledgerSetupSql(accounts: number): string[] {
+  const table = quoteIdent(ACCOUNTS_TABLE);
+  return [
+    `CREATE TABLE ${table} ("id" INT NOT NULL, "balance" BIGINT NOT NULL)`,
+    `INSERT INTO ${table} ("id", "balance") ` +
+    `SELECT g, ${START_BALANCE} FROM generate_series(0, ${accounts - 1}) AS s(g)`,
+  ];
 }

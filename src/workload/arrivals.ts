@@ -27,8 +27,8 @@ export interface ArrivalScheduleOptions {
   /** Arrivals per second over time. */
   rate: LoadCurve;
   process: ArrivalProcess;
-  /** Each class's weight: its number of users. */
-  classCounts: Record<UserClass, number>;
+  /** Each class's weight: its number of users (none when left out). */
+  classCounts: Partial<Record<UserClass, number>>;
 }
 
 /**
@@ -49,7 +49,7 @@ export class ArrivalSchedule {
     this.#rate = options.rate;
     this.#process = options.process;
     this.#rng = new Rng(deriveSeed(options.seed, "arrivals"));
-    this.#classes = USER_CLASSES.map((c): [UserClass, number] => [c, options.classCounts[c]])
+    this.#classes = USER_CLASSES.map((c): [UserClass, number] => [c, options.classCounts[c] ?? 0])
       .filter(([, n]) => n > 0);
     this.#total = this.#classes.reduce((sum, [, n]) => sum + n, 0);
   }

@@ -65,16 +65,18 @@ export function databaseTables(schemaSeed: string): TableSpec[] {
   });
 }
 
-/** Users in class order (inserters, query, mixed), spread over the databases round-robin. */
+/** Users in class order (inserters, query, mixed, ledger), spread over the databases round-robin. */
 export function userSpecs(
   globalSeed: number,
-  counts: Record<UserClass, number>,
+  counts: Partial<Record<UserClass, number>>,
   databases: number,
 ): UserSpec[] {
   const classes: UserClass[] = [
-    ...Array<UserClass>(counts.inserter).fill("inserter"),
-    ...Array<UserClass>(counts.query).fill("query"),
-    ...Array<UserClass>(counts.mixed).fill("mixed"),
+    ...Array<UserClass>(counts.inserter ?? 0).fill("inserter"),
+    ...Array<UserClass>(counts.query ?? 0).fill("query"),
+    ...Array<UserClass>(counts.mixed ?? 0).fill("mixed"),
+    // Last, so a run that adds ledger users keeps every other user's id and seed.
+    ...Array<UserClass>(counts.ledger ?? 0).fill("ledger"),
   ];
   return classes.map((userClass, id) => ({
     id,

@@ -4,6 +4,14 @@
  */
 import { createHash } from "node:crypto";
 import { type OpKind, rollOp } from "./op_table.ts";
+import {
+  type FaultPlan,
+  planFault,
+  planRange,
+  planTransfer,
+  type RangePlan,
+  type TransferPlan,
+} from "./ledger.ts";
 import { opLimit, type TableSpec, type UserSpec } from "./layout.ts";
 import { Rng } from "./rng.ts";
 
@@ -14,8 +22,10 @@ export interface PlanSettings {
   thinkMinMs: number;
   thinkMaxMs: number;
   queryComplexityMax: number;
-  /** The operation kinds users roll; the others' probabilities go to zero. */
-  opKinds: readonly OpKind[];
+  /** The operation kinds users roll (others' go to zero); unset: each class its own. */
+  opKinds?: readonly OpKind[];
+  /** Accounts in each database's ledger, which transfers draw from. */
+  accounts: number;
 }
 
 /** What a schema change does to the user's own scratch table. */
@@ -47,6 +57,15 @@ export interface PlannedOp {
   ddl: { action: DdlAction; table: string; column: string } | null;
   /** Pause after the operation, in ms. */
   thinkMs: number;
+  /**
+   * A Transfer's legs and whether it rolls back. Set for transfers only, so the seed's kinds
+   * roll and digest exactly as before.
+   */
+  transfer?: TransferPlan;
+  /** An UpdateRange's or DeleteRange's range on the user's own table; set for those only. */
+  range?: RangePlan;
+  /** A Cancel's or Disconnect's timing and phase; set for those only. */
+  fault?: FaultPlan;
 }
 
 /** The largest id the generated rows use, so joins on id find matches. */
@@ -108,6 +127,16 @@ export class UserPlanner {
     const complexity = rng.int(1, s.queryComplexityMax);
     const variant = rng.next();
     const thinkMs = rng.int(s.thinkMinMs, s.thinkMaxMs);
+    // Drawn from the operation's own data seed: the main stream draws the same for every kind.
+    const transfer = kind === "Transfer" ? { transfer: planTransfer(dataSeed, s.accounts) } : {};
+    const range = kind === "UpdateRange" || kind === "DeleteRange"
+      ? { range: planRange(dataSeed) }
+      : {};
+    const fault = kind === "Cancel" || kind === "Disconnect" ? { fault: planFault(dataSeed) } : {};
+    // A Disconnect mid-transaction cuts a transfer: its legs come from the same seed.
+    const cutTransfer = kind === "Disconnect" && fault.fault?.phase === "transaction"
+      ? { transfer: planTransfer(dataSeed, s.accounts) }
+      : {};
     return {
       seq: this.#seq++,
       kind,
@@ -122,6 +151,10 @@ export class UserPlanner {
       variant,
       ddl: kind === "SchemaDdl" ? this.#nextDdl(variant) : null,
       thinkMs,
+      ...transfer,
+      ...range,
+      ...fault,
+      ...cutTransfer,
     };
   }
 

@@ -6,7 +6,6 @@ import { generateBatch } from "./data_gen.ts";
 import { Rng } from "./rng.ts";
 import type { RowBatch } from "./row_batch.ts";
 import type { Shape } from "./table_shapes.ts";
-import type { PlannedOp } from "./planner.ts";
 
 /** Rows generated and encoded at a time: bounds a user's memory whatever the batch size. */
 export const SUB_BATCH_ROWS = 4096;
@@ -35,7 +34,7 @@ export function* writeBatches(
   }
 }
 
-/** What the model regenerates a planned insert from. */
-export function writeOf(op: PlannedOp): WriteRecord {
+/** What the model regenerates a planned insert from: its seed, first id and row count. */
+export function writeOf(op: { dataSeed: number; firstId: number; rows: number }): WriteRecord {
   return { seed: String(op.dataSeed), firstId: op.firstId, rows: op.rows };
 }

@@ -95,6 +95,13 @@ export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
     ComplexJoin: 240,
     SchemaDdl: 110,
     GeneratedQuery: 0,
+    Transfer: 0,
+    ReadBalances: 0,
+    UpdateRange: 0,
+    DeleteRange: 0,
+    Cancel: 0,
+    Disconnect: 0,
+    Reattach: 0,
   };
   const byOp = Object.fromEntries(OP_KINDS.map((kind, i): [OpKind, OpTotals] => [kind, {
     count: counts[kind],

@@ -70,9 +70,10 @@ Deno.test("--out jsonl and csv stream one line a second while a real run goes", 
   });
 });
 
-Deno.test("--out into a missing directory exits 2 before hyperd starts", async () => {
+Deno.test("--out under a file (a directory that cannot be made) exits 2 before hyperd starts", async () => {
   await withTempDir(async (dir) => {
-    const run = new LiveRun(["stress", "--duration=5", `--out=csv=${join(dir, "no", "m.csv")}`]);
+    await Deno.writeTextFile(join(dir, "file"), "");
+    const run = new LiveRun(["stress", "--duration=5", `--out=csv=${join(dir, "file", "m.csv")}`]);
     assert.equal(await run.code(), 2);
     assert.match(run.stderr, /--out: expected a file path in a writable directory/);
     assert.doesNotMatch(run.stderr, /hyperd pid/);

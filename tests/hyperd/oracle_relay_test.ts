@@ -13,6 +13,7 @@ import { Rng } from "../../src/workload/rng.ts";
 import { SHAPES } from "../../src/workload/table_shapes.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 import { startRewriteRelay } from "../helpers/rewrite_relay.ts";
+import { ledgerContext } from "../helpers/ledger_sink.ts";
 
 const tables = SHAPES.map((shape, i) => ({ name: `t${i}_${shape.name}`, shape }));
 const CHECKS = 12;
@@ -51,6 +52,7 @@ async function throughRelay(
     batches: new Map(),
     read: (sql) => conn.countRows(sql),
     readTransport: "libpq",
+    ...ledgerContext(endpoint, path),
   };
   try {
     const events: OracleEvent[] = [];
@@ -132,6 +134,7 @@ Deno.test("a wrong result is shrunk right away, on the same connection, to what 
       batches: new Map(),
       read: (sql) => conn.countRows(sql),
       readTransport: "libpq",
+      ...ledgerContext(hyperd, path),
     };
     try {
       let event: OracleEvent | undefined;

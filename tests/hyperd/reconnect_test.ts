@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { OP_KINDS } from "../../src/workload/op_table.ts";
+import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
+import { collectingLedger, ledgerContext } from "../helpers/ledger_sink.ts";
+import { OwnedModel } from "../../src/workload/owned_model.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -117,6 +119,10 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         batches: new Map(),
         read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
         readTransport: "libpq" as const,
+        ledger: collectingLedger().sink,
+        owned: new OwnedModel(),
+        endpoint: hyperd,
+        databasePath: database.path,
       });
     const settings = {
       batchMin: 10,
@@ -124,7 +130,8 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
       thinkMinMs: 5,
       thinkMaxMs: 10,
       queryComplexityMax: 2,
-      opKinds: OP_KINDS,
+      opKinds: SEED_OP_KINDS,
+      accounts: 16,
     };
     try {
       const user = runUser({ id: 0, class: "mixed", seed: "relay", database: 0 }, {
@@ -197,6 +204,7 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
         batches: new Map(),
         read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
         readTransport: "libpq" as const,
+        ...ledgerContext(hyperd, database.path),
       });
     const settings = {
       batchMin: 10,
@@ -204,7 +212,8 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
       thinkMinMs: 5,
       thinkMaxMs: 10,
       queryComplexityMax: 1,
-      opKinds: OP_KINDS,
+      opKinds: SEED_OP_KINDS,
+      accounts: 16,
     };
     const writes: Record<string, WriteRecord[]> = {};
     const inDoubt: InDoubtRecord[] = [];

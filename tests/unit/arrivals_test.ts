@@ -8,7 +8,7 @@ import {
 import { LoadCurve, parseStages, type Stage } from "../../src/workload/stages.ts";
 import type { UserClass } from "../../src/workload/op_table.ts";
 
-const MIX: Record<UserClass, number> = { inserter: 4, query: 3, mixed: 2 };
+const MIX: Partial<Record<UserClass, number>> = { inserter: 4, query: 3, mixed: 2 };
 
 function schedule(
   seed: number,
@@ -71,6 +71,7 @@ Deno.test("each arrival's class is drawn by users per class, and a class without
     inserter: 0,
     query: 1,
     mixed: 2,
+    ledger: 0,
   });
 });
 

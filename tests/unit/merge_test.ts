@@ -8,7 +8,7 @@ import { mergedSecond, mergeTimelines } from "../../src/results/merge_timeline.t
 import type { Summary } from "../../src/results/summary.ts";
 import { Latency } from "../../src/stats/latency.ts";
 import type { OpTotals, TimelinePoint } from "../../src/stats/run_stats.ts";
-import { OP_KINDS, type OpKind } from "../../src/workload/op_table.ts";
+import { OP_KINDS, type OpKind, SEED_OP_KINDS } from "../../src/workload/op_table.ts";
 import { summaryFixture } from "../helpers/summary_fixture.ts";
 
 const START = Date.parse("2026-11-24T10:00:00.000Z");
@@ -19,9 +19,9 @@ function measured(values: number[]): { histograms: Summary["histograms"]; byOp: 
   const histograms = {} as Record<OpKind, string>;
   const byOp = {} as Record<OpKind, OpTotals>;
   for (const kind of OP_KINDS) {
-    // GeneratedQuery, off by default, did not run: an empty histogram, no operations.
+    // The kinds off by default (GeneratedQuery, the ledger's, ...) did not run: an empty histogram, no operations.
     const latency = new Latency();
-    const ran = kind !== "GeneratedQuery";
+    const ran = (SEED_OP_KINDS as readonly string[]).includes(kind);
     if (ran) { for (const ms of values) latency.record(ms); }
     overall.add(latency);
     histograms[kind] = latency.encode();

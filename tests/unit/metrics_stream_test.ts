@@ -210,3 +210,22 @@ Deno.test("MetricsStream.open() refuses a file it cannot create with a config er
     );
   });
 });
+
+Deno.test("a second's row counts each kind's conflict aborts (40001) beside its operations", () => {
+  const stats = new RunStats();
+  const worker = new OpStats();
+  for (let i = 0; i < 3; i++) worker.recordSuccess(0, "Transfer", 4, 0);
+  worker.recordAborted(0, "Transfer", 2);
+  worker.recordSuccess(0, "ReadBalances", 1, 16);
+  stats.addTick(worker.tick(), 0.5);
+  stats.addTick(new OpStats().tick(), 9.5); // closes second 1
+  const point = stats.second(1);
+  const parts = { diskBytes: 0, clientCpuPercent: 0, backpressure: false, sample: null, nowMs: 0 };
+  const line = metricsRow({ point, ...parts });
+  assert.deepEqual(line.byOp.Transfer?.ops, 4);
+  assert.deepEqual(line.byOp.Transfer?.aborted, 1);
+  assert.equal(line.byOp.ReadBalances?.aborted, undefined);
+  const cells = csvLine(line).trimEnd().split(",");
+  assert.equal(cells[CSV_COLUMNS.indexOf("byOp.Transfer.aborted")], "1");
+  assert.equal(cells[CSV_COLUMNS.indexOf("byOp.ReadBalances.aborted")], "");
+});

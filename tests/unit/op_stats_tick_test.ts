@@ -15,9 +15,9 @@ Deno.test("OpStats.tick() sends the latencies of the kinds that ran and leaves t
   });
   stats.recordSuccess(1, "Aggregate", 12.5, 3);
   const { byOp } = stats.tick();
-  assert.deepEqual(byOp.Aggregate, { ops: 1, failures: 0, rows: 3, latencyMs: [12.5] });
+  assert.deepEqual(byOp.Aggregate, { ops: 1, failures: 0, aborted: 0, rows: 3, latencyMs: [12.5] });
   for (const kind of OP_KINDS.filter((k) => k !== "Aggregate")) {
-    assert.deepEqual(byOp[kind], { ops: 0, failures: 0, rows: 0, latencyMs: [] }, kind);
+    assert.deepEqual(byOp[kind], { ops: 0, failures: 0, aborted: 0, rows: 0, latencyMs: [] }, kind);
   }
   assert.deepEqual(stats.tick().byOp.Aggregate.latencyMs, [], "the next interval starts empty");
 });

@@ -6,7 +6,8 @@ import {
   OP_PROBABILITIES,
   opMix,
   rollOp,
-  USER_CLASSES,
+  SEED_OP_KINDS,
+  SEED_PROBABILITIES,
 } from "../../src/workload/op_table.ts";
 import { planOps, SequenceDigest, UserPlanner } from "../../src/workload/planner.ts";
 
@@ -17,13 +18,15 @@ const settings = {
   thinkMaxMs: 200,
   queryComplexityMax: 3,
   opKinds: DEFAULT_OP_KINDS,
+  accounts: 16,
 };
+const SEED_CLASSES = ["inserter", "query", "mixed"] as const;
 const tables = databaseTables("planner-test");
 
 Deno.test("UserPlanner honours each class's probability table (chi-square, 20k rolls)", () => {
   // Critical value of chi-square with 5 degrees of freedom at p = 0.001.
   const critical = 20.52;
-  for (const userClass of USER_CLASSES) {
+  for (const userClass of SEED_CLASSES) {
     const rolls = 20_000;
     const ops = planOps(
       { id: 1, class: userClass, seed: `stat-${userClass}`, database: 0 },
@@ -32,8 +35,8 @@ Deno.test("UserPlanner honours each class's probability table (chi-square, 20k r
       rolls,
     );
     let chi = 0;
-    for (const kind of DEFAULT_OP_KINDS) {
-      const expected = rolls * OP_PROBABILITIES[userClass][kind];
+    for (const kind of SEED_OP_KINDS) {
+      const expected = rolls * SEED_PROBABILITIES[userClass][kind];
       const observed = ops.filter((op) => op.kind === kind).length;
       chi += (observed - expected) ** 2 / expected;
     }
@@ -41,9 +44,9 @@ Deno.test("UserPlanner honours each class's probability table (chi-square, 20k r
   }
 });
 
-Deno.test("every class's probabilities of the six default kinds sum to 1", () => {
-  for (const userClass of USER_CLASSES) {
-    const sum = DEFAULT_OP_KINDS.reduce((s, k) => s + OP_PROBABILITIES[userClass][k], 0);
+Deno.test("every class's probabilities sum to 1", () => {
+  for (const userClass of SEED_CLASSES) {
+    const sum = SEED_OP_KINDS.reduce((s, k) => s + SEED_PROBABILITIES[userClass][k], 0);
     assert.ok(Math.abs(sum - 1) < 1e-9, `${userClass} sums to ${sum}`);
   }
 });
@@ -65,6 +68,7 @@ Deno.test("UserPlanner draws parameters within the settings", () => {
     thinkMaxMs: 2,
     queryComplexityMax: 2,
     opKinds: DEFAULT_OP_KINDS,
+    accounts: 16,
   };
   const ops = planOps(
     { id: 0, class: "inserter", seed: "bounds", database: 0 },
@@ -134,9 +138,10 @@ Deno.test("rollOp() keeps the full table to the last bit, and rolls only enabled
 });
 
 Deno.test("opMix() gives each class's table with only the enabled kinds, summing to 1", () => {
-  for (const c of USER_CLASSES) {
-    const all = opMix(c, DEFAULT_OP_KINDS);
-    assert.deepEqual(all, { ...OP_PROBABILITIES[c], GeneratedQuery: 0 });
+  for (const c of SEED_CLASSES) {
+    const all = opMix(c);
+    const none = Object.fromEntries(OP_KINDS.map((k) => [k, 0]));
+    assert.deepEqual(all, { ...none, ...SEED_PROBABILITIES[c] });
   }
   const two = opMix("query", ["SimpleSelect", "BulkInsert"]);
   assert.equal(two.Aggregate, 0);
@@ -162,11 +167,78 @@ Deno.test("a user with kept ops sends exactly those seqs, each with its original
   assert.throws(() => planner.next(), /user 4 has no kept operation after 39/);
 });
 
+Deno.test("the seed's default mix plans exactly as before the ledger (pinned sequence digest)", () => {
+  // Pinned from the planner before the ledger's kinds existed (commit d0efb15): 500 operations of
+  // each of the default nine users. A change here changes every replay of a default run.
+  const users = userSpecs(12345, { inserter: 4, query: 3, mixed: 2 }, 3);
+  const dbs = databaseSpecs(12345, 3);
+  for (const [opKinds, label] of [[undefined, "unset"], [SEED_OP_KINDS, "the six"]] as const) {
+    const one = new SequenceDigest();
+    for (const user of users) {
+      const ops = planOps(user, databaseTables(dbs[user.database].schemaSeed), {
+        ...settings,
+        opKinds,
+      }, 500);
+      for (const op of ops) one.add(op);
+    }
+    assert.equal(
+      one.hex(),
+      "6fdd62156eedbf6921470a94cecd93ef814170cccbbf8ee6e10c5966743d30f5",
+      `--ops ${label}`,
+    );
+  }
+});
+
+Deno.test("ledger users roll Transfer and ReadBalances by default; --ops reaches the seed's classes", () => {
+  const ledger = planOps({ id: 9, class: "ledger", seed: "ledger", database: 0 }, tables, {
+    ...settings,
+    opKinds: undefined,
+  }, 2000);
+  const kinds = new Set(ledger.map((op) => op.kind));
+  assert.deepEqual([...kinds].sort(), ["ReadBalances", "Transfer"]);
+  const mixed = planOps({ id: 1, class: "mixed", seed: "m", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["BulkInsert", "SimpleSelect", "Transfer", "ReadBalances"],
+  }, 2000);
+  assert.ok(mixed.some((op) => op.kind === "Transfer"));
+  assert.ok(mixed.some((op) => op.kind === "ReadBalances"));
+  assert.ok(mixed.every((op) => op.kind !== "Aggregate"));
+  assert.ok(OP_KINDS.every((k) => opMix("ledger", OP_KINDS)[k] > 0), "every kind reachable");
+});
+
+Deno.test("a planned transfer moves money between distinct accounts and sums to zero", () => {
+  const ops = planOps({ id: 9, class: "ledger", seed: "legs", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["Transfer", "ReadBalances"],
+    accounts: 5,
+  }, 3000).filter((op) => op.kind === "Transfer");
+  let three = 0;
+  let rollbacks = 0;
+  for (const op of ops) {
+    const legs = op.transfer!.legs;
+    assert.equal(legs.reduce((sum, leg) => sum + leg.delta, 0), 0);
+    assert.ok(legs[0].delta < 0, "the debit comes first");
+    assert.equal(new Set(legs.map((l) => l.account)).size, legs.length);
+    assert.ok(legs.every((l) => l.account >= 0 && l.account < 5));
+    if (legs.length === 3) three++;
+    if (op.transfer!.rollback) rollbacks++;
+  }
+  // 25% three-way, 10% rollback: far from both ends in ~2000 transfers.
+  assert.ok(three > ops.length * 0.18 && three < ops.length * 0.32, `${three}/${ops.length}`);
+  assert.ok(rollbacks > ops.length * 0.06 && rollbacks < ops.length * 0.14, String(rollbacks));
+  // Only transfers carry a plan: the seed's kinds serialise exactly as before.
+  const reads = planOps({ id: 9, class: "ledger", seed: "legs", database: 0 }, tables, {
+    ...settings,
+    opKinds: ["Transfer", "ReadBalances"],
+  }, 50).filter((op) => op.kind === "ReadBalances");
+  assert.ok(reads.length > 0 && reads.every((op) => !("transfer" in op)));
+});
+
 Deno.test("the default mix rolls exactly the plans it rolled before GeneratedQuery existed", () => {
   // Digest of 30,000 planned operations, computed at 0d44012 (six kinds only) and unchanged.
   const pinned = databaseTables("pin");
   const digest = new SequenceDigest();
-  for (const c of USER_CLASSES) {
+  for (const c of SEED_CLASSES) {
     for (let i = 0; i < 5; i++) {
       const user = { id: i, class: c, seed: `pin:${c}:${i}`, database: 0 };
       for (const op of planOps(user, pinned, settings, 2000)) digest.add(op);

@@ -120,7 +120,7 @@ Deno.test("readReplay() rejects unknown keys, wrong types and counts the lists c
     /\(root\): expected only the keys a replay file has, got unknown "extra"/,
     /users\.0: expected only the keys a replay file has, got unknown "admin"/,
     /config\.dropEverything: expected a setting name, got unknown key/,
-    /users\.1\.class: expected one of "inserter", "query", "mixed", got "superuser"/,
+    /users\.1\.class: expected one of "inserter", "query", "mixed", "ledger", got "superuser"/,
     /databases\.0\.index: expected an integer >= 0, got "0"/,
     /config\.databases: expected 2 \(the databases listed\), got 5/,
     /stopReason: expected a stop reason or null, got 3/,

@@ -136,6 +136,8 @@ Deno.test("reportHtml() keeps inserted and read rows apart and puts a unit in nu
     "ops",
     "failures",
     "failed (%)",
+    "aborted",
+    "aborted (%)",
     "inserted rows",
     "read rows",
     "p50 (ms)",
@@ -147,15 +149,15 @@ Deno.test("reportHtml() keeps inserted and read rows apart and puts a unit in nu
   // BulkInsert inserts and reads nothing; SimpleSelect the other way round; all sums each apart.
   assert.match(
     operations,
-    /BulkInsert<\/td>(<td class="num">[^<]*<\/td>){3}<td class="num">2,150,000<\/td><td class="num">–<\/td>/,
+    /BulkInsert<\/td>(<td class="num">[^<]*<\/td>){5}<td class="num">2,150,000<\/td><td class="num">–<\/td>/,
   );
   assert.match(
     operations,
-    /SimpleSelect<\/td>(<td class="num">[^<]*<\/td>){3}<td class="num">–<\/td><td class="num">21,600<\/td>/,
+    /SimpleSelect<\/td>(<td class="num">[^<]*<\/td>){5}<td class="num">–<\/td><td class="num">21,600<\/td>/,
   );
   assert.match(
     operations,
-    /all<\/strong><\/td>(<td class="num">[^<]*<\/td>){3}<td class="num">1,961,575<\/td><td class="num">44,400<\/td>/,
+    /all<\/strong><\/td>(<td class="num">[^<]*<\/td>){5}<td class="num">1,961,575<\/td><td class="num">44,400<\/td>/,
   );
   // Latency with one rule: two decimals, trailing zeros kept.
   assert.match(operations, /<td class="num">1\.50<\/td>/);

@@ -21,7 +21,7 @@ Deno.test("swarmDraw() is a function of the seed: the same seed draws the same s
   assert.ok(draws.size > 40, `only ${draws.size} different draws in 50 seeds`);
 });
 
-Deno.test("swarmDraw() stays within the bounds and keeps an insert, a read and a user", () => {
+Deno.test("swarmDraw() stays within the bounds and keeps a checkable mix and a user", () => {
   for (let seed = 0; seed < 500; seed++) {
     const d = swarmDraw(seed, BOUNDS);
     assert.ok(isCheckableMix(d.opKinds), JSON.stringify(d.opKinds));
@@ -47,4 +47,18 @@ Deno.test("swarmDraw() keeps a configured mix that has no choice to make", () =>
   for (let seed = 0; seed < 20; seed++) {
     assert.deepEqual(swarmDraw(seed, bounds).opKinds, ["BulkInsert", "SimpleSelect"]);
   }
+});
+
+Deno.test("swarmDraw() draws the ledger's kinds like any other, and ledger users within bounds", () => {
+  let transfers = 0;
+  let ledgerUsers = 0;
+  for (let seed = 0; seed < 200; seed++) {
+    const d = swarmDraw(seed, { ...BOUNDS, opKinds: undefined, ledgerUsers: 3 });
+    if (d.opKinds.includes("Transfer")) transfers++;
+    assert.ok(d.ledgerUsers >= 0 && d.ledgerUsers <= 3);
+    ledgerUsers += d.ledgerUsers;
+  }
+  assert.ok(transfers > 60 && transfers < 140, `${transfers} of 200 draws kept Transfer`);
+  assert.ok(ledgerUsers > 0);
+  assert.equal(swarmDraw(1, BOUNDS).ledgerUsers, 0, "no ledger users unless the bounds allow");
 });

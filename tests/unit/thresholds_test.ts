@@ -76,9 +76,10 @@ Deno.test("resolveConfig() reports every bad expression in one ConfigError", () 
     'STRESS_THRESHOLDS "p95_ms=5": unknown operator "="; expected one of <=, >=, ==, !=, <, >',
     'STRESS_THRESHOLDS "ops<ten": expected a number after "<", got "ten"',
     'STRESS_THRESHOLDS "Bogus.count<1": unknown operation kind "Bogus" in "Bogus.count"; ' +
-    "expected one of BulkInsert, SingleInsert, SimpleSelect, Aggregate, ComplexJoin, SchemaDdl, GeneratedQuery",
+    `expected one of ${OP_KINDS.join(", ")}`,
     'STRESS_THRESHOLDS "BulkInsert.p95<1": unknown metric "BulkInsert.p95"; ' +
-    'did you mean "BulkInsert.p95_ms"? expected BulkInsert.<p50_ms|p95_ms|p99_ms|max_ms|mean_ms|count|failures|rows>',
+    'did you mean "BulkInsert.p95_ms"? expected ' +
+    "BulkInsert.<p50_ms|p95_ms|p99_ms|max_ms|mean_ms|count|failures|rows|aborted|aborted_rate>",
     'STRESS_THRESHOLDS "p95_ms": expected <metric><op><number>, e.g. "p95_ms<200"',
   ]);
   assert.match(lines[0], /^STRESS_THRESHOLDS "nope<1": unknown metric "nope"/);

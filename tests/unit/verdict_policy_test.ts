@@ -37,6 +37,7 @@ Deno.test("the exit codes are a contract: each verdict keeps its number", () => 
       [6, "stalled"],
       [7, "findings"],
       [8, "environment"],
+      [9, "wrongAnswer"],
       [130, "interrupted"],
     ],
   );
@@ -146,4 +147,18 @@ Deno.test("outcomeWord(): an interrupted run did not fail, it was not allowed to
   for (const code of [EXIT.crashed, EXIT.internal, EXIT.environment, EXIT.findings]) {
     assert.equal(outcomeWord(code), "failed", String(code));
   }
+});
+
+Deno.test("a wrong result fails a run without --fail-on-findings: exit 9, below data integrity", () => {
+  const base = {
+    stopReason: "DurationElapsed" as const,
+    integrity: { mismatches: 0 },
+    thresholds: [],
+  };
+  assert.equal(exitCodeOf({ ...base, findings: [{ kind: "wrong-result" }] }), 9);
+  assert.equal(exitCodeOf({ ...base, findings: [{ kind: "query-error" }] }), 9);
+  assert.equal(
+    exitCodeOf({ ...base, integrity: { mismatches: 1 }, findings: [{ kind: "wrong-result" }] }),
+    5,
+  );
 });

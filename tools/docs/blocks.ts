@@ -18,7 +18,7 @@ import {
   STOP_REASON_NAMES,
   type StopReason,
 } from "../../src/verdict_policy.ts";
-import { OP_KINDS, OP_PROBABILITIES, USER_CLASSES } from "../../src/workload/op_table.ts";
+import { CLASS_KINDS, OP_KINDS, OP_WEIGHTS, USER_CLASSES } from "../../src/workload/op_table.ts";
 import { LAYERS } from "./layers.ts";
 import { COMMANDS } from "../../src/cli/command_table.ts";
 import { commandHelpText, helpText } from "../../src/cli/help.ts";
@@ -159,7 +159,11 @@ export const BLOCKS: Readonly<Record<string, Block>> = {
         ["Operation", ...USER_CLASSES.map((c) => c[0].toUpperCase() + c.slice(1))],
         OP_KINDS.map((kind) => [
           kind,
-          ...USER_CLASSES.map((c) => OP_PROBABILITIES[c][kind].toFixed(2)),
+          // In parentheses: a weight that counts only once --ops turns the kind on.
+          ...USER_CLASSES.map((c) => {
+            const weight = OP_WEIGHTS[c][kind].toFixed(2);
+            return CLASS_KINDS[c].includes(kind) ? weight : `(${weight})`;
+          }),
         ]),
       ),
   },

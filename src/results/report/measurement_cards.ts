@@ -1,6 +1,13 @@
 /** The measurement cards of report.html: key figures, thresholds, operations per kind, users. */
 import { gatedMemory } from "../../hyperd/backpressure.ts";
-import { isInsert, isRead, OP_KINDS, type OpKind, USER_CLASSES } from "../../workload/op_table.ts";
+import {
+  isInsert,
+  isRead,
+  OP_KINDS,
+  type OpKind,
+  shownKinds,
+  USER_CLASSES,
+} from "../../workload/op_table.ts";
 import {
   DASH,
   formatFixed,
@@ -177,14 +184,19 @@ export function operationsCard(summary: Summary): string {
     pick(kind) ? formatNumber(summary.byOp[kind].rows) : DASH;
   const latencies = (l: Summary["latencyMs"], ran: boolean) =>
     [l.p50, l.p95, l.p99, l.max, l.mean].map((v) => formatMs(ran ? v : null));
-  const rows = OP_KINDS.map((kind) => {
+  const kinds = shownKinds(summary.byOp);
+  const abortedAll = kinds.reduce((n, k) => n + (summary.byOp[k].aborted ?? 0), 0);
+  const rows = kinds.map((kind) => {
     const t = summary.byOp[kind];
     const ran = t.count > 0;
+    const aborted = t.aborted ?? 0;
     return [
       `<span class="swatch" style="background:${OP_COLORS[kind]}"></span>${kind}`,
       formatNumber(t.count),
       formatNumber(t.failures),
       formatPercent(ran ? (t.failures / t.count) * 100 : null, 2),
+      formatNumber(aborted),
+      formatPercent(ran ? (aborted / t.count) * 100 : null, 2),
       rowsOf(kind, isInsert),
       rowsOf(kind, isRead),
       ...latencies(t.latencyMs, ran),
@@ -197,6 +209,8 @@ export function operationsCard(summary: Summary): string {
     formatNumber(totals.ops),
     formatNumber(totals.failures),
     formatPercent(totals.ops > 0 ? (totals.failures / totals.ops) * 100 : null, 2),
+    formatNumber(abortedAll),
+    formatPercent(totals.ops > 0 ? (abortedAll / totals.ops) * 100 : null, 2),
     formatNumber(counts.inserted),
     formatNumber(counts.read),
     ...latencies(latencyMs, totals.ops > 0),
@@ -209,6 +223,8 @@ export function operationsCard(summary: Summary): string {
         "ops",
         "failures",
         "failed (%)",
+        "aborted",
+        "aborted (%)",
         "inserted rows",
         "read rows",
         "p50 (ms)",
@@ -218,7 +234,7 @@ export function operationsCard(summary: Summary): string {
         "mean (ms)",
       ],
       rows,
-      [false, true, true, true, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true, true, true, true],
     ),
     true,
   );

@@ -11,6 +11,7 @@ import {
 import { configCard, header } from "./run_details.ts";
 import { card, esc, htmlPage } from "./html.ts";
 import { loadCard } from "./load_card.ts";
+import { ledgerCard } from "./ledger_card.ts";
 import { opMixChart, timeCharts } from "./run_charts.ts";
 import { STYLE } from "./style.ts";
 
@@ -53,6 +54,7 @@ ${findingsCard(summary)}
 ${keyFigures(summary)}
 ${thresholdsCard(summary)}
 ${operationsCard(summary)}
+${ledgerCard(summary)}
 ${loadCard(summary)}
 ${
       chart(

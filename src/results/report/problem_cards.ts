@@ -34,7 +34,8 @@ export function findingsCard(summary: Summary): string {
     htmlTable(
       ["kind", "at (s)", "what", "signature"],
       findings.map((f) => [
-        pill(false, f.kind),
+        pill(false, f.kind) +
+        (f.knownBug ? ` <span class="muted">known bug: ${esc(f.knownBug)}</span>` : ""),
         at(f.atSec),
         esc(f.description) + findingSql(f) + wrongRows(f),
         `<code>${esc(f.signature)}</code>`,

@@ -1,7 +1,7 @@
 /** The report's charts of a run: throughput, latency and hyperd resources over time; op mix. */
 import { gatedMemory, type MemoryFigures } from "../../hyperd/backpressure.ts";
 import { WARNING_KINDS } from "../../hyperd/warnings.ts";
-import { DEFAULT_OP_KINDS, OP_KINDS, opMix, USER_CLASSES } from "../../workload/op_table.ts";
+import { OP_KINDS, opMix, shownKinds, USER_CLASSES } from "../../workload/op_table.ts";
 import { formatNumber } from "../format.ts";
 import type { Summary } from "../summary.ts";
 import { type BarRow, lineChart, type Panel, type Series, stackedBarChart } from "./svg_chart.ts";
@@ -373,38 +373,40 @@ function distributionChart(summary: Summary): string {
  */
 export function opMixChart(summary: Summary): string {
   // A run with --ops (or a swarm run) rolls only some kinds, renormalised.
-  const enabled = summary.config.opKinds ?? DEFAULT_OP_KINDS;
-  const mix = Object.fromEntries(USER_CLASSES.map((c) => [c, opMix(c, enabled)]));
-  // Kinds that were on or ran: a run without GeneratedQuery draws the seed's six.
-  const kinds = OP_KINDS.filter((k) => enabled.includes(k) || (summary.byOp[k]?.count ?? 0) > 0);
+  const mix = Object.fromEntries(
+    USER_CLASSES.map((c) => [c, opMix(c, summary.config.opKinds)]),
+  );
   const opsByClass = Object.fromEntries(USER_CLASSES.map((c) => [c, { users: 0, ops: 0 }]));
   for (const user of summary.users) {
     opsByClass[user.class].users++;
     opsByClass[user.class].ops += user.ops;
   }
-  const rows: BarRow[] = USER_CLASSES.map((c) => ({
+  // Ledger users only when the run had some: a default run's chart reads as it always has.
+  const classes = USER_CLASSES.filter((c) => c !== "ledger" || opsByClass[c].users > 0);
+  const shown = OP_KINDS.filter((k) =>
+    shownKinds(summary.byOp).includes(k) || classes.some((c) => mix[c][k] > 0)
+  );
+  const rows: BarRow[] = classes.map((c) => ({
     label: `${c} (configured)`,
     note: `${formatNumber(opsByClass[c].users)} users, ${formatNumber(opsByClass[c].ops)} ops`,
-    values: kinds.map((k) => mix[c][k]),
+    values: shown.map((k) => mix[c][k]),
   }));
   rows.push(
     {
       label: "all users (expected)",
       note: "class mix × ops per class",
-      values: kinds.map((k) =>
-        USER_CLASSES.reduce((sum, c) => sum + opsByClass[c].ops * mix[c][k], 0)
-      ),
+      values: shown.map((k) => classes.reduce((sum, c) => sum + opsByClass[c].ops * mix[c][k], 0)),
     },
     {
       label: "all users (measured)",
       note: `${formatNumber(summary.totals.ops)} ops by kind`,
-      values: kinds.map((k) => summary.byOp[k]?.count ?? 0),
+      values: shown.map((k) => summary.byOp[k]?.count ?? 0),
     },
   );
   return stackedBarChart(
     "chart-opmix",
     "Operation mix per user class: configured probabilities, expected and measured",
-    kinds.map((k) => ({ name: k, color: OP_COLORS[k] })),
+    shown.map((k) => ({ name: k, color: OP_COLORS[k] })),
     rows,
   );
 }

@@ -50,7 +50,9 @@ export function header(summary: Summary): string {
     [
       "users",
       `${formatNumber(c.inserterUsers)} inserter, ${formatNumber(c.queryUsers)} query, ` +
-      `${formatNumber(c.mixedUsers)} mixed <span class="muted">on ` +
+      `${formatNumber(c.mixedUsers)} mixed` +
+      (c.ledgerUsers ? `, ${formatNumber(c.ledgerUsers)} ledger` : "") +
+      ` <span class="muted">on ` +
       `${formatNumber(summary.workers)} workers, ${formatNumber(c.databases)} databases</span>`,
     ],
     ["transport", `${esc(c.transport)}, ${esc(c.dataFormat)}`],

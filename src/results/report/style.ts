@@ -11,6 +11,12 @@ export const COLORS = [
   "#edc948",
   "#b07aa1",
   "#ff9da7",
+  "#9c755f",
+  "#bab0ac",
+  "#d37295",
+  "#b6992d",
+  "#499894",
+  "#86bcb6",
 ];
 
 /** One color per operation kind, the same in every chart and table. */

@@ -8,6 +8,12 @@ import { schemaDdl, schemaDdlSql } from "./schema_ddl.ts";
 import { simpleSelectSql } from "./simple_select.ts";
 import { insertSql, singleInsert } from "./single_insert.ts";
 import { copyInSql } from "../../wire/sql.ts";
+import { READ_BALANCES_SQL, readBalances } from "./read_balances.ts";
+import { transfer, transferSql } from "./transfer.ts";
+import { ACCOUNTS_TABLE, ownedTable } from "../../workload/ledger.ts";
+import { isLedger, isRange } from "../../workload/op_table.ts";
+import { rangeOp, rangeSql } from "./owned_ranges.ts";
+import { cancelOp, disconnectOp, faultSql, reattachOp, reattachSql } from "./faults.ts";
 import { generatedQuery, generatedQuerySql } from "./generated_query.ts";
 
 /** Executes `op` and reports what it did; failures throw the server's error. */
@@ -25,14 +31,44 @@ export async function executeOp(ctx: OpContext, op: PlannedOp): Promise<OpOutcom
       return { rows: await ctx.read(aggregateSql(op, ctx.tables)), insertedRows: 0 };
     case "ComplexJoin":
       return { rows: await ctx.read(complexJoinSql(op, ctx.tables)), insertedRows: 0 };
+    case "Transfer":
+      return await transfer(ctx, op);
+    case "ReadBalances":
+      return await readBalances(ctx, op);
+    case "UpdateRange":
+    case "DeleteRange":
+      return await rangeOp(ctx, op);
+    case "Cancel":
+      return await cancelOp(ctx, op);
+    case "Disconnect":
+      return await disconnectOp(ctx, op);
+    case "Reattach":
+      return await reattachOp(ctx, op);
     case "GeneratedQuery":
       return await generatedQuery(ctx, op, ctx.database ?? 0);
   }
 }
 
+/**
+ * The table `op` of `user` works on, by name: the ledger's kinds work on the accounts, the range
+ * kinds on the user's own table.
+ */
+export function tableOf(ctx: Pick<OpContext, "tables">, op: PlannedOp, user: number): string {
+  if (isRange(op.kind)) return ownedTable(user);
+  if (op.kind === "Cancel" || (op.kind === "Disconnect" && op.fault!.phase === "read")) {
+    return "generate_series";
+  }
+  if (op.kind === "Disconnect" && op.fault!.phase === "copy") return `cut_copy_u${user}_${op.seq}`;
+  if (op.kind === "Disconnect" || op.kind === "Reattach") return ACCOUNTS_TABLE;
+  return isLedger(op.kind) ? ACCOUNTS_TABLE : ctx.tables[op.table].name;
+}
+
 /** The statement `op` sends, as a person would read it: a COPY names its row count. */
 export function statementOf(ctx: OpContext, op: PlannedOp): string {
-  return statementText(op, ctx.tables, ctx.copyEncoder.sqlFormat, ctx.queryKnownBugs);
+  return statementText(op, ctx.tables, ctx.copyEncoder.sqlFormat, ctx.queryKnownBugs, {
+    user: ctx.ledger.user,
+    databasePath: ctx.databasePath,
+  });
 }
 
 /** The statement `op` sends over `tables`, with bulk inserts in `format` (for `plan` too). */
@@ -41,6 +77,8 @@ export function statementText(
   tables: OpContext["tables"],
   format: OpContext["copyEncoder"]["sqlFormat"],
   queryKnownBugs: OpContext["queryKnownBugs"] = false,
+  /** Whose operation on which database: the user's own tables and a Reattach name them. */
+  where: { user: number; databasePath: string } = { user: 0, databasePath: "<database>" },
 ): string {
   const { name, shape } = tables[op.table];
   switch (op.kind) {
@@ -58,6 +96,18 @@ export function statementText(
       return complexJoinSql(op, tables);
     case "GeneratedQuery":
       return generatedQuerySql(op, { tables, queryKnownBugs });
+    case "Transfer":
+      return transferSql(op);
+    case "ReadBalances":
+      return READ_BALANCES_SQL;
+    case "UpdateRange":
+    case "DeleteRange":
+      return rangeSql(op, where.user);
+    case "Cancel":
+    case "Disconnect":
+      return faultSql(op, where.user);
+    case "Reattach":
+      return reattachSql(where, where.user);
   }
 }
 
