@@ -172,10 +172,10 @@ async function shrink(s: Shrink): Promise<number> {
     tries.seconds.length === 0
       ? 30
       : tries.seconds.reduce((a, b) => a + b, 0) / tries.seconds.length;
-  // Time is kept back for the final measure, so the whole shrink ends within --max-minutes: its
-  // tries, and one more for the candidate under way when the budget runs out (a 15-minute shrink
-  // ended at 15.1 without it).
-  const reserveMs = () => (Math.ceil(config.tries / config.parallel) + 1) * meanTrySec() * 1000;
+  // Time is kept back for two fresh measures (the smallest kept candidate, and one larger should
+  // the smallest fall below the rate afresh, as in a 13-minute run that had time for one only),
+  // and one try more for the candidate under way when the budget runs out.
+  const reserveMs = () => (2 * Math.ceil(config.tries / config.parallel) + 1) * meanTrySec() * 1000;
   const budget = () => Date.now() + reserveMs() < deadline && !interrupt.signal.aborted;
   // ddmin asks again for subsets it has tried, and a subset of a candidate that did not
   // reproduce rarely does (this failure needs load): neither is worth its tries.
