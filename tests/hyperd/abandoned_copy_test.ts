@@ -6,64 +6,9 @@
 import assert from "node:assert/strict";
 import { connect, createDatabase } from "../../src/wire/connection.ts";
 import { copyIn } from "../../src/wire/copy.ts";
+import { abandonCopy } from "../../src/wire/raw_copy.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
-
-const COPY_IN_RESPONSE = 0x47; // G
-const READY_FOR_QUERY = 0x5a; // Z
-
-/** One frontend message: type byte, int32 length, body. */
-function message(type: string, body: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(5 + body.length);
-  bytes[0] = type.charCodeAt(0);
-  new DataView(bytes.buffer).setInt32(1, 4 + body.length);
-  bytes.set(body, 5);
-  return bytes;
-}
-
-/** Reads whole backend messages (type byte, int32 length, body) until one of `type` has come. */
-async function readUntil(conn: Deno.Conn, type: number): Promise<void> {
-  let pending = new Uint8Array(0);
-  const buffer = new Uint8Array(1 << 16);
-  for (;;) {
-    while (pending.length >= 5) {
-      const length = new DataView(pending.buffer, pending.byteOffset).getInt32(1);
-      if (pending.length < 1 + length) break;
-      if (pending[0] === type) return;
-      pending = pending.subarray(1 + length);
-    }
-    const n = await conn.read(buffer);
-    if (n === null) throw new Error("hyperd closed the connection");
-    const joined = new Uint8Array(pending.length + n);
-    joined.set(pending);
-    joined.set(buffer.subarray(0, n), pending.length);
-    pending = joined;
-  }
-}
-
-/** Starts `COPY <table> FROM STDIN`, sends half a row and vanishes without CopyDone. */
-async function abandonCopy(
-  endpoint: { host: string; port: number },
-  database: string,
-  table: string,
-) {
-  const text = new TextEncoder();
-  const conn = await Deno.connect({ hostname: endpoint.host, port: endpoint.port });
-  try {
-    const params = text.encode(`user\0tableau_internal_user\0database\0${database}\0\0`);
-    const startup = new Uint8Array(8 + params.length);
-    new DataView(startup.buffer).setInt32(0, startup.length);
-    new DataView(startup.buffer).setInt32(4, 196608); // protocol 3.0
-    startup.set(params, 8);
-    await conn.write(startup);
-    await readUntil(conn, READY_FOR_QUERY);
-    await conn.write(message("Q", text.encode(`COPY ${table} FROM STDIN WITH (FORMAT CSV)\0`)));
-    await readUntil(conn, COPY_IN_RESPONSE);
-    await conn.write(message("d", text.encode("2,b\n3,")));
-  } finally {
-    conn.close();
-  }
-}
 
 /**
  * Tries before the canary says the bug is gone: about one abandoned COPY in three ends (7 of 21

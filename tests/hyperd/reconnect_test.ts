@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
-import { collectingLedger, ledgerContext } from "../helpers/ledger_sink.ts";
-import { OwnedModel } from "../../src/workload/owned_model.ts";
+import { ledgerContext } from "../helpers/ledger_sink.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
@@ -101,6 +100,47 @@ class Relay {
   }
 }
 
+/** Starts user 0 of `spec` through `relay` on `database`, with small batches and short thinks. */
+function runRelayedUser(
+  hyperd: { host: string; port: number },
+  database: Awaited<ReturnType<typeof setUpDatabases>>[number],
+  relay: Relay,
+  spec: { class: "mixed" | "inserter"; seed: string; batchMax: number; complexity: number },
+) {
+  const flags = new SharedFlags();
+  const stats = new OpStats();
+  const contextFor = (conn: HyperConnection) =>
+    Promise.resolve({
+      conn,
+      tables: database.tables,
+      copyEncoder: new HyperBinaryEncoder(),
+      batches: new Map(),
+      read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
+      readTransport: "libpq" as const,
+      ...ledgerContext(hyperd, database.path),
+    });
+  const settings = {
+    batchMin: 10,
+    batchMax: spec.batchMax,
+    thinkMinMs: 5,
+    thinkMaxMs: 10,
+    queryComplexityMax: spec.complexity,
+    opKinds: SEED_OP_KINDS,
+    accounts: 16,
+  };
+  const user = runUser({ id: 0, class: spec.class, seed: spec.seed, database: 0 }, {
+    endpoint: { host: "127.0.0.1", port: relay.port },
+    database,
+    settings,
+    flags,
+    stats,
+    runStartMs: performance.timeOrigin + performance.now(),
+    startAtMs: null,
+    contextFor,
+  });
+  return { user, flags, stats };
+}
+
 Deno.test("a user whose connection breaks records the failure, reconnects and carries on", async () => {
   await withHyperd(async (hyperd, dir) => {
     const [database] = await setUpDatabases(hyperd, dir, [{
@@ -109,40 +149,12 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
       file: "db_0.hyper",
     }]);
     const relay = new Relay(hyperd);
-    const flags = new SharedFlags();
-    const stats = new OpStats();
-    const contextFor = (conn: HyperConnection) =>
-      Promise.resolve({
-        conn,
-        tables: database.tables,
-        copyEncoder: new HyperBinaryEncoder(),
-        batches: new Map(),
-        read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
-        readTransport: "libpq" as const,
-        ledger: collectingLedger().sink,
-        owned: new OwnedModel(),
-        endpoint: hyperd,
-        databasePath: database.path,
-      });
-    const settings = {
-      batchMin: 10,
-      batchMax: 200,
-      thinkMinMs: 5,
-      thinkMaxMs: 10,
-      queryComplexityMax: 2,
-      opKinds: SEED_OP_KINDS,
-      accounts: 16,
-    };
     try {
-      const user = runUser({ id: 0, class: "mixed", seed: "relay", database: 0 }, {
-        endpoint: { host: "127.0.0.1", port: relay.port },
-        database,
-        settings,
-        flags,
-        stats,
-        runStartMs: performance.timeOrigin + performance.now(),
-        startAtMs: null,
-        contextFor,
+      const { user, flags, stats } = runRelayedUser(hyperd, database, relay, {
+        class: "mixed",
+        seed: "relay",
+        batchMax: 200,
+        complexity: 2,
       });
       // Ticks drain the tally, as the worker's ticker would; what they report adds up here.
       let ops = 0;
@@ -194,27 +206,12 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
     const spec = { index: 0, schemaSeed: "relay-doubt", file: "db_0.hyper" };
     const [database] = await setUpDatabases(hyperd, dir, [spec]);
     const relay = new Relay(hyperd);
-    const flags = new SharedFlags();
-    const stats = new OpStats();
-    const contextFor = (conn: HyperConnection) =>
-      Promise.resolve({
-        conn,
-        tables: database.tables,
-        copyEncoder: new HyperBinaryEncoder(),
-        batches: new Map(),
-        read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
-        readTransport: "libpq" as const,
-        ...ledgerContext(hyperd, database.path),
-      });
-    const settings = {
-      batchMin: 10,
+    const { user, flags, stats } = runRelayedUser(hyperd, database, relay, {
+      class: "inserter",
+      seed: "relay-doubt",
       batchMax: 300,
-      thinkMinMs: 5,
-      thinkMaxMs: 10,
-      queryComplexityMax: 1,
-      opKinds: SEED_OP_KINDS,
-      accounts: 16,
-    };
+      complexity: 1,
+    });
     const writes: Record<string, WriteRecord[]> = {};
     const inDoubt: InDoubtRecord[] = [];
     let ops = 0;
@@ -231,16 +228,6 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
       }
     };
     try {
-      const user = runUser({ id: 0, class: "inserter", seed: "relay-doubt", database: 0 }, {
-        endpoint: { host: "127.0.0.1", port: relay.port },
-        database,
-        settings,
-        flags,
-        stats,
-        runStartMs: performance.timeOrigin + performance.now(),
-        startAtMs: null,
-        contextFor,
-      });
       await waitFor(() => ops >= 5);
       relay.arm(2, true);
       await waitFor(() => relay.cut >= 2);
