@@ -12,7 +12,7 @@ import {
   type TransferOutcome,
   type TransferRecord,
 } from "../workload/ledger.ts";
-import type { LedgerTally } from "./op_stats.ts";
+import type { LedgerTally } from "./ledger_interval.ts";
 
 /** Violations kept with their evidence; the rest are counted. */
 const VIOLATIONS_KEPT = 10;

@@ -6,13 +6,14 @@
 import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import type { WriteRecord } from "../workload/writes.ts";
+import type { BalanceRead, FaultEvent, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
 import {
-  type BalanceRead,
-  type FaultEvent,
-  type RangeMismatch,
-  readProblems,
-  type TransferRecord,
-} from "../workload/ledger.ts";
+  addBalanceRead,
+  addFault,
+  addRangeMismatch,
+  emptyLedgerInterval,
+  type LedgerTally,
+} from "./ledger_interval.ts";
 import {
   addOracleEvent,
   emptyOracleTally,
@@ -22,8 +23,6 @@ import {
 
 /** Failures kept per interval; the main thread keeps the first 100 of the run. */
 const FAILURES_PER_TICK = 100;
-/** Reads that broke the ledger's invariant a worker keeps per interval. */
-const VIOLATIONS_PER_TICK = 10;
 /** Slowest operations a worker and the run keep. */
 export const SLOWEST_KEPT = 20;
 
@@ -34,24 +33,6 @@ export interface OpCounts {
   /** Expected aborts (40001 conflicts): in `ops`, never in `failures`. */
   aborted: number;
   rows: number;
-}
-
-/** What the ledger's operations did in one interval. */
-export interface LedgerTally {
-  /** Every transfer that ended, however it ended. */
-  transfers: TransferRecord[];
-  /** Reads of every balance that came back and were checked. */
-  reads: number;
-  /** Reads that broke the invariant, with what was wrong (the first few). */
-  violations: (BalanceRead & { problems: string[] })[];
-  /** Violations past the ones kept. */
-  violationsDropped: number;
-  /** Range operations that checked the user's own table against its model. */
-  rangeChecks: number;
-  /** Own tables that differed from their model (the first few; counted in rangeChecks too). */
-  rangeMismatches: RangeMismatch[];
-  /** Faults that left hyperd in a state it should not be in (the first few). */
-  faults: FaultEvent[];
 }
 
 /** A failed operation: data, not an exception. */
@@ -219,7 +200,7 @@ export class OpStats {
   readonly #slowest = new SlowestOps();
   #slowNew: SlowOp[] = [];
   #connectionLost: SlowOp[] = [];
-  #ledger: LedgerTally = emptyLedger();
+  #ledger: LedgerTally = emptyLedgerInterval();
   writesRedirected = 0;
   grpcReads = 0;
   libpqReads = 0;
@@ -276,12 +257,7 @@ export class OpStats {
 
   /** Checks a read of every balance against the invariant and keeps it if it broke it. */
   recordBalanceRead(read: BalanceRead): void {
-    this.#ledger.reads++;
-    const problems = readProblems(read);
-    if (problems.length === 0) return;
-    if (this.#ledger.violations.length < VIOLATIONS_PER_TICK) {
-      this.#ledger.violations.push({ ...read, problems });
-    } else this.#ledger.violationsDropped++;
+    addBalanceRead(this.#ledger, read);
   }
 
   /** Counts a check of a user's own table that found it as the model says. */
@@ -291,15 +267,12 @@ export class OpStats {
 
   /** Keeps a user's own table that differed from its model. */
   recordRangeMismatch(mismatch: RangeMismatch): void {
-    this.#ledger.rangeChecks++;
-    if (this.#ledger.rangeMismatches.length < VIOLATIONS_PER_TICK) {
-      this.#ledger.rangeMismatches.push(mismatch);
-    }
+    addRangeMismatch(this.#ledger, mismatch);
   }
 
   /** Keeps a fault that left hyperd in a state it should not be in. */
   recordFault(event: FaultEvent): void {
-    if (this.#ledger.faults.length < VIOLATIONS_PER_TICK) this.#ledger.faults.push(event);
+    addFault(this.#ledger, event);
   }
 
   /** Records what a generated query of `user`'s operation `seq` found. */
@@ -413,7 +386,7 @@ export class OpStats {
       ...(this.#oracle ? { oracle: this.#oracle } : {}),
     };
     this.#oracle = null;
-    this.#ledger = emptyLedger();
+    this.#ledger = emptyLedgerInterval();
     this.#schedule = [];
     this.#slowNew = [];
     this.#connectionLost = [];
@@ -431,18 +404,6 @@ export class OpStats {
 
 function emptyKind(): KindTally {
   return { ops: 0, failures: 0, aborted: 0, rows: 0, latencyMs: [], serviceMs: null };
-}
-
-function emptyLedger(): LedgerTally {
-  return {
-    transfers: [],
-    reads: 0,
-    violations: [],
-    violationsDropped: 0,
-    rangeChecks: 0,
-    rangeMismatches: [],
-    faults: [],
-  };
 }
 
 /** Records a latency: the response time, and the service time apart when it queued first. */

@@ -12,11 +12,11 @@ import { connect, type HyperConnection } from "../../wire/connection.ts";
 import { abandonCopy } from "../../wire/raw_copy.ts";
 import { quoteIdent } from "../../wire/sql.ts";
 import { TIMED_OUT, within } from "../../time.ts";
-import { invariantTotal, type TransferOutcome } from "../../workload/ledger.ts";
+import type { TransferOutcome } from "../../workload/ledger.ts";
 import type { PlannedOp } from "../../workload/planner.ts";
 import { errorCode } from "../op_errors.ts";
 import type { OpContext, OpOutcome } from "./context.ts";
-import { READ_BALANCES_SQL } from "./read_balances.ts";
+import { balancesRead, READ_BALANCES_SQL } from "./read_balances.ts";
 import { creditSql, debitSql } from "./transfer.ts";
 
 /**
@@ -133,18 +133,7 @@ export async function disconnectOp(ctx: OpContext, op: PlannedOp): Promise<OpOut
   // A new connection works, and the ledger holds: nothing the cut began is half-done.
   const after = connect(ctx.endpoint, ctx.databasePath);
   try {
-    const startedAtSec = ctx.ledger.nowSec();
-    const rows = await after.sql.unsafe(READ_BALANCES_SQL);
-    ctx.ledger.read({
-      database: ctx.ledger.database,
-      user: ctx.ledger.user,
-      seq: op.seq,
-      startedAtSec,
-      endedAtSec: ctx.ledger.nowSec(),
-      balances: rows.map((r) => [Number(r.id), Number(r.balance)]),
-      expectedTotal: invariantTotal(ctx.ledger.accounts),
-      accounts: ctx.ledger.accounts,
-    });
+    await balancesRead(ctx, op, (sql) => after.sql.unsafe(sql), READ_BALANCES_SQL);
   } finally {
     await after.sql.end({ timeout: 1 }).catch(() => {});
   }
@@ -257,22 +246,14 @@ export async function reattachOp(ctx: OpContext, op: PlannedOp): Promise<OpOutco
   const session = connect(ctx.endpoint);
   try {
     await session.sql.unsafe(`ATTACH DATABASE ${quoteIdent(ctx.databasePath)} AS ${alias}`);
-    const startedAtSec = ctx.ledger.nowSec();
-    const rows = await session.sql.unsafe(
+    const rows = await balancesRead(
+      ctx,
+      op,
+      (sql) => session.sql.unsafe(sql),
       `SELECT "id", "balance" FROM ${alias}."public"."accounts" ORDER BY "id"`,
     );
-    ctx.ledger.read({
-      database: ctx.ledger.database,
-      user: ctx.ledger.user,
-      seq: op.seq,
-      startedAtSec,
-      endedAtSec: ctx.ledger.nowSec(),
-      balances: rows.map((r) => [Number(r.id), Number(r.balance)]),
-      expectedTotal: invariantTotal(ctx.ledger.accounts),
-      accounts: ctx.ledger.accounts,
-    });
     await session.sql.unsafe(`DETACH DATABASE ${alias}`);
-    return { rows: rows.length, insertedRows: 0 };
+    return { rows, insertedRows: 0 };
   } finally {
     await session.sql.end({ timeout: 1 }).catch(() => {});
   }

@@ -11,19 +11,32 @@ export const READ_BALANCES_SQL = `SELECT "id", "balance" FROM ${
 
 /** Reads every balance and reports the read to the ledger, which checks it. */
 export async function readBalances(ctx: OpContext, op: PlannedOp): Promise<OpOutcome> {
+  const rows = await balancesRead(ctx, op, (sql) => ctx.conn.sql.unsafe(sql), READ_BALANCES_SQL);
+  return { rows, insertedRows: 0 };
+}
+
+/**
+ * Runs `sql` (every balance, `id` and `balance`, in one statement) through `query` and reports
+ * what it saw to the ledger; the faults read through connections of their own. Returns the rows.
+ */
+export async function balancesRead(
+  ctx: Pick<OpContext, "ledger">,
+  op: PlannedOp,
+  query: (sql: string) => Promise<readonly Record<string, unknown>[]>,
+  sql: string,
+): Promise<number> {
   const ledger = ctx.ledger;
   const startedAtSec = ledger.nowSec();
-  const rows = await ctx.conn.sql.unsafe(READ_BALANCES_SQL);
-  const balances: [number, number][] = rows.map((r) => [Number(r.id), Number(r.balance)]);
+  const rows = await query(sql);
   ledger.read({
     database: ledger.database,
     user: ledger.user,
     seq: op.seq,
     startedAtSec,
     endedAtSec: ledger.nowSec(),
-    balances,
+    balances: rows.map((r) => [Number(r.id), Number(r.balance)]),
     expectedTotal: invariantTotal(ledger.accounts),
     accounts: ledger.accounts,
   });
-  return { rows: rows.length, insertedRows: 0 };
+  return rows.length;
 }
