@@ -1,9 +1,10 @@
 /** The report's charts of a run: throughput, latency and hyperd resources over time; op mix. */
 import { gatedMemory, type MemoryFigures } from "../../hyperd/backpressure.ts";
-import { WARNING_KINDS } from "../../hyperd/warnings.ts";
+import { warningMeaning } from "../../hyperd/warnings.ts";
 import { OP_KINDS, opMix, shownKinds, USER_CLASSES } from "../../workload/op_table.ts";
 import { formatNumber } from "../format.ts";
 import type { Summary } from "../summary.ts";
+import { warningCores } from "../warning_groups.ts";
 import { type BarRow, lineChart, type Panel, type Series, stackedBarChart } from "./svg_chart.ts";
 import { COLORS, OP_COLORS } from "./style.ts";
 
@@ -96,12 +97,17 @@ function memoryPanels(summary: Summary, xMax: number): Panel[] {
 /** Markers closer than this share of the time axis are drawn as one, so labels do not overlap. */
 const MARKER_MERGE_SHARE = 0.04;
 
-/** Vertical markers: hyperd's crash and the first of each kind of warning hyperd logged. */
+/**
+ * Vertical markers: hyperd's crash and the first of each kind of warning hyperd logged that
+ * points at trouble on the run's machine (one expected there, as too few network threads on 2
+ * cores, is left to the warnings card).
+ */
 function eventMarkers(summary: Summary, xMax: number): { at: number; label: string }[] {
-  const events = Object.entries(summary.serverWarnings ?? {}).map(([kind, w]) => ({
-    at: w.firstAtSec,
-    label: `hyperd: ${WARNING_KINDS[kind]?.label ?? kind}`,
-  }));
+  const cores = warningCores(summary);
+  const events = Object.entries(summary.serverWarnings ?? {})
+    .map(([kind, w]) => ({ at: w.firstAtSec, meaning: warningMeaning(kind, cores) }))
+    .filter(({ meaning }) => meaning.trouble)
+    .map(({ at, meaning }) => ({ at, label: `hyperd: ${meaning.label}` }));
   if (summary.crash) events.push({ at: summary.crash.atSec, label: "hyperd crashed" });
   // Everything before it is in no statistic; older summaries have no warm-up.
   if (summary.warmup) events.push({ at: summary.warmup.sec, label: "warm-up ends" });
