@@ -1,5 +1,8 @@
 /** A ledger sink for tests that run operations by hand: it keeps what the operations report. */
-import type { LedgerSink } from "../../src/users/ops/context.ts";
+import type { LedgerSink, OpContext } from "../../src/users/ops/context.ts";
+import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
+import type { HyperConnection } from "../../src/wire/connection.ts";
+import type { TableSpec } from "../../src/workload/layout.ts";
 import { OwnedModel } from "../../src/workload/owned_model.ts";
 import type {
   BalanceRead,
@@ -56,4 +59,27 @@ export function ledgerContext(
   databasePath: string;
 } {
   return { ledger: collectingLedger(user).sink, owned: new OwnedModel(), endpoint, databasePath };
+}
+
+/** An OpContext on `conn` for `user` on `database`, its ledger collected for the test to read. */
+export function collectingContext(
+  conn: HyperConnection,
+  endpoint: { host: string; port: number },
+  database: { path: string; tables: TableSpec[] },
+  user: number,
+): { ctx: OpContext; ledger: CollectingLedger } {
+  const ledger = collectingLedger(user);
+  const ctx: OpContext = {
+    conn,
+    tables: database.tables,
+    copyEncoder: new HyperBinaryEncoder(),
+    batches: new Map(),
+    read: (sql) => conn.countRows(sql),
+    readTransport: "libpq",
+    ledger: ledger.sink,
+    owned: new OwnedModel(),
+    endpoint,
+    databasePath: database.path,
+  };
+  return { ctx, ledger };
 }

@@ -9,13 +9,11 @@ import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { executeOp } from "../../src/users/ops/execute.ts";
 import type { OpContext } from "../../src/users/ops/context.ts";
 import { connect } from "../../src/wire/connection.ts";
-import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
 import { readProblems } from "../../src/workload/ledger.ts";
-import { OwnedModel } from "../../src/workload/owned_model.ts";
 import { type PlannedOp, planOps } from "../../src/workload/planner.ts";
 import { markKnownBugs } from "../../src/results/known_bugs.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
-import { collectingLedger } from "../helpers/ledger_sink.ts";
+import { collectingContext, type CollectingLedger } from "../helpers/ledger_sink.ts";
 
 /** A planned fault of `kind` (and `phase`) from a user's plan: same code path as a run. */
 function plannedFault(kind: "Cancel" | "Disconnect" | "Reattach", phase?: string): PlannedOp {
@@ -32,7 +30,7 @@ function plannedFault(kind: "Cancel" | "Disconnect" | "Reattach", phase?: string
 }
 
 async function withContext(
-  body: (ctx: OpContext, ledger: ReturnType<typeof collectingLedger>) => Promise<void>,
+  body: (ctx: OpContext, ledger: CollectingLedger) => Promise<void>,
 ) {
   await withHyperd(async (hyperd, dir) => {
     const [database] = await setUpDatabases(hyperd, dir, [{
@@ -41,20 +39,9 @@ async function withContext(
       file: "db_0.hyper",
     }]);
     const conn = connect(hyperd, database.path);
-    const ledger = collectingLedger(2);
+    const { ctx, ledger } = collectingContext(conn, hyperd, database, 2);
     try {
-      await body({
-        conn,
-        tables: database.tables,
-        copyEncoder: new HyperBinaryEncoder(),
-        batches: new Map(),
-        read: (sql) => conn.countRows(sql),
-        readTransport: "libpq",
-        ledger: ledger.sink,
-        owned: new OwnedModel(),
-        endpoint: hyperd,
-        databasePath: database.path,
-      }, ledger);
+      await body(ctx, ledger);
     } finally {
       await conn.sql.end({ timeout: 0 }).catch(() => {});
     }

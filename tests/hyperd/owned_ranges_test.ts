@@ -5,13 +5,10 @@
 import assert from "node:assert/strict";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { executeOp } from "../../src/users/ops/execute.ts";
-import type { OpContext } from "../../src/users/ops/context.ts";
 import { connect } from "../../src/wire/connection.ts";
-import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
-import { OwnedModel } from "../../src/workload/owned_model.ts";
 import { planOps } from "../../src/workload/planner.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
-import { collectingLedger } from "../helpers/ledger_sink.ts";
+import { collectingContext } from "../helpers/ledger_sink.ts";
 
 Deno.test("a user's own table follows its model through UPDATE and DELETE, and a row deleted behind its back is a mismatch", async () => {
   await withHyperd(async (hyperd, dir) => {
@@ -21,28 +18,18 @@ Deno.test("a user's own table follows its model through UPDATE and DELETE, and a
       file: "db_0.hyper",
     }]);
     const conn = connect(hyperd, database.path);
-    const ledger = collectingLedger(4);
-    const ctx: OpContext = {
-      conn,
-      tables: database.tables,
-      copyEncoder: new HyperBinaryEncoder(),
-      batches: new Map(),
-      read: (sql) => conn.countRows(sql),
-      readTransport: "libpq",
-      ledger: ledger.sink,
-      owned: new OwnedModel(),
-      endpoint: hyperd,
-      databasePath: database.path,
-    };
-    const ops = planOps({ id: 4, class: "mixed", seed: "owned", database: 0 }, database.tables, {
+    const { ctx, ledger } = collectingContext(conn, hyperd, database, 4);
+    const user = { id: 4, class: "mixed" as const, seed: "owned", database: 0 };
+    const settings = {
       batchMin: 1,
       batchMax: 1,
       thinkMinMs: 0,
       thinkMaxMs: 0,
       queryComplexityMax: 1,
-      opKinds: ["UpdateRange", "DeleteRange"],
+      opKinds: ["UpdateRange" as const, "DeleteRange" as const],
       accounts: 16,
-    }, 60);
+    };
+    const ops = planOps(user, database.tables, settings, 60);
     try {
       for (const op of ops) await executeOp(ctx, op);
       assert.ok(ops.some((op) => op.kind === "UpdateRange"));
@@ -56,15 +43,7 @@ Deno.test("a user's own table follows its model through UPDATE and DELETE, and a
         `DELETE FROM "owned_u4" WHERE "id" = (SELECT min("id") FROM "owned_u4")`,
       );
       assert.equal(gone.count, 1);
-      const next = planOps({ id: 4, class: "mixed", seed: "owned", database: 0 }, database.tables, {
-        batchMin: 1,
-        batchMax: 1,
-        thinkMinMs: 0,
-        thinkMaxMs: 0,
-        queryComplexityMax: 1,
-        opKinds: ["UpdateRange", "DeleteRange"],
-        accounts: 16,
-      }, 61)[60];
+      const next = planOps(user, database.tables, settings, 61)[60];
       await executeOp(ctx, next);
       const [mismatch] = ledger.rangeChecks.mismatches;
       assert.equal(mismatch.user, 4);
