@@ -31,6 +31,16 @@ function latency(p50: number): LatencySummary {
   };
 }
 
+/** A monitor blind for 14.2 s in two spells (the longest 12.5 s), load standing in for CPU. */
+export const BLIND_SIGHT: NonNullable<Summary["sight"]> = {
+  staleAfterSec: 3,
+  blindSec: 14.2,
+  blindSpells: 2,
+  longestBlindSec: 12.5,
+  staleReleases: 1,
+  cpuSignal: "load",
+};
+
 /** A 60-second run with 9 users, a backpressure period from 30 s to 40 s and escaped-worthy errors. */
 export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
   const config = resolveConfig({ seed: "424242", duration: String(SECONDS) }, {});

@@ -14,6 +14,7 @@ import {
 import { SharedFlags } from "../../src/users/shared_flags.ts";
 import {
   abortCrashFixture,
+  BLIND_SIGHT,
   findingsSummaryFixture,
   summaryFixture,
 } from "../helpers/summary_fixture.ts";
@@ -270,14 +271,7 @@ Deno.test("findingsOf() makes wrong results and internal query errors findings; 
 });
 
 Deno.test("findingsOf() makes a monitor blind for 10 s or more a finding, and not a shorter spell", () => {
-  const sight = {
-    staleAfterSec: 3,
-    blindSec: 14.2,
-    blindSpells: 2,
-    longestBlindSec: 12.5,
-    staleReleases: 1,
-    cpuSignal: "load" as const,
-  };
+  const sight = BLIND_SIGHT;
   const [blind] = findingsOf(source({ sight }));
   assert.equal(blind.kind, "blind-monitor");
   assert.equal(

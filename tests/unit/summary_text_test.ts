@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { summaryText } from "../../src/results/summary_text.ts";
 import {
+  BLIND_SIGHT,
   crashedSummaryFixture,
   emptySummaryFixture,
   summaryFixture,
@@ -225,14 +226,7 @@ Deno.test("summaryText() gives hyperstress's own CPU and says when the client wa
 });
 
 Deno.test("summaryText() says how long the monitor was blind, and when load stood in for CPU", () => {
-  const sight = {
-    staleAfterSec: 3,
-    blindSec: 14.2,
-    blindSpells: 2,
-    longestBlindSec: 12.5,
-    staleReleases: 1,
-    cpuSignal: "load" as const,
-  };
+  const sight = BLIND_SIGHT;
   const text = summaryText(summaryFixture({ sight }));
   assert.equal(
     line(text, "Monitor:"),
