@@ -1,10 +1,12 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
- * rate) says so: operation kinds (one cut of every read also drops every user that only reads),
- * single operations anywhere in the run (ddmin, seq-major, so the first cuts are stretches of
- * time), users, then a lower memory_limit (tried on a small candidate, where tries are short;
- * when it holds, operations and users are cut again, as a lower limit can need less load), and
- * batch sizes (log-scale bisection). Pure: what a try is and when time is up are given.
+ * rate) says so: whole users first (nine users are a few looks, and every later candidate is
+ * smaller and quicker to try), operation kinds (one cut of every read also drops every user that
+ * only reads), single operations anywhere in the run (ddmin, seq-major, so the first cuts are
+ * stretches of time), users again, then a lower memory_limit (tried on a small candidate, where
+ * tries are short; when it holds, operations and users are cut again, as a lower limit can need
+ * less load), and batch sizes (log-scale bisection). Pure: what a try is and when time is up are
+ * given.
  */
 import {
   type Candidate,
@@ -34,6 +36,7 @@ export async function shrinkSearch(
   budget: () => boolean,
 ): Promise<Candidate> {
   let current = start;
+  current = await fewerUsers(current, accept, budget);
   current = await fewerKinds(current, accept, budget);
   current = await fewerOps(current, accept, budget);
   current = await fewerUsers(current, accept, budget);

@@ -35,8 +35,11 @@ export interface ShrinkReport {
   schemaVersion: typeof SHRINK_SCHEMA_VERSION;
   until: string;
   signature: string | null;
-  /** The rate a candidate had to meet, and where it came from. */
-  minReproRate: { rate: number; from: "--min-repro-rate" | "original" };
+  /**
+   * The rate the result had to meet afresh and where it came from, and the stricter rate the
+   * search held each cut to (searchRate() of it).
+   */
+  minReproRate: { rate: number; from: "--min-repro-rate" | "original"; search: number };
   timing: ReplayTiming;
   original: {
     users: number;
@@ -155,10 +158,10 @@ export function reproText(
     `- Original: ${report.original.users} users, ${report.original.ops ?? "?"} operations ` +
     `sent before it failed; reproduced ${rates}.`,
     `- Every cut was kept only when it reproduced at least ${
-      rateWords(report.minReproRate.rate)
-    } ` +
-    `of the time (${report.minReproRate.from}), by a sequential test over up to ${report.tries} ` +
-    "tries.",
+      rateWords(report.minReproRate.search)
+    } of the time, by a sequential test over up to ${report.tries} tries; the result had to ` +
+    `reproduce at least ${rateWords(report.minReproRate.rate)} of the time afresh ` +
+    `(${report.minReproRate.from}).`,
     ...r.changes.map((c) => `- Changed: ${c}.`),
     ...r.smallerButRarer.map((m) =>
       `- Smaller, but rarer: ${m.candidate} was kept at ${m.keptAt.k} of ${m.keptAt.n} and ` +

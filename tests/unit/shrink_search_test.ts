@@ -38,7 +38,9 @@ Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences,
   assert.deepEqual(result.layout.users.map((u) => [u.id, u.ops]), [[2, [3]], [7, [15]]]);
   assert.equal(totalOps(result), 2);
   assert.ok(result.config.batchMax >= 5000 && result.config.batchMax <= 5000 * 1.25);
-  assert.ok(steps.length < 200, `${steps.length} candidates`);
+  // 230 looks for this fake (171 before users were cut first); a real shrink skips the subsets of
+  // dropped candidates, which this fake does not.
+  assert.ok(steps.length < 250, `${steps.length} candidates`);
   for (const step of ["lower memory_limit", "fewer users", "fewer kinds", "fewer ops"]) {
     assert.ok(steps.includes(step), step);
   }

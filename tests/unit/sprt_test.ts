@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { measureFixed, measureRate, type RateTest, rateVerdict } from "../../src/shrink/sprt.ts";
+import {
+  measureFixed,
+  measureRate,
+  type RateTest,
+  rateVerdict,
+  searchRate,
+} from "../../src/shrink/sprt.ts";
 
 const TWO_THIRDS: RateTest = { target: 2 / 3, maxTries: 6 };
 
@@ -57,6 +63,23 @@ Deno.test("rateVerdict() accepts a candidate at half the target rarely and one a
   assert.equal(acceptance(1, TWO_THIRDS), 1);
   // At the target itself a reproduction is more likely kept than lost (beta 0.3: 0.67).
   assert.ok(acceptance(2 / 3, TWO_THIRDS) >= 0.6, `${acceptance(2 / 3, TWO_THIRDS)}`);
+});
+
+Deno.test("searchRate() holds cuts to 5/6 for 2/3: a lucky cut is kept half as often, a dead one costs one try (exact)", () => {
+  assert.ok(Math.abs(searchRate(2 / 3) - 5 / 6) < 1e-12);
+  assert.equal(searchRate(1), 1);
+  const held = { target: searchRate(2 / 3), maxTries: 6 };
+  // Against the table for 2/3 itself: 0.106, 0.344, 0.978 and 2 tries.
+  assert.ok(acceptance(1 / 3, held) <= 0.045, `${acceptance(1 / 3, held)}`);
+  assert.ok(acceptance(1 / 2, held) <= 0.16, `${acceptance(1 / 2, held)}`);
+  assert.ok(acceptance(0.9, held) >= 0.84, `${acceptance(0.9, held)}`);
+  assert.equal(acceptance(1, held), 1);
+  assert.equal(expectedTries(0, held), 1);
+  assert.equal(expectedTries(1, held), 3);
+  // With 3 tries (the hyperd test's), only 3 of 3 keeps a cut.
+  const three = { target: searchRate(2 / 3), maxTries: 3 };
+  assert.equal(rateVerdict(3, 3, three), "accept");
+  assert.equal(rateVerdict(2, 3, three), "reject");
 });
 
 Deno.test("rateVerdict() with a target of 1 rejects at the first miss", () => {
