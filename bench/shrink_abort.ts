@@ -48,6 +48,8 @@ try {
   ], withHome);
   const minutes = (Date.now() - started) / 60_000;
   if (shrink.code !== 0) throw new Error(`shrink exited ${shrink.code}:\n${shrink.stderr}`);
+  // Its progress, one line per candidate, for the benchmark page.
+  console.error(shrink.stderr);
   const report: ShrinkReport = JSON.parse(await Deno.readTextFile(join(out, "shrink.json")));
   const result = report.result!;
 
