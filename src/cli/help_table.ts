@@ -99,7 +99,7 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
   collect: ["sweep", "", "join the sweep.json of DIRs instead"],
   until: ["shrink", "WHAT", "crash, stall, wrong-result, failure:REGEX"],
   tries: ["shrink", "N", "tries that measure a rate; most per candidate"],
-  minReproRate: ["shrink", "RATE", "a kept cut reproduces this often (2/3, 67%)"],
+  minReproRate: ["shrink", "RATE", "the result reproduces this often (2/3, 67%)"],
   maxMinutes: ["shrink", "DURATION", "how long the shrink may take (30m, 2h)"],
   planOps: ["plan", "N", "operations per user to show"],
   planJson: ["plan", "", "print JSON with every field instead"],

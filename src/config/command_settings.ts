@@ -115,7 +115,7 @@ export const COMMAND_SETTINGS = {
     env: "STRESS_SHRINK_MIN_REPRO_RATE",
     flag: "min-repro-rate",
     help:
-      "shrink: a candidate must reproduce at least this often (default: original's, at most 2/3).",
+      "shrink: the result must reproduce at least this often (default: original's, at most 2/3); each cut, halfway from it to always.",
   }),
   maxMinutes: setting({
     operator: true,
