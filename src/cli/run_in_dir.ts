@@ -47,6 +47,8 @@ export interface RunInDirOptions {
   footprint?: boolean;
   /** Called with the summary before any artifact is written, so it survives a full disk. */
   onSummary?: (summary: Summary) => void;
+  /** False: no end-of-run check of the tables (a shrink's search tries). */
+  endCheck?: boolean;
 }
 
 /** A finished run: its summary and where its files are. */
@@ -101,6 +103,7 @@ export async function runInDir(options: RunInDirOptions): Promise<RunInDir> {
         processes: options.processes,
         onSecond: options.onSecond,
         onSnapshot: options.onSnapshot,
+        endCheck: options.endCheck,
       });
       const summary = buildSummary(outcome, {
         commandLine: options.commandLine,

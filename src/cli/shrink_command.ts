@@ -194,7 +194,7 @@ async function shrink(s: Shrink): Promise<number> {
     const signatures: (string | null)[] = [];
     const rate = await measureRate(
       async () => {
-        const result = await tries.run(candidate);
+        const result = await tries.run(candidate, true);
         signatures.push(result.signature);
         if (result.reproduced) summary = result.summary;
         return result.reproduced;

@@ -69,8 +69,13 @@ export class ShrinkTries {
     return this.#free.map((lane) => this.#dir(lane));
   }
 
-  /** One try of `candidate`; the first matching try of all fixes the target's signature. */
-  async run(candidate: Candidate): Promise<TryResult> {
+  /**
+   * One try of `candidate`; the first matching try of all fixes the target's signature. A search
+   * try (`search` true) skips the end-of-run check unless `--until` is a stall (a check can hang
+   * behind an abandoned COPY): it took half of a try that did not crash, and the fresh measure of
+   * REPRO.md's command, check included, has the last word.
+   */
+  async run(candidate: Candidate, search = false): Promise<TryResult> {
     const lane = this.#free.pop();
     if (lane === undefined) throw new Error("shrink: more tries at once than --parallel lanes");
     const started = performance.now();
@@ -89,6 +94,7 @@ export class ShrinkTries {
         },
         commandLine: this.#context.commandLine,
         processes: this.#context.processes,
+        endCheck: !search || this.target.until === "stall",
       });
       // A try that broke in hyperstress itself says nothing about hyperd: stop, do not count it.
       if (summary.stopReason === "WorkerFailed") {

@@ -205,6 +205,9 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
   }
   if (run.lost) return integritySkipped("the server stopped answering");
   if (run.control.reason === "Stalled") return integritySkipped("hyperd stalled");
+  if (run.options.endCheck === false) {
+    return integritySkipped("a shrink's search try (it looks for a crash or a failure)");
+  }
   if (!finished.allReported) {
     return integritySkipped("some users did not finish their last operation");
   }

@@ -36,6 +36,8 @@ export interface StressOptions {
   onSecond?: (view: LiveView) => void;
   /** Called once users start, with the run's outcome as it stands at any moment. */
   onSnapshot?: (snapshot: () => RunOutcome) => void;
+  /** False: no end-of-run check of the tables (a shrink's search tries: shrink_tries.ts). */
+  endCheck?: boolean;
 }
 
 /** The server gone (a crash, or an attached one unreachable), when, and what users were doing. */
