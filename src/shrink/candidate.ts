@@ -9,7 +9,7 @@ import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import { databaseTables, opLimit, type UserSpec } from "../workload/layout.ts";
 import type { OpKind } from "../workload/op_table.ts";
-import { planOps } from "../workload/planner.ts";
+import { type PlannedOp, planOps } from "../workload/planner.ts";
 
 /** How a replay paces its operations: its own think times, or the original's recorded starts. */
 export type ReplayTiming = Config["replayTiming"];
@@ -98,9 +98,9 @@ export function withOps(candidate: Candidate, refs: readonly OpRef[]): Candidate
   return withUsers(candidate, users);
 }
 
-/** The kind of every operation the candidate sends, as the planner rolls it. */
-export function opKinds(candidate: Candidate): Map<string, OpKind> {
-  const kinds = new Map<string, OpKind>();
+/** Every operation the candidate sends, as the planner rolls it, by refKey(). */
+export function plannedOps(candidate: Candidate): Map<string, PlannedOp> {
+  const planned = new Map<string, PlannedOp>();
   const tablesOf = new Map(
     candidate.layout.databases.map((d) => [d.index, databaseTables(d.schemaSeed)]),
   );
@@ -108,10 +108,15 @@ export function opKinds(candidate: Candidate): Map<string, OpKind> {
     const limit = opLimit(user);
     if (limit === undefined) continue;
     for (const op of planOps(user, tablesOf.get(user.database)!, candidate.config, limit)) {
-      kinds.set(refKey({ user: user.id, seq: op.seq }), op.kind);
+      planned.set(refKey({ user: user.id, seq: op.seq }), op);
     }
   }
-  return kinds;
+  return planned;
+}
+
+/** The kind of every operation the candidate sends, as the planner rolls it. */
+export function opKinds(candidate: Candidate): Map<string, OpKind> {
+  return new Map([...plannedOps(candidate)].map(([key, op]) => [key, op.kind]));
 }
 
 /** A map key for an operation. */

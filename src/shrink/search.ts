@@ -2,8 +2,8 @@
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
  * rate) says so: whole users first (nine users are a few looks, and every later candidate is
  * smaller and quicker to try), operation kinds (one cut of every read also drops every user that
- * only reads), single operations anywhere in the run (ddmin, seq-major, so the first cuts are
- * stretches of time), users again, then a lower memory_limit (tried on a small candidate, where
+ * only reads), single operations anywhere in the run (ddmin, fewest rows first, so the first
+ * cuts are reads, single-row inserts and small batches), users again, then a lower memory_limit (tried on a small candidate, where
  * tries are short; when it holds, operations and users are cut again, as a lower limit can need
  * less load), and batch sizes (log-scale bisection). Pure: what a try is and when time is up are
  * given.
@@ -12,7 +12,9 @@ import {
   type Candidate,
   memoryLimitOf,
   opKinds,
+  type OpRef,
   opRefs,
+  plannedOps,
   refKey,
   withBatchMax,
   withMemoryLimit,
@@ -95,7 +97,11 @@ export async function fewerKinds(
   return kinds.length === present.length ? current : only(kinds);
 }
 
-/** ddmin over every operation of every user, seq-major: chunks from anywhere in the run. */
+/**
+ * ddmin over every operation of every user, fewest rows first (then seq-major): the first chunks
+ * ddmin drops are reads, single-row inserts and the smallest batches, and the subsets it keeps
+ * hold the biggest COPYs, which a failure that needs load needs most.
+ */
 export async function fewerOps(
   current: Candidate,
   accept: Accept,
@@ -103,7 +109,14 @@ export async function fewerOps(
 ): Promise<Candidate> {
   const refs = opRefs(current);
   if (!refs) return current;
-  const kept = await ddmin(refs, (subset) => accept("fewer ops", withOps(current, subset)), budget);
+  const planned = plannedOps(current);
+  const rows = (r: OpRef) => planned.get(refKey(r))?.rows ?? 0;
+  const bySize = [...refs].sort((a, b) => rows(a) - rows(b) || a.seq - b.seq || a.user - b.user);
+  const kept = await ddmin(
+    bySize,
+    (subset) => accept("fewer ops", withOps(current, subset)),
+    budget,
+  );
   return kept.length === refs.length ? current : withOps(current, kept);
 }
 

@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { runLayout } from "../../src/config/run_layout.ts";
-import { type Candidate, opRefs, totalOps, withMaxOps } from "../../src/shrink/candidate.ts";
-import { shrinkSearch } from "../../src/shrink/search.ts";
+import {
+  type Candidate,
+  opRefs,
+  plannedOps,
+  refKey,
+  totalOps,
+  withMaxOps,
+} from "../../src/shrink/candidate.ts";
+import { fewerOps, shrinkSearch } from "../../src/shrink/search.ts";
 
 /** Nine users of 20 operations each, batches up to 50,000, memory_limit 300m. */
 function start(): Candidate {
@@ -38,8 +45,8 @@ Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences,
   assert.deepEqual(result.layout.users.map((u) => [u.id, u.ops]), [[2, [3]], [7, [15]]]);
   assert.equal(totalOps(result), 2);
   assert.ok(result.config.batchMax >= 5000 && result.config.batchMax <= 5000 * 1.25);
-  // 230 looks for this fake (171 before users were cut first); a real shrink skips the subsets of
-  // dropped candidates, which this fake does not.
+  // 214 looks for this fake (171 with operations first, seq-major); a real shrink also skips
+  // the subsets of dropped candidates, which this fake does not.
   assert.ok(steps.length < 250, `${steps.length} candidates`);
   for (const step of ["lower memory_limit", "fewer users", "fewer kinds", "fewer ops"]) {
     assert.ok(steps.includes(step), step);
@@ -55,4 +62,28 @@ Deno.test("shrinkSearch() stops when its budget is spent and returns the last ke
   );
   assert.ok(fails(result), "what it returns reproduces");
   assert.equal(result.layout.users.length, 9, "four looks cut no user");
+});
+
+Deno.test("fewerOps() cuts a failure that needs load in few looks: smallest operations first", async () => {
+  const whole = start();
+  const planned = plannedOps(whole);
+  const rowsOf = (c: Candidate) => opRefs(c)!.reduce((n, r) => n + planned.get(refKey(r))!.rows, 0);
+  const total = rowsOf(whole);
+  // The fake: it fails once the operations sent insert 60% of the rows, whichever they are.
+  let looks = 0;
+  let firstKept = 0;
+  const result = await fewerOps(whole, (_, c) => {
+    looks++;
+    const fails = rowsOf(c) >= 0.6 * total;
+    if (fails && firstKept === 0) firstKept = looks;
+    return Promise.resolve(fails);
+  }, () => true);
+  assert.ok(rowsOf(result) >= 0.6 * total);
+  // Seq-major (the order before) took 2,377 looks and kept 43 operations, its first cut at the
+  // 7th look; the biggest half of the batches holds 60% of the rows, so the 2nd look is kept.
+  assert.equal(firstKept, 2);
+  assert.ok(looks < 400, `${looks} looks`);
+  const kept = opRefs(result)!.map((r) => planned.get(refKey(r))!);
+  assert.ok(kept.every((op) => op.kind === "BulkInsert"), "only bulk inserts carry rows");
+  assert.ok(kept.length <= 40, `${kept.length} operations kept`);
 });
