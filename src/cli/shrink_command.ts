@@ -32,7 +32,7 @@ import {
   withUsers,
 } from "../shrink/candidate.ts";
 import { opLimit } from "../workload/layout.ts";
-import { type Accept, shrinkSearch } from "../shrink/search.ts";
+import { shrinkSearch } from "../shrink/search.ts";
 import {
   type Attempt,
   changes,
@@ -184,7 +184,7 @@ async function shrink(s: Shrink): Promise<number> {
   // ddmin asks again for subsets it has tried, and a subset of a candidate that did not
   // reproduce rarely does (this failure needs load): neither is worth its tries.
   const rejected: { n: number; candidate: Candidate }[] = [];
-  const accept = async (step: string, candidate: Candidate): Promise<boolean> => {
+  const accept = async (step: string, candidate: Candidate, holdTo = held): Promise<boolean> => {
     const outer = rejected.find((r) => isInside(candidate, r.candidate));
     if (outer) {
       say(`(${step}) ${describe(candidate)}: skipped, inside candidate ${outer.n}, dropped`);
@@ -199,7 +199,7 @@ async function shrink(s: Shrink): Promise<number> {
         if (result.reproduced) summary = result.summary;
         return result.reproduced;
       },
-      { target: held, maxTries: config.tries },
+      { target: holdTo, maxTries: config.tries },
       config.parallel,
       () => !interrupt.signal.aborted,
     );
@@ -246,13 +246,15 @@ async function shrink(s: Shrink): Promise<number> {
     tries: config.tries,
     attempts,
   });
-  const accepting: Accept = async (step, candidate) => {
-    const accepted = await accept(step, candidate);
+  const accepting = async (step: string, candidate: Candidate, holdTo = held) => {
+    const accepted = await accept(step, candidate, holdTo);
     await writeJson(join(s.outDir, "shrink.json"), reportSoFar("running"));
     return accepted;
   };
   const executed = limitToExecuted(withTiming(original, timing), reproducing);
-  if (budget() && await accepting("operations sent before it failed", executed)) {
+  // Held to the target, not the search's rate: it is one candidate, not the pick of many, and it
+  // drops only operations no reproducing try of the original sent.
+  if (budget() && await accepting("operations sent before it failed", executed, target)) {
     await shrinkSearch(executed, accepting, budget);
   }
   const stoppedBy = interrupt.signal.aborted ? "interrupt" : budget() ? "done" : "time";
