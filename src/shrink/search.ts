@@ -1,7 +1,7 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
- * rate) says so: whole users first (nine users are a few looks, and every later candidate is
- * smaller and quicker to try), operation kinds (one cut of every read also drops every user that
+ * rate) says so: whole users first, those inserting the fewest rows first (nine users are a few
+ * looks, and every later candidate is smaller and quicker to try), operation kinds (one cut of every read also drops every user that
  * only reads), single operations anywhere in the run (ddmin, fewest rows first, so the first
  * cuts are reads, single-row inserts and small batches), users again, then a lower memory_limit (tried on a small candidate, where
  * tries are short; when it holds, operations and users are cut again, as a lower limit can need
@@ -22,6 +22,7 @@ import {
   withUsers,
 } from "./candidate.ts";
 import { ddmin, smallestScaled } from "./ddmin.ts";
+import type { UserSpec } from "../workload/layout.ts";
 
 /** Whether `candidate` reproduces at the target rate; `step` names the cut for the log. */
 export type Accept = (step: string, candidate: Candidate) => Promise<boolean>;
@@ -67,18 +68,29 @@ export async function lowerMemoryLimit(
   return current;
 }
 
-/** ddmin over the users. */
+/**
+ * ddmin over the users, those inserting the fewest rows first (as for operations): the subsets
+ * ddmin keeps hold the users that load hyperd most. Candidates list users by id.
+ */
 export async function fewerUsers(
   current: Candidate,
   accept: Accept,
   budget: () => boolean,
 ): Promise<Candidate> {
+  const planned = plannedOps(current);
+  const rows = new Map<number, number>();
+  for (const ref of opRefs(current) ?? []) {
+    rows.set(ref.user, (rows.get(ref.user) ?? 0) + (planned.get(refKey(ref))?.rows ?? 0));
+  }
+  const load = (u: UserSpec) => rows.get(u.id) ?? 0;
+  const byLoad = [...current.layout.users].sort((a, b) => load(a) - load(b) || a.id - b.id);
+  const byId = (users: UserSpec[]) => [...users].sort((a, b) => a.id - b.id);
   const users = await ddmin(
-    current.layout.users,
-    (subset) => accept("fewer users", withUsers(current, subset)),
+    byLoad,
+    (subset) => accept("fewer users", withUsers(current, byId(subset))),
     budget,
   );
-  return withUsers(current, users);
+  return withUsers(current, byId(users));
 }
 
 /** ddmin over the operation kinds sent: drops every read, say, in one cut. */

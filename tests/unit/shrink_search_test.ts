@@ -9,7 +9,7 @@ import {
   totalOps,
   withMaxOps,
 } from "../../src/shrink/candidate.ts";
-import { fewerOps, shrinkSearch } from "../../src/shrink/search.ts";
+import { fewerOps, fewerUsers, shrinkSearch } from "../../src/shrink/search.ts";
 
 /** Nine users of 20 operations each, batches up to 50,000, memory_limit 300m. */
 function start(): Candidate {
@@ -45,7 +45,7 @@ Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences,
   assert.deepEqual(result.layout.users.map((u) => [u.id, u.ops]), [[2, [3]], [7, [15]]]);
   assert.equal(totalOps(result), 2);
   assert.ok(result.config.batchMax >= 5000 && result.config.batchMax <= 5000 * 1.25);
-  // 214 looks for this fake (171 with operations first, seq-major); a real shrink also skips
+  // 213 looks for this fake (171 with operations first, seq-major); a real shrink also skips
   // the subsets of dropped candidates, which this fake does not.
   assert.ok(steps.length < 250, `${steps.length} candidates`);
   for (const step of ["lower memory_limit", "fewer users", "fewer kinds", "fewer ops"]) {
@@ -86,4 +86,26 @@ Deno.test("fewerOps() cuts a failure that needs load in few looks: smallest oper
   const kept = opRefs(result)!.map((r) => planned.get(refKey(r))!);
   assert.ok(kept.every((op) => op.kind === "BulkInsert"), "only bulk inserts carry rows");
   assert.ok(kept.length <= 40, `${kept.length} operations kept`);
+});
+
+Deno.test("fewerUsers() keeps the users that insert most rows first, and lists users by id", async () => {
+  const whole = start();
+  const planned = plannedOps(whole);
+  const rowsOf = (c: Candidate) => opRefs(c)!.reduce((n, r) => n + planned.get(refKey(r))!.rows, 0);
+  const total = rowsOf(whole);
+  let looks = 0;
+  let firstKept = 0;
+  const result = await fewerUsers(whole, (_, c) => {
+    looks++;
+    const ids = c.layout.users.map((u) => u.id);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    const fails = rowsOf(c) >= 0.5 * total;
+    if (fails && firstKept === 0) firstKept = looks;
+    return Promise.resolve(fails);
+  }, () => true);
+  // The heavier half of the users holds half the rows: the 2nd look (the 1st is the lighter half).
+  assert.equal(firstKept, 2);
+  assert.ok(rowsOf(result) >= 0.5 * total);
+  const inserters = whole.layout.users.filter((u) => u.class === "inserter").map((u) => u.id);
+  assert.ok(result.layout.users.every((u) => inserters.includes(u.id)), "only inserters kept");
 });
