@@ -19,7 +19,7 @@ const CRASHING = [
 /** Tries the test replays the result with, as REPRO.md says to. */
 const REPLAYS = 3;
 
-// 3m41s measured on the shared 2-core machine: the crash run (~6 s), a shrink bounded by
+// 3m10s and 3m41s measured on the shared 2-core machine: the crash run (~6 s), a shrink bounded by
 // --max-minutes=3 with 3 tries per measure (each try ~5-15 s), then 3 replays. The bound is on the
 // shrink, whose own clock keeps time back for its final measure; the smallest result is the
 // bench's business (bench/shrink_abort.ts), not this test's.
