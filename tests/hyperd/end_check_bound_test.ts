@@ -22,9 +22,10 @@ const HOLD_TRIES = 6;
 const HELD_MS = 2_000;
 /**
  * From the end of the users' duration to the run's exit: the check's bound, hyperd's stop
- * (callback close, then SIGTERM, each given 5 s) and writing the artifacts.
+ * (callback close, then SIGTERM, each given 5 s; a held COPY did not slow the first here) and
+ * writing the artifacts.
  */
-const MARGIN_SEC = 15;
+const MARGIN_SEC = 12;
 
 /**
  * Abandons COPYs into `table` until a read of it gets no answer; resolves with the try that
@@ -83,6 +84,7 @@ Deno.test("a table held by an abandoned COPY makes the end check stop at its bou
         tookSec < durationSec + BOUND_SEC + MARGIN_SEC,
         `the run ended ${tookSec.toFixed(1)} s after its first second`,
       );
+      console.log(`ended ${tookSec.toFixed(1)} s after its first second`);
       assert.equal(code, 0, run.stderr);
     } finally {
       await run.code().catch(() => {});
