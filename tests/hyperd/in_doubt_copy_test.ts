@@ -19,7 +19,7 @@ import { runRelayedUser } from "../helpers/relayed_user.ts";
 
 /**
  * Cut COPYs tried, each into a database of its own, before the test settles for the hang: hyperd
- * 0.0.26359 rolled back none of 60 such cuts here (fresh servers and one server cut ten times,
+ * 0.0.26359 rolled back none of 62 such cuts here (fresh servers and one server cut ten times,
  * FIN or RST, 19 bytes to 615 KB of CopyData through), so more tries would only make it longer.
  */
 const TRIES = 2;
