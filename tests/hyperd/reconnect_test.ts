@@ -27,7 +27,8 @@ function startsInsert(chunk: Uint8Array): boolean {
  * A loopback TCP relay that can break the connection of a query in flight, as a failing network
  * would: armed, it drops the next query it sees and closes that connection. It breaks a
  * connection only before a statement reaches hyperd, never in the middle of a COPY: a COPY cut
- * before its CopyDone blocks its table in hyperd for good (abandoned_copy_test.ts).
+ * before its CopyDone blocks its table in hyperd for good (abandoned_copy_test.ts); in_doubt_copy_test.ts
+ * cuts one on purpose.
  */
 class Relay {
   readonly #listener: Deno.Listener;
