@@ -2,8 +2,8 @@
  * A loopback TCP relay that cuts a COPY in the middle, as a failing network would: armed, it
  * passes the next `COPY ... FROM STDIN` and its CopyData to hyperd until `afterBytes` of data
  * have gone through, then cuts the connection on both sides before CopyDone, with a FIN (a peer
- * that closed) or a RST (a peer that reset). Every other byte passes through unchanged.
- * Stopped by `close()`.
+ * that closed) or a RST (a peer that reset), between two CopyData messages or inside the last
+ * one. Every other byte passes through unchanged. Stopped by `close()`.
  */
 import net from "node:net";
 
@@ -23,6 +23,8 @@ export interface CopyCutOptions {
   /** CopyData bytes that reach hyperd first (a HyperBinary stream's header alone is 19). */
   afterBytes?: number;
   mode?: CutMode;
+  /** Cut inside the last CopyData message: only its first half reaches hyperd. */
+  midMessage?: boolean;
 }
 
 /** A running relay. */
@@ -31,6 +33,7 @@ export class CopyCutRelay {
   readonly #sockets = new Set<net.Socket>();
   readonly #afterBytes: number;
   readonly #mode: CutMode;
+  readonly #midMessage: boolean;
   #armed = 0;
   /** Connections accepted so far. */
   accepted = 0;
@@ -40,6 +43,7 @@ export class CopyCutRelay {
   private constructor(target: { host: string; port: number }, options: CopyCutOptions) {
     this.#afterBytes = options.afterBytes ?? 20;
     this.#mode = options.mode ?? "fin";
+    this.#midMessage = options.midMessage ?? false;
     this.#server = net.createServer((client) => {
       this.accepted++;
       const upstream = net.connect(target.port, target.host);
@@ -115,10 +119,12 @@ export class CopyCutRelay {
         if (type === "Q") statement = cString(message, 5);
         if (type === "P") statement = cString(message, message.indexOf(0, 5) + 1);
         if (type === "Q" || type === "P") copyDataBytes = 0;
-        upstream.write(message);
-        if (type !== "d" || this.#armed === 0 || !/^\s*COPY\b/i.test(statement)) continue;
-        copyDataBytes += length - 5;
-        if (copyDataBytes < this.#afterBytes) continue;
+        const cutting = type === "d" && this.#armed > 0 && /^\s*COPY\b/i.test(statement) &&
+          copyDataBytes + length - 5 >= this.#afterBytes;
+        const sent = cutting && this.#midMessage ? message.subarray(0, length >> 1) : message;
+        upstream.write(sent);
+        if (type === "d") copyDataBytes += Math.max(0, sent.length - 5);
+        if (!cutting) continue;
         this.#armed--;
         cut = true;
         this.cuts.push({ statement, copyDataBytes });
