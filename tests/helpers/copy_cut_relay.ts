@@ -35,8 +35,6 @@ export class CopyCutRelay {
   readonly #mode: CutMode;
   readonly #midMessage: boolean;
   #armed = 0;
-  /** Connections accepted so far. */
-  accepted = 0;
   /** The COPYs cut so far. */
   readonly cuts: CopyCut[] = [];
 
@@ -45,7 +43,6 @@ export class CopyCutRelay {
     this.#mode = options.mode ?? "fin";
     this.#midMessage = options.midMessage ?? false;
     this.#server = net.createServer((client) => {
-      this.accepted++;
       const upstream = net.connect(target.port, target.host);
       this.#sockets.add(client).add(upstream);
       for (const [a, b] of [[client, upstream], [upstream, client]]) {
