@@ -111,6 +111,14 @@ export const WORKLOAD_SETTINGS = {
     help:
       `Stop with Stalled (exit ${EXIT.stalled}) when users run but no operation completes for this long.`,
   }),
+  checkBoundSec: setting({
+    operator: true,
+    ...optional(duration(1, 86400)),
+    env: "STRESS_CHECK_BOUND_SEC",
+    flag: "check-bound-sec",
+    help: "How long the end-of-run integrity check may take before it counts as hung " +
+      "(unset: a minute plus 20 s per million rows).",
+  }),
   slowOpSec: setting({
     operator: true,
     ...duration(0, 86400, { whole: false }),
