@@ -113,7 +113,7 @@ export const WORKLOAD_SETTINGS = {
   }),
   stopGraceSec: setting({
     operator: true,
-    ...duration(1, 3600),
+    ...duration(0, 3600, { whole: false }),
     env: "STRESS_STOP_GRACE_SEC",
     flag: "stop-grace-sec",
     default: 30,
