@@ -1,23 +1,25 @@
 /**
- * A TCP relay between the tool and hyperd that leaves a COPY unanswered: armed, the next
- * connection to finish a COPY (its CopyDone passed on to hyperd, which commits it) gets nothing
- * more from hyperd, so its insert stays in flight however long the tool waits. Everything else
- * passes through. Stopped by `close()`, which ends every connection it relays.
+ * A TCP relay between the tool and hyperd that leaves an insert unanswered: armed, the next
+ * connection to hand hyperd a whole insert (a COPY's CopyDone, or the Sync after an INSERT's
+ * Parse) gets nothing more from hyperd, which commits the insert all the same, so the insert
+ * stays in flight however long the tool waits. Everything else passes through. Stopped by
+ * `close()`, which ends every connection it relays.
  */
 import net from "node:net";
 
 /** A running relay. */
 export interface HoldRelay {
   port: number;
-  /** Holds the answers on the next `count` connections that finish a COPY. */
+  /** Holds the answers on the next `count` connections that hand hyperd an insert. */
   arm(count?: number): void;
   /** Connections whose answers are held so far. */
   readonly held: number;
   close(): Promise<void>;
 }
 
-/** The frontend message that ends a COPY's data. */
 const COPY_DONE = "c".charCodeAt(0);
+const PARSE = "P".charCodeAt(0);
+const SYNC = "S".charCodeAt(0);
 
 /** Starts a relay to `target`. */
 export async function startHoldRelay(target: { host: string; port: number }): Promise<HoldRelay> {
@@ -32,6 +34,7 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     let holding = false;
+    let parsedInsert = false;
     // Client messages after the startup one: a type byte and an int32 length counting itself.
     let fromClient = Buffer.alloc(0);
     let started = false;
@@ -48,7 +51,15 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
         }
         const length = fromClient.readInt32BE(1);
         if (fromClient.length < 1 + length) break;
-        if (fromClient[0] === COPY_DONE && armed > 0 && !holding) {
+        const type = fromClient[0];
+        if (type === PARSE) {
+          // The body: the statement's name, NUL, its text.
+          const body = fromClient.subarray(5, 1 + length);
+          const text = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0) + 12);
+          parsedInsert = text.toUpperCase().startsWith("INSERT");
+        }
+        const whole = type === COPY_DONE || (type === SYNC && parsedInsert);
+        if (whole && armed > 0 && !holding) {
           armed--;
           held++;
           holding = true;
