@@ -38,6 +38,8 @@ export type { StressOptions } from "./run_state.ts";
 
 /** Why a write still in flight when the workers were ended is in doubt. */
 const IN_FLIGHT_AT_STOP = "in flight at the stop";
+/** The same, once the server is gone (a crash, or an attached one unreachable). */
+const IN_FLIGHT_AT_LOSS = "in flight when the server was lost";
 /** How long to wait for workers once hyperd is gone: their connections fail at once. */
 const CRASH_GRACE_MS = 2_000;
 /** Steps of stopping a hyperd that stalled: callback close, SIGTERM, then SIGKILL. */
@@ -279,7 +281,8 @@ async function runUsers(
       const silent = await pool.finish(run.lost ? CRASH_GRACE_MS : config.stopGraceSec * 1000);
       allReported = silent.length === 0;
       // What users still had in flight was never answered: each write of it is in doubt.
-      if (allReported) stats.doubtInFlight(IN_FLIGHT_AT_STOP, clock.elapsedSec());
+      const why = run.lost ? IN_FLIGHT_AT_LOSS : IN_FLIGHT_AT_STOP;
+      if (allReported) stats.doubtInFlight(why, clock.elapsedSec());
     }
     watch.stop();
     await monitor.close();
