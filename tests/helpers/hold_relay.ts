@@ -1,17 +1,17 @@
 /**
- * A TCP relay between the tool and hyperd that leaves an insert unanswered: armed, the next
- * connection to hand hyperd a whole insert (a COPY's CopyDone, or the Sync after an INSERT's
- * Parse) gets nothing more from hyperd, which commits the insert all the same, so the insert
- * stays in flight however long the tool waits. Everything else passes through. Stopped by
- * `close()`, which ends every connection it relays.
+ * A TCP relay between the tool and hyperd that leaves a statement unanswered: armed with a
+ * pattern, the next connection to hand hyperd a whole statement matching it (a COPY with its
+ * CopyDone, or the Sync after the statement's Parse) gets nothing more from hyperd, which runs the
+ * statement all the same, so it stays in flight however long the tool waits. Everything else
+ * passes through. Stopped by `close()`, which ends every connection it relays.
  */
 import net from "node:net";
 
 /** A running relay. */
 export interface HoldRelay {
   port: number;
-  /** Holds the answers on the next `count` connections that hand hyperd an insert. */
-  arm(count?: number): void;
+  /** Holds the answers on the next connection that hands hyperd a statement matching `pattern`. */
+  arm(pattern: RegExp): void;
   /** Connections whose answers are held so far. */
   readonly held: number;
   close(): Promise<void>;
@@ -19,11 +19,12 @@ export interface HoldRelay {
 
 const COPY_DONE = "c".charCodeAt(0);
 const PARSE = "P".charCodeAt(0);
+const QUERY = "Q".charCodeAt(0);
 const SYNC = "S".charCodeAt(0);
 
 /** Starts a relay to `target`. */
 export async function startHoldRelay(target: { host: string; port: number }): Promise<HoldRelay> {
-  let armed = 0;
+  const armed: RegExp[] = [];
   let held = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -34,7 +35,8 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     let holding = false;
-    let parsedInsert = false;
+    // The statement hyperd is being handed, from a simple Query or a Parse.
+    let statement = "";
     // Client messages after the startup one: a type byte and an int32 length counting itself.
     let fromClient = Buffer.alloc(0);
     let started = false;
@@ -52,15 +54,18 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
         const length = fromClient.readInt32BE(1);
         if (fromClient.length < 1 + length) break;
         const type = fromClient[0];
+        const body = fromClient.subarray(5, 1 + length);
+        if (type === QUERY) statement = body.toString("utf8", 0, body.indexOf(0));
         if (type === PARSE) {
-          // The body: the statement's name, NUL, its text.
-          const body = fromClient.subarray(5, 1 + length);
-          const text = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0) + 12);
-          parsedInsert = text.toUpperCase().startsWith("INSERT");
+          // The statement's name, NUL, its text.
+          const from = body.indexOf(0) + 1;
+          statement = body.toString("utf8", from, body.indexOf(0, from));
         }
-        const whole = type === COPY_DONE || (type === SYNC && parsedInsert);
-        if (whole && armed > 0 && !holding) {
-          armed--;
+        const copy = /^COPY/i.test(statement);
+        const whole = copy ? type === COPY_DONE : type === SYNC || type === QUERY;
+        const match = whole && !holding ? armed.findIndex((p) => p.test(statement)) : -1;
+        if (match >= 0) {
+          armed.splice(match, 1);
           held++;
           holding = true;
         }
@@ -76,7 +81,7 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    arm: (count = 1) => void (armed += count),
+    arm: (pattern) => void armed.push(pattern),
     get held() {
       return held;
     },
