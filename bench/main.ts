@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: every performance figure of hyperstress in one run, written as JSON to
  * BENCH_OUT (default bench/results.json). Speeds are measured here, never asserted by tests.
- * BENCH_SOAK=1 adds the 10-minute soak (bench/soak.ts; BENCH_SOAK_SEC sets another length).
+ * BENCH_SOAK=1 adds the 10-minute soak (bench/soak.ts; BENCH_SOAK_SEC sets another length);
+ * BENCH_DEFAULT_RUN=1 the end-of-run check of a 300 s default run (bench/default_run_check.ts).
  */
 import { join } from "node:path";
 import { Hyperd } from "../src/hyperd/process.ts";
@@ -10,6 +11,7 @@ import { type ClientCost, clientCost } from "./client_cost.ts";
 import { encodeNsPerRow, genEncodeNsPerRow } from "./encode.ts";
 import { ingest } from "./ingest.ts";
 import { integrityCost } from "./integrity_cost.ts";
+import type { DefaultRunCheckFigures } from "./default_run_check.ts";
 import { moderate } from "./moderate.ts";
 import { tallyCost } from "./tally_cost.ts";
 import { queryGenCost } from "./query_gen_cost.ts";
@@ -86,6 +88,16 @@ const users1000Figures = await inOwnProcess<Users1000Figures>(
   "the 1,000-user run",
 );
 
+let defaultRunCheckFigures: DefaultRunCheckFigures | null = null;
+if (Deno.env.get("BENCH_DEFAULT_RUN") === "1") {
+  step("the end-of-run check of a default run (300 s)");
+  defaultRunCheckFigures = await inOwnProcess<DefaultRunCheckFigures>(
+    "./default_run_check.ts",
+    [],
+    "the default run",
+  );
+}
+
 let soakFigures: SoakFigures | null = null;
 if (Deno.env.get("BENCH_SOAK") === "1") {
   const seconds = Number(Deno.env.get("BENCH_SOAK_SEC") ?? 600);
@@ -115,6 +127,7 @@ const results = {
   tallyCost: tally,
   queryGenCost: queryGen,
   users1000: users1000Figures,
+  defaultRunCheck: defaultRunCheckFigures,
   soak: soakFigures,
 };
 await Deno.writeTextFile(out, JSON.stringify(results, null, 2) + "\n");

@@ -120,6 +120,14 @@ export const WORKLOAD_SETTINGS = {
     help: "After the stop, how long users get to finish their last operation; a write still " +
       "unanswered then is in doubt, and the end check says whether it applied.",
   }),
+  checkBoundSec: setting({
+    operator: true,
+    ...optional(duration(1, 86400)),
+    env: "STRESS_CHECK_BOUND_SEC",
+    flag: "check-bound-sec",
+    help: "How long the end-of-run integrity check may take before it counts as hung " +
+      "(unset: a minute plus 20 s per million rows).",
+  }),
   slowOpSec: setting({
     operator: true,
     ...duration(0, 86400, { whole: false }),

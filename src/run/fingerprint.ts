@@ -6,15 +6,17 @@
  *
  * - `rows`: count(*); `nonNull[c]`: count(c);
  * - `sums[c]`: the exact sum (NUMERIC(38,0)) of column c's folds, a TEXT column's octet_length;
- * - `rowHash`: the sum of a 56-bit integer taken from md5() of each row's text (its id and every
- *   fold, NULL as \x1e, joined by \x1f).
+ * - `rowHash`: the sum of each row's hash, which is the 56-bit integer taken from md5() of the
+ *   row's id and TEXT values (NULL as \x1e, joined by \x1f), plus, for every other column, its
+ *   fold's residue u (1..P, NULL 0) times the row's weight w (1..P, from its id).
  *
  * The sums name the columns that differ; `rowHash` is what no single change can keep: a text
- * character changed in place, or values swapped between rows, keep every sum but change the
- * md5 of the rows they are in. A sum of per-row hashes is a multiset hash (AdHash): independent
- * of row order and additive, so a fingerprint of an id range is the same query with a WHERE, and
- * the model's fingerprint is the sum over its batches. Two different rows collide with
- * probability 2^-56.
+ * character changed in place changes its md5, and values swapped between two rows change the
+ * weighted sum by (u1 - u2)(w2 - w1), never 0, as w is one-to-one on ids below P. Only TEXT goes
+ * through md5, the costly part on both sides. A sum of per-row hashes is a multiset hash (AdHash):
+ * independent of row order and additive, so a fingerprint of an id range is the same query with a
+ * WHERE, and the model's fingerprint is the sum over its batches. Two different rows collide with
+ * probability about 2^-56.
  *
  * DOUBLE tolerance: values fold to millionths, so a change of at least 10^-6 always shows (the
  * generator writes cents); a smaller one shows only if it moves the rounding. Values of
@@ -36,6 +38,27 @@ const DOUBLE_LIMIT = 1e9;
 /** What a NULL is in a row's text, and what joins its columns. */
 export const NULL_BYTE = 0x1e;
 export const SEPARATOR = 0x1f;
+/** The weights' and residues' modulus (a prime, 2^31 - 1) and the weights' multiplier. */
+export const MODULUS = 2_147_483_647;
+export const WEIGHT_FACTOR = 48_271;
+
+/** A fold's residue, 1..MODULUS, so that no value weighs what a NULL (0) does. */
+export function residueOf(fold: number): number {
+  if (fold >= 0 && fold < MODULUS) return fold + 1;
+  // Division, not %, which costs a call for numbers past 32 bits; the quotient may be off by one.
+  const r = fold - Math.floor(fold / MODULUS) * MODULUS;
+  return (r < 0 ? r + MODULUS : r >= MODULUS ? r - MODULUS : r) + 1;
+}
+
+/** A row's weight, 1..MODULUS: one-to-one on ids 0 .. MODULUS - 1. */
+export function weightOf(id: number): number {
+  return residueOf(id * WEIGHT_FACTOR);
+}
+
+/** `residueOf` in SQL, of a BIGINT expression. */
+function residueSql(fold: string): string {
+  return `(((${fold} % ${MODULUS}) + ${MODULUS}) % ${MODULUS} + 1)`;
+}
 
 /** The SQL fold of column `c` to an integer (TEXT: the text itself). */
 function foldSql(column: Column): string {
@@ -58,20 +81,36 @@ function foldSql(column: Column): string {
   }
 }
 
-/** The row text's SQL: every column's fold as text, NULL as \x1e, joined by \x1f. */
+/** The row text's SQL: the id, then every TEXT value (NULL as \x1e), joined by \x1f. */
 function rowTextSql(shape: Shape): string {
-  return shape.columns.map((column) => {
-    const fold = foldSql(column);
-    const text = column.type === "TEXT" ? fold : `CAST(${fold} AS TEXT)`;
-    return `coalesce(${text}, chr(${NULL_BYTE}))`;
-  }).join(` || chr(${SEPARATOR}) || `);
+  const texts = shape.columns.filter((column) => column.type === "TEXT")
+    .map((column) => `coalesce(${quoteIdent(column.name)}, chr(${NULL_BYTE}))`);
+  return [`CAST(${quoteIdent(shape.columns[0].name)} AS TEXT)`, ...texts]
+    .join(` || chr(${SEPARATOR}) || `);
 }
 
-/** Digest bytes 0..6 of the row's md5 as one integer (get_byte is an INT: widen first). */
-const HASH_SQL = Array.from({ length: 7 }, (_, i) => {
+/** Digest bytes 0..6 of the row text's md5 as one integer (get_byte is an INT: widen first). */
+const MD5_SQL = Array.from({ length: 7 }, (_, i) => {
   const byte = `get_byte(hs_md5, ${i})`;
   return i === 0 ? byte : `CAST(${byte} AS BIGINT) * ${2 ** (8 * i)}`;
 }).join(" + ");
+
+/** What the fingerprint's statements select from: the rows, each with its md5 and weight. */
+function hashedRowsSql(table: string, shape: Shape, where: string): string {
+  const id = `CAST(${quoteIdent(shape.columns[0].name)} AS BIGINT)`;
+  const weight = residueSql(`${id} * ${WEIGHT_FACTOR}`);
+  return `SELECT *, decode(md5(${rowTextSql(shape)}), 'hex') AS hs_md5, ${weight} AS hs_w ` +
+    `FROM ${quoteIdent(table)}${where ? ` WHERE ${where}` : ""}`;
+}
+
+/** Each part of a row's hash as NUMERIC(38,0): its md5, then its weighted residues. */
+function rowHashPartsSql(shape: Shape): string[] {
+  const weighted = shape.columns.filter((column) => column.type !== "TEXT").map((column) => {
+    const residue = residueSql(`CAST(${foldSql(column)} AS BIGINT)`);
+    return `CAST(coalesce(${residue} * hs_w, 0) AS NUMERIC(38,0))`;
+  });
+  return [`CAST(${MD5_SQL} AS NUMERIC(38,0))`, ...weighted];
+}
 
 /** Column aliases of the fingerprint query's result. */
 const nonNullAlias = (c: number) => `nn${c}`;
@@ -98,19 +137,17 @@ export function fingerprintSql(
     ];
   });
   const group = groupBy ? `${groupBy} AS grp, ` : "";
-  const inner = `SELECT *, decode(md5(${rowTextSql(shape)}), 'hex') AS hs_md5 ` +
-    `FROM ${quoteIdent(table)}${where ? ` WHERE ${where}` : ""}`;
-  return `SELECT ${group}count(*) AS n, ${parts.join(", ")}, ` +
-    `sum(CAST(${HASH_SQL} AS NUMERIC(38,0))) AS hs ` +
-    `FROM (${inner}) AS fp${groupBy ? ` GROUP BY ${groupBy}` : ""}`;
+  // A sum per part, added once per group: cheaper than adding the parts on every row.
+  const rowHash = rowHashPartsSql(shape).map((part) => `sum(${part})`).join(" + ");
+  return `SELECT ${group}count(*) AS n, ${parts.join(", ")}, ${rowHash} AS hs ` +
+    `FROM (${hashedRowsSql(table, shape, where)}) AS fp${groupBy ? ` GROUP BY ${groupBy}` : ""}`;
 }
 
 /** The rows of `table` with `where`, each with its folds and its row hash, for narrowing. */
 export function rowsSql(table: string, shape: Shape, where: string): string {
   const folds = shape.columns.map((column, c) => `${foldSql(column)} AS f${c}`);
-  return `SELECT ${folds.join(", ")}, CAST(${HASH_SQL} AS NUMERIC(38,0)) AS hs FROM ` +
-    `(SELECT *, decode(md5(${rowTextSql(shape)}), 'hex') AS hs_md5 FROM ${quoteIdent(table)} ` +
-    `WHERE ${where}) AS fp`;
+  return `SELECT ${folds.join(", ")}, ${rowHashPartsSql(shape).join(" + ")} AS hs ` +
+    `FROM (${hashedRowsSql(table, shape, where)}) AS fp`;
 }
 
 /** A fingerprint read from a result row of `fingerprintSql` (null sums of no rows are 0). */

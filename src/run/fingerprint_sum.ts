@@ -2,16 +2,22 @@
  * The model's side of the fingerprint (fingerprint.ts defines it): generated rows folded, summed
  * and hashed exactly as the server's statement does, batch by batch.
  */
-import { type Fingerprint, foldDouble, NULL_BYTE, SEPARATOR } from "./fingerprint.ts";
-import { md5High28, md5Low28 } from "./md5.ts";
+import {
+  type Fingerprint,
+  foldDouble,
+  NULL_BYTE,
+  residueOf,
+  SEPARATOR,
+  weightOf,
+} from "./fingerprint.ts";
+import { MD5_ROOM, Md5Buffer, md5High28, md5Low28 } from "./md5.ts";
 import type { RowBatch, TextColumn } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 
+const TWO_16 = 65_536;
 const TWO_24 = 16_777_216;
 const TWO_28 = 268_435_456;
-/** A column's form in the row text: an integer as is (0), a DOUBLE's fold, or text. */
-const FORM_DOUBLE = 1;
-const FORM_TEXT = 2;
+const TWO_32 = 4_294_967_296;
 
 /** Column c of row r folded to an integer (TEXT: its byte length); null for NULL. */
 export function foldAt(batch: RowBatch, c: number, r: number): number | null {
@@ -23,27 +29,55 @@ export function foldAt(batch: RowBatch, c: number, r: number): number | null {
 }
 
 /**
- * Sums fingerprints of generated rows. Per batch, folds are summed in doubles split into high
- * and low parts (exact for a batch's 4,096 rows of folds below 2^52) and carried into BigInts.
+ * A sum of row hashes in parts, each summed in a double: the md5's two 28-bit halves, and the
+ * weighted residues' products of 16-bit halves (high × high, the two crossed, low × low). A row
+ * adds below 2^37 to each, so the parts of a batch of 4,096 rows stay exact.
  */
+class HashParts {
+  md5Low = 0;
+  md5High = 0;
+  high = 0;
+  middle = 0;
+  low = 0;
+
+  /** The sum the parts make, and the parts set back to 0. */
+  take(): bigint {
+    const sum = BigInt(this.md5High) * BigInt(TWO_28) + BigInt(this.md5Low) +
+      BigInt(this.high) * BigInt(TWO_32) + BigInt(this.middle) * BigInt(TWO_16) +
+      BigInt(this.low);
+    this.md5Low =
+      this.md5High =
+      this.high =
+      this.middle =
+      this.low =
+        0;
+    return sum;
+  }
+}
+
+/** Sums fingerprints of generated rows, batch by batch. */
 export class FingerprintSum {
   readonly shape: Shape;
   rows = 0;
   readonly nonNull: number[];
   readonly #sums: bigint[];
-  #rowHash = 0n;
+  #rowHash: bigint;
+  readonly #parts = new HashParts();
+  /** TEXT columns (in the md5) and the others (weighted). */
+  readonly #textColumns: number[];
+  readonly #weightedColumns: number[];
   /** The row text being hashed; grown when a row needs more. */
-  #text: Uint8Array = new Uint8Array(1024);
-  /** How each column is written into the row text. */
-  readonly #forms: Uint8Array;
+  #text = new Md5Buffer(1024);
+  /** The weights of the batch's rows, split at 16 bits. */
+  #weightHigh = new Float64Array(0);
+  #weightLow = new Float64Array(0);
 
   /** A sum of nothing, or (`from`) one that goes on from an earlier fingerprint of `shape`. */
   constructor(shape: Shape, from?: Fingerprint) {
     this.shape = shape;
-    this.#forms = Uint8Array.from(
-      shape.columns,
-      (c) => c.type === "TEXT" ? FORM_TEXT : c.type === "DOUBLE PRECISION" ? FORM_DOUBLE : 0,
-    );
+    const indices = shape.columns.map((_, c) => c);
+    this.#textColumns = indices.filter((c) => shape.columns[c].type === "TEXT");
+    this.#weightedColumns = indices.filter((c) => shape.columns[c].type !== "TEXT");
     this.rows = from?.rows ?? 0;
     this.nonNull = from ? [...from.nonNull] : shape.columns.map(() => 0);
     this.#sums = from ? from.sums.map(BigInt) : shape.columns.map(() => 0n);
@@ -70,31 +104,32 @@ export class FingerprintSum {
       this.nonNull[c] += count;
       this.#sums[c] += sum;
     }
-    let hashHigh = 0, hashLow = 0;
+    this.#weigh(batch);
+    this.#addWeighted(batch, 0, batch.rowCount, kept);
     for (let r = 0; r < batch.rowCount; r++) {
       if (kept && kept[r] === 0) continue;
       this.rows++;
-      const length = this.#writeRow(batch, r);
-      hashLow += md5Low28(this.#text, length);
-      hashHigh += md5High28();
+      this.#addMd5(batch, r);
     }
-    this.#rowHash += BigInt(hashHigh) * BigInt(TWO_28) + BigInt(hashLow);
+    this.#rowHash += this.#parts.take();
   }
 
   /**
-   * Calls `visit(r, low, high)` with the two 28-bit halves of the row hash of each row r of
-   * `batch` with `keep(id)` (without changing this sum): for per-group hashes.
+   * Calls `visit(r, hash)` with the hash of each row r of `batch` with `keep(id)` (without
+   * changing this sum): for per-group hashes.
    */
   hashRows(
     batch: RowBatch,
-    visit: (r: number, low: number, high: number) => void,
+    visit: (r: number, hash: bigint) => void,
     keep: (id: number) => boolean,
   ): void {
     const ids = batch.values[0] as Int32Array;
+    this.#weigh(batch);
     for (let r = 0; r < batch.rowCount; r++) {
       if (!keep(ids[r])) continue;
-      const low = md5Low28(this.#text, this.#writeRow(batch, r));
-      visit(r, low, md5High28());
+      this.#addWeighted(batch, r, r + 1, null);
+      this.#addMd5(batch, r);
+      visit(r, this.#parts.take());
     }
   }
 
@@ -108,53 +143,97 @@ export class FingerprintSum {
     };
   }
 
-  /** Writes row r's text (as `rowTextSql` builds it) and returns its length. */
-  #writeRow(batch: RowBatch, r: number): number {
-    let text: Uint8Array = this.#text;
-    let p = 0;
-    const forms = this.#forms;
-    for (let c = 0; c < forms.length; c++) {
-      if (p + 128 > text.length) text = this.#grow(p + 128);
-      if (c > 0) text[p++] = SEPARATOR;
-      const nulls = batch.nulls[c];
-      if (nulls !== null && nulls[r] === 1) {
-        text[p++] = NULL_BYTE;
-        continue;
-      }
-      const form = forms[c];
-      if (form === FORM_TEXT) {
-        const { bytes, offsets } = batch.values[c] as TextColumn;
-        const from = offsets[r], to = offsets[r + 1];
-        if (p + to - from + 128 > text.length) text = this.#grow(p + to - from + 128);
-        for (let i = from; i < to; i++) text[p++] = bytes[i];
-      } else {
-        const v = (batch.values[c] as Float64Array)[r];
-        p = writeInteger(text, p, form === FORM_DOUBLE ? foldDouble(v) : v);
-      }
+  /** Sets the weights of `batch`'s rows. */
+  #weigh(batch: RowBatch): void {
+    if (this.#weightHigh.length < batch.rowCount) {
+      this.#weightHigh = new Float64Array(batch.rowCount);
+      this.#weightLow = new Float64Array(batch.rowCount);
     }
-    return p;
+    const ids = batch.values[0] as Int32Array;
+    const high = this.#weightHigh, low = this.#weightLow;
+    for (let r = 0; r < batch.rowCount; r++) {
+      const weight = weightOf(ids[r]);
+      high[r] = Math.floor(weight / TWO_16);
+      low[r] = weight - high[r] * TWO_16;
+    }
+  }
+
+  /** Adds the weighted residues of rows `from` .. `to` (those `kept`) to the parts. */
+  #addWeighted(batch: RowBatch, from: number, to: number, kept: Uint8Array | null): void {
+    for (const c of this.#weightedColumns) {
+      weightedResidues(
+        batch.values[c] as Float64Array,
+        batch.shape.columns[c].type === "DOUBLE PRECISION",
+        batch.nulls[c],
+        kept,
+        this.#weightHigh,
+        this.#weightLow,
+        from,
+        to,
+        this.#parts,
+      );
+    }
+  }
+
+  /** Adds the md5 of row r's text (its id and TEXT values) to the parts. */
+  #addMd5(batch: RowBatch, r: number): void {
+    let text = this.#text.bytes;
+    let p = writeInteger(text, 0, (batch.values[0] as Int32Array)[r]);
+    for (const c of this.#textColumns) {
+      const { bytes, offsets } = batch.values[c] as TextColumn;
+      const isNull = batch.nulls[c]?.[r] === 1;
+      const length = isNull ? 1 : offsets[r + 1] - offsets[r];
+      if (p + 1 + length + MD5_ROOM > text.length) text = this.#grow(p + 1 + length);
+      text[p++] = SEPARATOR;
+      if (isNull) text[p++] = NULL_BYTE;
+      else for (let i = offsets[r]; i < offsets[r + 1]; i++) text[p++] = bytes[i];
+    }
+    this.#parts.md5Low += md5Low28(this.#text, p);
+    this.#parts.md5High += md5High28();
   }
 
   #grow(size: number): Uint8Array {
-    const bigger = new Uint8Array(Math.max(size, this.#text.length * 2));
-    bigger.set(this.#text);
+    const bigger = new Md5Buffer(Math.max(size, this.#text.bytes.length * 2));
+    bigger.bytes.set(this.#text.bytes);
     this.#text = bigger;
-    return bigger;
+    return bigger.bytes;
   }
+}
+
+/** Adds column values' residues times their rows' weights, rows `from` .. `to`, to `parts`. */
+function weightedResidues(
+  values: Float64Array,
+  isDouble: boolean,
+  nulls: Uint8Array | null,
+  kept: Uint8Array | null,
+  weightHigh: Float64Array,
+  weightLow: Float64Array,
+  from: number,
+  to: number,
+  parts: HashParts,
+): void {
+  let high = 0, middle = 0, low = 0;
+  for (let r = from; r < to; r++) {
+    if ((nulls !== null && nulls[r] === 1) || (kept !== null && kept[r] === 0)) continue;
+    const residue = residueOf(isDouble ? foldDouble(values[r]) : values[r]);
+    const residueHigh = Math.floor(residue / TWO_16);
+    const residueLow = residue - residueHigh * TWO_16;
+    high += residueHigh * weightHigh[r];
+    middle += residueHigh * weightLow[r] + residueLow * weightHigh[r];
+    low += residueLow * weightLow[r];
+  }
+  parts.high += high;
+  parts.middle += middle;
+  parts.low += low;
 }
 
 /** The row hash of row r of `batch` alone. */
 export function rowHashOf(batch: RowBatch, r: number): string {
   let hash = "";
-  new FingerprintSum(batch.shape).hashRows(batch, (row, low, high) => {
-    if (row === r) hash = String(BigInt(high) * BigInt(TWO_28) + BigInt(low));
+  new FingerprintSum(batch.shape).hashRows(batch, (row, rowHash) => {
+    if (row === r) hash = String(rowHash);
   }, (id) => id === (batch.values[0] as Int32Array)[r]);
   return hash;
-}
-
-/** Two 28-bit halves summed apart (each exact below 2^25 rows) as one decimal sum. */
-export function joinHalves(high: number, low: number): string {
-  return String(BigInt(high) * BigInt(TWO_28) + BigInt(low));
 }
 
 // Column sums over one batch: a batch's folds (below 2^52, at most 4,096 of them) summed in two

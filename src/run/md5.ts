@@ -1,8 +1,10 @@
 /**
- * MD5 (RFC 1321) of bytes, reduced to the 56-bit integer that the integrity fingerprint's SQL
- * takes from Hyper's `md5()`: bytes 0..6 of the digest, little-endian. Written for the model's
- * side of the fingerprint, which hashes one short row text per generated row: node:crypto's
- * `createHash` costs a call into the runtime and an object per row, this costs neither.
+ * MD5 (RFC 1321), reduced to the 56-bit integer that the integrity fingerprint's SQL takes from
+ * Hyper's `md5()`: bytes 0..6 of the digest, little-endian. Written for the model's side of the
+ * fingerprint, which hashes one short text per generated row: node:crypto's `createHash` costs a
+ * call into the runtime and an object per row, this costs neither. The message is padded in
+ * place and read as little-endian words straight from its buffer: copying the last block out
+ * cost as much as compressing it.
  */
 
 const S = Int32Array.from([7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]);
@@ -16,13 +18,12 @@ const G = Int32Array.from(
   (_, i) => i < 16 ? i : i < 32 ? (5 * i + 1) % 16 : i < 48 ? (3 * i + 5) % 16 : (7 * i) % 16,
 );
 
-const block = new Int32Array(16);
-const tail = new Uint8Array(128);
 const state = new Int32Array(4);
 
 /**
- * The 64 steps of one block, unrolled into straight-line code with the constants inlined (built
- * once, as the row writers of hyper_binary_direct.ts are): twice as fast as the loop over tables.
+ * The 64 steps of one block at word `at`, unrolled into straight-line code with the constants
+ * inlined (built once, as the row writers of hyper_binary_direct.ts are): twice as fast as the
+ * loop over tables.
  */
 const compress = (() => {
   const steps: string[] = [];
@@ -43,54 +44,63 @@ const compress = (() => {
         `${a} = (${b} + ((t << ${s}) | (t >>> ${32 - s}))) | 0;`,
     );
   }
-  const words = Array.from({ length: 16 }, (_, i) => `w${i} = words[${i}]`).join(", ");
+  const words = Array.from({ length: 16 }, (_, i) => `w${i} = words[at + ${i}]`).join(", ");
   const source = `const ${words}; ` +
     "let a = state[0], b = state[1], c = state[2], d = state[3], t = 0; " +
     steps.join("\n") +
     " state[0] = (state[0] + a) | 0; state[1] = (state[1] + b) | 0;" +
     " state[2] = (state[2] + c) | 0; state[3] = (state[3] + d) | 0;";
-  return new Function("words", "state", source) as (words: Int32Array, s: Int32Array) => void;
+  return new Function("words", "at", "state", source) as (
+    words: Int32Array,
+    at: number,
+    s: Int32Array,
+  ) => void;
 })();
 
-function loadWords(bytes: Uint8Array, at: number): void {
-  for (let w = 0; w < 16; w++) {
-    const p = at + 4 * w;
-    block[w] = bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24);
+/** Bytes a message buffer needs after its message: the padding and the bit length. */
+export const MD5_ROOM = 72;
+
+/** A buffer for messages of up to `size` bytes, with its words (the platform is little-endian). */
+export class Md5Buffer {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+
+  constructor(size: number) {
+    const words = new Int32Array(Math.ceil((size + MD5_ROOM) / 64) * 16);
+    this.words = words;
+    this.bytes = new Uint8Array(words.buffer);
   }
 }
 
-/** The digest's first four words (state after the last block) of `bytes[0, length)`. */
-function digest(bytes: Uint8Array, length: number): Int32Array {
+if (new Uint8Array(Int32Array.of(1).buffer)[0] !== 1) {
+  throw new Error(
+    "md5.ts reads message words in the platform's order, which must be little-endian",
+  );
+}
+
+/** The digest's four words (the state after the last block) of `buffer`'s first `length` bytes. */
+function digest(buffer: Md5Buffer, length: number): Int32Array {
+  const { bytes, words } = buffer;
+  const blocks = (length + 8) >>> 6;
+  const end = (blocks + 1) * 64;
+  // Pads in place: 0x80, zeros, the length in bits (below 2^32) in the last block's last 8 bytes.
+  bytes[length] = 0x80;
+  bytes.fill(0, length + 1, end - 8);
+  words[(end >>> 2) - 2] = length * 8;
+  words[(end >>> 2) - 1] = 0;
   state[0] = 0x67452301;
   state[1] = 0xefcdab89 | 0;
   state[2] = 0x98badcfe | 0;
   state[3] = 0x10325476;
-  const whole = length & ~63;
-  for (let at = 0; at < whole; at += 64) {
-    loadWords(bytes, at);
-    compress(block, state);
-  }
-  const rest = length - whole;
-  tail.fill(0);
-  tail.set(bytes.subarray(whole, length));
-  tail[rest] = 0x80;
-  const tailLength = rest < 56 ? 64 : 128;
-  const bits = length * 8;
-  tail[tailLength - 8] = bits & 0xff;
-  tail[tailLength - 7] = (bits >>> 8) & 0xff;
-  tail[tailLength - 6] = (bits >>> 16) & 0xff;
-  tail[tailLength - 5] = (bits >>> 24) & 0xff;
-  tail[tailLength - 4] = Math.floor(bits / 2 ** 32) & 0xff;
-  for (let at = 0; at < tailLength; at += 64) {
-    loadWords(tail, at);
-    compress(block, state);
-  }
+  for (let at = 0; at < end >>> 2; at += 16) compress(words, at, state);
   return state;
 }
 
-/** The MD5 of `bytes[0, length)` as lower-case hex, as Hyper's `md5()` prints it. */
-export function md5Hex(bytes: Uint8Array, length = bytes.length): string {
-  const words = digest(bytes, length);
+/** The MD5 of `bytes` as lower-case hex, as Hyper's `md5()` prints it. */
+export function md5Hex(bytes: Uint8Array): string {
+  const buffer = new Md5Buffer(bytes.length);
+  buffer.bytes.set(bytes);
+  const words = digest(buffer, bytes.length);
   let hex = "";
   for (let i = 0; i < 16; i++) {
     hex += ((words[i >> 2] >>> (8 * (i & 3))) & 0xff).toString(16).padStart(2, "0");
@@ -98,9 +108,12 @@ export function md5Hex(bytes: Uint8Array, length = bytes.length): string {
   return hex;
 }
 
-/** Low 28 bits of the 56-bit row hash of `bytes[0, length)`; `md5High28` must follow at once. */
-export function md5Low28(bytes: Uint8Array, length: number): number {
-  const words = digest(bytes, length);
+/**
+ * Low 28 bits of the 56-bit hash of `buffer`'s first `length` bytes (it pads them in place);
+ * `md5High28` must follow at once.
+ */
+export function md5Low28(buffer: Md5Buffer, length: number): number {
+  const words = digest(buffer, length);
   // Digest bytes 0..3 are word 0, little-endian; byte 3's low nibble completes the 28 bits.
   return words[0] & 0x0fffffff;
 }

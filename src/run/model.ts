@@ -3,11 +3,12 @@
  * of its seed rows and of every acknowledged insert, as one fingerprint, as fingerprints per id
  * bucket (to narrow a mismatch) and as the rows of a few ids (to show them). CPU only.
  */
+import { setImmediate } from "node:timers";
 import { allocateBatch, type RowBatch, type TextColumn } from "../workload/row_batch.ts";
 import type { Shape } from "../workload/table_shapes.ts";
 import { SUB_BATCH_ROWS, writeBatches, type WriteRecord } from "../workload/writes.ts";
 import type { Fingerprint } from "./fingerprint.ts";
-import { FingerprintSum, foldAt, joinHalves, rowHashOf } from "./fingerprint_sum.ts";
+import { FingerprintSum, foldAt, rowHashOf } from "./fingerprint_sum.ts";
 
 /** A write as the model counts it: whole, or (a torn one) only the rows with `onlyIds`. */
 export interface ModelWrite extends WriteRecord {
@@ -59,7 +60,8 @@ export async function modelFingerprintAsync(
   let batches = 0;
   for (const [batch, write] of modelBatches(shape, writes)) {
     sum.add(batch, keepOf(write));
-    if (++batches % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    // setImmediate, not setTimeout(0): nested timeouts wait milliseconds each (2.4 ms measured).
+    if (++batches % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return sum.result();
 }
@@ -99,22 +101,22 @@ export function modelGroups(
   groupOf: (id: number) => number | null,
   overlaps?: (from: number, to: number) => boolean,
 ): Map<number, GroupPrint> {
-  const groups = new Map<number, { rows: number; high: number; low: number }>();
+  const groups = new Map<number, { rows: number; hash: bigint }>();
   const hasher = new FingerprintSum(shape);
   for (const [batch, write] of modelBatches(shape, writes, overlaps)) {
     const ids = batch.values[0] as Int32Array;
     const keep = keepOf(write, (id) => groupOf(id) !== null)!;
-    hasher.hashRows(batch, (r, low, high) => {
+    hasher.hashRows(batch, (r, hash) => {
       const group = groupOf(ids[r])!;
-      let sum = groups.get(group);
-      if (!sum) groups.set(group, sum = { rows: 0, high: 0, low: 0 });
-      sum.rows++;
-      sum.high += high;
-      sum.low += low;
+      const sum = groups.get(group);
+      if (sum) {
+        sum.rows++;
+        sum.hash += hash;
+      } else groups.set(group, { rows: 1, hash });
     }, keep);
   }
   return new Map(
-    [...groups].map(([group, s]) => [group, { rows: s.rows, rowHash: joinHalves(s.high, s.low) }]),
+    [...groups].map(([group, s]) => [group, { rows: s.rows, rowHash: String(s.hash) }]),
   );
 }
 

@@ -171,6 +171,28 @@ Deno.test("integrity: values swapped between two rows keep every sum but not the
     const [finding] = integrity.findings!;
     assert.deepEqual([finding.kind, finding.columns, finding.rows], ["corrupted", ["quantity"], 2]);
     assert.deepEqual(finding.examples.map((e) => e.id), [1020, 1021]);
+    // Texts swapped: their md5 carries the row's id.
+    await sql.unsafe(
+      `UPDATE "${table}" SET quantity = CASE id WHEN 1020 THEN ${rows[0].quantity} ELSE ${
+        rows[1].quantity
+      } END WHERE id IN (1020, 1021)`,
+    );
+    assert.equal((await check()).mismatches, 0);
+    const texts = await sql.unsafe(
+      `SELECT id, notes FROM "${table}" WHERE id IN (1030, 1031) AND notes IS NOT NULL ORDER BY id`,
+    );
+    assert.equal(texts.length, 2);
+    assert.notEqual(texts[0].notes, texts[1].notes);
+    await sql.unsafe(
+      `UPDATE "${table}" SET notes = CASE id WHEN 1030 THEN '${texts[1].notes}' ELSE '${
+        texts[0].notes
+      }' END WHERE id IN (1030, 1031)`,
+    );
+    const swappedTexts = await check();
+    assert.deepEqual(swappedTexts.tables[0].differs, ["rowHash"]);
+    assert.deepEqual(swappedTexts.findings!.map((f) => [f.kind, f.columns, f.rows]), [
+      ["corrupted", ["notes"], 2],
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { fingerprintDiff } from "../../src/run/fingerprint.ts";
+import { fingerprintDiff, residueOf, weightOf } from "../../src/run/fingerprint.ts";
 import { FingerprintSum, rowHashOf } from "../../src/run/fingerprint_sum.ts";
 import { md5Hex } from "../../src/run/md5.ts";
 import { ModelCache, modelFingerprint, modelGroups, modelRows } from "../../src/run/model.ts";
@@ -113,4 +113,24 @@ Deno.test("ModelCache adds only the writes since its last fingerprint, and gets 
   const all = await cache.fingerprint("0/t", WIDE, writes);
   assert.deepEqual(all, modelFingerprint(WIDE, writes));
   assert.equal(all.rows, 5501);
+});
+
+Deno.test("residueOf() and weightOf() agree with exact arithmetic on every fold the columns make", () => {
+  const modulus = 2_147_483_647n;
+  const exact = (v: bigint) => ((v % modulus) + modulus) % modulus + 1n;
+  const folds = [0, 1, -1, 2_147_483_646, 2_147_483_647, 2_147_483_648, -2_147_483_648];
+  folds.push(
+    1_577_836_800_000_000,
+    1_798_675_200_000_000,
+    2 ** 52 - 1,
+    -(2 ** 52),
+    999_999_990_000,
+  );
+  for (let i = 0; i < 2000; i++) folds.push(Math.floor((Math.random() - 0.5) * 2 ** 53));
+  for (const fold of folds) {
+    assert.equal(BigInt(residueOf(fold)), exact(BigInt(fold)), `residue of ${fold}`);
+  }
+  for (const id of [0, 1, 2, 44_488, 2_147_483_646, 123_456_789]) {
+    assert.equal(BigInt(weightOf(id)), exact(BigInt(id) * 48_271n), `weight of ${id}`);
+  }
 });
