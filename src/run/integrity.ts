@@ -14,7 +14,8 @@ import {
   fingerprintOfRow,
   fingerprintSql,
 } from "./fingerprint.ts";
-import { ModelCache, modelFingerprintAsync, type ModelWrite } from "./model.ts";
+import { modelFingerprint, type ModelWrite } from "./model.ts";
+import { ModelThread } from "./model_thread.ts";
 import { narrow } from "./narrow.ts";
 import type { IntegrityKind, RowProblem } from "./row_diff.ts";
 import { type InDoubtOutcome, type InDoubtWrite, resolveInDoubt } from "./in_doubt.ts";
@@ -189,24 +190,34 @@ export function tablesToCheck(
 }
 
 /**
- * Checks every table against the model. The server's fingerprint statements and the model run as
- * two pipelines that meet per table: up to TABLES_AT_ONCE statements at a time, each on its own
- * connection, largest table first, while the model works through the tables in the same order
- * and never waits for a statement before going on to the next table.
+ * Checks every table against the model. The server's fingerprint statements and the model (in
+ * its own thread, `model`, else one for this check) run as two pipelines that meet per table: up
+ * to TABLES_AT_ONCE statements at a time, each on its own connection, largest table first, while
+ * the model works through the tables in the same order.
  */
 export async function checkIntegrity(
   endpoint: Endpoint,
   tables: readonly CheckedTable[],
-  cache = new ModelCache(),
+  model?: ModelThread,
 ): Promise<Integrity> {
   const started = performance.now();
   const startedCpu = processCpuSec();
+  const thread = model ?? new ModelThread();
   const order = tables.map((table, index) => ({ table, index, rows: rowsOf(table) }))
     .sort((a, b) => b.rows - a.rows);
   const prints = atMost(TABLES_AT_ONCE, order, ({ table }) => serverFingerprint(endpoint, table));
+  const models = order.map(({ table }) => {
+    const print = thread.fingerprint(`${table.database}/${table.name}`, table.shape, table.writes);
+    print.catch(() => {}); // awaited in turn
+    return print;
+  });
   const results = new Array<Awaited<ReturnType<typeof checkTable>>>(tables.length);
-  for (const [i, { table, index }] of order.entries()) {
-    results[index] = await checkTable(endpoint, table, cache, prints[i]);
+  try {
+    for (const [i, { table, index }] of order.entries()) {
+      results[index] = await checkTable(endpoint, table, models[i], prints[i]);
+    }
+  } finally {
+    if (!model) thread.close();
   }
   const checks = results.map((r) => r.check);
   return {
@@ -217,6 +228,7 @@ export async function checkIntegrity(
     findings: results.flatMap((r) => r.findings),
     inDoubt: results.flatMap((r) => r.inDoubt),
     seconds: (performance.now() - started) / 1000,
+    // This thread's CPU and the model's: the whole process.
     cpuSec: processCpuSec() - startedCpu,
   };
 }
@@ -267,19 +279,20 @@ async function serverFingerprint(
 }
 
 /**
- * Compares `table`'s fingerprint (`pending` on the server) with the model's. A connection of its
- * own resolves the in-doubt inserts and narrows a mismatch.
+ * Compares `table`'s fingerprint (`pending` on the server) with the model's (`acknowledged`, its
+ * acknowledged writes'). A connection of its own resolves the in-doubt inserts and narrows a
+ * mismatch.
  */
 async function checkTable(
   endpoint: Endpoint,
   table: CheckedTable,
-  cache: ModelCache,
+  acknowledged: Promise<Fingerprint>,
   pending: Promise<readonly Record<string, unknown>[]>,
 ): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
   const opened: { sql?: postgres.Sql } = {};
   const sql = () => opened.sql ??= connect(endpoint, table.path).sql;
   try {
-    return await compareTable(sql, table, cache, pending);
+    return await compareTable(sql, table, acknowledged, pending);
   } finally {
     await opened.sql?.end({ timeout: 5 });
   }
@@ -288,7 +301,7 @@ async function checkTable(
 async function compareTable(
   sql: () => postgres.Sql,
   table: CheckedTable,
-  cache: ModelCache,
+  acknowledged: Promise<Fingerprint>,
   pending: Promise<readonly Record<string, unknown>[]>,
 ): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
   const { shape, name, database } = table;
@@ -307,11 +320,8 @@ async function compareTable(
   } catch (e) {
     error = (e as Error).message;
   }
-  // The model yields now and then, so the server's answers come in meanwhile. Acknowledged
-  // writes only grow: the cache adds those since its last check; in-doubt ones found present are
-  // added on top, uncached (the next check decides them anew).
-  const acknowledged = await cache.fingerprint(`${database}/${name}`, shape, table.writes);
-  const model = await modelFingerprintAsync(shape, present, acknowledged);
+  // In-doubt inserts found present are added here, uncached: the next check decides them anew.
+  const model = modelFingerprint(shape, present, undefined, await acknowledged);
   let server: Fingerprint | null = null;
   try {
     const [row] = await pending;

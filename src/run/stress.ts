@@ -299,6 +299,7 @@ async function runUsers(
     watch.stop();
     run.load?.stop();
     pool?.terminate();
+    run.checkpoints?.close();
     await monitor.close();
     await server.release();
   }
