@@ -19,6 +19,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Loaded by the binary at run time (workers, the gRPC reader and its .proto), so included. */
 const INCLUDES = [
   "src/users/user_worker.ts",
+  "src/run/model_worker.ts",
   "src/encode/arrow_stream.ts",
   "src/wire/grpc_reader.ts",
   "src/wire/hyper_service.proto",

@@ -77,6 +77,8 @@ export const HELP_LINES: Record<SettingKey, HelpLine> = {
     "DURATION",
     `exit ${EXIT.stalled} when nothing completes this long`,
   ],
+  stopGraceSec: ["limits and stop", "DURATION", "time users get to end their last operation"],
+  checkBoundSec: ["limits and stop", "DURATION", "end check taking longer counts as hung"],
   slowOpSec: ["limits and stop", "DURATION", "an operation slower is a finding"],
   outputDir: ["output", "DIR", "where everything goes (default: a temp dir)"],
   removeDatabases: ["output", "", "after a pass, delete the .hyper files"],

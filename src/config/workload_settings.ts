@@ -111,6 +111,23 @@ export const WORKLOAD_SETTINGS = {
     help:
       `Stop with Stalled (exit ${EXIT.stalled}) when users run but no operation completes for this long.`,
   }),
+  stopGraceSec: setting({
+    operator: true,
+    ...duration(0, 3600, { whole: false }),
+    env: "STRESS_STOP_GRACE_SEC",
+    flag: "stop-grace-sec",
+    default: 30,
+    help: "After the stop, how long users get to finish their last operation; a write still " +
+      "unanswered then is in doubt, and the end check says whether it applied.",
+  }),
+  checkBoundSec: setting({
+    operator: true,
+    ...optional(duration(1, 86400)),
+    env: "STRESS_CHECK_BOUND_SEC",
+    flag: "check-bound-sec",
+    help: "How long the end-of-run integrity check may take before it counts as hung " +
+      "(unset: a minute plus 20 s per million rows).",
+  }),
   slowOpSec: setting({
     operator: true,
     ...duration(0, 86400, { whole: false }),

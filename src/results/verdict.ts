@@ -46,9 +46,18 @@ function findingsTail(
 function verdictHead(summary: VerdictInput): string {
   const word = outcomeWord(summary.exitCode);
   if (word === "passed") {
-    if (!stoppedEarly(summary.stopReason)) return "PASSED";
-    const why = summary.stopDetail ? `: ${summary.stopDetail}` : "";
-    return `PASSED (stopped early: ${summary.stopReason}${why})`;
+    // A pass is not mistaken for a full run: one stopped early, or whose data went unchecked
+    // (the end check had no answer, a segment), says so.
+    const notes: string[] = [];
+    if (stoppedEarly(summary.stopReason)) {
+      const why = summary.stopDetail ? `: ${summary.stopDetail}` : "";
+      notes.push(`stopped early: ${summary.stopReason}${why}`);
+    }
+    const { integrity } = summary;
+    if (!integrity.checked && integrity.skipped) {
+      notes.push(`integrity not checked: ${integrity.skipped}`);
+    }
+    return notes.length === 0 ? "PASSED" : `PASSED (${notes.join("; ")})`;
   }
   // The causes the policy finds, in its order; --fail-on-findings only when it decided the code.
   const causes = causesOf(summary, summary.exitCode === EXIT.findings)

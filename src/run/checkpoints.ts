@@ -16,7 +16,7 @@ import {
   tablesToCheck,
 } from "./integrity.ts";
 import type { RunClock } from "./run_clock.ts";
-import { ModelCache } from "./model.ts";
+import { ModelThread } from "./model_thread.ts";
 
 /** What checkpoints need from the run. */
 export interface CheckpointOptions {
@@ -47,8 +47,11 @@ export class Checkpoints {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
-  /** The model as of the last checkpoint: the next (and the end of the run) add only new writes. */
-  readonly cache: ModelCache = new ModelCache();
+  /**
+   * The model, which keeps each table's fingerprint as of the last checkpoint: the next (and the
+   * end of the run) add only new writes. Closed with `close()`.
+   */
+  readonly model = new ModelThread();
 
   constructor(options: CheckpointOptions) {
     this.#options = options;
@@ -64,6 +67,11 @@ export class Checkpoints {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+  }
+
+  /** Ends the model's thread: after the end of the run's check. */
+  close(): void {
+    this.model.close();
   }
 
   /** The checkpoints so far. */
@@ -93,7 +101,7 @@ export class Checkpoints {
       skipped = await this.#drain();
       if (skipped === null && !this.#stopped && !o.flags.stopped) {
         const tables = tablesToCheck(o.databases, o.stats.writes, o.stats.inDoubt);
-        integrity = await checkIntegrity(o.endpoint, tables, this.cache);
+        integrity = await checkIntegrity(o.endpoint, tables, this.model);
       }
     } catch (error) {
       skipped = `the check failed: ${(error as Error).message}`;

@@ -14,7 +14,8 @@ import {
   fingerprintOfRow,
   fingerprintSql,
 } from "./fingerprint.ts";
-import { ModelCache, modelFingerprintAsync, type ModelWrite } from "./model.ts";
+import { modelFingerprint, type ModelWrite } from "./model.ts";
+import { ModelThread } from "./model_thread.ts";
 import { narrow } from "./narrow.ts";
 import type { IntegrityKind, RowProblem } from "./row_diff.ts";
 import { type InDoubtOutcome, type InDoubtWrite, resolveInDoubt } from "./in_doubt.ts";
@@ -188,51 +189,46 @@ export function tablesToCheck(
   );
 }
 
-/** Checks every table against the model; tables of one database share a connection. */
+/**
+ * Checks every table against the model. The server's fingerprint statements and the model (in
+ * its own thread, `model`, else one for this check) run as two pipelines that meet per table: up
+ * to TABLES_AT_ONCE statements at a time, each on its own connection, largest table first, while
+ * the model works through the tables in the same order.
+ */
 export async function checkIntegrity(
   endpoint: Endpoint,
   tables: readonly CheckedTable[],
-  cache = new ModelCache(),
+  model?: ModelThread,
 ): Promise<Integrity> {
   const started = performance.now();
   const startedCpu = processCpuSec();
-  const checks: TableCheck[] = [];
-  const findings: IntegrityFinding[] = [];
-  const inDoubt: InDoubtOutcome[] = [];
-  // Several tables' fingerprint statements run at once, each on its connection, while the model
-  // works through the tables in turn. On the loaded 2-core machine 7 tables of 2.7M rows took
-  // 2.5-2.9 s at once against 3.6-6.2 s one after the other; 10 tables of 3.2M rows, 3.0-10.7 s
-  // either way (too noisy to tell).
-  const ahead: Started[] = [];
-  let next = 0;
-  const startNext = () => {
-    if (next < tables.length) ahead.push(startFingerprint(endpoint, tables[next++]));
-  };
+  const thread = model ?? new ModelThread();
+  const order = tables.map((table, index) => ({ table, index, rows: rowsOf(table) }))
+    .sort((a, b) => b.rows - a.rows);
+  const prints = atMost(TABLES_AT_ONCE, order, ({ table }) => serverFingerprint(endpoint, table));
+  const models = order.map(({ table }) => {
+    const print = thread.fingerprint(`${table.database}/${table.name}`, table.shape, table.writes);
+    print.catch(() => {}); // awaited in turn
+    return print;
+  });
+  const results = new Array<Awaited<ReturnType<typeof checkTable>>>(tables.length);
   try {
-    while (ahead.length < TABLES_AT_ONCE && next < tables.length) startNext();
-    while (ahead.length > 0) {
-      const current = ahead.shift()!;
-      startNext();
-      try {
-        const result = await checkTable(current.sql, current.table, cache, current.pending);
-        checks.push(result.check);
-        findings.push(...result.findings);
-        inDoubt.push(...result.inDoubt);
-      } finally {
-        await current.sql.end({ timeout: 5 });
-      }
+    for (const [i, { table, index }] of order.entries()) {
+      results[index] = await checkTable(endpoint, table, models[i], prints[i]);
     }
   } finally {
-    for (const left of ahead) await left.sql.end({ timeout: 1 }).catch(() => {});
+    if (!model) thread.close();
   }
+  const checks = results.map((r) => r.check);
   return {
     checked: true,
     skipped: null,
     tables: checks,
     mismatches: checks.filter((t) => !t.ok).length,
-    findings,
-    inDoubt,
+    findings: results.flatMap((r) => r.findings),
+    inDoubt: results.flatMap((r) => r.inDoubt),
     seconds: (performance.now() - started) / 1000,
+    // This thread's CPU and the model's: the whole process.
     cpuSec: processCpuSec() - startedCpu,
   };
 }
@@ -240,26 +236,72 @@ export async function checkIntegrity(
 /** Tables whose fingerprint statements run at once. */
 const TABLES_AT_ONCE = 4;
 
-/** A table's fingerprint statement on its way, on a connection of its own. */
-interface Started {
-  table: CheckedTable;
-  sql: postgres.Sql;
-  pending: Promise<readonly Record<string, unknown>[]>;
+function rowsOf(table: CheckedTable): number {
+  return table.writes.reduce((n, w) => n + w.rows, 0);
 }
 
-function startFingerprint(endpoint: Endpoint, table: CheckedTable): Started {
-  const { sql } = connect(endpoint, table.path);
-  const pending = sql.unsafe(fingerprintSql(table.name, table.shape)).execute();
-  // Awaited later; a failure meanwhile must not count as unhandled.
-  pending.catch(() => {});
-  return { table, sql, pending };
+/** `run` on each item, at most `limit` at a time, started in order; one promise per item. */
+function atMost<T, R>(limit: number, items: readonly T[], run: (item: T) => Promise<R>) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = () => {
+    if (running < limit) {
+      running++;
+      return Promise.resolve();
+    }
+    // The slot passes straight from the one released to the next waiting.
+    return new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return items.map((item) => {
+    const result = slot().then(() => run(item)).finally(release);
+    // Awaited later, in turn; a failure meanwhile must not count as unhandled.
+    result.catch(() => {});
+    return result;
+  });
 }
 
-/** Compares `table`'s fingerprint (`pending` on the server) with the model's, computed meanwhile. */
-async function checkTable(
-  sql: postgres.Sql,
+/** `table`'s fingerprint statement, on a connection of its own for its time. */
+async function serverFingerprint(
+  endpoint: Endpoint,
   table: CheckedTable,
-  cache: ModelCache,
+): Promise<readonly Record<string, unknown>[]> {
+  const { sql } = connect(endpoint, table.path);
+  try {
+    return await sql.unsafe(fingerprintSql(table.name, table.shape));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Compares `table`'s fingerprint (`pending` on the server) with the model's (`acknowledged`, its
+ * acknowledged writes'). A connection of its own resolves the in-doubt inserts and narrows a
+ * mismatch.
+ */
+async function checkTable(
+  endpoint: Endpoint,
+  table: CheckedTable,
+  acknowledged: Promise<Fingerprint>,
+  pending: Promise<readonly Record<string, unknown>[]>,
+): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
+  const opened: { sql?: postgres.Sql } = {};
+  const sql = () => opened.sql ??= connect(endpoint, table.path).sql;
+  try {
+    return await compareTable(sql, table, acknowledged, pending);
+  } finally {
+    await opened.sql?.end({ timeout: 5 });
+  }
+}
+
+async function compareTable(
+  sql: () => postgres.Sql,
+  table: CheckedTable,
+  acknowledged: Promise<Fingerprint>,
   pending: Promise<readonly Record<string, unknown>[]>,
 ): Promise<{ check: TableCheck; findings: IntegrityFinding[]; inDoubt: InDoubtOutcome[] }> {
   const { shape, name, database } = table;
@@ -270,7 +312,7 @@ async function checkTable(
   let inDoubt: InDoubtOutcome[] = [];
   try {
     if (table.inDoubt?.length) {
-      const resolved = await resolveInDoubt(sql, name, shape, table.writes, table.inDoubt);
+      const resolved = await resolveInDoubt(sql(), name, shape, table.writes, table.inDoubt);
       inDoubt = resolved.outcomes.map((o) => ({ ...o, database, table: name }));
       present = resolved.present;
       writes = [...writes, ...present];
@@ -278,11 +320,8 @@ async function checkTable(
   } catch (e) {
     error = (e as Error).message;
   }
-  // The model yields now and then, so the server's answers come in meanwhile. Acknowledged
-  // writes only grow: the cache adds those since its last check; in-doubt ones found present are
-  // added on top, uncached (the next check decides them anew).
-  const acknowledged = await cache.fingerprint(`${database}/${name}`, shape, table.writes);
-  const model = await modelFingerprintAsync(shape, present, acknowledged);
+  // In-doubt inserts found present are added here, uncached: the next check decides them anew.
+  const model = modelFingerprint(shape, present, undefined, await acknowledged);
   let server: Fingerprint | null = null;
   try {
     const [row] = await pending;
@@ -295,7 +334,7 @@ async function checkTable(
   let wrongBuckets = 0;
   if (server && differs.length > 0) {
     try {
-      ({ problems, wrongBuckets } = await narrow(sql, name, shape, writes));
+      ({ problems, wrongBuckets } = await narrow(sql(), name, shape, writes));
     } catch (e) {
       error ??= (e as Error).message;
     }

@@ -33,34 +33,18 @@ function keepOf(write: ModelWrite, keep?: (id: number) => boolean) {
   return keep ? (id: number) => only.has(id) && keep(id) : (id: number) => only.has(id);
 }
 
-/** The fingerprint of the rows `writes` put in a table (those with `keep(id)`, if given). */
+/**
+ * The fingerprint of the rows `writes` put in a table (those with `keep(id)`, if given), added to
+ * `from` when given.
+ */
 export function modelFingerprint(
   shape: Shape,
   writes: readonly ModelWrite[],
   keep?: (id: number) => boolean,
-): Fingerprint {
-  const sum = new FingerprintSum(shape);
-  for (const [batch, write] of modelBatches(shape, writes)) sum.add(batch, keepOf(write, keep));
-  return sum.result();
-}
-
-/**
- * The same, giving the event loop a turn every `yieldEvery` batches: the server's side of the
- * check (a query on its way out, its answer coming in) goes on meanwhile. `from`: a fingerprint
- * the writes are added to.
- */
-export async function modelFingerprintAsync(
-  shape: Shape,
-  writes: readonly ModelWrite[],
   from?: Fingerprint,
-  yieldEvery = 16,
-): Promise<Fingerprint> {
+): Fingerprint {
   const sum = new FingerprintSum(shape, from);
-  let batches = 0;
-  for (const [batch, write] of modelBatches(shape, writes)) {
-    sum.add(batch, keepOf(write));
-    if (++batches % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-  }
+  for (const [batch, write] of modelBatches(shape, writes)) sum.add(batch, keepOf(write, keep));
   return sum.result();
 }
 
@@ -73,14 +57,10 @@ export class ModelCache {
   readonly #byTable = new Map<string, { writes: number; print: Fingerprint }>();
 
   /** The fingerprint of `writes` into table `key`, adding to what was computed before. */
-  async fingerprint(
-    key: string,
-    shape: Shape,
-    writes: readonly ModelWrite[],
-  ): Promise<Fingerprint> {
+  fingerprint(key: string, shape: Shape, writes: readonly ModelWrite[]): Fingerprint {
     const cached = this.#byTable.get(key);
     const from = cached && cached.writes <= writes.length ? cached : undefined;
-    const print = await modelFingerprintAsync(shape, writes.slice(from?.writes ?? 0), from?.print);
+    const print = modelFingerprint(shape, writes.slice(from?.writes ?? 0), undefined, from?.print);
     this.#byTable.set(key, { writes: writes.length, print });
     return print;
   }

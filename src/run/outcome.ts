@@ -25,12 +25,20 @@ import { checkLedger, ledgerCheckSkipped } from "./ledger_check.ts";
 import { invariantTotal } from "../workload/ledger.ts";
 import { nowMs } from "../time.ts";
 
+/** Why nothing can be checked when a worker could not tell what its users had written. */
+const UNREPORTED = "a user worker died or did not answer at the stop: its users' last " +
+  "acknowledged writes are unknown";
+
 /** What the users' step leaves for the last one; absent when users never started. */
 export interface Finished {
   durationSec: number;
   server?: Server;
   databases?: WorkerDatabase[];
   pool?: WorkerPool;
+  /**
+   * Every worker told its whole tally: a final report, or its writes still in flight once the
+   * stop grace ran out (those are in doubt). False when one died or stayed silent.
+   */
   allReported?: boolean;
   watch?: WatchPoint[];
 }
@@ -177,7 +185,7 @@ function skipReason(run: Run, finished: Finished): string | null {
   if (run.lost?.loss.reason === "CrashDetected") return "hyperd crashed";
   if (run.lost) return "the server stopped answering";
   if (run.control.reason === "Stalled") return "hyperd stalled";
-  if (!finished.allReported) return "some users did not finish their last operation";
+  if (!finished.allReported) return UNREPORTED;
   if (run.options.config.segment) {
     return "a segment does not count tables while other segments may still write: merge with " +
       "--endpoint counts them";
@@ -209,7 +217,7 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
     return integritySkipped("a shrink's search try (it looks for a crash or a failure)");
   }
   if (!finished.allReported) {
-    return integritySkipped("some users did not finish their last operation");
+    return integritySkipped(UNREPORTED);
   }
   if (run.options.config.segment) {
     return integritySkipped(
@@ -218,8 +226,9 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
     );
   }
   const tables = tablesOf(run, databases);
-  const boundMs = checkBoundMs(tables);
-  const checking = checkIntegrity(server.endpoint, tables, run.checkpoints?.cache);
+  const { checkBoundSec } = run.options.config;
+  const boundMs = checkBoundSec === undefined ? checkBoundMs(tables) : checkBoundSec * 1000;
+  const checking = checkIntegrity(server.endpoint, tables, run.checkpoints?.model);
   checking.catch(() => {}); // past the bound it fails once hyperd is stopped: nobody waits then
   const integrity = await within(checking, boundMs);
   if (integrity !== TIMED_OUT) return integrity;

@@ -36,8 +36,10 @@ export type { RunOutcome } from "./run_outcome.ts";
 export type { LiveView } from "./resource_watch.ts";
 export type { StressOptions } from "./run_state.ts";
 
-/** How long users get to finish their last operation after the stop. */
-const STOP_GRACE_MS = 30_000;
+/** Why a write still in flight when the workers were ended is in doubt. */
+const IN_FLIGHT_AT_STOP = "in flight at the stop";
+/** The same, once the server is gone (a crash, or an attached one unreachable). */
+const IN_FLIGHT_AT_LOSS = "in flight when the server was lost";
 /** How long to wait for workers once hyperd is gone: their connections fail at once. */
 const CRASH_GRACE_MS = 2_000;
 /** Steps of stopping a hyperd that stalled: callback close, SIGTERM, then SIGKILL. */
@@ -276,7 +278,11 @@ async function runUsers(
       await server.release(STALLED_STOP_STEP_MS);
       allReported = false;
     } else {
-      allReported = await pool.finish(run.lost ? CRASH_GRACE_MS : STOP_GRACE_MS);
+      const silent = await pool.finish(run.lost ? CRASH_GRACE_MS : config.stopGraceSec * 1000);
+      allReported = silent.length === 0;
+      // What users still had in flight was never answered: each write of it is in doubt.
+      const why = run.lost ? IN_FLIGHT_AT_LOSS : IN_FLIGHT_AT_STOP;
+      if (allReported) stats.doubtInFlight(why, clock.elapsedSec());
     }
     watch.stop();
     await monitor.close();
@@ -293,6 +299,7 @@ async function runUsers(
     watch.stop();
     run.load?.stop();
     pool?.terminate();
+    run.checkpoints?.close();
     await monitor.close();
     await server.release();
   }

@@ -6,7 +6,13 @@
 import { type Clock, nowMs } from "../time.ts";
 import { OP_KINDS, type OpKind } from "../workload/op_table.ts";
 import type { WriteRecord } from "../workload/writes.ts";
-import type { BalanceRead, FaultEvent, RangeMismatch, TransferRecord } from "../workload/ledger.ts";
+import type {
+  BalanceRead,
+  FaultEvent,
+  Leg,
+  RangeMismatch,
+  TransferRecord,
+} from "../workload/ledger.ts";
 import {
   addBalanceRead,
   addFault,
@@ -69,6 +75,8 @@ export interface InFlightOp {
   arrivedAtSec?: number;
   /** An insert: what it writes, should its outcome be in doubt. */
   write?: KeyedWrite;
+  /** A transfer (or a Disconnect's cut one): what it moves, should its outcome be in doubt. */
+  transfer?: { database: number; legs: Leg[] };
 }
 
 /** A finished (or stalled) operation with how long it took. */
@@ -312,7 +320,7 @@ export class OpStats {
     this.#inFlight.delete(user);
     let queuedMs: number | null = null;
     if (op) {
-      const { lateMs, write: _write, ...sent } = op;
+      const { lateMs, write: _write, transfer: _transfer, ...sent } = op;
       if (op.arrivedAtSec !== undefined) {
         queuedMs = Math.max(0, (op.startedAtSec - op.arrivedAtSec) * 1000);
       }

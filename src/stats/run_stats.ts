@@ -24,6 +24,8 @@ import {
 } from "./tally.ts";
 import { Timeline, type TimelinePoint } from "./timeline.ts";
 import { LedgerStats } from "./ledger_stats.ts";
+import { emptyLedgerInterval } from "./ledger_interval.ts";
+import type { TransferRecord } from "../workload/ledger.ts";
 
 /** The timeline's and the tally's types, where callers have always found them. */
 export type { KindSecond, TimelinePoint } from "./timeline.ts";
@@ -232,6 +234,32 @@ export class RunStats {
       op.startedAtSec <= atSec && !cut.some((c) => c.user === op.user && c.seq === op.seq)
     );
     return [...cut, ...open].sort((a, b) => a.startedAtSec - b.startedAtSec || a.user - b.user);
+  }
+
+  /**
+   * Takes every insert and transfer in flight at the workers' last ticks as in doubt, for `why`:
+   * the workers were ended with them unanswered, so each may have applied or not. Ask once every
+   * worker has sent a last tick (a final report or a flush); the in-flight list stays as it is.
+   */
+  doubtInFlight(why: string, atSec: number): void {
+    const transfers: TransferRecord[] = [];
+    for (const op of this.inFlight()) {
+      if (op.write) this.inDoubt.push({ ...op.write, user: op.user, seq: op.seq, why });
+      if (op.transfer) {
+        const { database, legs } = op.transfer;
+        const { user, seq, startedAtSec } = op;
+        transfers.push({
+          database,
+          user,
+          seq,
+          legs,
+          outcome: "in-doubt",
+          startedAtSec,
+          endedAtSec: atSec,
+        });
+      }
+    }
+    if (transfers.length > 0) this.ledger.add({ ...emptyLedgerInterval(), transfers });
   }
 
   /** Operations and failures of `user` from the ticks so far. */

@@ -89,6 +89,7 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         startedAtSec: (nowMs() - env.runStartMs) / 1000,
         sql: statementOf(ctx, op),
         ...(isInsert(op.kind) ? { write: { key: tableKey, ...writeOf(op) } } : {}),
+        ...(op.transfer ? { transfer: { database: database.index, legs: op.transfer.legs } } : {}),
         ...(arrivalMs === undefined ? {} : { arrivedAtSec: arrivalMs / 1000 }),
       }, lateMs);
       try {

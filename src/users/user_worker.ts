@@ -33,7 +33,12 @@ function postFatal(workerId: number, error: unknown): void {
   post({ type: "fatal", workerId, message: String(error), permission });
 }
 
-async function start(message: StartMessage, inbox: Inbox): Promise<void> {
+/** What answers "flush": the worker's tick once its users may run; until then it has none. */
+interface Flusher {
+  tick: (() => void) | null;
+}
+
+async function start(message: StartMessage, inbox: Inbox, flusher: Flusher): Promise<void> {
   const warmupEndMs = message.warmupSec > 0
     ? message.runStartMs + message.warmupSec * 1000
     : undefined;
@@ -60,6 +65,8 @@ async function start(message: StartMessage, inbox: Inbox): Promise<void> {
     post({ type: "tick", workerId: message.workerId, tally: stats.tick() });
   };
   const ticker = setInterval(tick, TICK_MS);
+  // Kept after the users end or fail: a user still running after another's failure reports so.
+  flusher.tick = tick;
 
   // One gRPC channel per database serves every user of this worker on it.
   const grpcReaders = new Map<number, Promise<GrpcReader>>();
@@ -168,10 +175,19 @@ function listen(): void {
     if (!found) inboxes.set(user, found = new ArrivalInbox());
     return found;
   };
+  const flusher: Flusher = { tick: null };
+  let workerId = 0;
   self.onmessage = (event: MessageEvent<ToWorker>) => {
     const message = event.data;
-    if (message.type === "start") start(message, inbox);
-    else if (message.type === "go") inbox(message.user).push(message.arrivalMs);
+    if (message.type === "start") {
+      workerId = message.workerId;
+      start(message, inbox, flusher);
+    } else if (message.type === "go") inbox(message.user).push(message.arrivalMs);
+    else {
+      // Users awaiting the server leave this event loop free: the answer comes at once.
+      flusher.tick?.();
+      post({ type: "flushed", workerId });
+    }
   };
 }
 

@@ -3,7 +3,16 @@ import { fileURLToPath } from "node:url";
 import type { UserSpec } from "../workload/layout.ts";
 import type { RunStats } from "../stats/run_stats.ts";
 import { nowMs, TIMED_OUT, within } from "../time.ts";
-import type { FromWorker, GoMessage, StartMessage, UserResult } from "./worker_protocol.ts";
+import type {
+  FlushMessage,
+  FromWorker,
+  GoMessage,
+  StartMessage,
+  UserResult,
+} from "./worker_protocol.ts";
+
+/** How long a worker gets to answer "flush": its event loop is free unless it is hung itself. */
+const FLUSH_MS = 5_000;
 
 /**
  * Workers when `STRESS_WORKERS` is 0: one per user, at most one per two CPU cores (one at least).
@@ -38,6 +47,18 @@ export interface WorkerFailure {
   permission: boolean;
 }
 
+/** What a worker has told of its tally. */
+interface WorkerTold {
+  /** It sent its final report: its users all ended and its tally is whole. */
+  reported: boolean;
+  /** It answered "flush": its tally is whole, its in-flight list included. */
+  flushed: boolean;
+  /** It died (an uncaught error): it can tell nothing more. */
+  dead: boolean;
+  /** Called on any of the three. */
+  onAnswer: () => void;
+}
+
 /** The workers of a run. */
 export class WorkerPool {
   readonly #workers: Worker[] = [];
@@ -47,6 +68,10 @@ export class WorkerPool {
   readonly #workerOf = new Map<number, Worker>();
   readonly #fatal: WorkerFailure[] = [];
   readonly #users: UserResult[] = [];
+  /** What each worker has told of its tally, by worker id. */
+  readonly #told: WorkerTold[] = [];
+  /** Set once the workers are terminated: what still arrives is ignored. */
+  #closed = false;
 
   /**
    * Starts the workers; `base` is the start message without its users and worker id. `onFree`:
@@ -72,16 +97,25 @@ export class WorkerPool {
       for (const user of mine) this.#workerOf.set(user.id, worker);
       let ready = () => {};
       this.#ready.push(new Promise<void>((resolve) => ready = resolve));
+      const told: WorkerTold = { reported: false, flushed: false, dead: false, onAnswer: () => {} };
+      this.#told.push(told);
       this.#done.push(
         new Promise<void>((resolve) => {
           worker.onmessage = (event: MessageEvent<FromWorker>) => {
+            // A tick after the workers' end would change a tally the run has already judged.
+            if (this.#closed) return;
             const message = event.data;
             const atSec = (nowMs() - base.runStartMs) / 1000;
             if (message.type === "tick") stats.addTick(message.tally, atSec, workerId);
             else if (message.type === "free") onFree(message.user);
             else if (message.type === "ready") ready();
-            else if (message.type === "done") {
+            else if (message.type === "flushed") {
+              told.flushed = true;
+              told.onAnswer();
+            } else if (message.type === "done") {
               this.#users.push(...message.users);
+              told.reported = true;
+              told.onAnswer();
               resolve();
             } else {
               fail({
@@ -93,6 +127,8 @@ export class WorkerPool {
           };
           worker.onerror = (event) => {
             event.preventDefault();
+            told.dead = true;
+            told.onAnswer();
             fail({ message: `worker ${workerId}: ${event.message}`, permission: false });
             resolve();
           };
@@ -133,17 +169,31 @@ export class WorkerPool {
   }
 
   /**
-   * Waits up to `graceMs` for every worker's final report (the stop flag must be set first),
-   * then terminates them all. Returns false when some worker never reported.
+   * Waits up to `graceMs` for every worker's final report (the stop flag must be set first).
+   * A worker without one (a user still in its last operation, or a worker that failed) is asked
+   * for its tally as it stands, its in-flight list included, and given `flushMs` to answer. Then
+   * every worker is terminated. Returns the ids of the workers that could tell nothing (dead, or
+   * silent): empty when the stats hold every acknowledged write and every one still in flight.
    */
-  async finish(graceMs: number): Promise<boolean> {
-    const complete = await within(Promise.all(this.#done), graceMs);
+  async finish(graceMs: number, flushMs = FLUSH_MS): Promise<number[]> {
+    await within(Promise.all(this.#done), graceMs);
+    const asked = this.#workers.flatMap((worker, id) => {
+      const told = this.#told[id];
+      if (told.reported || told.dead) return [];
+      const answered = new Promise<void>((resolve) => (told.onAnswer = resolve));
+      worker.postMessage({ type: "flush" } satisfies FlushMessage);
+      return [answered];
+    });
+    await within(Promise.all(asked), flushMs);
     this.terminate();
-    return complete !== TIMED_OUT;
+    return this.#told.flatMap((told, id) =>
+      told.reported || (told.flushed && !told.dead) ? [] : [id]
+    );
   }
 
-  /** Ends every worker at once. */
+  /** Ends every worker at once; nothing they still send is taken. */
   terminate(): void {
+    this.#closed = true;
     for (const worker of this.#workers) worker.terminate();
   }
 }

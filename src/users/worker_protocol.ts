@@ -55,8 +55,17 @@ export interface GoMessage {
   arrivalMs: number;
 }
 
+/**
+ * Main → worker, once the stop grace ran out with users still in their last operation: send a
+ * tick now, then "flushed". The tick's in-flight list is then exactly what the users had sent
+ * and not seen the end of; everything they saw acknowledged is in its writes or an earlier tick's.
+ */
+export interface FlushMessage {
+  type: "flush";
+}
+
 /** Every message the main thread sends a worker. */
-export type ToWorker = StartMessage | GoMessage;
+export type ToWorker = StartMessage | GoMessage | FlushMessage;
 
 /** What one user did over the whole run. */
 export interface UserResult {
@@ -106,5 +115,17 @@ export interface FatalMessage {
   permission: boolean;
 }
 
+/** Worker → main, answering "flush", right after the tick it asked for. */
+export interface FlushedMessage {
+  type: "flushed";
+  workerId: number;
+}
+
 /** Every message a worker sends. */
-export type FromWorker = TickMessage | DoneMessage | FatalMessage | ReadyMessage | FreeMessage;
+export type FromWorker =
+  | TickMessage
+  | DoneMessage
+  | FatalMessage
+  | ReadyMessage
+  | FreeMessage
+  | FlushedMessage;

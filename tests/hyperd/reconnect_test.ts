@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
-import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
-import { ledgerContext } from "../helpers/ledger_sink.ts";
-import type { HyperConnection } from "../../src/wire/connection.ts";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
-import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
-import { type InDoubtRecord, type OpFailure, OpStats } from "../../src/stats/op_stats.ts";
+import type { InDoubtRecord, OpFailure } from "../../src/stats/op_stats.ts";
 import { checkIntegrity, tablesToCheck } from "../../src/run/integrity.ts";
 import type { WriteRecord } from "../../src/workload/writes.ts";
-import { SharedFlags } from "../../src/users/shared_flags.ts";
-import { runUser } from "../../src/users/user_loop.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
+import { runRelayedUser } from "../helpers/relayed_user.ts";
 
 /** A frontend Query message ('Q') whose statement starts in this chunk, and matches `only`. */
 function startsQuery(
@@ -32,7 +27,8 @@ function startsInsert(chunk: Uint8Array): boolean {
  * A loopback TCP relay that can break the connection of a query in flight, as a failing network
  * would: armed, it drops the next query it sees and closes that connection. It breaks a
  * connection only before a statement reaches hyperd, never in the middle of a COPY: a COPY cut
- * before its CopyDone blocks its table in hyperd for good (abandoned_copy_test.ts).
+ * before its CopyDone blocks its table in hyperd for good (abandoned_copy_test.ts); in_doubt_copy_test.ts
+ * cuts one on purpose.
  */
 class Relay {
   readonly #listener: Deno.Listener;
@@ -100,47 +96,6 @@ class Relay {
   }
 }
 
-/** Starts user 0 of `spec` through `relay` on `database`, with small batches and short thinks. */
-function runRelayedUser(
-  hyperd: { host: string; port: number },
-  database: Awaited<ReturnType<typeof setUpDatabases>>[number],
-  relay: Relay,
-  spec: { class: "mixed" | "inserter"; seed: string; batchMax: number; complexity: number },
-) {
-  const flags = new SharedFlags();
-  const stats = new OpStats();
-  const contextFor = (conn: HyperConnection) =>
-    Promise.resolve({
-      conn,
-      tables: database.tables,
-      copyEncoder: new HyperBinaryEncoder(),
-      batches: new Map(),
-      read: async (sql: string) => (await conn.sql.unsafe(sql)).length,
-      readTransport: "libpq" as const,
-      ...ledgerContext(hyperd, database.path),
-    });
-  const settings = {
-    batchMin: 10,
-    batchMax: spec.batchMax,
-    thinkMinMs: 5,
-    thinkMaxMs: 10,
-    queryComplexityMax: spec.complexity,
-    opKinds: SEED_OP_KINDS,
-    accounts: 16,
-  };
-  const user = runUser({ id: 0, class: spec.class, seed: spec.seed, database: 0 }, {
-    endpoint: { host: "127.0.0.1", port: relay.port },
-    database,
-    settings,
-    flags,
-    stats,
-    runStartMs: performance.timeOrigin + performance.now(),
-    startAtMs: null,
-    contextFor,
-  });
-  return { user, flags, stats };
-}
-
 Deno.test("a user whose connection breaks records the failure, reconnects and carries on", async () => {
   await withHyperd(async (hyperd, dir) => {
     const [database] = await setUpDatabases(hyperd, dir, [{
@@ -150,7 +105,7 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
     }]);
     const relay = new Relay(hyperd);
     try {
-      const { user, flags, stats } = runRelayedUser(hyperd, database, relay, {
+      const { user, flags, stats } = runRelayedUser(hyperd, database, relay.port, {
         class: "mixed",
         seed: "relay",
         batchMax: 200,
@@ -206,7 +161,7 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
     const spec = { index: 0, schemaSeed: "relay-doubt", file: "db_0.hyper" };
     const [database] = await setUpDatabases(hyperd, dir, [spec]);
     const relay = new Relay(hyperd);
-    const { user, flags, stats } = runRelayedUser(hyperd, database, relay, {
+    const { user, flags, stats } = runRelayedUser(hyperd, database, relay.port, {
       class: "inserter",
       seed: "relay-doubt",
       batchMax: 300,

@@ -4,6 +4,7 @@ import { fingerprintDiff, residueOf, weightOf } from "../../src/run/fingerprint.
 import { FingerprintSum, rowHashOf } from "../../src/run/fingerprint_sum.ts";
 import { md5Hex } from "../../src/run/md5.ts";
 import { ModelCache, modelFingerprint, modelGroups, modelRows } from "../../src/run/model.ts";
+import { ModelThread } from "../../src/run/model_thread.ts";
 import { diffRows } from "../../src/run/row_diff.ts";
 import { describeIntegrity, integritySignature } from "../../src/results/integrity_findings.ts";
 import { generateBatch } from "../../src/workload/data_gen.ts";
@@ -101,16 +102,16 @@ Deno.test("diffRows() pairs a missing and an unexpected row of one id as corrupt
   assert.equal(integritySignature(corrupted), "integrity | corrupted | medium | price");
 });
 
-Deno.test("ModelCache adds only the writes since its last fingerprint, and gets the same sum", async () => {
+Deno.test("ModelCache adds only the writes since its last fingerprint, and gets the same sum", () => {
   const writes = [
     { seed: "c1", firstId: 1, rows: 500 },
     { seed: "c2", firstId: 400, rows: 5000 },
     { seed: "c3", firstId: 9, rows: 1 },
   ];
   const cache = new ModelCache();
-  const first = await cache.fingerprint("0/t", WIDE, writes.slice(0, 2));
+  const first = cache.fingerprint("0/t", WIDE, writes.slice(0, 2));
   assert.deepEqual(first, modelFingerprint(WIDE, writes.slice(0, 2)));
-  const all = await cache.fingerprint("0/t", WIDE, writes);
+  const all = cache.fingerprint("0/t", WIDE, writes);
   assert.deepEqual(all, modelFingerprint(WIDE, writes));
   assert.equal(all.rows, 5501);
 });
@@ -133,4 +134,27 @@ Deno.test("residueOf() and weightOf() agree with exact arithmetic on every fold 
   for (const id of [0, 1, 2, 44_488, 2_147_483_646, 123_456_789]) {
     assert.equal(BigInt(weightOf(id)), exact(BigInt(id) * 48_271n), `weight of ${id}`);
   }
+});
+
+Deno.test("the model's thread answers what the model computes here, table by table, and keeps its cache", async () => {
+  const writes = [
+    { seed: "t1", firstId: 1, rows: 3000 },
+    { seed: "t2", firstId: 3001, rows: 200 },
+  ];
+  const thread = new ModelThread();
+  try {
+    const [wide, medium] = await Promise.all([
+      thread.fingerprint("0/a", WIDE, writes.slice(0, 1)),
+      thread.fingerprint("0/b", MEDIUM, writes),
+    ]);
+    assert.deepEqual(wide, modelFingerprint(WIDE, writes.slice(0, 1)));
+    assert.deepEqual(medium, modelFingerprint(MEDIUM, writes));
+    assert.deepEqual(await thread.fingerprint("0/a", WIDE, writes), modelFingerprint(WIDE, writes));
+  } finally {
+    thread.close();
+  }
+  // A question still open when the thread closes fails rather than waits forever.
+  const open = thread.fingerprint("0/c", WIDE, writes);
+  thread.close();
+  await assert.rejects(open, /closed/);
 });

@@ -27,6 +27,24 @@ Deno.test("verdictLine() says PASSED for a run that exits 0", () => {
   assert.equal(verdictLine(input({ thresholds: [] })), "PASSED");
 });
 
+Deno.test("verdictLine() says a passed run whose integrity was not checked, and why, also when it stopped early", () => {
+  const why = "the check had no answer within 60 s";
+  const unchecked = { checked: false, skipped: why, mismatches: 0, tables: [] };
+  assert.equal(
+    verdictLine(input({ integrity: unchecked })),
+    `PASSED (integrity not checked: ${why})`,
+  );
+  assert.equal(
+    verdictLine(input({ integrity: unchecked, stopReason: "ResourceLimit", stopDetail: "disk" })),
+    `PASSED (stopped early: ResourceLimit: disk; integrity not checked: ${why})`,
+  );
+  // A failed run names its causes; an unchecked integrity is not one of them.
+  assert.equal(
+    verdictLine(input({ exitCode: 3, thresholds: FAILING, integrity: unchecked })),
+    "FAILED: 1 of 3 thresholds (exit 3)",
+  );
+});
+
 Deno.test("verdictLine() counts the failed thresholds and gives the exit code", () => {
   assert.equal(
     verdictLine(input({ exitCode: 3, thresholds: FAILING })),

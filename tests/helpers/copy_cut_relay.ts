@@ -1,0 +1,148 @@
+/**
+ * A loopback TCP relay that cuts a COPY in the middle, as a failing network would: armed, it
+ * passes the next `COPY ... FROM STDIN` and its CopyData to hyperd until `afterBytes` of data
+ * have gone through, then cuts the connection on both sides before CopyDone, with a FIN (a peer
+ * that closed) or a RST (a peer that reset), between two CopyData messages or inside the last
+ * one. Every other byte passes through unchanged. Stopped by `close()`.
+ */
+import net from "node:net";
+
+/** How the relay ends a cut connection: closed (FIN) or reset (RST). */
+export type CutMode = "fin" | "rst";
+
+/** A COPY the relay cut. */
+export interface CopyCut {
+  /** The COPY statement. */
+  statement: string;
+  /** Bytes of CopyData that reached hyperd before the cut. */
+  copyDataBytes: number;
+}
+
+/** What a relay is told to do. */
+export interface CopyCutOptions {
+  /** CopyData bytes that reach hyperd first (a HyperBinary stream's header alone is 19). */
+  afterBytes?: number;
+  mode?: CutMode;
+  /** Cut inside the last CopyData message: only its first half reaches hyperd. */
+  midMessage?: boolean;
+}
+
+/** A running relay. */
+export class CopyCutRelay {
+  readonly #server: net.Server;
+  readonly #sockets = new Set<net.Socket>();
+  readonly #afterBytes: number;
+  readonly #mode: CutMode;
+  readonly #midMessage: boolean;
+  #armed = 0;
+  /** The COPYs cut so far. */
+  readonly cuts: CopyCut[] = [];
+
+  private constructor(target: { host: string; port: number }, options: CopyCutOptions) {
+    this.#afterBytes = options.afterBytes ?? 20;
+    this.#mode = options.mode ?? "fin";
+    this.#midMessage = options.midMessage ?? false;
+    this.#server = net.createServer((client) => {
+      const upstream = net.connect(target.port, target.host);
+      this.#sockets.add(client).add(upstream);
+      for (const [a, b] of [[client, upstream], [upstream, client]]) {
+        a.on("error", () => b.destroy());
+        a.on("close", () => {
+          this.#sockets.delete(a);
+          b.destroy();
+        });
+      }
+      upstream.on("data", (chunk: Buffer) => client.write(chunk));
+      client.on("data", this.#fromClient(client, upstream));
+    });
+  }
+
+  /** Starts a relay to `target` on a free loopback port. */
+  static async start(
+    target: { host: string; port: number },
+    options: CopyCutOptions = {},
+  ): Promise<CopyCutRelay> {
+    const relay = new CopyCutRelay(target, options);
+    await new Promise<void>((resolve) => relay.#server.listen(0, "127.0.0.1", resolve));
+    return relay;
+  }
+
+  get port(): number {
+    return (this.#server.address() as net.AddressInfo).port;
+  }
+
+  /** Cuts the next `count` COPYs, on whatever connections they come. */
+  arm(count = 1): void {
+    this.#armed += count;
+  }
+
+  /** Stops listening and ends every connection it relays. */
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      for (const socket of this.#sockets) socket.destroy();
+      this.#server.close(() => resolve());
+    });
+  }
+
+  /**
+   * Client to server, message by message: the first one (start-up) has no type byte; each
+   * other is a type byte, an int32 length that counts itself, and the body. A statement's text
+   * is a Query's ('Q') body, or a Parse's ('P') after the statement's name.
+   */
+  #fromClient(client: net.Socket, upstream: net.Socket): (chunk: Buffer) => void {
+    let pending = Buffer.alloc(0);
+    let started = false;
+    let statement = "";
+    let copyDataBytes = 0;
+    let cut = false;
+    return (chunk) => {
+      if (cut) return;
+      pending = Buffer.concat([pending, chunk]);
+      let at = 0;
+      for (;;) {
+        const head = started ? 5 : 4;
+        if (pending.length - at < head) break;
+        const length = started ? pending.readInt32BE(at + 1) + 1 : pending.readInt32BE(at);
+        if (pending.length - at < length) break;
+        const message = pending.subarray(at, at + length);
+        at += length;
+        if (!started) {
+          // An SSL request (8 bytes) is answered with one byte and followed by the start-up.
+          started = length !== 8;
+          upstream.write(message);
+          continue;
+        }
+        const type = String.fromCharCode(message[0]);
+        if (type === "Q") statement = cString(message, 5);
+        if (type === "P") statement = cString(message, message.indexOf(0, 5) + 1);
+        if (type === "Q" || type === "P") copyDataBytes = 0;
+        const cutting = type === "d" && this.#armed > 0 && /^\s*COPY\b/i.test(statement) &&
+          copyDataBytes + length - 5 >= this.#afterBytes;
+        const sent = cutting && this.#midMessage ? message.subarray(0, length >> 1) : message;
+        upstream.write(sent);
+        if (type === "d") copyDataBytes += Math.max(0, sent.length - 5);
+        if (!cutting) continue;
+        this.#armed--;
+        cut = true;
+        this.cuts.push({ statement, copyDataBytes });
+        // The CopyData goes out before the cut: end() flushes it, then FIN; a reset waits for it.
+        if (this.#mode === "fin") {
+          upstream.end(() => client.destroy());
+        } else {
+          upstream.write(Buffer.alloc(0), () => {
+            upstream.resetAndDestroy();
+            client.resetAndDestroy();
+          });
+        }
+        return;
+      }
+      pending = pending.subarray(at);
+    };
+  }
+}
+
+/** The NUL-terminated text at `at` in `bytes`. */
+function cString(bytes: Buffer, at: number): string {
+  const end = bytes.indexOf(0, at);
+  return bytes.toString("utf8", at, end < 0 ? bytes.length : end);
+}
