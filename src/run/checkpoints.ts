@@ -16,7 +16,7 @@ import {
   tablesToCheck,
 } from "./integrity.ts";
 import type { RunClock } from "./run_clock.ts";
-import { ModelThread } from "./model_thread.ts";
+import type { ModelThread } from "./model_thread.ts";
 
 /** What checkpoints need from the run. */
 export interface CheckpointOptions {
@@ -28,6 +28,8 @@ export interface CheckpointOptions {
   databases: readonly DatabaseToCheck[];
   /** How long users may take to end their operations before the checkpoint gives up. */
   drainSec: number;
+  /** The model, which keeps each table's fingerprint: the next check adds only new writes. */
+  model: ModelThread;
 }
 
 const POLL_MS = 10;
@@ -47,11 +49,6 @@ export class Checkpoints {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #running: Promise<void> = Promise.resolve();
-  /**
-   * The model, which keeps each table's fingerprint as of the last checkpoint: the next (and the
-   * end of the run) add only new writes. Closed with `close()`.
-   */
-  readonly model = new ModelThread();
 
   constructor(options: CheckpointOptions) {
     this.#options = options;
@@ -67,11 +64,6 @@ export class Checkpoints {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
-  }
-
-  /** Ends the model's thread: after the end of the run's check. */
-  close(): void {
-    this.model.close();
   }
 
   /** The checkpoints so far. */
@@ -101,7 +93,7 @@ export class Checkpoints {
       skipped = await this.#drain();
       if (skipped === null && !this.#stopped && !o.flags.stopped) {
         const tables = tablesToCheck(o.databases, o.stats.writes, o.stats.inDoubt);
-        integrity = await checkIntegrity(o.endpoint, tables, this.model);
+        integrity = await checkIntegrity(o.endpoint, tables, o.model);
       }
     } catch (error) {
       skipped = `the check failed: ${(error as Error).message}`;

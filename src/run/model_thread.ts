@@ -1,7 +1,7 @@
 /**
  * The main thread's end of the model's worker (model_worker.ts): asks for a table's fingerprint
  * and gets it back, while the main thread's event loop stays free for the server's side. The
- * worker starts at the first question and keeps its cache until `close()`.
+ * worker starts at `start()` or the first question, and keeps its cache until `close()`.
  */
 import type { Shape } from "../workload/table_shapes.ts";
 import type { WriteRecord } from "../workload/writes.ts";
@@ -32,6 +32,12 @@ export class ModelThread {
     this.#waiting.set(id, answer);
     this.#started().postMessage({ id, key, shape, writes } satisfies ModelRequest);
     return answer.promise;
+  }
+
+  /** Starts the worker now, so it loads its modules before the first question. */
+  start(): this {
+    this.#started();
+    return this;
   }
 
   /** Ends the worker; questions still open fail. */

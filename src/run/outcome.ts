@@ -228,7 +228,7 @@ async function endOfRunCheck(run: Run, finished: Finished): Promise<Integrity> {
   const tables = tablesOf(run, databases);
   const { checkBoundSec } = run.options.config;
   const boundMs = checkBoundSec === undefined ? checkBoundMs(tables) : checkBoundSec * 1000;
-  const checking = checkIntegrity(server.endpoint, tables, run.checkpoints?.model);
+  const checking = checkIntegrity(server.endpoint, tables, run.model);
   checking.catch(() => {}); // past the bound it fails once hyperd is stopped: nobody waits then
   const integrity = await within(checking, boundMs);
   if (integrity !== TIMED_OUT) return integrity;

@@ -11,6 +11,7 @@ import { SharedFlags } from "../users/shared_flags.ts";
 import type { UserSpec } from "../workload/layout.ts";
 import { type Load } from "./load_driver.ts";
 import type { Checkpoints } from "./checkpoints.ts";
+import type { ModelThread } from "./model_thread.ts";
 import type { RunOutcome } from "./run_outcome.ts";
 import { ClientCpu } from "./client_cpu.ts";
 import { type LiveView } from "./resource_watch.ts";
@@ -65,6 +66,11 @@ export interface Run {
   load: Load | null;
   /** `--verify-every`: the checkpoints, once users run. */
   checkpoints?: Checkpoints;
+  /**
+   * The integrity model's thread, for the checkpoints and the end check. Started with the run:
+   * its modules loading at the end drew Deno's loading line over the progress line.
+   */
+  model: ModelThread;
   /** `nowMs()` when the run's stop came; null while it goes on. */
   stoppedAtMs: number | null;
 }

@@ -19,6 +19,7 @@ import { runDatabases } from "./database_setup.ts";
 import { totalMemoryBytes } from "./host_facts.ts";
 import { startLoad } from "./load_driver.ts";
 import { Checkpoints } from "./checkpoints.ts";
+import { ModelThread } from "./model_thread.ts";
 import { ClientCpu, processCpuSec } from "./client_cpu.ts";
 import { ResourceWatch } from "./resource_watch.ts";
 import { RunClock } from "./run_clock.ts";
@@ -70,6 +71,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       options.config.logInterval,
     ),
     clientCpu: new ClientCpu(processCpuSec()),
+    model: new ModelThread().start(),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
     stalledInFlight: null,
@@ -85,6 +87,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     return await runUsers(run, started.server, started.databases);
   } finally {
     stopWatching();
+    run.model.close();
   }
 }
 
@@ -299,7 +302,6 @@ async function runUsers(
     watch.stop();
     run.load?.stop();
     pool?.terminate();
-    run.checkpoints?.close();
     await monitor.close();
     await server.release();
   }
@@ -346,6 +348,7 @@ function startCheckpoints(
     endpoint: server.endpoint,
     databases: databases.map((d) => ({ ...d, schemaSeed: seeds.get(d.index)! })),
     drainSec: run.options.config.stallSec,
+    model: run.model,
   });
   checkpoints.start();
   return checkpoints;
