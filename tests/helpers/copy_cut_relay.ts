@@ -6,6 +6,7 @@
  * one. Every other byte passes through unchanged. Stopped by `close()`.
  */
 import net from "node:net";
+import { FrontendMessages } from "./frontend_messages.ts";
 
 /** How the relay ends a cut connection: closed (FIN) or reset (RST). */
 export type CutMode = "fin" | "rst";
@@ -84,37 +85,19 @@ export class CopyCutRelay {
     });
   }
 
-  /**
-   * Client to server, message by message: the first one (start-up) has no type byte; each
-   * other is a type byte, an int32 length that counts itself, and the body. A statement's text
-   * is a Query's ('Q') body, or a Parse's ('P') after the statement's name.
-   */
+  /** Client to server, message by message (frontend_messages.ts splits them). */
   #fromClient(client: net.Socket, upstream: net.Socket): (chunk: Buffer) => void {
-    let pending = Buffer.alloc(0);
-    let started = false;
-    let statement = "";
+    const messages = new FrontendMessages();
     let copyDataBytes = 0;
     let cut = false;
     return (chunk) => {
       if (cut) return;
-      pending = Buffer.concat([pending, chunk]);
-      let at = 0;
-      for (;;) {
-        const head = started ? 5 : 4;
-        if (pending.length - at < head) break;
-        const length = started ? pending.readInt32BE(at + 1) + 1 : pending.readInt32BE(at);
-        if (pending.length - at < length) break;
-        const message = pending.subarray(at, at + length);
-        at += length;
-        if (!started) {
-          // An SSL request (8 bytes) is answered with one byte and followed by the start-up.
-          started = length !== 8;
+      for (const { type, bytes: message, statement } of messages.push(chunk)) {
+        const length = message.length;
+        if (type === "") {
           upstream.write(message);
           continue;
         }
-        const type = String.fromCharCode(message[0]);
-        if (type === "Q") statement = cString(message, 5);
-        if (type === "P") statement = cString(message, message.indexOf(0, 5) + 1);
         if (type === "Q" || type === "P") copyDataBytes = 0;
         const cutting = type === "d" && this.#armed > 0 && /^\s*COPY\b/i.test(statement) &&
           copyDataBytes + length - 5 >= this.#afterBytes;
@@ -136,13 +119,6 @@ export class CopyCutRelay {
         }
         return;
       }
-      pending = pending.subarray(at);
     };
   }
-}
-
-/** The NUL-terminated text at `at` in `bytes`. */
-function cString(bytes: Buffer, at: number): string {
-  const end = bytes.indexOf(0, at);
-  return bytes.toString("utf8", at, end < 0 ? bytes.length : end);
 }

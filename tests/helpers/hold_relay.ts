@@ -6,6 +6,7 @@
  * passes through. Stopped by `close()`, which ends every connection it relays.
  */
 import net from "node:net";
+import { FrontendMessages } from "./frontend_messages.ts";
 
 /** A running relay. */
 export interface HoldRelay {
@@ -16,11 +17,6 @@ export interface HoldRelay {
   readonly held: number;
   close(): Promise<void>;
 }
-
-const COPY_DONE = "c".charCodeAt(0);
-const PARSE = "P".charCodeAt(0);
-const QUERY = "Q".charCodeAt(0);
-const SYNC = "S".charCodeAt(0);
 
 /** Starts a relay to `target`. */
 export async function startHoldRelay(target: { host: string; port: number }): Promise<HoldRelay> {
@@ -35,41 +31,17 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     let holding = false;
-    // The statement hyperd is being handed, from a simple Query or a Parse.
-    let statement = "";
-    // Client messages after the startup one: a type byte and an int32 length counting itself.
-    let fromClient = Buffer.alloc(0);
-    let started = false;
+    const messages = new FrontendMessages();
     client.on("data", (chunk: Buffer) => {
-      fromClient = Buffer.concat([fromClient, chunk]);
-      while (fromClient.length >= (started ? 5 : 4)) {
-        if (!started) {
-          const length = fromClient.readInt32BE(0);
-          if (fromClient.length < length) break;
-          fromClient = fromClient.subarray(length);
-          // An SSL request is answered with one byte and followed by the startup message.
-          started = length !== 8;
-          continue;
-        }
-        const length = fromClient.readInt32BE(1);
-        if (fromClient.length < 1 + length) break;
-        const type = fromClient[0];
-        const body = fromClient.subarray(5, 1 + length);
-        if (type === QUERY) statement = body.toString("utf8", 0, body.indexOf(0));
-        if (type === PARSE) {
-          // The statement's name, NUL, its text.
-          const from = body.indexOf(0) + 1;
-          statement = body.toString("utf8", from, body.indexOf(0, from));
-        }
+      for (const { type, statement } of messages.push(chunk)) {
         const copy = /^COPY/i.test(statement);
-        const whole = copy ? type === COPY_DONE : type === SYNC || type === QUERY;
+        const whole = copy ? type === "c" : type === "S" || type === "Q";
         const match = whole && !holding ? armed.findIndex((p) => p.test(statement)) : -1;
         if (match >= 0) {
           armed.splice(match, 1);
           held++;
           holding = true;
         }
-        fromClient = fromClient.subarray(1 + length);
       }
       // Held before it is passed on: hyperd's answer cannot come earlier.
       upstream.write(chunk);

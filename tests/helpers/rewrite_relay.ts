@@ -6,6 +6,7 @@
  * Stopped by `close()`, which ends every connection it relays.
  */
 import net from "node:net";
+import { FrontendMessages } from "./frontend_messages.ts";
 
 /** A running relay. */
 export interface RewriteRelay {
@@ -36,34 +37,12 @@ export async function startRewriteRelay(
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
-    // Client messages after the startup one: a type byte and a length; a statement's text is
-    // the Query ('Q') body, or a Parse ('P') body after the statement's name.
+    // The statement the client handed hyperd last: the one whose answer comes back.
     let statement = "";
-    let fromClient = Buffer.alloc(0);
-    let started = false;
+    const messages = new FrontendMessages();
     client.on("data", (chunk: Buffer) => {
       upstream.write(chunk);
-      fromClient = Buffer.concat([fromClient, chunk]);
-      while (fromClient.length >= (started ? 5 : 4)) {
-        if (!started) {
-          const length = fromClient.readInt32BE(0);
-          if (fromClient.length < length) break;
-          fromClient = fromClient.subarray(length);
-          // An SSL request is answered with one byte and followed by the startup message.
-          started = length !== 8;
-          continue;
-        }
-        const length = fromClient.readInt32BE(1);
-        if (fromClient.length < 1 + length) break;
-        const type = String.fromCharCode(fromClient[0]);
-        const body = fromClient.subarray(5, 1 + length);
-        if (type === "Q") statement = body.toString("utf8", 0, body.indexOf(0));
-        if (type === "P") {
-          const nameEnd = body.indexOf(0);
-          statement = body.toString("utf8", nameEnd + 1, body.indexOf(0, nameEnd + 1));
-        }
-        fromClient = fromClient.subarray(1 + length);
-      }
+      for (const message of messages.push(chunk)) statement = message.statement;
     });
     // Server messages: a type byte and an int32 length that counts itself, then the body.
     let pending = Buffer.alloc(0);
