@@ -152,17 +152,30 @@ export function rowsSql(table: string, shape: Shape, where: string): string {
 
 /** A fingerprint read from a result row of `fingerprintSql` (null sums of no rows are 0). */
 export function fingerprintOfRow(shape: Shape, row: Record<string, unknown>): Fingerprint {
-  const text = (v: unknown) => v === null || v === undefined ? "0" : decimal(String(v));
   return {
     rows: Number(row.n),
     nonNull: shape.columns.map((_, c) => Number(row[nonNullAlias(c)])),
-    sums: shape.columns.map((_, c) => text(row[sumAlias(c)])),
-    rowHash: text(row.hs),
+    sums: shape.columns.map((_, c) => decimal(row[sumAlias(c)])),
+    rowHash: decimal(row.hs),
   };
 }
 
-/** `12.000` → `12`: a NUMERIC(38,0) sum may come back with a scale. */
-function decimal(text: string): string {
+/** Rows and row hash of each group of a grouped `fingerprintSql` result, by its `grp`. */
+export function groupsOfRows(
+  rows: readonly Record<string, unknown>[],
+): Map<number, { rows: number; rowHash: string }> {
+  return new Map(
+    rows.map((row) => [Number(row.grp), { rows: Number(row.n), rowHash: decimal(row.hs) }]),
+  );
+}
+
+/**
+ * A sum as the statements return it, in decimal: `12.000` → `12` (a NUMERIC(38,0) sum may come
+ * back with a scale), NULL (a sum of no rows) → `0`.
+ */
+export function decimal(value: unknown): string {
+  if (value === null || value === undefined) return "0";
+  const text = String(value);
   const point = text.indexOf(".");
   return point < 0 ? text : text.slice(0, point);
 }

@@ -7,8 +7,8 @@
 import type postgres from "postgres";
 import type { Shape } from "../workload/table_shapes.ts";
 import type { WriteRecord } from "../workload/writes.ts";
-import { fingerprintSql } from "./fingerprint.ts";
-import { type GroupPrint, modelGroups, type ModelWrite } from "./model.ts";
+import { fingerprintSql, groupsOfRows } from "./fingerprint.ts";
+import { modelGroups, type ModelWrite } from "./model.ts";
 
 /** An insert in doubt: its rows and why its outcome is unknown. */
 export interface InDoubtWrite extends WriteRecord {
@@ -26,12 +26,6 @@ export interface InDoubtOutcome extends InDoubtWrite {
   outcome: "applied" | "absent" | "torn" | "unknown";
   /** Its rows the server holds. */
   presentRows: number;
-}
-
-function decimal(value: unknown): string {
-  const text = value === null || value === undefined ? "0" : String(value);
-  const point = text.indexOf(".");
-  return point < 0 ? text : text.slice(0, point);
 }
 
 /**
@@ -55,9 +49,7 @@ export async function resolveInDoubt(
     const rows = await sql.unsafe(
       fingerprintSql(table, shape, `"id" BETWEEN ${from} AND ${to}`, `"id"`),
     );
-    const server = new Map<number, GroupPrint>(
-      rows.map((r) => [Number(r.grp), { rows: Number(r.n), rowHash: decimal(r.hs) }]),
-    );
+    const server = groupsOfRows(rows);
     const known = modelGroups(shape, acknowledged, inRange, overlaps);
     const mine = modelGroups(shape, [write], inRange);
     const presentIds = new Set<number>();

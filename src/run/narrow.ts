@@ -5,7 +5,7 @@
  */
 import type postgres from "postgres";
 import type { Shape } from "../workload/table_shapes.ts";
-import { fingerprintSql, rowsSql } from "./fingerprint.ts";
+import { decimal, fingerprintSql, groupsOfRows, rowsSql } from "./fingerprint.ts";
 import {
   type CheckedRow,
   type GroupPrint,
@@ -32,19 +32,6 @@ export interface Narrowed {
 /** `id / BUCKET_IDS` as SQL's integer division computes it (toward zero). */
 function bucketOf(id: number): number {
   return Math.trunc(id / BUCKET_IDS);
-}
-
-function serverGroups(rows: readonly Record<string, unknown>[]): Map<number, GroupPrint> {
-  return new Map(
-    rows.map((row) => [Number(row.grp), { rows: Number(row.n), rowHash: decimal(row.hs) }]),
-  );
-}
-
-function decimal(value: unknown): string {
-  if (value === null || value === undefined) return "0";
-  const text = String(value);
-  const point = text.indexOf(".");
-  return point < 0 ? text : text.slice(0, point);
 }
 
 /** Keys whose groups differ between the two sides, ascending. */
@@ -76,14 +63,14 @@ export async function narrow(
   writes: readonly ModelWrite[],
 ): Promise<Narrowed> {
   const id = `"id"`;
-  const buckets = serverGroups(
+  const buckets = groupsOfRows(
     await sql.unsafe(fingerprintSql(table, shape, "", `${id} / ${BUCKET_IDS}`)),
   );
   const wrong = wrongKeys(modelGroups(shape, writes, bucketOf), buckets);
   if (wrong.length === 0) return { wrongBuckets: 0, problems: [] };
   const looked = new Set(wrong.slice(0, BUCKETS_LOOKED_INTO));
   const inLooked = `${id} / ${BUCKET_IDS} IN (${[...looked].join(", ")})`;
-  const serverIds = serverGroups(await sql.unsafe(fingerprintSql(table, shape, inLooked, id)));
+  const serverIds = groupsOfRows(await sql.unsafe(fingerprintSql(table, shape, inLooked, id)));
   const overlaps = (from: number, to: number) =>
     [...looked].some((b) => from <= (b + 1) * BUCKET_IDS && to >= (b - 1) * BUCKET_IDS);
   const modelIds = modelGroups(
