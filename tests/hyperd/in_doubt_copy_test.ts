@@ -14,7 +14,6 @@ import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { checkIntegrity, type Integrity, tablesToCheck } from "../../src/run/integrity.ts";
 import type { InDoubtRecord } from "../../src/stats/op_stats.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
-import type { WriteRecord } from "../../src/workload/writes.ts";
 import { CopyCutRelay } from "../helpers/copy_cut_relay.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 import type { Hyperd } from "../../src/hyperd/process.ts";
@@ -54,30 +53,16 @@ async function cutOneCopy(
 ) {
   const spec = { index, schemaSeed: `cut-copy-${index}`, file: `db_${index}.hyper` };
   const [database] = await setUpDatabases(hyperd, dir, [spec]);
-  const { user, flags, stats } = runRelayedUser(hyperd, database, relay.port, {
+  const { user, flags, tally } = runRelayedUser(hyperd, database, relay.port, {
     class: "inserter",
     seed: spec.schemaSeed,
     batchMax: 2_000,
     complexity: 1,
   });
-  const writes: Record<string, WriteRecord[]> = {};
-  const inDoubt: InDoubtRecord[] = [];
-  let ops = 0;
-  const drain = () => {
-    const tally = stats.tick();
-    ops += Object.values(tally.byOp).reduce((n, op) => n + op.ops, 0);
-    for (const { key, ...write } of tally.writes) (writes[key] ??= []).push(write);
-    inDoubt.push(...tally.inDoubt);
-  };
   const cutsBefore = relay.cuts.length;
-  const waitFor = async (done: () => boolean) => {
-    for (let i = 0; i < 200 && !done(); i++) {
-      drain();
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const waitFor = (done: () => boolean) => tally.until(done, 200, 25);
   try {
-    await waitFor(() => ops >= 3);
+    await waitFor(() => tally.ops >= 3);
     relay.arm(1);
     await waitFor(() => relay.cuts.length > cutsBefore);
   } finally {
@@ -86,7 +71,8 @@ async function cutOneCopy(
   }
   assert.equal(relay.cuts.length, cutsBefore + 1, "the user sent no COPY to cut");
   assert.notEqual(await within(user, 10_000), TIMED_OUT, "the user did not stop within 10 s");
-  drain();
+  tally.drain();
+  const { writes, inDoubt } = tally;
   const tables = tablesToCheck([{ ...database, schemaSeed: spec.schemaSeed }], writes, inDoubt);
   return { tables, inDoubt, cut: relay.cuts.at(-1)! };
 }

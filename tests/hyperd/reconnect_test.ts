@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
-import type { InDoubtRecord, OpFailure } from "../../src/stats/op_stats.ts";
 import { checkIntegrity, tablesToCheck } from "../../src/run/integrity.ts";
-import type { WriteRecord } from "../../src/workload/writes.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
 import { runRelayedUser } from "../helpers/relayed_user.ts";
@@ -105,26 +103,13 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
     }]);
     const relay = new Relay(hyperd);
     try {
-      const { user, flags, stats } = runRelayedUser(hyperd, database, relay.port, {
+      const { user, flags, tally } = runRelayedUser(hyperd, database, relay.port, {
         class: "mixed",
         seed: "relay",
         batchMax: 200,
         complexity: 2,
       });
-      // Ticks drain the tally, as the worker's ticker would; what they report adds up here.
-      let ops = 0;
-      const failures: OpFailure[] = [];
-      const opsSoFar = () => {
-        const tally = stats.tick();
-        ops += Object.values(tally.byOp).reduce((n, op) => n + op.ops, 0);
-        failures.push(...tally.failures);
-        return ops;
-      };
-      const waitForOps = async (count: number) => {
-        for (let i = 0; i < 200 && opsSoFar() < count; i++) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      };
+      const waitForOps = (count: number) => tally.until(() => tally.ops >= count, 200, 50);
       await waitForOps(10);
       const cuts = 3;
       relay.arm(cuts);
@@ -132,21 +117,22 @@ Deno.test("a user whose connection breaks records the failure, reconnects and ca
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.equal(relay.cut, cuts, "the user sent too few queries to cut");
-      const cutAt = opsSoFar();
+      tally.drain();
+      const cutAt = tally.ops;
       await waitForOps(cutAt + 20);
       flags.stopped = true;
       const result = await within(user, 30_000);
       assert.ok(
         result !== TIMED_OUT,
-        `the user did not stop within 30 s; in flight: ${JSON.stringify(stats.tick().inFlight)}`,
+        `the user did not stop within 30 s; in flight: ${JSON.stringify(tally.inFlight())}`,
       );
 
       assert.equal(result.failures, cuts, "each cut should fail the query in flight, and only it");
       assert.ok(result.ops >= cutAt + 20, `only ${result.ops} ops; the user did not carry on`);
       assert.ok(relay.accepted >= cuts + 1, "the user did not reconnect after every cut");
-      opsSoFar();
-      assert.equal(failures.length, cuts);
-      for (const failure of failures) {
+      tally.drain();
+      assert.equal(tally.failures.length, cuts);
+      for (const failure of tally.failures) {
         assert.equal(failure.user, 0);
         assert.match(failure.message, /CONNECTION_CLOSED|ECONNRESET|EPIPE|08006/);
       }
@@ -161,40 +147,27 @@ Deno.test("inserts whose connection broke before hyperd saw them are in doubt, f
     const spec = { index: 0, schemaSeed: "relay-doubt", file: "db_0.hyper" };
     const [database] = await setUpDatabases(hyperd, dir, [spec]);
     const relay = new Relay(hyperd);
-    const { user, flags, stats } = runRelayedUser(hyperd, database, relay.port, {
+    const { user, flags, tally } = runRelayedUser(hyperd, database, relay.port, {
       class: "inserter",
       seed: "relay-doubt",
       batchMax: 300,
       complexity: 1,
     });
-    const writes: Record<string, WriteRecord[]> = {};
-    const inDoubt: InDoubtRecord[] = [];
-    let ops = 0;
-    const drain = () => {
-      const tally = stats.tick();
-      ops += Object.values(tally.byOp).reduce((n, op) => n + op.ops, 0);
-      for (const { key, ...write } of tally.writes) (writes[key] ??= []).push(write);
-      inDoubt.push(...tally.inDoubt);
-    };
-    const waitFor = async (done: () => boolean) => {
-      for (let i = 0; i < 300 && !done(); i++) {
-        drain();
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const waitFor = (done: () => boolean) => tally.until(done, 300, 50);
     try {
-      await waitFor(() => ops >= 5);
+      await waitFor(() => tally.ops >= 5);
       relay.arm(2, true);
       await waitFor(() => relay.cut >= 2);
       assert.equal(relay.cut, 2, "the user sent too few inserts to cut");
-      const cutAt = ops;
-      await waitFor(() => ops >= cutAt + 5);
+      const cutAt = tally.ops;
+      await waitFor(() => tally.ops >= cutAt + 5);
       flags.stopped = true;
       assert.notEqual(await within(user, 30_000), TIMED_OUT, "the user did not stop within 30 s");
-      drain();
+      tally.drain();
     } finally {
       relay.close();
     }
+    const { writes, inDoubt } = tally;
     assert.equal(inDoubt.length, 2, JSON.stringify(inDoubt));
     const tables = tablesToCheck([{ ...database, schemaSeed: spec.schemaSeed }], writes, inDoubt);
     const integrity = await checkIntegrity(hyperd, tables);
