@@ -1,12 +1,12 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
  * rate) says so: whole users first, those inserting the fewest rows first (nine users are a few
- * looks, and every later candidate is smaller and quicker to try), operation kinds (one cut of every read also drops every user that
- * only reads), single operations anywhere in the run (ddmin, fewest rows first, so the first
- * cuts are reads, single-row inserts and small batches), users again, then a lower memory_limit (tried on a small candidate, where
- * tries are short; when it holds, operations and users are cut again, as a lower limit can need
- * less load), and batch sizes (log-scale bisection). Pure: what a try is and when time is up are
- * given.
+ * looks, and every later candidate is smaller and quicker to try); operation kinds (one cut of
+ * every read also drops every user that only reads); single operations anywhere in the run
+ * (ddmin, fewest rows first, so the first cuts are reads, single-row inserts and small batches);
+ * users again; then a lower memory_limit (tried on a small candidate, where tries are short; when
+ * it holds, operations and users are cut again, as a lower limit can need less load); and batch
+ * sizes (log-scale bisection). Pure: what a try is and when time is up are given.
  */
 import {
   type Candidate,

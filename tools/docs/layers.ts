@@ -35,8 +35,9 @@ export const LAYERS: readonly Layer[] = [
     holds: "the stress run in steps (stress.ts; the state they share, run_state.ts; the outcome " +
       "they end with, outcome.ts), the server it loads (started or attached), its clock, resource " +
       "watch and stop control, database set-up, segments' ready mark, the integrity check by " +
-      "content (integrity.ts; the fingerprint, its model side, md5, the model and its worker thread, narrowing, row " +
-      "diff, in-doubt inserts, --verify-every checkpoints, --verify-after-crash), disk use, " +
+      "content (integrity.ts; the fingerprint, its model side, md5, the model and its worker " +
+      "thread, narrowing, row diff, in-doubt inserts, --verify-every checkpoints, " +
+      "--verify-after-crash), disk use, " +
       "output dir, space reserve, timing history, client CPU, stall watchdog, the load driver",
   },
   {
