@@ -39,8 +39,8 @@ const DOUBLE_LIMIT = 1e9;
 export const NULL_BYTE = 0x1e;
 export const SEPARATOR = 0x1f;
 /** The weights' and residues' modulus (a prime, 2^31 - 1) and the weights' multiplier. */
-export const MODULUS = 2_147_483_647;
-export const WEIGHT_FACTOR = 48_271;
+const MODULUS = 2_147_483_647;
+const WEIGHT_FACTOR = 48_271;
 
 /** A fold's residue, 1..MODULUS, so that no value weighs what a NULL (0) does. */
 export function residueOf(fold: number): number {
