@@ -71,7 +71,7 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
       options.config.logInterval,
     ),
     clientCpu: new ClientCpu(processCpuSec()),
-    model: new ModelThread().start(),
+    model: new ModelThread(),
     users: segmentUsers(options.layout.users, parseSegment(options.config.segment)),
     lost: null,
     stalledInFlight: null,
@@ -80,6 +80,8 @@ export async function stress(options: StressOptions): Promise<RunOutcome> {
     load: null,
     stoppedAtMs: null,
   };
+  // Only a run that checks content loads the model (a shrink's tries skip the end check).
+  if (options.endCheck !== false || options.config.verifyEverySec !== undefined) run.model.start();
   const stopWatching = watchForStops(run);
   try {
     const started = await setUp(run);
