@@ -5,8 +5,9 @@
  * every read also drops every user that only reads); single operations anywhere in the run
  * (ddmin, fewest rows first, so the first cuts are reads, single-row inserts and small batches);
  * users again; then a lower memory_limit (tried on a small candidate, where tries are short; when
- * it holds, operations and users are cut again, as a lower limit can need less load); and batch
- * sizes (log-scale bisection). Pure: what a try is and when time is up are given.
+ * it holds, users are cut again before operations: a lower limit can need fewer users, and each
+ * user still has its operations to load hyperd with); and batch sizes (log-scale bisection).
+ * Pure: what a try is and when time is up are given.
  */
 import {
   type Candidate,
@@ -45,14 +46,20 @@ export async function shrinkSearch(
   current = await fewerUsers(current, accept, budget);
   const lower = await lowerMemoryLimit(current, accept, budget);
   if (lower !== current) {
-    current = await fewerOps(lower, accept, budget);
+    current = await fewerUsers(lower, accept, budget);
+    current = await fewerOps(current, accept, budget);
     current = await fewerUsers(current, accept, budget);
   }
   current = await smallerBatches(current, accept, budget);
   return current;
 }
 
-/** memory_limit halved while the failure still comes at the rate (a size limit only). */
+/**
+ * memory_limit halved while the failure still comes at the rate (a size limit only); when a
+ * halving does not, the value halfway between on a log scale is tried once: too low a limit does
+ * not fail sooner, hyperd crawls instead of aborting (75m for the memory-limit abort, which comes
+ * at 150m).
+ */
 export async function lowerMemoryLimit(
   current: Candidate,
   accept: Accept,
@@ -62,8 +69,13 @@ export async function lowerMemoryLimit(
     const mb = memoryLimitOf(current);
     if (mb === null || mb / 2 < MEMORY_FLOOR_MB) break;
     const lower = withMemoryLimit(current, mb / 2);
-    if (!await accept("lower memory_limit", lower)) break;
-    current = lower;
+    if (await accept("lower memory_limit", lower)) {
+      current = lower;
+      continue;
+    }
+    const between = withMemoryLimit(current, Math.round(mb / Math.SQRT2));
+    if (budget() && await accept("lower memory_limit", between)) current = between;
+    break;
   }
   return current;
 }

@@ -9,7 +9,7 @@ import {
   totalOps,
   withMaxOps,
 } from "../../src/shrink/candidate.ts";
-import { fewerOps, fewerUsers, shrinkSearch } from "../../src/shrink/search.ts";
+import { fewerOps, fewerUsers, lowerMemoryLimit, shrinkSearch } from "../../src/shrink/search.ts";
 
 /** Nine users of 20 operations each, batches up to 50,000, memory_limit 300m. */
 function start(): Candidate {
@@ -41,7 +41,7 @@ Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences,
     steps.push(step);
     return Promise.resolve(fails(c));
   }, () => true);
-  assert.equal(result.config.memoryLimit, "75m", "halved while it reproduced: 150, 75, not 38");
+  assert.equal(result.config.memoryLimit, "53m", "150 and 75 hold, 38 does not, 53 does");
   assert.deepEqual(result.layout.users.map((u) => [u.id, u.ops]), [[2, [3]], [7, [15]]]);
   assert.equal(totalOps(result), 2);
   assert.ok(result.config.batchMax >= 5000 && result.config.batchMax <= 5000 * 1.25);
@@ -51,6 +51,30 @@ Deno.test("shrinkSearch() finds the operations anywhere in the users' sequences,
   for (const step of ["lower memory_limit", "fewer users", "fewer kinds", "fewer ops"]) {
     assert.ok(steps.includes(step), step);
   }
+});
+
+Deno.test("lowerMemoryLimit() halves, and once a halving misses tries halfway on a log scale", async () => {
+  const tried: string[] = [];
+  // The fake crawls below 90 MB instead of failing: 150 holds, 75 misses, 106 holds.
+  const result = await lowerMemoryLimit(start(), (_, c) => {
+    tried.push(c.config.memoryLimit);
+    return Promise.resolve(Number(c.config.memoryLimit.replace("m", "")) >= 90);
+  }, () => true);
+  assert.deepEqual(tried, ["150m", "75m", "106m"]);
+  assert.equal(result.config.memoryLimit, "106m");
+});
+
+Deno.test("shrinkSearch() cuts users at a lower memory_limit before operations", async () => {
+  // Each user then still has its operations to load hyperd with; cut thin first, every
+  // remaining user's COPYs were needed (a real shrink kept 5 users of 8 operations that way).
+  const steps: { step: string; mb: string }[] = [];
+  await shrinkSearch(start(), (step, c) => {
+    steps.push({ step, mb: c.config.memoryLimit });
+    return Promise.resolve(fails(c));
+  }, () => true);
+  const lowered = steps.filter((s) => s.mb !== "300m" && s.step !== "lower memory_limit");
+  assert.equal(lowered[0].step, "fewer users");
+  assert.ok(lowered.some((s) => s.step === "fewer ops"));
 });
 
 Deno.test("shrinkSearch() stops when its budget is spent and returns the last kept cut", async () => {
