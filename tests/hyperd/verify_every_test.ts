@@ -1,15 +1,16 @@
 /**
  * `--verify-every`: checkpoints pause users, check every table by content and resume. A clean run
- * stays clean at every checkpoint; a row deleted behind the run's back right after set-up is
- * found by the first checkpoint and named at the end.
+ * stays clean at every checkpoint; a row deleted behind the run's back once users run is found
+ * by the next checkpoint and named at the end.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../../src/wire/connection.ts";
-import { databaseSpecs, databaseTables, SEED_ROWS } from "../../src/workload/layout.ts";
+import { databaseSpecs, databaseTables } from "../../src/workload/layout.ts";
 import { EXIT } from "../../src/verdict_policy.ts";
 import { STOPPED } from "../../src/run/checkpoints.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";
+import { LiveRun } from "../helpers/live_run.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
 import { withHyperd } from "../helpers/hyperd.ts";
@@ -49,37 +50,31 @@ Deno.test("--verify-every: a seed row deleted behind the run's back is lost at a
     const out = join(dir, "out");
     const [spec] = databaseSpecs(SEED, 1);
     const table = databaseTables(spec.schemaSeed)[0].name;
-    const running = runCli(
+    const run = new LiveRun(
       ["stress", `--endpoint=${hyperd.endpoint}`, `--output-dir=${out}`, ...VERIFIED],
-      hyperdEnv(),
     );
-    // As soon as the table holds its seed rows, before the first checkpoint (2 s after users
-    // start), one of them goes.
-    const endpoint = { host: "127.0.0.1", port: hyperd.port };
-    let deleted = 0;
-    for (let tries = 0; tries < 600 && deleted === 0; tries++) {
-      const { sql } = connect(endpoint, join(out, spec.file));
-      try {
-        const [{ n }] = await sql.unsafe(`SELECT count(*) AS n FROM "${table}"`);
-        if (Number(n) >= SEED_ROWS) {
-          deleted = (await sql.unsafe(`DELETE FROM "${table}" WHERE id = 7 AND name = 'name_7'`))
-            .count;
-        }
-      } catch {
-        /* the database or table is not there yet */
-      } finally {
-        await sql.end({ timeout: 1 });
-      }
-      if (deleted === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Once users run (set-up is done: opening a database while CREATE DATABASE makes it can
+    // hang every later connection to it, see docs/hyper-bugs.md), one seed row goes.
+    await run.waitFor(/\[\d\/8s\]/);
+    const { sql } = connect({ host: "127.0.0.1", port: hyperd.port }, join(out, spec.file));
+    let deleted: number;
+    try {
+      deleted = (await sql.unsafe(`DELETE FROM "${table}" WHERE id = 7 AND name = 'name_7'`)).count;
+    } finally {
+      await sql.end({ timeout: 1 });
     }
-    const run = await running;
+    const code = await run.code();
     assert.equal(deleted, 1);
-    assert.equal(run.code, EXIT.dataIntegrity, run.stderr + run.stdout);
+    assert.equal(code, EXIT.dataIntegrity, run.stderr + run.stdout);
     const summary = await readSummary(out);
-    const first = summary.integrity.checkpoints![0];
-    assert.deepEqual(first.findings.map((f) => [f.kind, f.table, f.examples[0]?.id]), [
-      ["lost", table, 7],
-    ]);
+    // The first checkpoint after the delete names the row, and so does every later one.
+    const found = (summary.integrity.checkpoints ?? []).filter((c) => c.findings.length > 0);
+    assert.ok(found.length >= 1, JSON.stringify(summary.integrity.checkpoints));
+    for (const c of found) {
+      assert.deepEqual(c.findings.map((f) => [f.kind, f.table, f.examples[0]?.id]), [
+        ["lost", table, 7],
+      ]);
+    }
     assert.deepEqual(summary.findings.map((f) => f.kind), ["lost"]);
     assert.match(run.stdout, /FAILED: data integrity in 1 of \d+ tables? \(exit 5\)/);
   });
