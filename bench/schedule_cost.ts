@@ -5,7 +5,7 @@
  */
 import { processCpuSec } from "../src/run/client_cpu.ts";
 import { ScheduleWriter } from "../src/run/schedule_file.ts";
-import type { ScheduleEntry } from "../src/stats/op_stats.ts";
+import type { ScheduleEntry } from "../src/stats/op_records.ts";
 import { benchRun } from "./bench_run.ts";
 
 const ENTRIES = 200_000;

@@ -9,7 +9,7 @@ import {
 } from "./log_entries.ts";
 import type { HyperdExit } from "./process.ts";
 import { logTail } from "./process.ts";
-import type { InFlightOp } from "../stats/op_stats.ts";
+import type { InFlightOp } from "../stats/op_records.ts";
 
 /** Why hyperd went down, from the fatal entries of its log. */
 export interface CrashCause {

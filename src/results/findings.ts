@@ -8,7 +8,7 @@ import { type CrashInfo, describeCause } from "../hyperd/crash.ts";
 import { WARNING_KINDS, type WarningStats } from "../hyperd/warnings.ts";
 import type { MonitorSight } from "../hyperd/monitor.ts";
 import type { FindingKind, StopReason } from "../verdict_policy.ts";
-import type { SlowOp } from "../stats/op_stats.ts";
+import type { SlowOp } from "../stats/op_records.ts";
 import type { IntegrityFinding, IntegrityKind } from "../run/integrity.ts";
 import { describeIntegrity, integritySignature } from "./integrity_findings.ts";
 import type { OracleTally, QueryError, WrongResult } from "../stats/oracle_stats.ts";

@@ -7,7 +7,7 @@
 import type { Threshold } from "../config/thresholds.ts";
 import type { Integrity } from "../run/integrity.ts";
 import { EXIT, exitCodeOf, gravestCode, gravestStopReason } from "../verdict_policy.ts";
-import { SLOWEST_KEPT } from "../stats/op_stats.ts";
+import { SLOWEST_KEPT } from "../stats/op_records.ts";
 import { MAX_ERRORS } from "../stats/run_stats.ts";
 import { addTally, emptyTally, tallyFigures, tallyHistograms, tallyOf } from "../stats/tally.ts";
 import { VERSION } from "../version.ts";

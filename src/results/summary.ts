@@ -13,7 +13,7 @@ import type { LoadOutcome } from "../run/load_driver.ts";
 import type { LedgerOutcome, RunOutcome } from "../run/run_outcome.ts";
 import type { LatencySummary } from "../stats/latency.ts";
 import type { WarningStats } from "../hyperd/warnings.ts";
-import type { OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { OpFailure, SlowOp } from "../stats/op_records.ts";
 import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   LatencyHistograms,

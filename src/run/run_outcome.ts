@@ -1,12 +1,12 @@
 /** What a run measured, from which the summary is built. */
-import type { InDoubtRecord } from "../stats/op_stats.ts";
+import type { InDoubtRecord } from "../stats/op_records.ts";
 import type { WriteRecord } from "../workload/writes.ts";
 import type { Config } from "../config/settings.ts";
 import type { Segment } from "../config/segment.ts";
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { ResourceReport } from "../hyperd/monitor.ts";
 import type { LatencySummary } from "../stats/latency.ts";
-import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_stats.ts";
+import type { InFlightOp, OpFailure, SlowOp } from "../stats/op_records.ts";
 import type { OracleTally } from "../stats/oracle_stats.ts";
 import type {
   ErrorGroup,

@@ -5,7 +5,7 @@ import type { RunLayout } from "../config/run_layout.ts";
 import type { Config } from "../config/settings.ts";
 import type { HyperdBinary } from "../hyperd/locate.ts";
 import { Monitor } from "../hyperd/monitor.ts";
-import type { InFlightOp } from "../stats/op_stats.ts";
+import type { InFlightOp } from "../stats/op_records.ts";
 import { RunStats } from "../stats/run_stats.ts";
 import { SharedFlags } from "../users/shared_flags.ts";
 import type { UserSpec } from "../workload/layout.ts";

@@ -4,7 +4,7 @@
  * read back for a replay that keeps the original timing.
  */
 import { join } from "node:path";
-import type { ScheduleEntry } from "../stats/op_stats.ts";
+import type { ScheduleEntry } from "../stats/op_records.ts";
 
 /** The file's name in an output dir. */
 export const SCHEDULE_FILE = "schedule.jsonl.gz";

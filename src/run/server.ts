@@ -5,7 +5,7 @@
 import type { CrashInfo } from "../hyperd/crash.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
 import type { HyperdExit } from "../hyperd/process.ts";
-import type { InFlightOp } from "../stats/op_stats.ts";
+import type { InFlightOp } from "../stats/op_records.ts";
 import type { Endpoint } from "../wire/connection.ts";
 import type { StopReason } from "../verdict_policy.ts";
 

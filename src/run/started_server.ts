@@ -7,7 +7,7 @@ import { LOAD_ONLY_TEXT } from "../hyperd/backpressure.ts";
 import { MODE_CPU } from "../hyperd/log_check.ts";
 import type { MonitorLog } from "../hyperd/monitor.ts";
 import { Hyperd, type HyperdProcesses } from "../hyperd/process.ts";
-import type { InFlightOp } from "../stats/op_stats.ts";
+import type { InFlightOp } from "../stats/op_records.ts";
 import type { Say } from "../output.ts";
 import type { Endpoint } from "../wire/connection.ts";
 import type { Server, ServerFacts, ServerLoss } from "./server.ts";

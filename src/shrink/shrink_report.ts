@@ -5,7 +5,7 @@
 import { type Candidate, type ReplayTiming, totalOps } from "./candidate.ts";
 import { databaseTables, opLimit } from "../workload/layout.ts";
 import { planOps } from "../workload/planner.ts";
-import type { InFlightOp } from "../stats/op_stats.ts";
+import type { InFlightOp } from "../stats/op_records.ts";
 
 /** Version of shrink.json's layout. */
 export const SHRINK_SCHEMA_VERSION = 2;

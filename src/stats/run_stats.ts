@@ -9,12 +9,12 @@ import type { WriteRecord } from "../workload/writes.ts";
 import {
   type InDoubtRecord,
   type InFlightOp,
-  type IntervalTally,
   type OpFailure,
   type ScheduleEntry,
   SlowestOps,
   type SlowOp,
-} from "./op_stats.ts";
+} from "./op_records.ts";
+import type { IntervalTally } from "./op_stats.ts";
 import {
   emptyTally,
   type LatencyHistograms,

@@ -6,12 +6,8 @@ import { SEED_OP_KINDS } from "../../src/workload/op_table.ts";
 import type { HyperConnection } from "../../src/wire/connection.ts";
 import type { setUpDatabases } from "../../src/run/database_setup.ts";
 import { HyperBinaryEncoder } from "../../src/encode/hyper_binary.ts";
-import {
-  type InDoubtRecord,
-  type InFlightOp,
-  type OpFailure,
-  OpStats,
-} from "../../src/stats/op_stats.ts";
+import type { InDoubtRecord, InFlightOp, OpFailure } from "../../src/stats/op_records.ts";
+import { OpStats } from "../../src/stats/op_stats.ts";
 import type { WriteRecord } from "../../src/workload/writes.ts";
 import { SharedFlags } from "../../src/users/shared_flags.ts";
 import { runUser } from "../../src/users/user_loop.ts";

@@ -11,7 +11,7 @@ import {
 import type { OpTotals } from "../../src/stats/run_stats.ts";
 import { type Summary, SUMMARY_SCHEMA_VERSION } from "../../src/results/summary.ts";
 import { findingsOf } from "../../src/results/findings.ts";
-import type { SlowOp } from "../../src/stats/op_stats.ts";
+import type { SlowOp } from "../../src/stats/op_records.ts";
 
 const SECONDS = 60;
 const round = (value: number) => Math.round(value * 1000) / 1000;

@@ -10,7 +10,7 @@ import { hyperdEnv, runCli } from "../helpers/cli.ts";
 import { LiveRun } from "../helpers/live_run.ts";
 import { quickRun, readSummary } from "../helpers/quick_run.ts";
 import { withStandaloneHyperd } from "../helpers/standalone_hyperd.ts";
-import type { ScheduleEntry } from "../../src/stats/op_stats.ts";
+import type { ScheduleEntry } from "../../src/stats/op_records.ts";
 
 /** Pauses longer than this between a user's operations are holds (think time is <= 10 ms). */
 const HOLD_MIN_MS = 200;

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { setUpDatabases } from "../../src/run/database_setup.ts";
 import { checkIntegrity, type Integrity, tablesToCheck } from "../../src/run/integrity.ts";
-import type { InDoubtRecord } from "../../src/stats/op_stats.ts";
+import type { InDoubtRecord } from "../../src/stats/op_records.ts";
 import { TIMED_OUT, within } from "../../src/time.ts";
 import { CopyCutRelay } from "../helpers/copy_cut_relay.ts";
 import { withHyperd } from "../helpers/hyperd.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { gunzip } from "node:zlib";
 import { promisify } from "node:util";
 import type { Summary } from "../../src/results/summary.ts";
-import type { ScheduleEntry } from "../../src/stats/op_stats.ts";
+import type { ScheduleEntry } from "../../src/stats/op_records.ts";
 import { ArrivalSchedule, arrivalsUntil } from "../../src/workload/arrivals.ts";
 import { LoadCurve } from "../../src/workload/stages.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";

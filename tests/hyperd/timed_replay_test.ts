@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { ScheduleEntry } from "../../src/stats/op_stats.ts";
+import type { ScheduleEntry } from "../../src/stats/op_records.ts";
 import { hyperdEnv, runCli } from "../helpers/cli.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 

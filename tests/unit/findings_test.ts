@@ -4,7 +4,7 @@ import { briefSql, findingsOf, type FindingSource } from "../../src/results/find
 import { reportHtml } from "../../src/results/report/page.ts";
 import { exitCodeOf } from "../../src/verdict_policy.ts";
 import { verdictLine } from "../../src/results/verdict.ts";
-import type { SlowOp } from "../../src/stats/op_stats.ts";
+import type { SlowOp } from "../../src/stats/op_records.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 import {
   addOracleEvent,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type InFlightOp, OpStats } from "../../src/stats/op_stats.ts";
+import type { InFlightOp } from "../../src/stats/op_records.ts";
+import { OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 
 const WHY = "in flight at the stop";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type InFlightOp, OpStats } from "../../src/stats/op_stats.ts";
+import type { InFlightOp } from "../../src/stats/op_records.ts";
+import { OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 
 function op(user: number, seq: number, startedAtSec: number): InFlightOp {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { OpStats, SLOWEST_KEPT, SlowestOps, type SlowOp } from "../../src/stats/op_stats.ts";
+import { SLOWEST_KEPT, SlowestOps, type SlowOp } from "../../src/stats/op_records.ts";
+import { OpStats } from "../../src/stats/op_stats.ts";
 import { RunStats } from "../../src/stats/run_stats.ts";
 import { Rng } from "../../src/workload/rng.ts";
 

@@ -58,8 +58,9 @@ export const LAYERS: readonly Layer[] = [
   },
   {
     folder: "stats",
-    holds: "latency histograms, a worker's interval tally, the run's tally and its per-second " +
-      "timeline, what generated queries found (oracle tallies)",
+    holds: "latency histograms, what a worker records of one operation, a worker's interval " +
+      "tally, the run's tally and its per-second timeline, what generated queries found " +
+      "(oracle tallies)",
   },
   {
     folder: "wire",

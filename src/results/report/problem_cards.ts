@@ -2,7 +2,7 @@
  * The cards of report.html that say what to look into: findings, failures, the slowest operations,
  * hyperd's warnings, and a crash, a stall or lost rows.
  */
-import type { InFlightOp } from "../../stats/op_stats.ts";
+import type { InFlightOp } from "../../stats/op_records.ts";
 import { warningCores, warningMeaning } from "../warning_groups.ts";
 import { DASH, formatFixed, formatMs, formatNumber, formatSeconds, plural } from "../format.ts";
 import { OTHER_MESSAGES } from "../error_groups.ts";
