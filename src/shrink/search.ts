@@ -1,13 +1,13 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
- * rate) says so: whole users first, one per database, then those inserting the fewest rows first
- * (nine users are a few looks, and every later candidate is smaller and quicker to try);
- * operation kinds (one cut of every read also drops every user that only reads); single
- * operations anywhere in the run (ddmin, fewest rows first, so the first cuts are reads,
- * single-row inserts and small batches); users again; then a lower memory_limit (tried on a small
- * candidate, where tries are short; when it holds, users are cut again before operations: a lower
- * limit can need fewer users, and each user still has its operations to load hyperd with); and
- * batch sizes (log-scale bisection). Pure: what a try is and when time is up are given.
+ * rate) says so: whole users first, those inserting the fewest rows first (nine users are a few
+ * looks, and every later candidate is smaller and quicker to try); operation kinds (one cut of
+ * every read also drops every user that only reads); single operations anywhere in the run
+ * (ddmin, fewest rows first, so the first cuts are reads, single-row inserts and small batches);
+ * users again; then a lower memory_limit (tried on a small candidate, where tries are short; when
+ * it holds, users are cut again before operations: a lower limit can need fewer users, and each
+ * user still has its operations to load hyperd with); and batch sizes (log-scale bisection).
+ * Pure: what a try is and when time is up are given.
  */
 import {
   type Candidate,
@@ -81,11 +81,8 @@ export async function lowerMemoryLimit(
 }
 
 /**
- * Users cut: first to the one inserting most rows in each database, then ddmin over the users,
- * those inserting the fewest rows first (as for operations): the subsets ddmin keeps hold the
- * users that load hyperd most. A failure that needs load in several databases at once (the
- * memory-limit abort) keeps its users spread over them only by the first cut: ddmin's halves of
- * nine users did not keep one per database. Candidates list users by id.
+ * ddmin over the users, those inserting the fewest rows first (as for operations): the subsets
+ * ddmin keeps hold the users that load hyperd most. Candidates list users by id.
  */
 export async function fewerUsers(
   current: Candidate,
@@ -98,31 +95,14 @@ export async function fewerUsers(
     rows.set(ref.user, (rows.get(ref.user) ?? 0) + (planned.get(refKey(ref))?.rows ?? 0));
   }
   const load = (u: UserSpec) => rows.get(u.id) ?? 0;
-  const byId = (users: UserSpec[]) => [...users].sort((a, b) => a.id - b.id);
-  const spread = heaviestPerDatabase(current.layout.users, load);
-  if (spread.length < current.layout.users.length && budget()) {
-    const oneEach = withUsers(current, byId(spread));
-    if (await accept("one user per database", oneEach)) current = oneEach;
-  }
   const byLoad = [...current.layout.users].sort((a, b) => load(a) - load(b) || a.id - b.id);
+  const byId = (users: UserSpec[]) => [...users].sort((a, b) => a.id - b.id);
   const users = await ddmin(
     byLoad,
     (subset) => accept("fewer users", withUsers(current, byId(subset))),
     budget,
   );
   return withUsers(current, byId(users));
-}
-
-/** The user with the most `load` in each database that has one (ties: the lower id). */
-function heaviestPerDatabase(users: readonly UserSpec[], load: (u: UserSpec) => number) {
-  const heaviest = new Map<number, UserSpec>();
-  for (const user of users) {
-    const best = heaviest.get(user.database);
-    if (!best || load(user) > load(best) || (load(user) === load(best) && user.id < best.id)) {
-      heaviest.set(user.database, user);
-    }
-  }
-  return [...heaviest.values()];
 }
 
 /** ddmin over the operation kinds sent: drops every read, say, in one cut. */
