@@ -1,13 +1,13 @@
 /**
  * The order shrink cuts in, each step keeping a cut only when `accept` (a measured reproduction
  * rate) says so: whole users first, those inserting the fewest rows first (nine users are a few
- * looks, and every later candidate is smaller and quicker to try); operation kinds (one cut of
- * every read also drops every user that only reads); single operations anywhere in the run
- * (ddmin, fewest rows first, so the first cuts are reads, single-row inserts and small batches);
- * users again; then a lower memory_limit (tried on a small candidate, where tries are short; when
- * it holds, users are cut again before operations: a lower limit can need fewer users, and each
- * user still has its operations to load hyperd with); and batch sizes (log-scale bisection).
- * Pure: what a try is and when time is up are given.
+ * looks, and every later candidate is smaller and quicker to try); a lower memory_limit, and users
+ * again if it holds; operation kinds (one cut of every read also drops every user that only
+ * reads); single operations anywhere in the run (ddmin, fewest rows first, so the first cuts are
+ * reads, single-row inserts and small batches); users again; memory_limit lower still (when it
+ * holds, users are cut again before operations: a lower limit can need fewer users, and each user
+ * still has its operations to load hyperd with); and batch sizes (log-scale bisection). Pure:
+ * what a try is and when time is up are given.
  */
 import {
   type Candidate,
@@ -41,10 +41,14 @@ export async function shrinkSearch(
 ): Promise<Candidate> {
   let current = start;
   current = await fewerUsers(current, accept, budget);
+  // Lowered while the operations still leave room: on a candidate cut to the bone, a lower
+  // limit missed in two shrinks of three (each user's COPYs were just enough at 300m).
+  let lower = await lowerMemoryLimit(current, accept, budget);
+  if (lower !== current) current = await fewerUsers(lower, accept, budget);
   current = await fewerKinds(current, accept, budget);
   current = await fewerOps(current, accept, budget);
   current = await fewerUsers(current, accept, budget);
-  const lower = await lowerMemoryLimit(current, accept, budget);
+  lower = await lowerMemoryLimit(current, accept, budget);
   if (lower !== current) {
     current = await fewerUsers(lower, accept, budget);
     current = await fewerOps(current, accept, budget);
