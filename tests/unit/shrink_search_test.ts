@@ -64,7 +64,7 @@ Deno.test("lowerMemoryLimit() halves, and once a halving misses tries halfway on
   assert.equal(result.config.memoryLimit, "106m");
 });
 
-Deno.test("shrinkSearch() cuts users at a lower memory_limit before operations", async () => {
+Deno.test("shrinkSearch() lowers memory_limit before it cuts operations, then cuts users first", async () => {
   // Each user then still has its operations to load hyperd with; cut thin first, every
   // remaining user's COPYs were needed (a real shrink kept 5 users of 8 operations that way).
   const steps: { step: string; mb: string }[] = [];
@@ -75,6 +75,9 @@ Deno.test("shrinkSearch() cuts users at a lower memory_limit before operations",
   const lowered = steps.filter((s) => s.mb !== "300m" && s.step !== "lower memory_limit");
   assert.equal(lowered[0].step, "fewer users");
   assert.ok(lowered.some((s) => s.step === "fewer ops"));
+  // Lowered before operations are cut, while they still leave room.
+  const first = (step: string) => steps.findIndex((s) => s.step === step);
+  assert.ok(first("lower memory_limit") < first("fewer ops"));
 });
 
 Deno.test("shrinkSearch() stops when its budget is spent and returns the last kept cut", async () => {
