@@ -12,7 +12,8 @@ import { configCard, header } from "./run_details.ts";
 import { card, esc, htmlPage } from "./html.ts";
 import { loadCard } from "./load_card.ts";
 import { ledgerCard } from "./ledger_card.ts";
-import { opMixChart, timeCharts } from "./run_charts.ts";
+import { opMixChart } from "./op_mix_chart.ts";
+import { timeCharts } from "./run_charts.ts";
 import { STYLE } from "./style.ts";
 
 /**
