@@ -5,8 +5,9 @@
  * that closed) or a RST (a peer that reset), between two CopyData messages or inside the last
  * one. Every other byte passes through unchanged. Stopped by `close()`.
  */
-import net from "node:net";
+import type net from "node:net";
 import { FrontendMessages } from "./frontend_messages.ts";
+import { listenRelay, type TcpRelay } from "./tcp_relay.ts";
 
 /** How the relay ends a cut connection: closed (FIN) or reset (RST). */
 export type CutMode = "fin" | "rst";
@@ -30,8 +31,7 @@ export interface CopyCutOptions {
 
 /** A running relay. */
 export class CopyCutRelay {
-  readonly #server: net.Server;
-  readonly #sockets = new Set<net.Socket>();
+  #relay: TcpRelay | null = null;
   readonly #afterBytes: number;
   readonly #mode: CutMode;
   readonly #midMessage: boolean;
@@ -39,23 +39,10 @@ export class CopyCutRelay {
   /** The COPYs cut so far. */
   readonly cuts: CopyCut[] = [];
 
-  private constructor(target: { host: string; port: number }, options: CopyCutOptions) {
+  private constructor(options: CopyCutOptions) {
     this.#afterBytes = options.afterBytes ?? 20;
     this.#mode = options.mode ?? "fin";
     this.#midMessage = options.midMessage ?? false;
-    this.#server = net.createServer((client) => {
-      const upstream = net.connect(target.port, target.host);
-      this.#sockets.add(client).add(upstream);
-      for (const [a, b] of [[client, upstream], [upstream, client]]) {
-        a.on("error", () => b.destroy());
-        a.on("close", () => {
-          this.#sockets.delete(a);
-          b.destroy();
-        });
-      }
-      upstream.on("data", (chunk: Buffer) => client.write(chunk));
-      client.on("data", this.#fromClient(client, upstream));
-    });
   }
 
   /** Starts a relay to `target` on a free loopback port. */
@@ -63,13 +50,16 @@ export class CopyCutRelay {
     target: { host: string; port: number },
     options: CopyCutOptions = {},
   ): Promise<CopyCutRelay> {
-    const relay = new CopyCutRelay(target, options);
-    await new Promise<void>((resolve) => relay.#server.listen(0, "127.0.0.1", resolve));
+    const relay = new CopyCutRelay(options);
+    relay.#relay = await listenRelay(target, (client, upstream) => {
+      upstream.on("data", (chunk: Buffer) => client.write(chunk));
+      client.on("data", relay.#fromClient(client, upstream));
+    });
     return relay;
   }
 
   get port(): number {
-    return (this.#server.address() as net.AddressInfo).port;
+    return this.#relay!.port;
   }
 
   /** Cuts the next `count` COPYs, on whatever connections they come. */
@@ -79,10 +69,7 @@ export class CopyCutRelay {
 
   /** Stops listening and ends every connection it relays. */
   close(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      for (const socket of this.#sockets) socket.destroy();
-      this.#server.close(() => resolve());
-    });
+    return this.#relay!.close();
   }
 
   /** Client to server, message by message (frontend_messages.ts splits them). */

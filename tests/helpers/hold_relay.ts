@@ -5,8 +5,8 @@
  * statement all the same, so it stays in flight however long the tool waits. Everything else
  * passes through. Stopped by `close()`, which ends every connection it relays.
  */
-import net from "node:net";
 import { FrontendMessages } from "./frontend_messages.ts";
+import { listenRelay } from "./tcp_relay.ts";
 
 /** A running relay. */
 export interface HoldRelay {
@@ -22,14 +22,7 @@ export interface HoldRelay {
 export async function startHoldRelay(target: { host: string; port: number }): Promise<HoldRelay> {
   const armed: RegExp[] = [];
   let held = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    sockets.add(client).add(upstream);
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
+  const relay = await listenRelay(target, (client, upstream) => {
     let holding = false;
     const messages = new FrontendMessages();
     client.on("data", (chunk: Buffer) => {
@@ -50,17 +43,12 @@ export async function startHoldRelay(target: { host: string; port: number }): Pr
       if (!holding) client.write(chunk);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: relay.port,
     arm: (pattern) => void armed.push(pattern),
     get held() {
       return held;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: relay.close,
   };
 }

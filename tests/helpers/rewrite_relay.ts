@@ -5,8 +5,8 @@
  * column (its last digit, +1 mod 10; the length stays).
  * Stopped by `close()`, which ends every connection it relays.
  */
-import net from "node:net";
 import { FrontendMessages } from "./frontend_messages.ts";
+import { listenRelay } from "./tcp_relay.ts";
 
 /** A running relay. */
 export interface RewriteRelay {
@@ -29,14 +29,7 @@ export async function startRewriteRelay(
 ): Promise<RewriteRelay> {
   let results = 0;
   const rewrites: [string, string][] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target.port, target.host);
-    sockets.add(client).add(upstream);
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
+  const relay = await listenRelay(target, (client, upstream) => {
     // The statement the client handed hyperd last: the one whose answer comes back.
     let statement = "";
     const messages = new FrontendMessages();
@@ -73,18 +66,13 @@ export async function startRewriteRelay(
       pending = pending.subarray(at);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: relay.port,
     get results() {
       return results;
     },
     rewrites,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: relay.close,
   };
 }
 
