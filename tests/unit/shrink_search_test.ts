@@ -91,25 +91,37 @@ Deno.test("shrinkSearch() stops when its budget is spent and returns the last ke
   assert.equal(result.layout.users.length, 9, "four looks cut no user");
 });
 
+/** The rows a candidate's operations insert, as planned for `whole`. */
+function plannedRows(whole: Candidate): (c: Candidate) => number {
+  const planned = plannedOps(whole);
+  return (c) => opRefs(c)!.reduce((n, r) => n + planned.get(refKey(r))!.rows, 0);
+}
+
+/** An accept that counts its looks and notes the first that reproduced (1-based, 0 for none). */
+function countingLooks(fails: (c: Candidate) => boolean) {
+  const tally = { looks: 0, firstKept: 0 };
+  const accept = (_: string, c: Candidate) => {
+    tally.looks++;
+    const failed = fails(c);
+    if (failed && tally.firstKept === 0) tally.firstKept = tally.looks;
+    return Promise.resolve(failed);
+  };
+  return { accept, tally };
+}
+
 Deno.test("fewerOps() cuts a failure that needs load in few looks: smallest operations first", async () => {
   const whole = start();
   const planned = plannedOps(whole);
-  const rowsOf = (c: Candidate) => opRefs(c)!.reduce((n, r) => n + planned.get(refKey(r))!.rows, 0);
+  const rowsOf = plannedRows(whole);
   const total = rowsOf(whole);
   // The fake: it fails once the operations sent insert 60% of the rows, whichever they are.
-  let looks = 0;
-  let firstKept = 0;
-  const result = await fewerOps(whole, (_, c) => {
-    looks++;
-    const fails = rowsOf(c) >= 0.6 * total;
-    if (fails && firstKept === 0) firstKept = looks;
-    return Promise.resolve(fails);
-  }, () => true);
+  const { accept, tally } = countingLooks((c) => rowsOf(c) >= 0.6 * total);
+  const result = await fewerOps(whole, accept, () => true);
   assert.ok(rowsOf(result) >= 0.6 * total);
   // Seq-major (the order before) took 2,377 looks and kept 43 operations, its first cut at the
   // 7th look; the biggest half of the batches holds 60% of the rows, so the 2nd look is kept.
-  assert.equal(firstKept, 2);
-  assert.ok(looks < 400, `${looks} looks`);
+  assert.equal(tally.firstKept, 2);
+  assert.ok(tally.looks < 400, `${tally.looks} looks`);
   const kept = opRefs(result)!.map((r) => planned.get(refKey(r))!);
   assert.ok(kept.every((op) => op.kind === "BulkInsert"), "only bulk inserts carry rows");
   assert.ok(kept.length <= 40, `${kept.length} operations kept`);
@@ -117,21 +129,16 @@ Deno.test("fewerOps() cuts a failure that needs load in few looks: smallest oper
 
 Deno.test("fewerUsers() keeps the users that insert most rows first, and lists users by id", async () => {
   const whole = start();
-  const planned = plannedOps(whole);
-  const rowsOf = (c: Candidate) => opRefs(c)!.reduce((n, r) => n + planned.get(refKey(r))!.rows, 0);
+  const rowsOf = plannedRows(whole);
   const total = rowsOf(whole);
-  let looks = 0;
-  let firstKept = 0;
-  const result = await fewerUsers(whole, (_, c) => {
-    looks++;
+  const { accept, tally } = countingLooks((c) => {
     const ids = c.layout.users.map((u) => u.id);
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
-    const fails = rowsOf(c) >= 0.5 * total;
-    if (fails && firstKept === 0) firstKept = looks;
-    return Promise.resolve(fails);
-  }, () => true);
+    return rowsOf(c) >= 0.5 * total;
+  });
+  const result = await fewerUsers(whole, accept, () => true);
   // The heavier half of the users holds half the rows: the 2nd look (the 1st is the lighter half).
-  assert.equal(firstKept, 2);
+  assert.equal(tally.firstKept, 2);
   assert.ok(rowsOf(result) >= 0.5 * total);
   const inserters = whole.layout.users.filter((u) => u.class === "inserter").map((u) => u.id);
   assert.ok(result.layout.users.every((u) => inserters.includes(u.id)), "only inserters kept");
