@@ -69,7 +69,6 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
       await waitAtGate(flags);
       if (flags.stopped) break;
       if (op !== planned) stats.writesRedirected++;
-      digest.add(planned);
       const lateMs = await waitForRecordedStart(env, planned.seq);
       // A checkpoint holds users here, before the clock starts: the pause is in no latency.
       let entered = false;
@@ -78,6 +77,9 @@ export async function runUser(spec: UserSpec, env: UserEnvironment): Promise<Use
         if (entered) flags.leaveOp();
         break;
       }
+      // Counted once sent: a stop while it waited above leaves it out of the user's ops, as it
+      // is out of every tally.
+      digest.add(planned);
       const started = performance.now();
       const tableKey = `${database.index}/${database.tables[op.table].name}`;
       stats.begin({
